@@ -1,0 +1,67 @@
+# ModelOperator: two commands on a fresh machine, `make run` and `make test`.
+# Every target that needs something (NuGet packages, the ONNX Runtime library, Debian
+# packages) sets it up itself, and is safe to run again.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+DOTNET       ?= dotnet
+CONFIG       ?= Release
+SLN          := ModelOperator.sln
+SERVER_PROJ  := runtime/ModelOperator.Runtime.Server/ModelOperator.Runtime.Server.csproj
+APISERVER_PROJ := sandbox/ModelOperator.ApiServer/ModelOperator.ApiServer.csproj
+BENCH_PROJ   := bench/ModelOperator.Benchmarks/ModelOperator.Benchmarks.csproj
+LOCAL        := .local
+STAMP        := $(LOCAL)/stamps
+
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+
+.PHONY: help setup native debs restore build test run serve bench apiserver models clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+native: ## Fetch and verify the ONNX Runtime native library (cached outside git)
+	@scripts/fetch-onnxruntime.sh >/dev/null
+
+debs: ## Install the Debian packages the tests need (promtool, python3-onnx)
+	@scripts/ensure-debian-packages.sh
+
+restore:
+	$(DOTNET) restore $(SLN) -v q
+
+setup: debs native restore
+
+build: restore ## Build everything
+	$(DOTNET) build $(SLN) -c $(CONFIG) --no-restore -v q -nologo
+
+# ORT_LIBRARY_PATH tells the server and the tests where the native library is.
+ORT_LIB = $$(scripts/fetch-onnxruntime.sh)
+
+test: setup ## Run every test (unit, HTTP, promtool, kubectl) and fail on any failure
+	$(DOTNET) build $(SLN) -c $(CONFIG) --no-restore -v q -nologo
+	ORT_LIBRARY_PATH=$(ORT_LIB) $(DOTNET) test $(SLN) -c $(CONFIG) --no-build -v q -nologo
+
+serve: native restore ## Serve one model in the foreground (PORT, MODEL_URI, MODEL_NAME override)
+	ORT_LIBRARY_PATH=$(ORT_LIB) $(DOTNET) run -c $(CONFIG) --project $(SERVER_PROJ) --
+
+run: native restore ## Serve the churn example and print a curl that gets a prediction
+	@scripts/run-demo.sh
+
+bench: setup ## Run the benchmarks and write docs/benchmarks.md
+	$(DOTNET) build $(BENCH_PROJ) -c Release --no-restore -v q -nologo
+	ORT_LIBRARY_PATH=$(ORT_LIB) $(DOTNET) run -c Release --no-build --project $(BENCH_PROJ) -- --out docs/benchmarks.md
+
+apiserver: restore ## Run the in-memory Kubernetes API server on 127.0.0.1 (PORT, default 8001)
+	$(DOTNET) run -c $(CONFIG) --project $(APISERVER_PROJ) --
+
+models: debs ## Regenerate the example ONNX models and their expected outputs
+	/usr/bin/python3 scripts/gen_models.py examples/models
+
+clean: ## Remove build outputs and local state (not the cached native library)
+	$(DOTNET) clean $(SLN) -v q -nologo || true
+	find . -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
+	rm -rf $(LOCAL)

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests need when they are missing:
+#   promtool/prometheus (metrics and rules checks), python3-onnx + numpy (model generation).
+# Safe to run again: it does nothing when everything is present.
+set -euo pipefail
+
+missing=()
+command -v promtool >/dev/null || missing+=(prometheus)
+/usr/bin/python3 -c 'import onnx, numpy' 2>/dev/null || missing+=(python3-onnx python3-numpy)
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then SUDO=sudo; else
+    echo "ensure-debian-packages: missing ${missing[*]}; run as root or install them: apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+else SUDO=; fi
+echo "ensure-debian-packages: installing ${missing[*]}" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
