@@ -1,0 +1,63 @@
+using System.Net;
+using ModelOperator.Prometheus;
+using ModelOperator.Runtime.Onnx;
+using ModelOperator.Runtime.Server.Endpoints;
+using ModelOperator.Runtime.Server.Inference;
+using ModelOperator.Runtime.Server.Metrics;
+using ModelOperator.Runtime.Server.Models;
+
+namespace ModelOperator.Runtime.Server.Hosting;
+
+/// <summary>Builds the inference server's web application; used by the program and by tests.</summary>
+internal static class ServerApp
+{
+    public static WebApplication Build(ServerOptions options, OnnxRuntimeEnvironment runtime, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "modelserver" });
+        builder.Logging.ClearProviders();
+        if (configureLogging is not null)
+        {
+            configureLogging(builder.Logging);
+        }
+        else if (options.LogFormat == "json")
+        {
+            builder.Logging.AddJsonConsole();
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // The inference handler enforces a limit derived from the model, with a clear message.
+            kestrel.Limits.MaxRequestBodySize = null;
+            var address = options.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host);
+            kestrel.Listen(address, options.Port);
+        });
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(runtime);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new MetricRegistry());
+        builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton<ModelState>();
+        builder.Services.AddSingleton(sp => new ModelFetcher(
+            options, null, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ModelFetcher>>()));
+        builder.Services.AddSingleton<InferenceHandler>();
+        builder.Services.AddHostedService<ModelLoader>();
+
+        var app = builder.Build();
+        ProtocolEndpoints.Map(app);
+        app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<ModelState>().Current.Model?.Dispose());
+        return app;
+    }
+}

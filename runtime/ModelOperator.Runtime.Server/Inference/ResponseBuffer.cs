@@ -1,0 +1,63 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.Extensions.ObjectPool;
+
+namespace ModelOperator.Runtime.Server.Inference;
+
+/// <summary>
+/// A reusable buffer and JSON writer for one response. Responses are written here first so that
+/// Content-Length is known (no chunked encoding), then copied once into the connection.
+/// </summary>
+internal sealed class ResponseBuffer
+{
+    private const int MaxRetainedBytes = 1 << 20;
+
+    public static readonly ObjectPool<ResponseBuffer> Pool =
+        new DefaultObjectPool<ResponseBuffer>(new Policy(), Environment.ProcessorCount * 8);
+
+    private ArrayBufferWriter<byte> _buffer = new(4096);
+
+    public ResponseBuffer() => Writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions
+        {
+            SkipValidation = true,
+            // Responses are JSON for API clients, never HTML: keep quotes and non-ASCII readable.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
+
+    public Utf8JsonWriter Writer { get; }
+
+    public ReadOnlyMemory<byte> Written
+    {
+        get
+        {
+            Writer.Flush();
+            return _buffer.WrittenMemory;
+        }
+    }
+
+    private void Reset()
+    {
+        // A rare huge response should not pin its buffer in the pool forever.
+        if (_buffer.Capacity > MaxRetainedBytes)
+        {
+            _buffer = new ArrayBufferWriter<byte>(4096);
+        }
+        else
+        {
+            _buffer.ResetWrittenCount();
+        }
+
+        Writer.Reset(_buffer);
+    }
+
+    private sealed class Policy : PooledObjectPolicy<ResponseBuffer>
+    {
+        public override ResponseBuffer Create() => new();
+
+        public override bool Return(ResponseBuffer obj)
+        {
+            obj.Reset();
+            return true;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using ModelOperator.Prometheus;
+using ModelOperator.Runtime.Server.Hosting;
+using ModelOperator.Runtime.Server.Models;
+
+namespace ModelOperator.Runtime.Server.Metrics;
+
+/// <summary>
+/// The inference server's metrics. Labels are bounded: one model and version per process, and
+/// outcomes and reasons from fixed sets. Hot-path children are resolved once here, so a request
+/// only does a few interlocked adds.
+/// </summary>
+internal sealed class ServerMetrics
+{
+    /// <summary>Request outcomes, the values of the <c>outcome</c> label.</summary>
+    internal static class Outcome
+    {
+        public const string Success = "success";
+        public const string BadRequest = "bad_request";
+        public const string NotFound = "not_found";
+        public const string TooLarge = "payload_too_large";
+        public const string Unavailable = "unavailable";
+        public const string Error = "error";
+
+        public static readonly string[] All = [Success, BadRequest, NotFound, TooLarge, Unavailable, Error];
+    }
+
+    // Latency buckets from 50 µs to ~3 s: the churn model answers in tens of microseconds,
+    // the wide MLP at large batches in hundreds of milliseconds.
+    private static readonly double[] LatencyBuckets =
+        [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+    private readonly Counter.Child[] _requests;
+    private readonly Counter _loadFailures;
+    private readonly Gauge _modelInfo;
+    private readonly string _model;
+    private readonly string _version;
+
+    public ServerMetrics(MetricRegistry registry, ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(options);
+        Registry = registry;
+        _model = options.ModelName;
+        _version = options.ModelVersion;
+
+        var requests = registry.CreateCounter(
+            "modelserver_requests_total", "Inference requests by outcome.", "model", "version", "outcome");
+        _requests = Outcome.All.Select(o => requests.WithLabels(_model, _version, o)).ToArray();
+        RequestDuration = registry.CreateHistogram(
+                "modelserver_request_duration_seconds",
+                "Time to answer an inference request, from routing to the last byte written, in seconds.",
+                LatencyBuckets,
+                "model",
+                "version")
+            .WithLabels(_model, _version);
+        InferenceDuration = registry.CreateHistogram(
+                "modelserver_inference_duration_seconds",
+                "Time spent in the ONNX Runtime Run call per request, in seconds.",
+                LatencyBuckets,
+                "model",
+                "version")
+            .WithLabels(_model, _version);
+        InFlight = registry.CreateGauge(
+                "modelserver_requests_in_flight", "Inference requests being served now.", "model", "version")
+            .WithLabels(_model, _version);
+        LoadDuration = registry.CreateGauge(
+                "modelserver_model_load_duration_seconds",
+                "Time the last model load took (fetch, verify, load, warm-up), in seconds.",
+                "model",
+                "version")
+            .WithLabels(_model, _version);
+        Ready = registry.CreateGauge(
+                "modelserver_model_ready", "1 when the model is loaded, verified and warmed; 0 otherwise.", "model", "version")
+            .WithLabels(_model, _version);
+        _loadFailures = registry.CreateCounter(
+            "modelserver_model_load_failures_total", "Model loads that failed, by reason.", "model", "version", "reason");
+        foreach (var reason in ModelLoadReason.Failures)
+        {
+            _loadFailures.WithLabels(_model, _version, reason);
+        }
+
+        _modelInfo = registry.CreateGauge(
+            "modelserver_model_info",
+            "Constant 1 for the served model, with its sha256 and the ONNX Runtime version as labels.",
+            "model",
+            "version",
+            "sha256",
+            "runtime_version");
+    }
+
+    public MetricRegistry Registry { get; }
+
+    public string ModelName => _model;
+
+    public string ModelVersion => _version;
+
+    public Histogram.Child RequestDuration { get; }
+
+    public Histogram.Child InferenceDuration { get; }
+
+    public Gauge.Child InFlight { get; }
+
+    public Gauge.Child LoadDuration { get; }
+
+    public Gauge.Child Ready { get; }
+
+    /// <summary>Counts one request with its outcome (an <see cref="Outcome"/> constant).</summary>
+    public void CountRequest(string outcome) => _requests[Array.IndexOf(Outcome.All, outcome)].Inc();
+
+    public void CountRequest(int outcomeIndex) => _requests[outcomeIndex].Inc();
+
+    public void LoadFailed(string reason) => _loadFailures.WithLabels(_model, _version, reason).Inc();
+
+    public void ModelInfo(string sha256, string runtimeVersion) => _modelInfo.WithLabels(_model, _version, sha256, runtimeVersion).Set(1);
+}

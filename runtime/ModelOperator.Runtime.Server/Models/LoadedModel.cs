@@ -1,0 +1,114 @@
+using System.Text.Json;
+using Microsoft.Extensions.ObjectPool;
+using ModelOperator.Runtime.Onnx;
+using ModelOperator.Runtime.Protocol;
+
+namespace ModelOperator.Runtime.Server.Models;
+
+/// <summary>
+/// A model that is loaded, verified and warmed: its session, its protocol signature and the
+/// per-request objects that are pooled so that serving a request allocates as little as possible.
+/// </summary>
+internal sealed class LoadedModel : IDisposable
+{
+    private readonly ObjectPool<InferenceRequest> _requests;
+
+    public LoadedModel(InferenceSession session, string name, string version, string sha256, long maxRequestBytes)
+    {
+        Session = session;
+        Name = name;
+        Version = version;
+        Sha256 = sha256;
+        MaxRequestBytes = maxRequestBytes;
+        Signature = new ModelSignature(
+            session.Inputs.Select(ToSignature).ToArray(),
+            session.Outputs.Select(ToSignature).ToArray());
+        EncodedName = JsonEncodedText.Encode(name);
+        EncodedVersion = JsonEncodedText.Encode(version);
+        EncodedOutputNames = Signature.Outputs.Select(o => JsonEncodedText.Encode(o.Name)).ToArray();
+        _requests = new DefaultObjectPool<InferenceRequest>(new RequestPolicy(Signature), Environment.ProcessorCount * 8);
+    }
+
+    public InferenceSession Session { get; }
+
+    public string Name { get; }
+
+    public string Version { get; }
+
+    public string Sha256 { get; }
+
+    public ModelSignature Signature { get; }
+
+    public long MaxRequestBytes { get; }
+
+    public JsonEncodedText EncodedName { get; }
+
+    public JsonEncodedText EncodedVersion { get; }
+
+    public IReadOnlyList<JsonEncodedText> EncodedOutputNames { get; }
+
+    public InferenceRequest RentRequest() => _requests.Get();
+
+    public void ReturnRequest(InferenceRequest request) => _requests.Return(request);
+
+    public void Dispose() => Session.Dispose();
+
+    /// <summary>
+    /// The default body limit: room for 4096 rows of every input at a generous 32 bytes of
+    /// JSON per element, plus 64 KiB for the envelope; never below 1 MiB.
+    /// </summary>
+    public static long DefaultMaxRequestBytes(IReadOnlyList<TensorMetadata> inputs)
+    {
+        const long rows = 4096;
+        const long bytesPerElement = 32;
+        long perRow = 0;
+        foreach (var input in inputs)
+        {
+            long elements = 1;
+            for (var d = 1; d < input.Shape.Count; d++)
+            {
+                elements *= Math.Max(1, input.Shape[d]);
+            }
+
+            perRow += elements;
+        }
+
+        return Math.Max(1L << 20, (64 * 1024) + (rows * perRow * bytesPerElement));
+    }
+
+    public static DataType ToDataType(TensorElementType type) => type switch
+    {
+        TensorElementType.Float32 => DataType.FP32,
+        TensorElementType.Float64 => DataType.FP64,
+        TensorElementType.Int32 => DataType.Int32,
+        TensorElementType.Int64 => DataType.Int64,
+        TensorElementType.UInt8 => DataType.UInt8,
+        TensorElementType.Bool => DataType.Bool,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unsupported element type"),
+    };
+
+    public static TensorElementType ToElementType(DataType type) => type switch
+    {
+        DataType.FP32 => TensorElementType.Float32,
+        DataType.FP64 => TensorElementType.Float64,
+        DataType.Int32 => TensorElementType.Int32,
+        DataType.Int64 => TensorElementType.Int64,
+        DataType.UInt8 => TensorElementType.UInt8,
+        DataType.Bool => TensorElementType.Bool,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unsupported datatype"),
+    };
+
+    private static TensorSignature ToSignature(TensorMetadata metadata) =>
+        new(metadata.Name, ToDataType(metadata.ElementType), metadata.Shape);
+
+    private sealed class RequestPolicy(ModelSignature signature) : PooledObjectPolicy<InferenceRequest>
+    {
+        public override InferenceRequest Create() => new(signature);
+
+        public override bool Return(InferenceRequest obj)
+        {
+            obj.Reset();
+            return true;
+        }
+    }
+}

@@ -1,0 +1,204 @@
+using System.Net;
+using System.Security.Cryptography;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using ModelOperator.Runtime.Server.Hosting;
+
+namespace ModelOperator.Runtime.Server.Models;
+
+/// <summary>
+/// Brings a model file to local disk and verifies it. Local paths are used in place; http(s) and
+/// s3 objects are downloaded into the cache directory with a per-attempt timeout and bounded,
+/// growing retries. A file whose sha256 differs from the expected one is refused.
+/// </summary>
+internal sealed partial class ModelFetcher(ServerOptions options, HttpMessageHandler? httpHandler, TimeProvider time, ILogger<ModelFetcher> logger)
+{
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>Fetches <paramref name="uri"/> and returns the local path of a verified file.</summary>
+    public async Task<string> FetchAsync(string uri, string? expectedSha256, CancellationToken cancellationToken)
+    {
+        var path = await FetchUnverifiedAsync(uri, cancellationToken).ConfigureAwait(false);
+        if (expectedSha256 is not null)
+        {
+            var actual = await Sha256Async(path, cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ModelLoadException(
+                    ModelLoadReason.ChecksumMismatch,
+                    $"model {uri} has sha256 {actual} but {expectedSha256} was expected; it will not be served");
+            }
+        }
+
+        return path;
+    }
+
+    /// <summary>Lower-case hex sha256 of a file.</summary>
+    public static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    {
+        var stream = File.OpenRead(path);
+        await using (stream.ConfigureAwait(false))
+        {
+            var hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
+            return Convert.ToHexStringLower(hash);
+        }
+    }
+
+    private Task<string> FetchUnverifiedAsync(string uri, CancellationToken cancellationToken)
+    {
+        if (!uri.Contains("://", StringComparison.Ordinal))
+        {
+            return Task.FromResult(LocalPath(uri, uri));
+        }
+
+        if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed))
+        {
+            throw new ModelLoadException(ModelLoadReason.UnsupportedUri, $"model URI \"{uri}\" is not a valid URI");
+        }
+
+        return parsed.Scheme switch
+        {
+            "file" => Task.FromResult(LocalPath(parsed.LocalPath, uri)),
+            "http" or "https" => DownloadWithRetriesAsync(uri, (dest, ct) => DownloadHttpAsync(parsed, dest, ct), cancellationToken),
+            "s3" => DownloadWithRetriesAsync(uri, (dest, ct) => DownloadS3Async(parsed, dest, ct), cancellationToken),
+            _ => throw new ModelLoadException(
+                ModelLoadReason.UnsupportedUri,
+                $"model URI scheme \"{parsed.Scheme}\" is not supported; use a path, file://, http://, https:// or s3://bucket/key"),
+        };
+    }
+
+    private static string LocalPath(string path, string uri)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ModelLoadException(ModelLoadReason.ModelNotFound, $"model file {uri} does not exist");
+        }
+
+        return Path.GetFullPath(path);
+    }
+
+    private async Task<string> DownloadWithRetriesAsync(string uri, Func<string, CancellationToken, Task> download, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(options.CacheDirectory);
+        // One file per URI, so a restart with a warm cache directory does not download again
+        // needlessly; the checksum is still verified on every start.
+        var name = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(uri)))[..16] + ".onnx";
+        var destination = Path.Combine(options.CacheDirectory, name);
+        var delay = FirstRetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            var partial = destination + ".partial";
+            using var attemptTimeout = new CancellationTokenSource(options.DownloadTimeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptTimeout.Token);
+            try
+            {
+                await download(partial, linked.Token).ConfigureAwait(false);
+                File.Move(partial, destination, overwrite: true);
+                Log.Downloaded(logger, uri, new FileInfo(destination).Length, attempt);
+                return destination;
+            }
+            catch (ModelLoadException)
+            {
+                TryDelete(partial);
+                throw; // not worth retrying (not found, access denied)
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or AmazonServiceException or AmazonClientException
+                                           || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                TryDelete(partial);
+                var message = ex is OperationCanceledException ? $"timed out after {options.DownloadTimeout.TotalSeconds:0} s" : ex.Message;
+                if (attempt >= options.DownloadAttempts)
+                {
+                    throw new ModelLoadException(
+                        ModelLoadReason.DownloadFailed,
+                        $"could not download model {uri} after {attempt} attempts: {message}",
+                        ex);
+                }
+
+                Log.DownloadRetry(logger, uri, attempt, message, delay);
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                delay *= 2;
+            }
+        }
+    }
+
+    private async Task DownloadHttpAsync(Uri uri, string destination, CancellationToken cancellationToken)
+    {
+        using var client = httpHandler is null ? new HttpClient() : new HttpClient(httpHandler, disposeHandler: false);
+        client.Timeout = Timeout.InfiniteTimeSpan; // the attempt's token bounds it
+        using var response = await client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
+        {
+            throw new ModelLoadException(ModelLoadReason.ModelNotFound, $"model {uri} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+        }
+
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new ModelLoadException(ModelLoadReason.DownloadFailed, $"model {uri} answered {(int)response.StatusCode} {response.ReasonPhrase}; check the credentials");
+        }
+
+        response.EnsureSuccessStatusCode();
+        var file = File.Create(destination);
+        await using (file.ConfigureAwait(false))
+        {
+            await response.Content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DownloadS3Async(Uri uri, string destination, CancellationToken cancellationToken)
+    {
+        var bucket = uri.Host;
+        var key = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+        if (bucket.Length == 0 || key.Length == 0)
+        {
+            throw new ModelLoadException(ModelLoadReason.UnsupportedUri, $"model URI {uri} must have the form s3://bucket/key");
+        }
+
+        var config = new AmazonS3Config { RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(options.S3Region), MaxErrorRetry = 0 };
+        if (options.S3Endpoint is { } endpoint)
+        {
+            // S3-compatible stores (MinIO, Ceph, ...) want path-style addressing at their own URL.
+            config.ServiceURL = endpoint;
+            config.ForcePathStyle = true;
+        }
+
+        using var client = new AmazonS3Client(config);
+        try
+        {
+            using var response = await client.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+            await response.WriteResponseStreamToFileAsync(destination, append: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new ModelLoadException(ModelLoadReason.ModelNotFound, $"model {uri} does not exist ({ex.ErrorCode})", ex);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
+        {
+            throw new ModelLoadException(ModelLoadReason.DownloadFailed, $"model {uri}: access denied ({ex.ErrorCode}); check the credentials", ex);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Downloaded model {Uri} ({Bytes} bytes) on attempt {Attempt}")]
+        public static partial void Downloaded(ILogger logger, string uri, long bytes, int attempt);
+
+        [LoggerMessage(2, LogLevel.Warning, "Download of model {Uri} failed on attempt {Attempt}: {Error}; retrying in {Delay}")]
+        public static partial void DownloadRetry(ILogger logger, string uri, int attempt, string error, TimeSpan delay);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using ModelOperator.Runtime.Onnx;
+using ModelOperator.Runtime.Server.Hosting;
+using ModelOperator.Runtime.Server.Metrics;
+
+namespace ModelOperator.Runtime.Server.Models;
+
+/// <summary>
+/// Loads the one model of this process in the background once the server is up: fetch, verify
+/// the sha256, create the session, warm it with one run. The process is live throughout; it is
+/// ready only when all of that succeeded. A failure is reported with its reason and kept: the
+/// operator decides what to do about a model that cannot load, not a restart loop.
+/// </summary>
+internal sealed partial class ModelLoader(
+    ServerOptions options,
+    OnnxRuntimeEnvironment runtime,
+    ModelFetcher fetcher,
+    ModelState state,
+    ServerMetrics metrics,
+    TimeProvider time,
+    ILogger<ModelLoader> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = time.GetTimestamp();
+        Log.Loading(logger, options.ModelName, options.ModelVersion, options.ModelUri);
+        try
+        {
+            var path = await fetcher.FetchAsync(options.ModelUri, options.ModelSha256, stoppingToken).ConfigureAwait(false);
+            var sha256 = options.ModelSha256 ?? await ModelFetcher.Sha256Async(path, stoppingToken).ConfigureAwait(false);
+            var model = Load(path, sha256);
+            var elapsed = time.GetElapsedTime(started);
+            metrics.LoadDuration.Set(elapsed.TotalSeconds);
+            metrics.ModelInfo(sha256, runtime.Version);
+            metrics.Ready.Set(1);
+            state.Set(new ModelStatus(true, "Ready", "the model is loaded, verified and warmed", model));
+            Log.Ready(logger, options.ModelName, options.ModelVersion, sha256, elapsed.TotalMilliseconds);
+        }
+        catch (ModelLoadException ex)
+        {
+            Fail(ex.Reason, ex.Message);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private LoadedModel Load(string path, string sha256)
+    {
+        InferenceSession session;
+        try
+        {
+            session = InferenceSession.Load(runtime, path, new OnnxSessionOptions { IntraOpThreads = 1, AllowSpinning = false });
+        }
+        catch (UnsupportedModelException ex)
+        {
+            throw new ModelLoadException(ModelLoadReason.UnsupportedModel, ex.Message, ex);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelLoadException(ModelLoadReason.InvalidModel, $"ONNX Runtime could not load {options.ModelUri}: {ex.Message}", ex);
+        }
+
+        try
+        {
+            Warm(session);
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or ArgumentException)
+        {
+            session.Dispose();
+            throw new ModelLoadException(ModelLoadReason.WarmupFailed, $"the warm-up run failed: {ex.Message}", ex);
+        }
+
+        var maxBytes = options.MaxRequestBytes ?? LoadedModel.DefaultMaxRequestBytes(session.Inputs);
+        return new LoadedModel(session, options.ModelName, options.ModelVersion, sha256, maxBytes);
+    }
+
+    // One run over zeros, batch 1 (every dynamic dimension 1), so that the first real request
+    // does not pay for lazy initialisation inside ONNX Runtime.
+    private static void Warm(InferenceSession session)
+    {
+        var inputs = new InputTensor[session.Inputs.Count];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var meta = session.Inputs[i];
+            var shape = meta.Shape.Select(d => d < 0 ? 1L : d).ToArray();
+            var elements = shape.Aggregate(1L, (a, b) => a * b);
+            inputs[i] = new InputTensor(i, meta.ElementType, shape, new byte[elements * TensorElementTypes.SizeOf(meta.ElementType)]);
+        }
+
+        using var result = session.Run(inputs);
+        Debug.Assert(result.Count == session.Outputs.Count, "a warm-up run returns every output");
+    }
+
+    private void Fail(string reason, string message)
+    {
+        metrics.LoadFailed(reason);
+        metrics.Ready.Set(0);
+        state.Set(new ModelStatus(false, reason, message, null));
+        Log.LoadFailed(logger, options.ModelName, options.ModelVersion, reason, message);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Loading model {Model} version {Version} from {Uri}")]
+        public static partial void Loading(ILogger logger, string model, string version, string uri);
+
+        [LoggerMessage(2, LogLevel.Information, "Model {Model} version {Version} is ready (sha256 {Sha256}, loaded in {Milliseconds:0} ms)")]
+        public static partial void Ready(ILogger logger, string model, string version, string sha256, double milliseconds);
+
+        [LoggerMessage(3, LogLevel.Error, "Model {Model} version {Version} failed to load: {Reason}: {Message}")]
+        public static partial void LoadFailed(ILogger logger, string model, string version, string reason, string message);
+    }
+}
