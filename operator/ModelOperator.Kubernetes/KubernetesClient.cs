@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using ModelOperator.Kubernetes.Configuration;
+using ModelOperator.Kubernetes.Http;
+using ModelOperator.Kubernetes.Models;
+
+namespace ModelOperator.Kubernetes;
+
+/// <summary>
+/// The HTTP implementation of <see cref="IKubernetesClient"/>: one <see cref="HttpClient"/> over one
+/// <see cref="SocketsHttpHandler"/>, JSON through source-generated contexts, bearer token or client certificate auth.
+/// A 401 re-reads the token once; a 429 waits for Retry-After and retries up to
+/// <see cref="KubernetesClientOptions.MaxTooManyRequestsRetries"/> times.
+/// </summary>
+public sealed class KubernetesClient : IKubernetesClient, IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly ConcurrentDictionary<Type, object> _resources = new();
+    private readonly ILogger _logger;
+
+    public KubernetesClient(KubernetesConfiguration configuration, KubernetesClientOptions? options = null)
+        : this(configuration, options, CreateHandler(configuration))
+    {
+    }
+
+    /// <summary>For tests: send through <paramref name="handler"/> (the client disposes it).</summary>
+    internal KubernetesClient(KubernetesConfiguration configuration, KubernetesClientOptions? options, HttpMessageHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(handler);
+        Options = options ?? new KubernetesClientOptions();
+        Options.Validate();
+        Configuration = configuration;
+        _logger = Options.LoggerFactory.CreateLogger<KubernetesClient>();
+        _http = new HttpClient(handler, disposeHandler: true)
+        {
+            BaseAddress = configuration.Server,
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd(Options.UserAgent);
+    }
+
+    public KubernetesConfiguration Configuration { get; }
+
+    public KubernetesClientOptions Options { get; }
+
+    public string DefaultNamespace => Configuration.Namespace;
+
+    internal TimeProvider Time => Options.TimeProvider;
+
+    internal ILoggerFactory LoggerFactory => Options.LoggerFactory;
+
+    public IResourceClient<T> Resource<T>()
+        where T : class, IKubernetesObject<T> =>
+        (IResourceClient<T>)_resources.GetOrAdd(typeof(T), _ => new ResourceClient<T>(this));
+
+    public void Dispose() => _http.Dispose();
+
+    /// <summary>
+    /// Sends a request built by <paramref name="build"/> (called again for each retry), and returns the successful
+    /// response. Error responses become typed exceptions. The caller disposes the response.
+    /// </summary>
+    internal async Task<HttpResponseMessage> SendAsync(
+        Func<HttpRequestMessage> build, string operation, bool streaming, CancellationToken cancellationToken)
+    {
+        var unauthorizedRetried = false;
+        var throttledAttempts = 0;
+        while (true)
+        {
+            using var request = build();
+            if (Configuration.Token is { } tokenSource)
+            {
+                var token = await tokenSource.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            var started = Time.GetTimestamp();
+            HttpResponseMessage response;
+            if (streaming)
+            {
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                using var timeout = new CancellationTokenSource(Options.RequestTimeout, Time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+                try
+                {
+                    response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"{operation} did not complete within {Options.RequestTimeout}.", e);
+                }
+            }
+
+            var method = request.Method.Method;
+            var path = request.RequestUri?.AbsolutePath ?? string.Empty;
+            Log.RequestCompleted(_logger, method, path, (int)response.StatusCode, Time.GetElapsedTime(started).TotalMilliseconds);
+            if (response.IsSuccessStatusCode)
+            {
+                return response;
+            }
+
+            using (response)
+            {
+                if (response.StatusCode == HttpStatusCode.Unauthorized && Configuration.Token is { } source && !unauthorizedRetried)
+                {
+                    unauthorizedRetried = true;
+                    Log.Unauthorized(_logger, method, path);
+                    source.Invalidate();
+                    continue;
+                }
+
+                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                var retryAfter = KubernetesErrors.RetryAfter(response.Headers.RetryAfter, Time.GetUtcNow());
+                var error = KubernetesErrors.FromResponse(response.StatusCode, body, retryAfter, operation);
+                if (error is KubernetesTooManyRequestsException throttled && throttledAttempts < Options.MaxTooManyRequestsRetries)
+                {
+                    throttledAttempts++;
+                    var wait = throttled.RetryAfter ?? Options.DefaultRetryAfter;
+                    wait = wait > Options.MaxRetryAfter ? Options.MaxRetryAfter : wait;
+                    Log.Throttled(_logger, method, path, throttledAttempts, Options.MaxTooManyRequestsRetries, wait.TotalSeconds);
+                    await Task.Delay(wait, Time, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                Log.RequestFailed(_logger, method, path, response.StatusCode, error.Reason);
+                throw error;
+            }
+        }
+    }
+
+    private static SocketsHttpHandler CreateHandler(KubernetesConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = DecompressionMethods.GZip,
+            SslOptions = new SslClientAuthenticationOptions(),
+        };
+
+        if (configuration.ClientCertificate is { } certificate)
+        {
+            handler.SslOptions.ClientCertificates = new X509CertificateCollection { certificate };
+        }
+
+        if (configuration.InsecureSkipTlsVerify)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+        }
+        else if (configuration.CertificateAuthorities is { Count: > 0 } authorities)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                ServerCertificateValidator.Validate(certificate, errors, authorities);
+        }
+
+        return handler;
+    }
+}
+
+/// <summary>Validates the server's certificate against the configured authorities only (not the system store).</summary>
+internal static class ServerCertificateValidator
+{
+    public static bool Validate(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection authorities)
+    {
+        if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNotAvailable | SslPolicyErrors.RemoteCertificateNameMismatch)) != 0)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+        using var leaf = new X509Certificate2(certificate);
+        return chain.Build(leaf);
+    }
+}
