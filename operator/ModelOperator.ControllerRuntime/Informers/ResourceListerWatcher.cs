@@ -1,0 +1,65 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using ModelOperator.Kubernetes;
+using ModelOperator.Kubernetes.Models;
+
+namespace ModelOperator.ControllerRuntime.Informers;
+
+/// <summary>
+/// Lists and watches one kind through the Kubernetes client, in one namespace or all of them,
+/// optionally narrowed by a label selector. A watch refused with 410 Gone comes back as an
+/// <see cref="WatchEventType.Error"/> event, as <see cref="IListerWatcher{T}"/> asks.
+/// </summary>
+public sealed class ResourceListerWatcher<T> : IListerWatcher<T>
+    where T : class, IKubernetesObject<T>
+{
+    private readonly IResourceClient<T> _client;
+    private readonly string? _namespace;
+    private readonly string? _labelSelector;
+
+    /// <param name="client">The client for the kind.</param>
+    /// <param name="namespace">One namespace, or null for all namespaces (and for cluster-scoped kinds).</param>
+    /// <param name="labelSelector">Only objects matching this selector, e.g. <c>app=web</c>; null for all.</param>
+    public ResourceListerWatcher(IResourceClient<T> client, string? @namespace = null, string? labelSelector = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _client = client;
+        _namespace = string.IsNullOrEmpty(@namespace) ? null : @namespace;
+        _labelSelector = string.IsNullOrEmpty(labelSelector) ? null : labelSelector;
+    }
+
+    public Task<ObjectList<T>> ListAsync(int limit, string? continueToken, CancellationToken cancellationToken) =>
+        _client.ListAsync(
+            _namespace,
+            new ListOptions { Limit = limit, Continue = continueToken, LabelSelector = _labelSelector },
+            cancellationToken);
+
+    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var options = new WatchOptions { ResourceVersion = resourceVersion, LabelSelector = _labelSelector, AllowWatchBookmarks = true };
+        await using var events = _client.WatchAsync(_namespace, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            WatchEvent<T> next;
+            try
+            {
+                if (!await events.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield break;
+                }
+
+                next = events.Current;
+            }
+            catch (KubernetesApiException ex) when (ex is KubernetesGoneException || ex.StatusCode == HttpStatusCode.Gone)
+            {
+                next = new WatchEvent<T>(WatchEventType.Error, null, ex.Status with { Code = 410 });
+            }
+
+            yield return next;
+            if (next.Type == WatchEventType.Error)
+            {
+                yield break;
+            }
+        }
+    }
+}
