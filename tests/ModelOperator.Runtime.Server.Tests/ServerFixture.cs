@@ -1,0 +1,81 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using System.Text.Json;
+using ModelOperator.Runtime.Onnx;
+using ModelOperator.Runtime.Server.Hosting;
+using ModelOperator.Runtime.Server.Models;
+
+namespace ModelOperator.Runtime.Server.Tests;
+
+/// <summary>A real inference server on 127.0.0.1 with a free port, stopped on dispose.</summary>
+internal sealed class ServerFixture : IAsyncDisposable
+{
+    private static readonly Lazy<OnnxRuntimeEnvironment> Runtime = new(() => OnnxRuntimeEnvironment.Create());
+
+    private readonly WebApplication _app;
+
+    private ServerFixture(WebApplication app, ServerOptions options, ModelStatus settled)
+    {
+        _app = app;
+        Options = options;
+        Settled = settled;
+        BaseAddress = new Uri(app.Urls.First());
+        Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public ServerOptions Options { get; }
+
+    public ModelStatus Settled { get; }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Client { get; }
+
+    public static string ModelPath(string model, int version) =>
+        Path.Combine(AppContext.BaseDirectory, "models", model, version.ToString(System.Globalization.CultureInfo.InvariantCulture), "model.onnx");
+
+    public static async Task<ServerFixture> StartAsync(Func<ServerOptions, ServerOptions>? configure = null)
+    {
+        var options = new ServerOptions
+        {
+            ModelName = "churn",
+            ModelVersion = "1",
+            ModelUri = ModelPath("churn", 1),
+            Host = "127.0.0.1",
+            Port = 0,
+            CacheDirectory = Path.Combine(Path.GetTempPath(), "modelserver-tests", Guid.NewGuid().ToString("N")),
+            ShutdownTimeout = TimeSpan.FromSeconds(5),
+        };
+        options = configure?.Invoke(options) ?? options;
+        var app = ServerApp.Build(options, Runtime.Value, logging => logging.SetMinimumLevel(LogLevel.None));
+        await app.StartAsync();
+        var settled = await app.Services.GetRequiredService<ModelState>().Settled.WaitAsync(TimeSpan.FromSeconds(60));
+        return new ServerFixture(app, options, settled);
+    }
+
+    public Task<HttpResponseMessage> PostJsonAsync(string path, string json) =>
+        Client.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+    public async Task<JsonElement> GetJsonAsync(string path, int expectedStatus = 200)
+    {
+        using var response = await Client.GetAsync(path);
+        Assert.Equal(expectedStatus, (int)response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(Options.CacheDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}
