@@ -1,0 +1,213 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using ModelOperator.Runtime.Server.Models;
+
+namespace ModelOperator.Runtime.Server.Tests;
+
+public sealed class ModelLoadingTests
+{
+    private static readonly string ChurnSha256 = JsonDocument.Parse(File.ReadAllText(
+        Path.Combine(AppContext.BaseDirectory, "models", "churn", "1", "expected.json"))).RootElement.GetProperty("sha256").GetString()!;
+
+    private static async Task AssertNotReadyAsync(ServerFixture server, string reason, string messageFragment)
+    {
+        Assert.False(server.Settled.Ready);
+        Assert.Equal(reason, server.Settled.Reason);
+
+        // Live, but not ready, with the reason on the ready and metadata endpoints.
+        Assert.True((await server.GetJsonAsync("/v2/health/live")).GetProperty("live").GetBoolean());
+        var ready = await server.GetJsonAsync("/v2/health/ready", 503);
+        Assert.False(ready.GetProperty("ready").GetBoolean());
+        Assert.Equal(reason, ready.GetProperty("reason").GetString());
+        Assert.Contains(messageFragment, ready.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var modelReady = await server.GetJsonAsync("/v2/models/churn/ready", 503);
+        Assert.Equal(reason, modelReady.GetProperty("reason").GetString());
+        var metadata = await server.GetJsonAsync("/v2/models/churn", 503);
+        Assert.Equal(reason, metadata.GetProperty("reason").GetString());
+        Assert.Contains(reason, metadata.GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        // Nothing is served.
+        using var infer = await server.PostJsonAsync(MalformedRequestCorpus.InferPath, MalformedRequestCorpus.Good);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, infer.StatusCode);
+
+        // And the reason is in metrics.
+        var metrics = await server.Client.GetStringAsync("/metrics");
+        Assert.Contains($"modelserver_model_load_failures_total{{model=\"churn\",version=\"1\",reason=\"{reason}\"}} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("modelserver_model_ready{model=\"churn\",version=\"1\"} 0", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_matching_sha256_is_served()
+    {
+        await using var server = await ServerFixture.StartAsync(o => o with { ModelSha256 = ChurnSha256 });
+
+        Assert.True(server.Settled.Ready, server.Settled.Message);
+        var metrics = await server.Client.GetStringAsync("/metrics");
+        Assert.Contains($"sha256=\"{ChurnSha256}\"", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sha256_mismatch_is_never_served()
+    {
+        await using var server = await ServerFixture.StartAsync(o => o with { ModelSha256 = new string('0', 64) });
+
+        await AssertNotReadyAsync(server, ModelLoadReason.ChecksumMismatch, ChurnSha256);
+    }
+
+    [Fact]
+    public async Task A_missing_file_is_reported_as_ModelNotFound()
+    {
+        await using var server = await ServerFixture.StartAsync(o => o with { ModelUri = "/nonexistent/model.onnx" });
+
+        await AssertNotReadyAsync(server, ModelLoadReason.ModelNotFound, "/nonexistent/model.onnx does not exist");
+    }
+
+    [Fact]
+    public async Task A_file_uri_is_accepted()
+    {
+        await using var server = await ServerFixture.StartAsync(o => o with { ModelUri = new Uri(ServerFixture.ModelPath("churn", 1)).AbsoluteUri });
+
+        Assert.True(server.Settled.Ready, server.Settled.Message);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_model_is_reported_as_InvalidModel()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"not-a-model-{Guid.NewGuid():N}.onnx");
+        await File.WriteAllTextAsync(path, "this is not protobuf");
+        try
+        {
+            await using var server = await ServerFixture.StartAsync(o => o with { ModelUri = path });
+
+            await AssertNotReadyAsync(server, ModelLoadReason.InvalidModel, "ONNX Runtime could not load");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task An_unsupported_scheme_is_reported_as_UnsupportedUri()
+    {
+        await using var server = await ServerFixture.StartAsync(o => o with { ModelUri = "ftp://example.invalid/model.onnx" });
+
+        await AssertNotReadyAsync(server, ModelLoadReason.UnsupportedUri, "scheme \"ftp\" is not supported");
+    }
+
+    [Fact]
+    public async Task An_http_model_is_downloaded_after_a_transient_failure_and_verified()
+    {
+        var calls = 0;
+        await using var origin = await FileOrigin.StartAsync(context =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                context.Response.StatusCode = 503;
+                return Task.CompletedTask;
+            }
+
+            return context.Response.SendFileAsync(ServerFixture.ModelPath("churn", 1));
+        });
+
+        await using var server = await ServerFixture.StartAsync(o => o with { ModelUri = origin.Url("/models/churn.onnx"), ModelSha256 = ChurnSha256 });
+
+        Assert.True(server.Settled.Ready, server.Settled.Message);
+        Assert.Equal(2, calls);
+        using var infer = await server.PostJsonAsync(MalformedRequestCorpus.InferPath, MalformedRequestCorpus.Good);
+        Assert.Equal(HttpStatusCode.OK, infer.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_http_404_is_ModelNotFound_without_retrying()
+    {
+        var calls = 0;
+        await using var origin = await FileOrigin.StartAsync(context =>
+        {
+            Interlocked.Increment(ref calls);
+            context.Response.StatusCode = 404;
+            return Task.CompletedTask;
+        });
+
+        await using var server = await ServerFixture.StartAsync(o => o with { ModelUri = origin.Url("/missing.onnx") });
+
+        await AssertNotReadyAsync(server, ModelLoadReason.ModelNotFound, "answered 404");
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public async Task An_http_model_that_keeps_failing_is_DownloadFailed_after_the_bounded_attempts()
+    {
+        var calls = 0;
+        await using var origin = await FileOrigin.StartAsync(context =>
+        {
+            Interlocked.Increment(ref calls);
+            context.Response.StatusCode = 500;
+            return Task.CompletedTask;
+        });
+
+        await using var server = await ServerFixture.StartAsync(o => o with { ModelUri = origin.Url("/broken.onnx"), DownloadAttempts = 2 });
+
+        await AssertNotReadyAsync(server, ModelLoadReason.DownloadFailed, "after 2 attempts");
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task An_s3_model_is_fetched_path_style_from_an_s3_compatible_endpoint()
+    {
+        string? requestedPath = null;
+        string? authorization = null;
+        await using var origin = await FileOrigin.StartAsync(context =>
+        {
+            requestedPath = context.Request.Path.Value;
+            authorization = context.Request.Headers.Authorization;
+            context.Response.ContentType = "application/octet-stream";
+            context.Response.ContentLength = new FileInfo(ServerFixture.ModelPath("churn", 1)).Length; // as S3 always sends
+            return context.Response.SendFileAsync(ServerFixture.ModelPath("churn", 1));
+        });
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "test-access-key");
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "test-secret-key");
+
+        await using var server = await ServerFixture.StartAsync(o => o with
+        {
+            ModelUri = "s3://models/churn/1/model.onnx",
+            S3Endpoint = origin.Url(string.Empty),
+            ModelSha256 = ChurnSha256,
+        });
+
+        Assert.True(server.Settled.Ready, server.Settled.Message);
+        Assert.Equal("/models/churn/1/model.onnx", requestedPath);
+        Assert.StartsWith("AWS4-HMAC-SHA256 Credential=test-access-key/", authorization, StringComparison.Ordinal);
+    }
+
+    /// <summary>A tiny HTTP origin on loopback that answers every request with the given handler.</summary>
+    private sealed class FileOrigin : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+
+        private FileOrigin(WebApplication app) => _app = app;
+
+        public static async Task<FileOrigin> StartAsync(RequestDelegate handler)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            var app = builder.Build();
+            app.Run(handler);
+            await app.StartAsync();
+            return new FileOrigin(app);
+        }
+
+        public string Url(string path) => _app.Urls.First().TrimEnd('/') + path;
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+}
