@@ -44,8 +44,9 @@ public sealed record DeploymentSpec
 
     public int? ProgressDeadlineSeconds { get; init; }
 
+    /// <summary>Fields this client does not model, kept so that writing the object back does not drop them. Set by the serializer only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? ExtensionData { get; init; }
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 public sealed record DeploymentStrategy
@@ -79,8 +80,9 @@ public sealed record DeploymentStatus
 
     public IReadOnlyList<DeploymentCondition>? Conditions { get; init; }
 
+    /// <summary>Fields this client does not model, kept so that writing the object back does not drop them. Set by the serializer only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? ExtensionData { get; init; }
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 public sealed record DeploymentCondition

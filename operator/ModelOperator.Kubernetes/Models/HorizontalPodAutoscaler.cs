@@ -38,8 +38,9 @@ public sealed record HorizontalPodAutoscalerSpec
 
     public HorizontalPodAutoscalerBehavior? Behavior { get; init; }
 
+    /// <summary>Fields this client does not model, kept so that writing the object back does not drop them. Set by the serializer only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? ExtensionData { get; init; }
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 public sealed record CrossVersionObjectReference
@@ -65,8 +66,9 @@ public sealed record MetricSpec
 
     public ExternalMetricSource? External { get; init; }
 
+    /// <summary>Fields this client does not model, kept so that writing the object back does not drop them. Set by the serializer only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? ExtensionData { get; init; }
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 public sealed record ResourceMetricSource
@@ -136,8 +138,9 @@ public sealed record HpaScalingRules
 
     public IReadOnlyList<HpaScalingPolicy>? Policies { get; init; }
 
+    /// <summary>Fields this client does not model, kept so that writing the object back does not drop them. Set by the serializer only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? ExtensionData { get; init; }
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 public sealed record HpaScalingPolicy

@@ -35,8 +35,9 @@ public sealed record HttpRouteSpec
 
     public IReadOnlyList<HttpRouteRule>? Rules { get; init; }
 
+    /// <summary>Fields this client does not model, kept so that writing the object back does not drop them. Set by the serializer only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? ExtensionData { get; init; }
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 public sealed record ParentReference
@@ -63,8 +64,9 @@ public sealed record HttpRouteRule
 
     public IReadOnlyList<HttpBackendRef>? BackendRefs { get; init; }
 
+    /// <summary>Fields this client does not model, kept so that writing the object back does not drop them. Set by the serializer only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? ExtensionData { get; init; }
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 public sealed record HttpBackendRef
@@ -82,6 +84,7 @@ public sealed record HttpBackendRef
     /// <summary>Relative share of traffic; 0 sends none. Defaults to 1 on the server.</summary>
     public int? Weight { get; init; }
 
+    /// <summary>Fields this client does not model, kept so that writing the object back does not drop them. Set by the serializer only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? ExtensionData { get; init; }
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }

@@ -32,6 +32,7 @@ public sealed record ObjectMeta
 
     public IReadOnlyList<string>? Finalizers { get; init; }
 
+    /// <summary>Fields this client does not model, kept so that writing the object back does not drop them. Set by the serializer only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? ExtensionData { get; init; }
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }

@@ -47,8 +47,9 @@ public sealed record PodStatus
 
     public string? Message { get; init; }
 
+    /// <summary>Fields this client does not model, kept so that writing the object back does not drop them. Set by the serializer only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? ExtensionData { get; init; }
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 public sealed record PodCondition

@@ -36,8 +36,9 @@ public sealed record PodSpec
 
     public string? NodeName { get; init; }
 
+    /// <summary>Fields this client does not model, kept so that writing the object back does not drop them. Set by the serializer only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? ExtensionData { get; init; }
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 public sealed record Container
@@ -68,8 +69,9 @@ public sealed record Container
 
     public IReadOnlyList<VolumeMount>? VolumeMounts { get; init; }
 
+    /// <summary>Fields this client does not model, kept so that writing the object back does not drop them. Set by the serializer only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? ExtensionData { get; init; }
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 public sealed record EnvVar
@@ -196,8 +198,9 @@ public sealed record PodSecurityContext
 
     public SeccompProfile? SeccompProfile { get; init; }
 
+    /// <summary>Fields this client does not model, kept so that writing the object back does not drop them. Set by the serializer only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? ExtensionData { get; init; }
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 public sealed record VolumeMount
@@ -224,8 +227,9 @@ public sealed record Volume
 
     public PersistentVolumeClaimVolumeSource? PersistentVolumeClaim { get; init; }
 
+    /// <summary>Fields this client does not model, kept so that writing the object back does not drop them. Set by the serializer only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? ExtensionData { get; init; }
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 public sealed record EmptyDirVolumeSource

@@ -42,8 +42,9 @@ public sealed record ServiceSpec
 
     public string? SessionAffinity { get; init; }
 
+    /// <summary>Fields this client does not model, kept so that writing the object back does not drop them. Set by the serializer only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? ExtensionData { get; init; }
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 public sealed record ServicePort
