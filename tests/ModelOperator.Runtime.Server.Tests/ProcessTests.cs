@@ -1,0 +1,118 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace ModelOperator.Runtime.Server.Tests;
+
+public sealed class ProcessTests
+{
+    private static Dictionary<string, string> ChurnEnvironment() => new()
+    {
+        ["MODEL_NAME"] = "churn",
+        ["MODEL_URI"] = ServerFixture.ModelPath("churn", 1),
+        ["SHUTDOWN_TIMEOUT"] = "20",
+    };
+
+    [Fact]
+    public async Task On_SIGTERM_the_server_stops_accepting_finishes_the_request_in_flight_and_exits_0()
+    {
+        await using var server = ServerProcess.Start(ChurnEnvironment());
+        await server.WaitForLineAsync("is ready");
+
+        // A request whose body is only half sent is in flight for as long as the test wants.
+        var body = Encoding.UTF8.GetBytes(MalformedRequestCorpus.Good);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync("127.0.0.1", server.Port);
+        var head = Encoding.ASCII.GetBytes(
+            $"POST /v2/models/churn/infer HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
+        await socket.SendAsync(head);
+        await socket.SendAsync(body.AsMemory(0, body.Length / 2));
+
+        server.Terminate();
+        await server.WaitForLineAsync("Application is shutting down");
+        await AssertRefusesNewConnectionsAsync(server.Port);
+
+        await socket.SendAsync(body.AsMemory(body.Length / 2));
+        var response = await ReadResponseAsync(socket);
+        Assert.StartsWith("HTTP/1.1 200 OK", response, StringComparison.Ordinal);
+        Assert.Contains("\"churn_probability\"", response, StringComparison.Ordinal);
+        Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task A_missing_native_library_gives_one_clear_line_that_says_what_to_run()
+    {
+        var env = ChurnEnvironment();
+        env["ORT_LIBRARY_PATH"] = "/nonexistent/libonnxruntime.so.1";
+        await using var server = ServerProcess.Start(env);
+
+        var exit = await server.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        await Task.Yield();
+
+        Assert.Equal(3, exit);
+        var line = Assert.Single(server.Output, l => l.Length > 0);
+        Assert.StartsWith("modelserver: ", line, StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/libonnxruntime.so.1", line, StringComparison.Ordinal);
+        Assert.Contains("make native", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_settings_are_listed_and_the_process_exits_2()
+    {
+        await using var server = ServerProcess.Start(new Dictionary<string, string> { ["MODEL_NAME"] = "bad name", ["PORT"] = "x" }, port: 1);
+
+        Assert.Equal(2, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(server.Output, l => l.Contains("MODEL_URI (--model-uri) is required", StringComparison.Ordinal));
+        Assert.Contains(server.Output, l => l.Contains("MODEL_NAME \"bad name\" is not allowed", StringComparison.Ordinal));
+    }
+
+    private static async Task AssertRefusesNewConnectionsAsync(int port)
+    {
+        // Kestrel unbinds right after the stopping event; allow it a moment, bounded.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await probe.ConnectAsync("127.0.0.1", port);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail("the server still accepts new connections after SIGTERM");
+    }
+
+    private static async Task<string> ReadResponseAsync(Socket socket)
+    {
+        var buffer = new byte[8192];
+        var text = new StringBuilder();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+            if (read == 0)
+            {
+                break;
+            }
+
+            text.Append(Encoding.UTF8.GetString(buffer, 0, read));
+            var s = text.ToString();
+            var split = s.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (split > 0)
+            {
+                var lengthLine = s[..split].Split("\r\n").FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+                if (lengthLine is not null && s.Length - split - 4 >= int.Parse(lengthLine["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    break;
+                }
+            }
+        }
+
+        return text.ToString();
+    }
+}

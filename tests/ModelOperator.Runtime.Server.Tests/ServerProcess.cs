@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+
+namespace ModelOperator.Runtime.Server.Tests;
+
+/// <summary>The modelserver program as a real child process, for start-up and signal behaviour.</summary>
+internal sealed partial class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+
+    private ServerProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        process.OutputDataReceived += (_, e) => Forward(e.Data);
+        process.ErrorDataReceived += (_, e) => Forward(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int Port { get; }
+
+    public int Pid => _process.Id;
+
+    public List<string> Output { get; } = [];
+
+    public static ServerProcess Start(IDictionary<string, string> environment, int? port = null)
+    {
+        var chosen = port ?? FreePort();
+        var dll = Path.Combine(AppContext.BaseDirectory, "modelserver.dll");
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [dll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["HOST"] = "127.0.0.1";
+        info.Environment["PORT"] = chosen.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        return new ServerProcess(Process.Start(info)!, chosen);
+    }
+
+    /// <summary>Waits for an output line containing <paramref name="fragment"/>; fails with the output so far.</summary>
+    public async Task WaitForLineAsync(string fragment, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        try
+        {
+            while (await _lines.Reader.WaitToReadAsync(cts.Token))
+            {
+                while (_lines.Reader.TryRead(out var line))
+                {
+                    if (line.Contains(fragment, StringComparison.Ordinal))
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Assert.Fail($"no line with \"{fragment}\"; output:\n{string.Join('\n', Output)}");
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public void Terminate() => Assert.Equal(0, Kill(_process.Id, 15));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void Forward(string? line)
+    {
+        if (line is null)
+        {
+            _lines.Writer.TryComplete();
+            return;
+        }
+
+        lock (Output)
+        {
+            Output.Add(line);
+        }
+
+        _lines.Writer.TryWrite(line);
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
