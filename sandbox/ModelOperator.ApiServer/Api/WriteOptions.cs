@@ -1,0 +1,50 @@
+namespace ModelOperator.ApiServer.Api;
+
+/// <summary>Query options of a write: <c>dryRun=All</c>, <c>fieldManager</c>, <c>fieldValidation</c>, <c>force</c>.</summary>
+internal sealed record WriteOptions
+{
+    public bool DryRun { get; init; }
+
+    public string? FieldManager { get; init; }
+
+    /// <summary>Strict, Warn or Ignore (the real default for unset is Warn).</summary>
+    public string FieldValidation { get; init; } = "Warn";
+
+    public bool Force { get; init; }
+
+    public static WriteOptions Default { get; } = new();
+}
+
+/// <summary>The body of a DELETE: propagation policy and preconditions.</summary>
+internal sealed record DeleteOptions
+{
+    /// <summary>Foreground, Background or Orphan; null means the kind's default (Background).</summary>
+    public string? PropagationPolicy { get; init; }
+
+    public string? PreconditionUid { get; init; }
+
+    public string? PreconditionResourceVersion { get; init; }
+}
+
+/// <summary>Query options of a list.</summary>
+internal sealed record ListOptions
+{
+    public string? LabelSelector { get; init; }
+
+    public string? FieldSelector { get; init; }
+
+    public int Limit { get; init; }
+
+    public string? Continue { get; init; }
+}
+
+/// <summary>The answer to a write: the HTTP status code and the object.</summary>
+internal sealed record WriteResult(int StatusCode, System.Text.Json.Nodes.JsonObject Object);
+
+/// <summary>The subresource a request addresses.</summary>
+internal enum Subresource
+{
+    None,
+    Status,
+    Scale,
+}

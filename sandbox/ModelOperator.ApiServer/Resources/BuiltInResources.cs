@@ -1,0 +1,82 @@
+namespace ModelOperator.ApiServer.Resources;
+
+/// <summary>The built-in kinds this server serves from the start.</summary>
+internal static class BuiltInResources
+{
+    public static readonly ResourceType Namespaces = new()
+    {
+        Group = "", Version = "v1", Kind = "Namespace", Plural = "namespaces", Singular = "namespace", Namespaced = false,
+        ShortNames = ["ns"], HasStatus = true,
+    };
+
+    public static readonly ResourceType Pods = new()
+    {
+        Group = "", Version = "v1", Kind = "Pod", Plural = "pods", Singular = "pod", Namespaced = true,
+        ShortNames = ["po"], Categories = ["all"], HasStatus = true,
+    };
+
+    public static readonly ResourceType Services = new()
+    {
+        Group = "", Version = "v1", Kind = "Service", Plural = "services", Singular = "service", Namespaced = true,
+        ShortNames = ["svc"], Categories = ["all"], HasStatus = true,
+    };
+
+    public static readonly ResourceType Endpoints = new()
+    {
+        Group = "", Version = "v1", Kind = "Endpoints", Plural = "endpoints", Singular = "endpoints", Namespaced = true,
+        ShortNames = ["ep"],
+    };
+
+    public static readonly ResourceType Events = new()
+    {
+        Group = "", Version = "v1", Kind = "Event", Plural = "events", Singular = "event", Namespaced = true,
+        ShortNames = ["ev"],
+    };
+
+    public static readonly ResourceType ConfigMaps = new()
+    {
+        Group = "", Version = "v1", Kind = "ConfigMap", Plural = "configmaps", Singular = "configmap", Namespaced = true,
+        ShortNames = ["cm"],
+    };
+
+    public static readonly ResourceType Secrets = new()
+    {
+        Group = "", Version = "v1", Kind = "Secret", Plural = "secrets", Singular = "secret", Namespaced = true,
+    };
+
+    public static readonly ResourceType Deployments = new()
+    {
+        Group = "apps", Version = "v1", Kind = "Deployment", Plural = "deployments", Singular = "deployment", Namespaced = true,
+        ShortNames = ["deploy"], Categories = ["all"], HasStatus = true,
+        Scale = new ScaleSubresource(".spec.replicas", ".status.replicas", ".spec.selector"),
+    };
+
+    public static readonly ResourceType HorizontalPodAutoscalers = new()
+    {
+        Group = "autoscaling", Version = "v2", Kind = "HorizontalPodAutoscaler", Plural = "horizontalpodautoscalers",
+        Singular = "horizontalpodautoscaler", Namespaced = true, ShortNames = ["hpa"], Categories = ["all"], HasStatus = true,
+    };
+
+    public static readonly ResourceType Leases = new()
+    {
+        Group = "coordination.k8s.io", Version = "v1", Kind = "Lease", Plural = "leases", Singular = "lease", Namespaced = true,
+    };
+
+    public static readonly ResourceType HttpRoutes = new()
+    {
+        Group = "gateway.networking.k8s.io", Version = "v1", Kind = "HTTPRoute", Plural = "httproutes", Singular = "httproute",
+        Namespaced = true, Categories = ["gateway-api"], HasStatus = true,
+    };
+
+    public static readonly ResourceType CustomResourceDefinitions = new()
+    {
+        Group = "apiextensions.k8s.io", Version = "v1", Kind = "CustomResourceDefinition", Plural = "customresourcedefinitions",
+        Singular = "customresourcedefinition", Namespaced = false, ShortNames = ["crd", "crds"], Categories = ["api-extensions"], HasStatus = true,
+    };
+
+    public static IReadOnlyList<ResourceType> All { get; } =
+    [
+        Namespaces, Pods, Services, Endpoints, Events, ConfigMaps, Secrets, Deployments, HorizontalPodAutoscalers, Leases, HttpRoutes,
+        CustomResourceDefinitions,
+    ];
+}

@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+
+namespace ModelOperator.ApiServer.Resources;
+
+/// <summary>
+/// Everything the server knows about one served resource in one group version: names, scope,
+/// subresources, schema and printer columns. Built-in kinds and CRD versions are both described by it.
+/// </summary>
+internal sealed record ResourceType
+{
+    public required string Group { get; init; }
+
+    public required string Version { get; init; }
+
+    public required string Kind { get; init; }
+
+    public required string Plural { get; init; }
+
+    public required string Singular { get; init; }
+
+    public required bool Namespaced { get; init; }
+
+    public IReadOnlyList<string> ShortNames { get; init; } = [];
+
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
+    public bool HasStatus { get; init; }
+
+    public ScaleSubresource? Scale { get; init; }
+
+    /// <summary>The OpenAPI v3 schema of the whole object (CRDs), or null for a loose built-in schema.</summary>
+    public JsonObject? Schema { get; init; }
+
+    /// <summary>Printer columns of a CRD version; empty means Name and Age (or the built-in columns).</summary>
+    public IReadOnlyList<PrinterColumn> PrinterColumns { get; init; } = [];
+
+    /// <summary>True for custom resources: no strategic merge patch, items pruned by their schema.</summary>
+    public bool IsCustom { get; init; }
+
+    public string ListKind => Kind + "List";
+
+    public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
+
+    public string GroupVersion => ApiVersion;
+
+    /// <summary>Objects of every version of a resource share one store, keyed by group and plural.</summary>
+    public string StorageKey => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
+
+    /// <summary>How messages name the resource: <c>pods</c>, <c>deployments.apps</c>.</summary>
+    public string QualifiedResource => StorageKey;
+
+    /// <summary>How Invalid messages name the kind: <c>Pod</c>, <c>Deployment.apps</c>.</summary>
+    public string QualifiedKind => Group.Length == 0 ? Kind : $"{Kind}.{Group}";
+}
+
+/// <summary>The scale subresource paths (dotted JSON paths, e.g. <c>.spec.replicas</c>).</summary>
+internal sealed record ScaleSubresource(string SpecReplicasPath, string StatusReplicasPath, string? LabelSelectorPath);
+
+/// <summary>A printer column: name, type (string, integer, number, boolean, date), JSONPath, priority.</summary>
+internal sealed record PrinterColumn(string Name, string Type, string JsonPath, string Description, int Priority, string Format);

@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using ModelOperator.ApiServer.Errors;
+using ModelOperator.ApiServer.Json;
+
+namespace ModelOperator.ApiServer.Selectors;
+
+/// <summary>
+/// A parsed field selector (<c>metadata.name=x,metadata.namespace!=y</c>). Every kind supports
+/// <c>metadata.name</c> and <c>metadata.namespace</c>; a few built-ins support more, as in Kubernetes.
+/// </summary>
+internal sealed class FieldSelector
+{
+    private static readonly string[] Common = ["metadata.name", "metadata.namespace"];
+
+    private static readonly Dictionary<string, string[]> Extra = new(StringComparer.Ordinal)
+    {
+        ["pods"] = ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP"],
+        ["events"] = ["involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"],
+        ["secrets"] = ["type"],
+        ["namespaces"] = ["status.phase"],
+    };
+
+    private readonly IReadOnlyList<(string Field, bool Equal, string Value)> _terms;
+
+    private FieldSelector(IReadOnlyList<(string, bool, string)> terms) => _terms = terms;
+
+    public static FieldSelector Everything { get; } = new([]);
+
+    public bool IsEverything => _terms.Count == 0;
+
+    /// <summary>The name this selector pins with <c>metadata.name=</c>, if any (lets get-by-name lists be fast).</summary>
+    public string? ExactName => _terms.FirstOrDefault(t => t.Field == "metadata.name" && t.Equal).Value;
+
+    public static FieldSelector Parse(string? text, string storageKey)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return Everything;
+        }
+
+        var allowed = Common.Concat(Extra.TryGetValue(storageKey, out var extra) ? extra : []).ToArray();
+        var terms = new List<(string, bool, string)>();
+        foreach (var raw in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (field, equal, value) = Split(raw, text);
+            if (!allowed.Contains(field))
+            {
+                throw ApiException.BadRequest($"field label not supported: {field} (supported: {string.Join(", ", allowed)})");
+            }
+
+            terms.Add((field, equal, value));
+        }
+
+        return new FieldSelector(terms);
+    }
+
+    public bool Matches(JsonObject obj)
+    {
+        foreach (var (field, equal, value) in _terms)
+        {
+            var actual = JsonHelpers.ScalarText(JsonHelpers.AtPath(obj, field)) ?? "";
+            if ((actual == value) != equal)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static (string Field, bool Equal, string Value) Split(string term, string whole)
+    {
+        foreach (var (token, equal) in new[] { ("!=", false), ("==", true), ("=", true) })
+        {
+            var idx = term.IndexOf(token, StringComparison.Ordinal);
+            if (idx > 0)
+            {
+                return (term[..idx].Trim(), equal, term[(idx + token.Length)..].Trim());
+            }
+        }
+
+        throw ApiException.BadRequest($"invalid field selector \"{whole}\": \"{term}\" is not of the form field=value, field==value or field!=value");
+    }
+}

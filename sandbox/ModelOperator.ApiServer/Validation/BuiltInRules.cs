@@ -1,0 +1,125 @@
+using System.Text.Json.Nodes;
+using ModelOperator.ApiServer.Errors;
+using ModelOperator.ApiServer.Json;
+using ModelOperator.ApiServer.Resources;
+using ModelOperator.ApiServer.Selectors;
+
+namespace ModelOperator.ApiServer.Validation;
+
+/// <summary>The validation rules of built-in kinds that clients commonly trip over.</summary>
+internal static class BuiltInRules
+{
+    public static List<StatusCause> Validate(ResourceType type, JsonObject obj)
+    {
+        var causes = new List<StatusCause>();
+        var name = obj.Name() ?? "";
+        var nameCause = type.IsCustom
+            ? NameRules.PathSegment(name, "metadata.name")
+            : type.Plural is "namespaces" or "services"
+                ? NameRules.Label(name, "metadata.name")
+                : NameRules.Subdomain(name, "metadata.name");
+        if (nameCause is not null)
+        {
+            causes.Add(nameCause);
+        }
+
+        causes.AddRange(NameRules.Labels(obj.Labels(), "metadata.labels"));
+        switch (type.StorageKey)
+        {
+            case "deployments.apps":
+                ValidateDeployment(obj, causes);
+                break;
+            case "pods":
+                ValidatePodSpec(obj.GetObject("spec"), "spec", causes);
+                break;
+            case "customresourcedefinitions.apiextensions.k8s.io":
+                causes.AddRange(CrdDefinition.Validate(obj));
+                break;
+        }
+
+        return causes;
+    }
+
+    private static void ValidateDeployment(JsonObject obj, List<StatusCause> causes)
+    {
+        var spec = obj.GetObject("spec");
+        if (spec is null)
+        {
+            causes.Add(new StatusCause("FieldValueRequired", "Required value", "spec"));
+            return;
+        }
+
+        if (spec.GetInt64("replicas") is < 0 and var replicas)
+        {
+            causes.Add(new StatusCause("FieldValueInvalid", $"Invalid value: {replicas}: must be greater than or equal to 0", "spec.replicas"));
+        }
+
+        var selector = spec.GetObject("selector");
+        var templateLabels = spec.GetObject("template")?.GetObject("metadata")?.GetObject("labels");
+        if (selector is null)
+        {
+            causes.Add(new StatusCause("FieldValueRequired", "Required value", "spec.selector"));
+        }
+        else if (!SelectorMatches(selector, ObjectMeta.StringMap(templateLabels)))
+        {
+            var shown = string.Join(",", ObjectMeta.StringMap(templateLabels).Select(kv => $"{kv.Key}={kv.Value}"));
+            causes.Add(new StatusCause("FieldValueInvalid", $"Invalid value: \"{shown}\": `selector` does not match template `labels`", "spec.template.metadata.labels"));
+        }
+
+        ValidatePodSpec(spec.GetObject("template")?.GetObject("spec"), "spec.template.spec", causes);
+    }
+
+    private static void ValidatePodSpec(JsonObject? podSpec, string path, List<StatusCause> causes)
+    {
+        var containers = podSpec?.GetArray("containers");
+        if (containers is null || containers.Count == 0)
+        {
+            causes.Add(new StatusCause("FieldValueRequired", "Required value", path + ".containers"));
+            return;
+        }
+
+        for (var i = 0; i < containers.Count; i++)
+        {
+            var c = containers[i] as JsonObject;
+            if (string.IsNullOrEmpty(c?.GetString("name")))
+            {
+                causes.Add(new StatusCause("FieldValueRequired", "Required value", $"{path}.containers[{i}].name"));
+            }
+
+            if (string.IsNullOrEmpty(c?.GetString("image")))
+            {
+                causes.Add(new StatusCause("FieldValueRequired", "Required value", $"{path}.containers[{i}].image"));
+            }
+        }
+    }
+
+    /// <summary>Evaluates a metav1.LabelSelector (matchLabels and matchExpressions) against labels.</summary>
+    public static bool SelectorMatches(JsonObject selector, IReadOnlyDictionary<string, string> labels) =>
+        LabelSelector.Parse(SelectorText(selector)).Matches(labels);
+
+    /// <summary>The string form of a metav1.LabelSelector, as the scale subresource reports it.</summary>
+    public static string SelectorText(JsonObject selector)
+    {
+        var parts = new List<string>();
+        foreach (var (key, value) in ObjectMeta.StringMap(selector.GetObject("matchLabels")).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            parts.Add($"{key}={value}");
+        }
+
+        foreach (var expr in selector.GetArray("matchExpressions")?.OfType<JsonObject>() ?? [])
+        {
+            var key = expr.GetString("key") ?? "";
+            var values = string.Join(",", expr.GetArray("values")?.Select(JsonHelpers.ScalarText) ?? []);
+            parts.Add(expr.GetString("operator") switch
+            {
+                "In" => $"{key} in ({values})",
+                "NotIn" => $"{key} notin ({values})",
+                "Exists" => key,
+                "DoesNotExist" => "!" + key,
+                var op => throw ApiException.BadRequest($"unknown label selector operator \"{op}\"; allowed: In, NotIn, Exists, DoesNotExist"),
+            });
+        }
+
+        return string.Join(",", parts);
+    }
+}
