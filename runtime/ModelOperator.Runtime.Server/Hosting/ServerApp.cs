@@ -47,7 +47,9 @@ internal static class ServerApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new MetricRegistry());
+        var registry = new MetricRegistry();
+        ProcessMetrics.Register(registry);
+        builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddSingleton<ModelState>();
         builder.Services.AddSingleton(sp => new ModelFetcher(
