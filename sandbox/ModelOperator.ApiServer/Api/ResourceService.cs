@@ -378,16 +378,24 @@ internal sealed partial class ResourceService
         return !JsonHelpers.DeepEquals(a, b);
     }
 
-    /// <summary>True when the new version equals the old one apart from managedFields bookkeeping.</summary>
+    /// <summary>True when the new version equals the old one apart from managedFields timestamps.</summary>
     private static bool Unchanged(JsonObject old, JsonObject next)
     {
         var a = (JsonObject)old.DeepClone();
         var b = (JsonObject)next.DeepClone();
         a.Remove("apiVersion");
         b.Remove("apiVersion");
-        a.GetObject("metadata")?.Remove("managedFields");
-        b.GetObject("metadata")?.Remove("managedFields");
+        StripManagedTimes(a);
+        StripManagedTimes(b);
         return JsonHelpers.DeepEquals(a, b);
+
+        static void StripManagedTimes(JsonObject o)
+        {
+            foreach (var entry in o.GetObject("metadata")?.GetArray("managedFields")?.OfType<JsonObject>() ?? [])
+            {
+                entry.Remove("time");
+            }
+        }
     }
 
     private void AfterWrite(ResourceType type, JsonObject stored)

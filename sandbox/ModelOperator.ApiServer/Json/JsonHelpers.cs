@@ -70,8 +70,49 @@ internal static class JsonHelpers
             return i;
         }
 
-        var d = v.GetValue<double>();
-        return Math.Abs(d % 1) < double.Epsilon ? (long)d : null;
+        var d = AsDouble(v);
+        return d is { } x && Math.Abs(x % 1) < double.Epsilon && x is >= long.MinValue and <= long.MaxValue ? (long)x : null;
+    }
+
+    /// <summary>Any JSON number as a double, whatever CLR type the node was built from.</summary>
+    public static double? AsDouble(JsonNode? node)
+    {
+        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
+        {
+            return null;
+        }
+
+        if (v.TryGetValue<double>(out var d))
+        {
+            return d;
+        }
+
+        if (v.TryGetValue<long>(out var l))
+        {
+            return l;
+        }
+
+        if (v.TryGetValue<int>(out var i))
+        {
+            return i;
+        }
+
+        if (v.TryGetValue<decimal>(out var m))
+        {
+            return (double)m;
+        }
+
+        if (v.TryGetValue<float>(out var f))
+        {
+            return f;
+        }
+
+        if (v.TryGetValue<ulong>(out var u))
+        {
+            return u;
+        }
+
+        return double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture);
     }
 
     /// <summary>Deep structural equality (numbers compared by value, object property order ignored).</summary>

@@ -135,7 +135,7 @@ internal static class TableBuilder
         {
             "date" => JsonHelpers.ParseTimestamp(JsonHelpers.ScalarText(value)) is { } t ? HumanDuration.Format(now - t) : JsonHelpers.ScalarText(value),
             "integer" => JsonHelpers.AsInt64(value) is { } l ? l : JsonHelpers.ScalarText(value),
-            "number" => value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number ? v.GetValue<double>() : JsonHelpers.ScalarText(value),
+            "number" => JsonHelpers.AsDouble(value) is { } d ? d : JsonHelpers.ScalarText(value),
             "boolean" => value is JsonValue b && b.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False ? b.GetValue<bool>() : JsonHelpers.ScalarText(value),
             _ => value is JsonObject or JsonArray ? value.ToJsonString(JsonHelpers.Compact) : JsonHelpers.ScalarText(value),
         };

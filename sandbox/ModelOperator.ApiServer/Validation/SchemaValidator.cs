@@ -228,7 +228,7 @@ internal static class SchemaValidator
 
     private static void ValidateNumber(JsonValue v, JsonObject schema, string path, List<StatusCause> causes)
     {
-        var d = v.GetValue<double>();
+        var d = JsonHelpers.AsDouble(v) ?? 0;
         var shown = v.ToJsonString();
         if (Number(schema, "minimum") is { } min)
         {
@@ -255,7 +255,7 @@ internal static class SchemaValidator
     }
 
     private static double? Number(JsonObject schema, string name) =>
-        schema.TryGetPropertyValue(name, out var n) && n is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
+        schema.TryGetPropertyValue(name, out var n) ? JsonHelpers.AsDouble(n) : null;
 
     private static string Format(double d) => d.ToString(CultureInfo.InvariantCulture);
 
