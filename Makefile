@@ -19,7 +19,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: help setup native debs restore build test run serve bench apiserver models clean
+.PHONY: help setup native debs restore build test run serve server-build bench apiserver models clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,12 +44,24 @@ ORT_LIB = $$(scripts/fetch-onnxruntime.sh)
 test: setup ## Run every test (unit, HTTP, promtool, kubectl) and fail on any failure
 	$(DOTNET) build $(SLN) -c $(CONFIG) --no-restore -v q -nologo
 	ORT_LIBRARY_PATH=$(ORT_LIB) $(DOTNET) test $(SLN) -c $(CONFIG) --no-build -v q -nologo
+	scripts/smoke-run.sh
 
-serve: native restore ## Serve one model in the foreground (PORT, MODEL_URI, MODEL_NAME override)
-	ORT_LIBRARY_PATH=$(ORT_LIB) $(DOTNET) run -c $(CONFIG) --project $(SERVER_PROJ) --
+# Defaults for `make serve` / `make run`; the environment overrides each of them.
+export MODEL_NAME ?= churn
+export MODEL_VERSION ?= 1
+export MODEL_URI ?= $(CURDIR)/examples/models/churn/1/model.onnx
+export PORT ?= 8080
+export HOST ?= 127.0.0.1
+SERVER_BIN := runtime/ModelOperator.Runtime.Server/bin/$(CONFIG)/net10.0/modelserver
 
-run: native restore ## Serve the churn example and print a curl that gets a prediction
-	@scripts/run-demo.sh
+server-build: native restore
+	$(DOTNET) build $(SERVER_PROJ) -c $(CONFIG) --no-restore -v q -nologo
+
+serve: server-build ## Serve one model in the foreground (PORT, MODEL_URI, MODEL_NAME override)
+	ORT_LIBRARY_PATH=$(ORT_LIB) exec $(SERVER_BIN)
+
+run: server-build ## Serve the churn example and print a curl that gets a prediction
+	@ORT_LIBRARY_PATH=$(ORT_LIB) SERVER_BIN=$(SERVER_BIN) scripts/run-demo.sh
 
 bench: setup ## Run the benchmarks and write docs/benchmarks.md
 	$(DOTNET) build $(BENCH_PROJ) -c Release --no-restore -v q -nologo
@@ -59,7 +71,7 @@ apiserver: restore ## Run the in-memory Kubernetes API server on 127.0.0.1 (PORT
 	$(DOTNET) run -c $(CONFIG) --project $(APISERVER_PROJ) --
 
 models: debs ## Regenerate the example ONNX models and their expected outputs
-	/usr/bin/python3 scripts/gen_models.py examples/models
+	/usr/bin/python3 scripts/gen_models.py examples/models --test-models tests/ModelOperator.Runtime.Onnx.Tests/Models
 
 clean: ## Remove build outputs and local state (not the cached native library)
 	$(DOTNET) clean $(SLN) -v q -nologo || true
