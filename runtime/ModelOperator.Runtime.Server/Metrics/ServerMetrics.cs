@@ -72,6 +72,12 @@ internal sealed class ServerMetrics
         Ready = registry.CreateGauge(
                 "modelserver_model_ready", "1 when the model is loaded, verified and warmed; 0 otherwise.", "model", "version")
             .WithLabels(_model, _version);
+        SessionsCreated = registry.CreateCounter(
+                "modelserver_sessions_created_total",
+                "ONNX Runtime sessions created since start: one per successful load, never one per request.",
+                "model",
+                "version")
+            .WithLabels(_model, _version);
         _loadFailures = registry.CreateCounter(
             "modelserver_model_load_failures_total", "Model loads that failed, by reason.", "model", "version", "reason");
         foreach (var reason in ModelLoadReason.Failures)
@@ -103,6 +109,8 @@ internal sealed class ServerMetrics
     public Gauge.Child LoadDuration { get; }
 
     public Gauge.Child Ready { get; }
+
+    public Counter.Child SessionsCreated { get; }
 
     /// <summary>Counts one request with its outcome (an <see cref="Outcome"/> constant).</summary>
     public void CountRequest(string outcome) => _requests[Array.IndexOf(Outcome.All, outcome)].Inc();

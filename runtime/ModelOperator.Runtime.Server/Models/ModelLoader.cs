@@ -40,6 +40,11 @@ internal sealed partial class ModelLoader(
         {
             Fail(ex.Reason, ex.Message);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // e.g. a read-only cache directory: the model never reached local disk.
+            Fail(ModelLoadReason.DownloadFailed, $"could not store or read model {options.ModelUri}: {ex.Message}");
+        }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
@@ -51,10 +56,15 @@ internal sealed partial class ModelLoader(
         try
         {
             session = InferenceSession.Load(runtime, path, new OnnxSessionOptions { IntraOpThreads = 1, AllowSpinning = false });
+            metrics.SessionsCreated.Inc();
         }
         catch (UnsupportedModelException ex)
         {
             throw new ModelLoadException(ModelLoadReason.UnsupportedModel, ex.Message, ex);
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new ModelLoadException(ModelLoadReason.ModelNotFound, ex.Message, ex);
         }
         catch (OnnxRuntimeException ex)
         {
