@@ -32,8 +32,9 @@ public sealed class InMemoryApiServer : IAsyncDisposable
     private readonly WriteCounter _writes;
     private int _disposed;
 
-    private InMemoryApiServer(WebApplication app, CancellationTokenSource stopping, ObjectStore store, WatchHub hub, WriteCounter writes, FaultInjector faults, Uri baseUrl)
+    private InMemoryApiServer(WebApplication app, CancellationTokenSource stopping, ResourceService service, ObjectStore store, WatchHub hub, WriteCounter writes, FaultInjector faults, Uri baseUrl)
     {
+        Service = service;
         _app = app;
         _stopping = stopping;
         _store = store;
@@ -62,6 +63,9 @@ public sealed class InMemoryApiServer : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The REST semantics behind the HTTP surface (for in-process seeding in tests).</summary>
+    internal ResourceService Service { get; }
 
     /// <summary>How many watches are open right now.</summary>
     public int OpenWatches => _hub.Count;
@@ -113,7 +117,7 @@ public sealed class InMemoryApiServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var baseUrl = new Uri(address.EndsWith('/') ? address : address + "/");
         Log.Listening(logger, baseUrl.ToString());
-        return new InMemoryApiServer(app, stopping, store, hub, writes, faults, baseUrl);
+        return new InMemoryApiServer(app, stopping, service, store, hub, writes, faults, baseUrl);
     }
 
     /// <summary>Writes a kubeconfig for this server and returns its full path.</summary>

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using ModelOperator.ApiServer.Api;
+using ModelOperator.ApiServer.Resources;
+using ModelOperator.ApiServer.Tests.Support;
+
+namespace ModelOperator.ApiServer.Tests.Http;
+
+/// <summary>Label and field selectors, pagination with limit/continue, tables, and listing at scale.</summary>
+public sealed class ListTests
+{
+    private const string ConfigMaps = "/api/v1/namespaces/default/configmaps";
+
+    [Theory]
+    [InlineData("tier=front", "a,c")]
+    [InlineData("tier==front", "a,c")]
+    [InlineData("tier!=front", "b,d")]
+    [InlineData("tier in (front,back)", "a,b,c")]
+    [InlineData("tier notin (front)", "b,d")]
+    [InlineData("tier", "a,b,c")]
+    [InlineData("!tier", "d")]
+    [InlineData("tier=front,env=prod", "c")]
+    public async Task Label_selectors_support_every_operator(string selector, string expected)
+    {
+        await using var h = await ServerHarness.StartAsync();
+        await h.CreateAsync(ConfigMaps, """{"metadata":{"name":"a","labels":{"tier":"front"}}}""");
+        await h.CreateAsync(ConfigMaps, """{"metadata":{"name":"b","labels":{"tier":"back"}}}""");
+        await h.CreateAsync(ConfigMaps, """{"metadata":{"name":"c","labels":{"tier":"front","env":"prod"}}}""");
+        await h.CreateAsync(ConfigMaps, """{"metadata":{"name":"d"}}""");
+
+        var (code, list) = await h.GetAsync($"{ConfigMaps}?labelSelector={Uri.EscapeDataString(selector)}");
+
+        Assert.Equal(200, code);
+        Assert.Equal(expected, string.Join(",", Names(list)));
+    }
+
+    [Fact]
+    public async Task Field_selectors_filter_by_name_and_namespace_and_reject_unknown_fields()
+    {
+        await using var h = await ServerHarness.StartAsync();
+        await h.CreateAsync("/api/v1/namespaces", """{"metadata":{"name":"other"}}""");
+        await h.CreateAsync(ConfigMaps, """{"metadata":{"name":"a"}}""");
+        await h.CreateAsync(ConfigMaps, """{"metadata":{"name":"b"}}""");
+        await h.CreateAsync("/api/v1/namespaces/other/configmaps", """{"metadata":{"name":"a"}}""");
+
+        Assert.Equal(["b"], Names((await h.GetAsync($"{ConfigMaps}?fieldSelector=metadata.name%3Db")).Body));
+        Assert.Equal(["a"], Names((await h.GetAsync("/api/v1/configmaps?fieldSelector=metadata.namespace%3Dother")).Body));
+        Assert.Equal(["a", "a"], Names((await h.GetAsync("/api/v1/configmaps?fieldSelector=metadata.name!%3Db")).Body));
+
+        var (code, status) = await h.GetAsync($"{ConfigMaps}?fieldSelector=spec.color%3Dred");
+        Assert.Equal(400, code);
+        Assert.Contains("field label not supported: spec.color", status["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pagination_returns_every_object_once_across_pages()
+    {
+        await using var h = await ServerHarness.StartAsync();
+        for (var i = 0; i < 25; i++)
+        {
+            await h.CreateAsync(ConfigMaps, $"{{\"metadata\":{{\"name\":\"cm-{i:D2}\"}}}}");
+        }
+
+        var seen = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var (code, page) = await h.GetAsync($"{ConfigMaps}?limit=10" + (token is null ? "" : $"&continue={token}"));
+            Assert.Equal(200, code);
+            seen.AddRange(Names(page));
+            token = page["metadata"]!["continue"]?.GetValue<string>();
+            pages++;
+        }
+        while (token is not null);
+
+        Assert.Equal(3, pages);
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => $"cm-{i:D2}"), seen);
+
+        var (bad, status) = await h.GetAsync($"{ConfigMaps}?limit=10&continue=garbage!");
+        Assert.Equal(400, bad);
+        Assert.Contains("continue token", status["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tables_have_name_and_age_for_kinds_without_printer_columns()
+    {
+        await using var h = await ServerHarness.StartAsync();
+        await h.CreateAsync("/apis/coordination.k8s.io/v1/namespaces/default/leases", """{"metadata":{"name":"l"},"spec":{"holderIdentity":"me"}}""");
+        await h.CreateAsync("/api/v1/namespaces/default/endpoints", """{"metadata":{"name":"e"}}""");
+
+        var (_, leases) = await h.GetAsync("/apis/coordination.k8s.io/v1/namespaces/default/leases", "application/json;as=Table;v=v1;g=meta.k8s.io");
+        Assert.Equal("Table", leases["kind"]!.GetValue<string>());
+        Assert.Equal(["Name", "Holder", "Age"], leases["columnDefinitions"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
+
+        var (_, endpoints) = await h.GetAsync("/api/v1/namespaces/default/endpoints/e", "application/json;as=Table;v=v1;g=meta.k8s.io");
+        var row = endpoints["rows"]![0]!;
+        Assert.Equal("e", row["cells"]![0]!.GetValue<string>());
+        Assert.Equal("PartialObjectMetadata", row["object"]!["kind"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Listing_ten_thousand_objects_whole_and_paginated_is_fast()
+    {
+        await using var h = await ServerHarness.StartAsync();
+        for (var i = 0; i < 10_000; i++)
+        {
+            h.Server.Service.Create(BuiltInResources.ConfigMaps, "default", new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["name"] = $"cm-{i:D5}", ["labels"] = new JsonObject { ["app"] = "bulk" } },
+                ["data"] = new JsonObject { ["key"] = "value" },
+            }, WriteOptions.Default);
+        }
+
+
+        var clock = Stopwatch.StartNew();
+        var (code, all) = await h.GetAsync(ConfigMaps);
+        var whole = clock.Elapsed;
+        Assert.Equal(200, code);
+        Assert.Equal(10_000, all["items"]!.AsArray().Count);
+
+        clock.Restart();
+        var count = 0;
+        string? token = null;
+        do
+        {
+            var (_, page) = await h.GetAsync($"{ConfigMaps}?limit=500" + (token is null ? "" : $"&continue={token}"));
+            count += page["items"]!.AsArray().Count;
+            token = page["metadata"]!["continue"]?.GetValue<string>();
+        }
+        while (token is not null);
+
+        var paged = clock.Elapsed;
+        Assert.Equal(10_000, count);
+        Assert.True(whole < TimeSpan.FromSeconds(5), $"listing 10 000 objects took {whole}");
+        Assert.True(paged < TimeSpan.FromSeconds(5), $"paginating 10 000 objects took {paged}");
+    }
+
+    private static List<string> Names(JsonObject list) =>
+        list["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()).ToList();
+}
