@@ -184,6 +184,49 @@ public sealed class ResourceClientTests
     }
 
     [Fact]
+    public async Task Delete_preconditions_and_finalizers()
+    {
+        await using var api = await ApiServerFixture.StartAsync();
+        var deployments = api.Client.Resource<Deployment>();
+        var created = await deployments.CreateAsync(NewDeployment("churn") with
+        {
+            Metadata = NewDeployment("churn").Metadata with { Finalizers = ["example.com/cleanup"] },
+        });
+        var key = ObjectKey.From(created);
+
+        await Assert.ThrowsAsync<KubernetesConflictException>(() => deployments.DeleteAsync(key, new DeleteOptions { PreconditionUid = "someone-else" }));
+        var terminating = await deployments.DeleteAsync(key, new DeleteOptions { PreconditionUid = created.Metadata.Uid, PropagationPolicy = PropagationPolicy.Background });
+        var current = await deployments.GetAsync(key);
+        await deployments.UpdateAsync(current with { Metadata = current.Metadata with { Finalizers = null } });
+
+        Assert.NotNull(terminating!.Metadata.DeletionTimestamp);
+        Assert.NotNull(current.Metadata.DeletionTimestamp);
+        await Assert.ThrowsAsync<KubernetesNotFoundException>(() => deployments.GetAsync(key));
+    }
+
+    [Fact]
+    public async Task Generate_name_lets_the_server_pick_the_name()
+    {
+        await using var api = await ApiServerFixture.StartAsync();
+        var events = api.Client.Resource<Event>();
+
+        var created = await events.CreateAsync(new Event
+        {
+            Metadata = new ObjectMeta { GenerateName = "churn.", Namespace = "default" },
+            InvolvedObject = new ObjectReference { Kind = "Deployment", Namespace = "default", Name = "churn" },
+            Reason = "Scaled",
+            Message = "scaled to 3",
+            Type = "Normal",
+            Count = 1,
+            ReportingComponent = "modeloperator",
+        });
+
+        Assert.StartsWith("churn.", created.Metadata.Name, StringComparison.Ordinal);
+        Assert.True(created.Metadata.Name!.Length > "churn.".Length);
+        Assert.Equal("Scaled", (await events.GetAsync(ObjectKey.From(created))).Reason);
+    }
+
+    [Fact]
     public async Task Invalid_object_reports_the_field()
     {
         await using var api = await ApiServerFixture.StartAsync();
