@@ -101,11 +101,9 @@ internal static class JsonPatch
             throw new PatchException("the whole document cannot be the target of this operation", malformed: false);
         }
 
-        var parent = Resolve(document, "/" + string.Join('/', tokens[..^1].Select(t => t.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal))));
-        if (tokens.Length == 1)
-        {
-            parent = document;
-        }
+        var parent = tokens.Length == 1
+            ? document
+            : Resolve(document, "/" + string.Join('/', tokens[..^1].Select(t => t.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal))));
 
         return (parent ?? throw new PatchException($"the parent of \"{pointer}\" is null", malformed: false), tokens[^1]);
     }
