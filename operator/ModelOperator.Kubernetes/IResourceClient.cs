@@ -37,7 +37,11 @@ public interface IResourceClient<T>
     /// </summary>
     Task<T> UpdateAsync(T obj, WriteOptions? options = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes an object; returns the object when the server still holds it (finalizers), otherwise null.</summary>
+    /// <summary>
+    /// Deletes an object. Returns the object as the server answered with it (its deletionTimestamp is set while
+    /// finalizers hold it), or null when the server answered with a Status. Throws <see cref="KubernetesNotFoundException"/>
+    /// when it does not exist and <see cref="KubernetesConflictException"/> when a precondition fails.
+    /// </summary>
     Task<T?> DeleteAsync(ObjectKey key, DeleteOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>Patches an object with a JSON merge patch, a JSON patch or a strategic merge patch.</summary>

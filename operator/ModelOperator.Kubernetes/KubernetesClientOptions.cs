@@ -19,7 +19,7 @@ public sealed record KubernetesClientOptions
     /// <summary>How often a request answered with 429 is retried (after Retry-After) before the error surfaces.</summary>
     public int MaxTooManyRequestsRetries { get; init; } = 5;
 
-    /// <summary>Wait used after a 429 without Retry-After; also the cap is <see cref="MaxRetryAfter"/>.</summary>
+    /// <summary>Wait used after a 429 that carries no Retry-After.</summary>
     public TimeSpan DefaultRetryAfter { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Upper bound on a server-requested wait, so a bad header cannot stall the client for long.</summary>

@@ -42,14 +42,6 @@ internal static class KubernetesErrors
         };
     }
 
-    /// <summary>The exception for an ERROR event inside a watch stream (the server puts the HTTP code in the Status).</summary>
-    public static KubernetesApiException FromWatchError(Status status, string operation)
-    {
-        ArgumentNullException.ThrowIfNull(status);
-        var code = (HttpStatusCode)(status.Code ?? 500);
-        return FromResponse(code, JsonSerializer.Serialize(status, KubernetesJsonContext.Default.Status), null, operation);
-    }
-
     /// <summary>Reads a Retry-After header value: delta seconds or an HTTP date.</summary>
     public static TimeSpan? RetryAfter(System.Net.Http.Headers.RetryConditionHeaderValue? header, DateTimeOffset now)
     {
