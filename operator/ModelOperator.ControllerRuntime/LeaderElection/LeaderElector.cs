@@ -88,7 +88,7 @@ public sealed partial class LeaderElector
         var end = await RenewAsync(cancellationToken).ConfigureAwait(false);
 
         _isLeader = false;
-        await leading.CancelAsync().ConfigureAwait(false);
+        StopWork(leading);
         if (end == LeadershipEnd.Lost)
         {
             Log.Lost(_logger, Identity, _lock.Description);
@@ -114,6 +114,19 @@ public sealed partial class LeaderElector
         }
 
         return end;
+    }
+
+    /// <summary>Cancels the leader's work synchronously, so it stops before this method returns control.</summary>
+    private void StopWork(CancellationTokenSource leading)
+    {
+        try
+        {
+            leading.Cancel();
+        }
+        catch (AggregateException ex)
+        {
+            Log.WorkFailed(_logger, ex, Identity);
+        }
     }
 
     /// <summary>Whether a lease held by someone else may be taken: it was released, or it has not changed for its duration.</summary>
@@ -151,6 +164,9 @@ public sealed partial class LeaderElector
                 return LeadershipEnd.Stopped;
             }
 
+            // One renewal round: retry every RetryPeriod until it succeeds or RenewDeadline has passed.
+            // The deadline token only bounds a hanging API call; the loop itself runs on plain delays.
+            var roundStart = _time.GetTimestamp();
             using var deadline = new CancellationTokenSource(_options.RenewDeadline, _time);
             using var round = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             try
@@ -163,12 +179,17 @@ public sealed partial class LeaderElector
                         break;
                     }
 
-                    if (attempt == Attempt.HeldByOther)
+                    var left = _options.RenewDeadline - _time.GetElapsedTime(roundStart);
+                    if (attempt == Attempt.HeldByOther || left <= TimeSpan.Zero)
                     {
                         return LeadershipEnd.Lost;
                     }
 
-                    await Task.Delay(_options.RetryPeriod, _time, round.Token).ConfigureAwait(false);
+                    await Task.Delay(left < _options.RetryPeriod ? left : _options.RetryPeriod, _time, cancellationToken).ConfigureAwait(false);
+                    if (_time.GetElapsedTime(roundStart) >= _options.RenewDeadline)
+                    {
+                        return LeadershipEnd.Lost;
+                    }
                 }
             }
             catch (OperationCanceledException)
