@@ -37,6 +37,10 @@ public sealed class DriftMonitor
     private readonly double[] _max;
     private readonly int _rowsIndex;
 
+    // Cumulative data-quality counts since start, per series (NaN, infinite, out of range, unseen),
+    // for Prometheus counters; these events are rare, so the extra increment costs nothing normally.
+    private readonly long[] _qualityTotals;
+
     private readonly object _stateGate = new();
     private DriftState _state = DriftState.None;
     private long _dropped;
@@ -74,9 +78,20 @@ public sealed class DriftMonitor
 
         _rowsIndex = offset;
         _ring = new CountRing(buckets, offset + 1);
+        _qualityTotals = new long[series * QualityCounters];
     }
 
     public ReferenceProfile Profile => _profile;
+
+    /// <summary>
+    /// Data-quality counts since start (not windowed) for series <paramref name="series"/> (features first, then
+    /// outputs): NaN, infinite, outside the reference range, unseen category.
+    /// </summary>
+    public (long NaN, long Infinite, long OutOfRange, long UnseenCategory) QualityTotals(int series) =>
+        (Interlocked.Read(ref _qualityTotals[(series * QualityCounters) + NaNIndex]),
+         Interlocked.Read(ref _qualityTotals[(series * QualityCounters) + InfiniteIndex]),
+         Interlocked.Read(ref _qualityTotals[(series * QualityCounters) + OutOfRangeIndex]),
+         Interlocked.Read(ref _qualityTotals[(series * QualityCounters) + UnseenIndex]));
 
     /// <summary>
     /// Counts <paramref name="rows"/> rows: <paramref name="rowMajorFeatures"/> holds rows × features values and
@@ -188,12 +203,14 @@ public sealed class DriftMonitor
         if (float.IsNaN(value))
         {
             Interlocked.Increment(ref counts[quality + NaNIndex]);
+            Interlocked.Increment(ref _qualityTotals[(series * QualityCounters) + NaNIndex]);
             return;
         }
 
         if (float.IsInfinity(value))
         {
             Interlocked.Increment(ref counts[quality + InfiniteIndex]);
+            Interlocked.Increment(ref _qualityTotals[(series * QualityCounters) + InfiniteIndex]);
             return;
         }
 
@@ -201,6 +218,7 @@ public sealed class DriftMonitor
         if (v < _min[series] || v > _max[series])
         {
             Interlocked.Increment(ref counts[quality + OutOfRangeIndex]);
+            Interlocked.Increment(ref _qualityTotals[(series * QualityCounters) + OutOfRangeIndex]);
         }
 
         int bin;
@@ -210,6 +228,7 @@ public sealed class DriftMonitor
             if (bin == keys.Length)
             {
                 Interlocked.Increment(ref counts[quality + UnseenIndex]);
+            Interlocked.Increment(ref _qualityTotals[(series * QualityCounters) + UnseenIndex]);
             }
         }
         else

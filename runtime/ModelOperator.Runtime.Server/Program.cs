@@ -3,10 +3,16 @@ using ModelOperator.Runtime.Server.Hosting;
 
 // modelserver: serves one ONNX model over the Open Inference Protocol v2 (REST).
 // Settings come from environment variables or their --flag equivalents (see --help).
+// `modelserver profile ...` builds a reference profile for drift instead (see docs/drift-profile.md).
 if (args.Length > 0 && args[0] is "--help" or "-h" or "help")
 {
     Console.WriteLine(ServerOptionsParser.Usage);
     return 0;
+}
+
+if (args.Length > 0 && args[0] == "profile")
+{
+    return ModelOperator.Runtime.Server.Drift.ProfileCommand.Run(args[1..], Console.Out, Console.Error);
 }
 
 var serveArgs = args.Length > 0 && args[0] == "serve" ? args[1..] : args;

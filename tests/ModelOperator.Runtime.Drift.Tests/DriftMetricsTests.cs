@@ -20,36 +20,36 @@ public sealed class DriftMetricsTests
         var clock = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_767_225_600));
         DriftMonitor monitor = Monitor(clock);
         var registry = new MetricRegistry();
-        DriftMetrics.Register(registry, "churn-model", monitor);
+        DriftMetrics.Register(registry, "churn-model", "1", monitor);
         monitor.Record([12, 15, float.NaN], 3, [1, 1, 0]);
 
         string text = registry.Scrape();
 
-        Assert.Contains("model_drift_window_rows{model=\"churn-model\"} 3\n", text, StringComparison.Ordinal);
-        Assert.Contains("model_drift_detected{model=\"churn-model\"} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("model_drift_detected_timestamp_seconds{model=\"churn-model\"} 1767225600\n", text, StringComparison.Ordinal);
+        Assert.Contains("modelserver_drift_window_rows{model=\"churn-model\",version=\"1\"} 3\n", text, StringComparison.Ordinal);
+        Assert.Contains("modelserver_drift_detected{model=\"churn-model\",version=\"1\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("modelserver_drift_detected_timestamp_seconds{model=\"churn-model\",version=\"1\"} 1767225600\n", text, StringComparison.Ordinal);
         double psi = DriftStatistics.PopulationStabilityIndex([0, 0.5, 0.5, 0], [0, 0, 2, 0]);
         Assert.Contains(
-            $"model_drift_psi{{model=\"churn-model\",series=\"feature\",name=\"tenure\"}} {psi.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}\n",
+            $"modelserver_drift_psi{{model=\"churn-model\",version=\"1\",series=\"feature\",name=\"tenure\"}} {psi.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}\n",
             text,
             StringComparison.Ordinal);
-        Assert.Contains("model_drift_window_samples{model=\"churn-model\",series=\"feature\",name=\"tenure\"} 2\n", text, StringComparison.Ordinal);
-        Assert.Contains("model_drift_window_nan_values{model=\"churn-model\",series=\"feature\",name=\"tenure\"} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("model_drift_window_samples{model=\"churn-model\",series=\"output\",name=\"churn\"} 3\n", text, StringComparison.Ordinal);
-        Assert.Equal(1, text.Split('\n').Count(l => l == "# TYPE model_drift_psi gauge"));
+        Assert.Contains("modelserver_drift_window_samples{model=\"churn-model\",version=\"1\",series=\"feature\",name=\"tenure\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("modelserver_drift_window_nan_values{model=\"churn-model\",version=\"1\",series=\"feature\",name=\"tenure\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("modelserver_drift_window_samples{model=\"churn-model\",version=\"1\",series=\"output\",name=\"churn\"} 3\n", text, StringComparison.Ordinal);
+        Assert.Equal(1, text.Split('\n').Count(l => l == "# TYPE modelserver_drift_psi gauge"));
     }
 
     [Fact]
     public void Before_any_drift_there_is_no_detection_timestamp_and_empty_scores_are_NaN()
     {
         var registry = new MetricRegistry();
-        DriftMetrics.Register(registry, "m", Monitor(new ManualTimeProvider()));
+        DriftMetrics.Register(registry, "m", "1", Monitor(new ManualTimeProvider()));
 
         string text = registry.Scrape();
 
-        Assert.Contains("model_drift_detected{model=\"m\"} 0\n", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("model_drift_detected_timestamp_seconds", text, StringComparison.Ordinal);
-        Assert.Contains("model_drift_psi{model=\"m\",series=\"feature\",name=\"tenure\"} NaN\n", text, StringComparison.Ordinal);
+        Assert.Contains("modelserver_drift_detected{model=\"m\",version=\"1\"} 0\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("modelserver_drift_detected_timestamp_seconds", text, StringComparison.Ordinal);
+        Assert.Contains("modelserver_drift_psi{model=\"m\",version=\"1\",series=\"feature\",name=\"tenure\"} NaN\n", text, StringComparison.Ordinal);
     }
 
     [PromtoolFact]
@@ -61,7 +61,7 @@ public sealed class DriftMetricsTests
         var clock = new ManualTimeProvider();
         DriftMonitor monitor = Monitor(clock);
         var registry = new MetricRegistry();
-        DriftMetrics.Register(registry, "m", monitor);
+        DriftMetrics.Register(registry, "m", "1", monitor);
         monitor.Record([12, 15, float.PositiveInfinity], 3, [1, 1, 0]);
         string scrape = registry.Scrape();
 

@@ -26,13 +26,23 @@ public sealed class ProcessTests
             $"POST /v2/models/churn/infer HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
         await socket.SendAsync(head);
         await socket.SendAsync(body.AsMemory(0, body.Length / 2));
+        await WaitUntilInFlightAsync(server.Port);
 
         server.Terminate();
         await server.WaitForLineAsync("Application is shutting down");
         await AssertRefusesNewConnectionsAsync(server.Port);
 
-        await socket.SendAsync(body.AsMemory(body.Length / 2));
-        var response = await ReadResponseAsync(socket);
+        string response;
+        try
+        {
+            await socket.SendAsync(body.AsMemory(body.Length / 2));
+            response = await ReadResponseAsync(socket);
+        }
+        catch (SocketException ex)
+        {
+            throw new InvalidOperationException($"the connection failed ({ex.SocketErrorCode}); server output:\n{string.Join('\n', server.Output)}", ex);
+        }
+
         Assert.StartsWith("HTTP/1.1 200 OK", response, StringComparison.Ordinal);
         Assert.Contains("\"churn_probability\"", response, StringComparison.Ordinal);
         Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
@@ -65,9 +75,30 @@ public sealed class ProcessTests
         Assert.Contains(server.Output, l => l.Contains("MODEL_NAME \"bad name\" is not allowed", StringComparison.Ordinal));
     }
 
+    // The handler must have started (Kestrel parsed the head) before the signal: a connection
+    // whose request has not been read yet counts as idle and is simply closed on shutdown.
+    private static async Task WaitUntilInFlightAsync(int port)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            var metrics = await client.GetStringAsync("/metrics");
+            if (metrics.Contains("modelserver_requests_in_flight{model=\"churn\",version=\"1\"} 1", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await Task.Delay(20);
+        }
+
+        Assert.Fail("the half-sent request never reached the inference handler");
+    }
+
     private static async Task AssertRefusesNewConnectionsAsync(int port)
     {
-        // Kestrel unbinds right after the stopping event; allow it a moment, bounded.
+        // Kestrel unbinds right after the stopping event; allow it a moment, bounded. A reset
+        // means the listener closed while the probe was connecting: not accepted either.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (DateTime.UtcNow < deadline)
         {
@@ -76,7 +107,7 @@ public sealed class ProcessTests
             {
                 await probe.ConnectAsync("127.0.0.1", port);
             }
-            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset)
             {
                 return;
             }

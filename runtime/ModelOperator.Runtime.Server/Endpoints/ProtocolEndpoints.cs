@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using ModelOperator.Prometheus;
 using ModelOperator.Runtime.Protocol;
+using ModelOperator.Runtime.Server.Hosting;
 using ModelOperator.Runtime.Server.Inference;
 using ModelOperator.Runtime.Server.Metrics;
 using ModelOperator.Runtime.Server.Models;
@@ -42,6 +43,9 @@ internal static class ProtocolEndpoints
         app.MapGet("/v2/health/ready", context => ReadyAsync(context, state.Current, metrics, includeName: false));
         app.MapGet("/v2/models/{name}/ready", context => ModelAsync(context, state, metrics, ReadyAsync));
         app.MapGet("/v2/models/{name}/versions/{version}/ready", context => ModelAsync(context, state, metrics, ReadyAsync));
+        var options = app.Services.GetRequiredService<ServerOptions>();
+        app.MapGet("/v2/models/{name}/stats", context => ModelAsync(context, state, metrics, (c, status, _, _) => StatsEndpoint.WriteAsync(c, status, options)));
+        app.MapGet("/v2/models/{name}/versions/{version}/stats", context => ModelAsync(context, state, metrics, (c, status, _, _) => StatsEndpoint.WriteAsync(c, status, options)));
         app.MapGet("/v2/models/{name}", context => ModelAsync(context, state, metrics, MetadataAsync));
         app.MapGet("/v2/models/{name}/versions/{version}", context => ModelAsync(context, state, metrics, MetadataAsync));
 

@@ -50,4 +50,37 @@ internal sealed record ServerOptions
 
     /// <summary>Log format: "text" (one line per entry) or "json" (LOG_FORMAT).</summary>
     public string LogFormat { get; init; } = "text";
+
+    /// <summary>The reference profile that travels beside the model (MODEL_PROFILE_URI); same sources as the model.</summary>
+    public string? ProfileUri { get; init; }
+
+    /// <summary>Expected sha256 of the profile (MODEL_PROFILE_SHA256).</summary>
+    public string? ProfileSha256 { get; init; }
+
+    /// <summary>Length of the sliding drift window (DRIFT_WINDOW).</summary>
+    public TimeSpan DriftWindow { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Width of one time bucket of the drift window (DRIFT_BUCKET); the window is a whole number of them.</summary>
+    public TimeSpan DriftBucket { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>PSI at or above which a feature or output drifts (DRIFT_PSI_THRESHOLD).</summary>
+    public double DriftPsiThreshold { get; init; } = 0.25;
+
+    /// <summary>Jensen-Shannon distance at or above which a series drifts (DRIFT_JS_THRESHOLD); off when null.</summary>
+    public double? DriftJsThreshold { get; init; }
+
+    /// <summary>Fewest samples in the window for a drift verdict (DRIFT_MIN_SAMPLES); fewer is inconclusive.</summary>
+    public long DriftMinSamples { get; init; } = 100;
+
+    /// <summary>Upper bounds of the prediction histogram's buckets (PREDICTION_BUCKETS, comma-separated).</summary>
+    public double[] PredictionBuckets { get; init; } = DefaultPredictionBuckets;
+
+    /// <summary>Largest batch that dynamic batching joins, in rows (MAX_BATCH_SIZE); 0 or 1 turns batching off.</summary>
+    public int MaxBatchSize { get; init; }
+
+    /// <summary>Longest a request waits for others to join its batch (MAX_BATCH_DELAY).</summary>
+    public TimeSpan MaxBatchDelay { get; init; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>0.05, 0.10, …, 1.00: suits probabilities; other outputs set their own.</summary>
+    public static readonly double[] DefaultPredictionBuckets = Enumerable.Range(1, 20).Select(i => Math.Round(i * 0.05, 2)).ToArray();
 }

@@ -27,6 +27,16 @@ internal static partial class ServerOptionsParser
         ["--s3-endpoint"] = "S3_ENDPOINT",
         ["--shutdown-timeout"] = "SHUTDOWN_TIMEOUT",
         ["--log-format"] = "LOG_FORMAT",
+        ["--profile-uri"] = "MODEL_PROFILE_URI",
+        ["--profile-sha256"] = "MODEL_PROFILE_SHA256",
+        ["--drift-window"] = "DRIFT_WINDOW",
+        ["--drift-bucket"] = "DRIFT_BUCKET",
+        ["--drift-psi-threshold"] = "DRIFT_PSI_THRESHOLD",
+        ["--drift-js-threshold"] = "DRIFT_JS_THRESHOLD",
+        ["--drift-min-samples"] = "DRIFT_MIN_SAMPLES",
+        ["--prediction-buckets"] = "PREDICTION_BUCKETS",
+        ["--max-batch-size"] = "MAX_BATCH_SIZE",
+        ["--max-batch-delay"] = "MAX_BATCH_DELAY",
     };
 
     /// <summary>The usage text printed with --help.</summary>
@@ -91,6 +101,16 @@ internal static partial class ServerOptionsParser
             S3Region = environment("AWS_REGION") ?? environment("AWS_DEFAULT_REGION") ?? "us-east-1",
             ShutdownTimeout = TimeSpan.FromSeconds(Int(values, "SHUTDOWN_TIMEOUT", 25, 0, 3600, errors)),
             LogFormat = Get(values, "LOG_FORMAT") ?? "text",
+            ProfileUri = Get(values, "MODEL_PROFILE_URI"),
+            ProfileSha256 = Get(values, "MODEL_PROFILE_SHA256")?.ToLowerInvariant(),
+            DriftWindow = Duration(values, "DRIFT_WINDOW", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), errors),
+            DriftBucket = Duration(values, "DRIFT_BUCKET", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1), errors),
+            DriftPsiThreshold = Double(values, "DRIFT_PSI_THRESHOLD", 0.25, 1e-9, 1e9, errors),
+            DriftJsThreshold = values.ContainsKey("DRIFT_JS_THRESHOLD") ? Double(values, "DRIFT_JS_THRESHOLD", 0, 1e-9, 1, errors) : null,
+            DriftMinSamples = Int(values, "DRIFT_MIN_SAMPLES", 100, 1, int.MaxValue, errors),
+            PredictionBuckets = Buckets(values, errors),
+            MaxBatchSize = Int(values, "MAX_BATCH_SIZE", 0, 0, 65_536, errors),
+            MaxBatchDelay = Duration(values, "MAX_BATCH_DELAY", TimeSpan.FromMilliseconds(1), TimeSpan.Zero, TimeSpan.FromSeconds(1), errors),
         };
 
         if (options.ModelUri.Length == 0)
@@ -115,6 +135,20 @@ internal static partial class ServerOptionsParser
         if (options.ModelSha256 is { } sha && !Sha256Pattern().IsMatch(sha))
         {
             errors.Add($"MODEL_SHA256 \"{sha}\" is not a sha256 digest; expected 64 hexadecimal characters");
+        }
+
+        if (options.ProfileSha256 is { } profileSha && !Sha256Pattern().IsMatch(profileSha))
+        {
+            errors.Add($"MODEL_PROFILE_SHA256 \"{profileSha}\" is not a sha256 digest; expected 64 hexadecimal characters");
+        }
+
+        if (options.DriftWindow.Ticks % options.DriftBucket.Ticks != 0)
+        {
+            errors.Add($"DRIFT_WINDOW ({options.DriftWindow.TotalSeconds:0.###} s) must be a whole multiple of DRIFT_BUCKET ({options.DriftBucket.TotalSeconds:0.###} s)");
+        }
+        else if (options.DriftWindow.Ticks / options.DriftBucket.Ticks > 10_000)
+        {
+            errors.Add("DRIFT_WINDOW / DRIFT_BUCKET must be at most 10000 buckets");
         }
 
         if (options.LogFormat is not ("text" or "json"))
@@ -147,6 +181,97 @@ internal static partial class ServerOptionsParser
         errors.Add($"{key} \"{text}\" is not allowed; expected a whole number from {min} to {max}");
         return fallback;
     }
+
+    private static double Double(Dictionary<string, string> values, string key, double fallback, double min, double max, List<string> errors)
+    {
+        if (!values.TryGetValue(key, out var text))
+        {
+            return fallback;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        errors.Add($"{key} \"{text}\" is not allowed; expected a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
+        return fallback;
+    }
+
+    // Durations as Kubernetes and Prometheus write them: 500us, 2ms, 10s, 5m, 1h; a bare number is seconds.
+    private static TimeSpan Duration(Dictionary<string, string> values, string key, TimeSpan fallback, TimeSpan min, TimeSpan max, List<string> errors)
+    {
+        if (!values.TryGetValue(key, out var text))
+        {
+            return fallback;
+        }
+
+        if (TryParseDuration(text, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        errors.Add($"{key} \"{text}\" is not allowed; expected a duration from {min} to {max} such as 500us, 2ms, 10s, 5m or 1h");
+        return fallback;
+    }
+
+    internal static bool TryParseDuration(string text, out TimeSpan value)
+    {
+        var match = DurationPattern().Match(text.Trim());
+        value = default;
+        if (!match.Success || !double.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        {
+            return false;
+        }
+
+        var seconds = match.Groups[2].Value switch
+        {
+            "us" or "µs" => number / 1e6,
+            "ms" => number / 1e3,
+            "" or "s" => number,
+            "m" => number * 60,
+            "h" => number * 3600,
+            _ => double.NaN,
+        };
+        if (!double.IsFinite(seconds))
+        {
+            return false;
+        }
+
+        value = TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
+        return true;
+    }
+
+    private static double[] Buckets(Dictionary<string, string> values, List<string> errors)
+    {
+        if (!values.TryGetValue("PREDICTION_BUCKETS", out var text))
+        {
+            return ServerOptions.DefaultPredictionBuckets;
+        }
+
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var buckets = new double[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out buckets[i]) || !double.IsFinite(buckets[i])
+                || (i > 0 && buckets[i] <= buckets[i - 1]))
+            {
+                errors.Add($"PREDICTION_BUCKETS \"{text}\" is not allowed; expected finite numbers in increasing order, comma-separated, e.g. 0.1,0.2,0.5,1");
+                return ServerOptions.DefaultPredictionBuckets;
+            }
+        }
+
+        if (buckets.Length is 0 or > 100)
+        {
+            errors.Add($"PREDICTION_BUCKETS has {buckets.Length} bounds; 1 to 100 are allowed");
+            return ServerOptions.DefaultPredictionBuckets;
+        }
+
+        return buckets;
+    }
+
+    [GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)(us|µs|ms|s|m|h)?$")]
+    private static partial Regex DurationPattern();
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
     private static partial Regex ModelNamePattern();

@@ -143,6 +143,7 @@ internal sealed partial class InferenceHandler(ModelState state, ServerMetrics m
             var started = Stopwatch.GetTimestamp();
             using var result = model.Session.Run(inputs.AsSpan(0, slots.Length), request.RequestedOutputs);
             metrics.InferenceDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            model.Drift?.Record(request, result, (int)request.BatchSize);
 
             var writer = response.Writer;
             InferenceResponseWriter.WriteStart(writer, model.EncodedName, model.EncodedVersion, request.Id, request.HasId);

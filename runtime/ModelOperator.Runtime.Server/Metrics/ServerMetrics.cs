@@ -85,6 +85,13 @@ internal sealed class ServerMetrics
             _loadFailures.WithLabels(_model, _version, reason);
         }
 
+        Predictions = registry.CreateHistogram(
+            "modelserver_prediction_value",
+            "Distribution of the model's predictions (per output column), as cumulative per-bin counters for comparing revisions in PromQL.",
+            options.PredictionBuckets,
+            "model",
+            "version",
+            "output");
         _modelInfo = registry.CreateGauge(
             "modelserver_model_info",
             "Constant 1 for the served model, with its sha256 and the ONNX Runtime version as labels.",
@@ -111,6 +118,9 @@ internal sealed class ServerMetrics
     public Gauge.Child Ready { get; }
 
     public Counter.Child SessionsCreated { get; }
+
+    /// <summary>The prediction histogram; children are labelled per output column by the drift tracker.</summary>
+    public Histogram Predictions { get; }
 
     /// <summary>Counts one request with its outcome (an <see cref="Outcome"/> constant).</summary>
     public void CountRequest(string outcome) => _requests[Array.IndexOf(Outcome.All, outcome)].Inc();

@@ -13,7 +13,7 @@ internal sealed class LoadedModel : IDisposable
 {
     private readonly ObjectPool<InferenceRequest> _requests;
 
-    public LoadedModel(InferenceSession session, string name, string version, string sha256, long maxRequestBytes)
+    public LoadedModel(InferenceSession session, string name, string version, string sha256, long maxRequestBytes, Func<ModelSignature, Drift.DriftTracker?> drift)
     {
         Session = session;
         Name = name;
@@ -26,6 +26,7 @@ internal sealed class LoadedModel : IDisposable
         EncodedName = JsonEncodedText.Encode(name);
         EncodedVersion = JsonEncodedText.Encode(version);
         EncodedOutputNames = Signature.Outputs.Select(o => JsonEncodedText.Encode(o.Name)).ToArray();
+        Drift = drift(Signature);
         _requests = new DefaultObjectPool<InferenceRequest>(new RequestPolicy(Signature), Environment.ProcessorCount * 8);
     }
 
@@ -40,6 +41,9 @@ internal sealed class LoadedModel : IDisposable
     public ModelSignature Signature { get; }
 
     public long MaxRequestBytes { get; }
+
+    /// <summary>Prediction histogram and, with a reference profile, drift; null for models whose tensors are not tabular.</summary>
+    public Drift.DriftTracker? Drift { get; }
 
     public JsonEncodedText EncodedName { get; }
 

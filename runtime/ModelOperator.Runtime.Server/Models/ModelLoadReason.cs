@@ -31,9 +31,12 @@ internal static class ModelLoadReason
     /// <summary>The model URI has a scheme this server cannot fetch.</summary>
     public const string UnsupportedUri = "UnsupportedUri";
 
+    /// <summary>The reference profile is malformed, of an unknown version, or does not fit the model's tensors.</summary>
+    public const string InvalidProfile = "InvalidProfile";
+
     /// <summary>Every reason, for pre-creating metric series.</summary>
     public static readonly string[] Failures =
-        [ModelNotFound, DownloadFailed, ChecksumMismatch, InvalidModel, UnsupportedModel, WarmupFailed, UnsupportedUri];
+        [ModelNotFound, DownloadFailed, ChecksumMismatch, InvalidModel, UnsupportedModel, WarmupFailed, UnsupportedUri, InvalidProfile];
 }
 
 /// <summary>A model that could not be made ready, with its stable reason word.</summary>

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using ModelOperator.Runtime.Drift;
 using ModelOperator.Runtime.Onnx;
+using ModelOperator.Runtime.Protocol;
+using ModelOperator.Runtime.Server.Drift;
 using ModelOperator.Runtime.Server.Hosting;
 using ModelOperator.Runtime.Server.Metrics;
 
@@ -28,7 +31,8 @@ internal sealed partial class ModelLoader(
         {
             var path = await fetcher.FetchAsync(options.ModelUri, options.ModelSha256, stoppingToken).ConfigureAwait(false);
             var sha256 = options.ModelSha256 ?? await ModelFetcher.Sha256Async(path, stoppingToken).ConfigureAwait(false);
-            var model = Load(path, sha256);
+            var profile = options.ProfileUri is null ? null : await LoadProfileAsync(stoppingToken).ConfigureAwait(false);
+            var model = Load(path, sha256, profile);
             var elapsed = time.GetElapsedTime(started);
             metrics.LoadDuration.Set(elapsed.TotalSeconds);
             metrics.ModelInfo(sha256, runtime.Version);
@@ -50,7 +54,70 @@ internal sealed partial class ModelLoader(
         }
     }
 
-    private LoadedModel Load(string path, string sha256)
+    private async Task<ReferenceProfile> LoadProfileAsync(CancellationToken cancellationToken)
+    {
+        var path = await fetcher.FetchAsync(options.ProfileUri!, options.ProfileSha256, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var stream = File.OpenRead(path);
+            await using (stream.ConfigureAwait(false))
+            {
+                return ReferenceProfileJson.Read(stream);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException or ArgumentException)
+        {
+            throw new ModelLoadException(ModelLoadReason.InvalidProfile, $"reference profile {options.ProfileUri}: {ex.Message}", ex);
+        }
+    }
+
+    // The prediction histogram always; drift too when a profile is given. A profile that does
+    // not fit the model's tensors is refused, since drift verdicts on it would be meaningless.
+    private DriftTracker? CreateDrift(ModelSignature signature, ReferenceProfile? profile)
+    {
+        FeatureLayout layout;
+        try
+        {
+            layout = FeatureLayout.Create(signature);
+        }
+        catch (InvalidOperationException ex)
+        {
+            if (profile is not null)
+            {
+                throw new ModelLoadException(ModelLoadReason.InvalidProfile, $"reference profile {options.ProfileUri} cannot apply: {ex.Message}", ex);
+            }
+
+            return null;
+        }
+
+        DriftMonitor? monitor = null;
+        if (profile is not null)
+        {
+            if (profile.Features.Count != layout.FeatureCount || profile.Outputs.Count != layout.OutputCount)
+            {
+                throw new ModelLoadException(
+                    ModelLoadReason.InvalidProfile,
+                    $"reference profile {options.ProfileUri} has {profile.Features.Count} features and {profile.Outputs.Count} outputs, but the model has {layout.FeatureCount} feature columns and {layout.OutputCount} output columns");
+            }
+
+            monitor = new DriftMonitor(
+                profile,
+                new DriftMonitorOptions
+                {
+                    Window = options.DriftWindow,
+                    BucketWidth = options.DriftBucket,
+                    PsiThreshold = options.DriftPsiThreshold,
+                    JensenShannonThreshold = options.DriftJsThreshold,
+                    MinSamples = options.DriftMinSamples,
+                },
+                time);
+            DriftMetrics.Register(metrics.Registry, options.ModelName, options.ModelVersion, monitor);
+        }
+
+        return new DriftTracker(layout, monitor, metrics.Predictions, options.ModelName, options.ModelVersion);
+    }
+
+    private LoadedModel Load(string path, string sha256, ReferenceProfile? profile)
     {
         InferenceSession session;
         try
@@ -82,7 +149,15 @@ internal sealed partial class ModelLoader(
         }
 
         var maxBytes = options.MaxRequestBytes ?? LoadedModel.DefaultMaxRequestBytes(session.Inputs);
-        return new LoadedModel(session, options.ModelName, options.ModelVersion, sha256, maxBytes);
+        try
+        {
+            return new LoadedModel(session, options.ModelName, options.ModelVersion, sha256, maxBytes, signature => CreateDrift(signature, profile));
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
     }
 
     // One run over zeros, batch 1 (every dynamic dimension 1), so that the first real request
