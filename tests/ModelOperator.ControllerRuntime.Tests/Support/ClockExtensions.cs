@@ -12,4 +12,27 @@ internal static class ClockExtensions
     /// </summary>
     public static Task AdvanceInline(this ManualTimeProvider clock, TimeSpan delta) =>
         Task.Run(() => clock.Advance(delta)).WaitAsync(Wait.Patience);
+
+    /// <summary>
+    /// For components that also wait on real I/O: whenever something waits on the clock, moves it by
+    /// <paramref name="step"/>, until <paramref name="condition"/> holds (real-time deadline: <see cref="Wait.Patience"/>).
+    /// </summary>
+    public static async Task AdvanceUntil(this ManualTimeProvider clock, Func<bool> condition, TimeSpan step, string what)
+    {
+        var deadline = DateTime.UtcNow + Wait.Patience;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting until {what}.");
+            }
+
+            if (clock.PendingTimers > 0)
+            {
+                await clock.AdvanceInline(step);
+            }
+
+            await Task.Yield();
+        }
+    }
 }
