@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using ModelOperator.Prometheus;
 using ModelOperator.Runtime.Drift;
-using ModelOperator.Runtime.Onnx;
 using ModelOperator.Runtime.Protocol;
+using ModelOperator.Runtime.Server.Inference;
 using ModelOperator.Runtime.Server.Models;
 
 namespace ModelOperator.Runtime.Server.Drift;
@@ -33,10 +33,10 @@ internal sealed class DriftTracker
     public FeatureLayout Layout => _layout;
 
     /// <summary>Records one request's rows and the outputs it was answered with.</summary>
-    public void Record(InferenceRequest request, RunResult result, int rows)
+    public void Record(InferenceRequest request, OutputView result)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(result);
+        var rows = result.Rows;
         if (rows <= 0)
         {
             return;
@@ -92,7 +92,7 @@ internal sealed class DriftTracker
     }
 
     // True when every tracked output is in the result (a request may ask for a subset).
-    private bool ExtractOutputs(RunResult result, int rows, float[] destination)
+    private bool ExtractOutputs(OutputView result, int rows, float[] destination)
     {
         var column = 0;
         for (var index = 0; index < _layout.OutputTensorCount; index++)

@@ -1,6 +1,5 @@
-using System.Buffers;
+using System.IO.Pipelines;
 using System.Diagnostics;
-using ModelOperator.Runtime.Onnx;
 using ModelOperator.Runtime.Protocol;
 using ModelOperator.Runtime.Server.Metrics;
 using ModelOperator.Runtime.Server.Models;
@@ -14,11 +13,8 @@ namespace ModelOperator.Runtime.Server.Inference;
 /// outputs straight from the runtime's buffers. Bad input answers 4xx with {"error": ...} and
 /// leaves nothing behind: pooled objects are reset and returned on every path.
 /// </summary>
-internal sealed partial class InferenceHandler(ModelState state, ServerMetrics metrics, ILogger<InferenceHandler> logger)
+internal sealed class InferenceHandler(ModelState state, ServerMetrics metrics, ILogger<InferenceHandler> logger)
 {
-    [ThreadStatic]
-    private static InputTensor[]? t_inputs;
-
     public async Task HandleAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
@@ -67,42 +63,69 @@ internal sealed partial class InferenceHandler(ModelState state, ServerMetrics m
             return Outcome.Unavailable;
         }
 
-        if (context.Request.ContentLength > model.MaxRequestBytes)
+        // Tell the batcher a request is coming, so that a forming batch waits for it.
+        var batcher = model.Batcher;
+        batcher?.Arriving();
+        var joined = false;
+        try
         {
-            await TooLargeAsync(context, model).ConfigureAwait(false);
-            return Outcome.TooLarge;
-        }
-
-        var reader = context.Request.BodyReader;
-        while (true)
-        {
-            var read = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
-            var body = read.Buffer;
-            if (body.Length > model.MaxRequestBytes)
+            if (context.Request.ContentLength > model.MaxRequestBytes)
             {
-                reader.AdvanceTo(body.End);
                 await TooLargeAsync(context, model).ConfigureAwait(false);
                 return Outcome.TooLarge;
             }
 
-            if (!read.IsCompleted)
+            var reader = context.Request.BodyReader;
+            ReadResult read;
+            while (true)
             {
-                reader.AdvanceTo(body.Start, body.End);
-                continue;
+                read = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+                if (read.Buffer.Length > model.MaxRequestBytes)
+                {
+                    reader.AdvanceTo(read.Buffer.End);
+                    await TooLargeAsync(context, model).ConfigureAwait(false);
+                    return Outcome.TooLarge;
+                }
+
+                if (read.IsCompleted)
+                {
+                    break;
+                }
+
+                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
             }
 
+            var request = model.RentRequest();
             var buffer = ResponseBuffer.Pool.Get();
             try
             {
-                string? error;
-                int errorStatus;
+                string? error = null;
+                var errorStatus = 0;
                 try
                 {
-                    (error, errorStatus) = Infer(model, body, buffer);
+                    // Parsing copies the inputs into the request's own buffers, so the body can go.
+                    InferenceRequestParser.Parse(read.Buffer, request);
+                }
+                catch (ProtocolException ex)
+                {
+                    (error, errorStatus) = (ex.Message, ex.StatusCode);
                 }
                 finally
                 {
-                    reader.AdvanceTo(body.End);
+                    reader.AdvanceTo(read.Buffer.End);
+                }
+
+                if (error is null)
+                {
+                    if (batcher is not null)
+                    {
+                        joined = true;
+                        (error, errorStatus) = await batcher.RunAsync(request, buffer).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        (error, errorStatus) = ModelRunner.RunAlone(model, request, buffer, metrics, logger);
+                    }
                 }
 
                 if (error is not null)
@@ -119,70 +142,16 @@ internal sealed partial class InferenceHandler(ModelState state, ServerMetrics m
             }
             finally
             {
+                model.ReturnRequest(request);
                 ResponseBuffer.Pool.Return(buffer);
             }
         }
-    }
-
-    // Synchronous on purpose: the body, the pooled request and the thread-static input array
-    // are all used without an await in between.
-    private (string? Error, int Status) Infer(LoadedModel model, ReadOnlySequence<byte> body, ResponseBuffer response)
-    {
-        var request = model.RentRequest();
-        try
-        {
-            InferenceRequestParser.Parse(body, request);
-            var slots = request.Inputs;
-            var inputs = t_inputs is { } cached && cached.Length >= slots.Length ? cached : t_inputs = new InputTensor[Math.Max(4, slots.Length)];
-            for (var i = 0; i < slots.Length; i++)
-            {
-                var slot = slots[i];
-                inputs[i] = new InputTensor(i, LoadedModel.ToElementType(slot.DataType), slot.Shape, slot.Data);
-            }
-
-            var started = Stopwatch.GetTimestamp();
-            using var result = model.Session.Run(inputs.AsSpan(0, slots.Length), request.RequestedOutputs);
-            metrics.InferenceDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            model.Drift?.Record(request, result, (int)request.BatchSize);
-
-            var writer = response.Writer;
-            InferenceResponseWriter.WriteStart(writer, model.EncodedName, model.EncodedVersion, request.Id, request.HasId);
-            for (var i = 0; i < result.Count; i++)
-            {
-                var index = result.OutputIndex(i);
-                InferenceResponseWriter.WriteOutput(
-                    writer,
-                    model.EncodedOutputNames[index],
-                    LoadedModel.ToDataType(result.ElementType(i)),
-                    result.Shape(i),
-                    result.Bytes(i));
-            }
-
-            InferenceResponseWriter.WriteEnd(writer);
-            return (null, 0);
-        }
-        catch (ProtocolException ex)
-        {
-            return (ex.Message, ex.StatusCode);
-        }
-        catch (ArgumentException ex)
-        {
-            return (ex.Message, StatusCodes.Status400BadRequest);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            // ORT reports bad inputs (e.g. shapes its graph cannot take) as INVALID_ARGUMENT.
-            var status = ex.ErrorCode == 2 ? StatusCodes.Status400BadRequest : StatusCodes.Status500InternalServerError;
-            if (status == StatusCodes.Status500InternalServerError)
-            {
-                Log.RunFailed(logger, ex.ErrorCode, ex.Message);
-            }
-
-            return ("inference failed: " + ex.Message, status);
-        }
         finally
         {
-            model.ReturnRequest(request);
+            if (!joined)
+            {
+                batcher?.NotJoining();
+            }
         }
     }
 
@@ -207,11 +176,5 @@ internal sealed partial class InferenceHandler(ModelState state, ServerMetrics m
         {
             await JsonResponses.ErrorAsync(context, status, message).ConfigureAwait(false);
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Error, "ONNX Runtime failed a run with code {Code}: {Message}")]
-        public static partial void RunFailed(ILogger logger, int code, string message);
     }
 }

@@ -92,6 +92,20 @@ internal sealed class ServerMetrics
             "model",
             "version",
             "output");
+        BatchQueueDuration = registry.CreateHistogram(
+                "modelserver_batch_queue_duration_seconds",
+                "Time a request waited in the dynamic batcher before its batch ran, in seconds.",
+                LatencyBuckets,
+                "model",
+                "version")
+            .WithLabels(_model, _version);
+        BatchRows = registry.CreateHistogram(
+                "modelserver_batch_size_rows",
+                "Rows per run of the dynamic batcher.",
+                [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
+                "model",
+                "version")
+            .WithLabels(_model, _version);
         _modelInfo = registry.CreateGauge(
             "modelserver_model_info",
             "Constant 1 for the served model, with its sha256 and the ONNX Runtime version as labels.",
@@ -118,6 +132,10 @@ internal sealed class ServerMetrics
     public Gauge.Child Ready { get; }
 
     public Counter.Child SessionsCreated { get; }
+
+    public Histogram.Child BatchQueueDuration { get; }
+
+    public Histogram.Child BatchRows { get; }
 
     /// <summary>The prediction histogram; children are labelled per output column by the drift tracker.</summary>
     public Histogram Predictions { get; }

@@ -55,7 +55,14 @@ internal sealed class LoadedModel : IDisposable
 
     public void ReturnRequest(InferenceRequest request) => _requests.Return(request);
 
-    public void Dispose() => Session.Dispose();
+    /// <summary>The dynamic batcher, when MAX_BATCH_SIZE asks for one and the model's tensors allow it.</summary>
+    public Inference.DynamicBatcher? Batcher { get; set; }
+
+    public void Dispose()
+    {
+        Batcher?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Session.Dispose();
+    }
 
     /// <summary>
     /// The default body limit: room for 4096 rows of every input at a generous 32 bytes of

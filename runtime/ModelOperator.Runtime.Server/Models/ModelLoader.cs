@@ -3,6 +3,7 @@ using ModelOperator.Runtime.Drift;
 using ModelOperator.Runtime.Onnx;
 using ModelOperator.Runtime.Protocol;
 using ModelOperator.Runtime.Server.Drift;
+using ModelOperator.Runtime.Server.Inference;
 using ModelOperator.Runtime.Server.Hosting;
 using ModelOperator.Runtime.Server.Metrics;
 
@@ -151,7 +152,20 @@ internal sealed partial class ModelLoader(
         var maxBytes = options.MaxRequestBytes ?? LoadedModel.DefaultMaxRequestBytes(session.Inputs);
         try
         {
-            return new LoadedModel(session, options.ModelName, options.ModelVersion, sha256, maxBytes, signature => CreateDrift(signature, profile));
+            var model = new LoadedModel(session, options.ModelName, options.ModelVersion, sha256, maxBytes, signature => CreateDrift(signature, profile));
+            if (options.MaxBatchSize > 1)
+            {
+                if (DynamicBatcher.CanBatch(model.Signature))
+                {
+                    model.Batcher = new DynamicBatcher(model, options.MaxBatchSize, options.MaxBatchDelay, metrics, logger);
+                }
+                else
+                {
+                    Log.BatchingUnavailable(logger, options.ModelName);
+                }
+            }
+
+            return model;
         }
         catch
         {
@@ -192,6 +206,9 @@ internal sealed partial class ModelLoader(
 
         [LoggerMessage(2, LogLevel.Information, "Model {Model} version {Version} is ready (sha256 {Sha256}, loaded in {Milliseconds:0} ms)")]
         public static partial void Ready(ILogger logger, string model, string version, string sha256, double milliseconds);
+
+        [LoggerMessage(4, LogLevel.Warning, "Dynamic batching is off for model {Model}: not every input and output has a dynamic first dimension")]
+        public static partial void BatchingUnavailable(ILogger logger, string model);
 
         [LoggerMessage(3, LogLevel.Error, "Model {Model} version {Version} failed to load: {Reason}: {Message}")]
         public static partial void LoadFailed(ILogger logger, string model, string version, string reason, string message);
