@@ -1,0 +1,71 @@
+using ModelOperator.Api.Schema;
+
+namespace ModelOperator.Api;
+
+/// <summary>Analysis settings and thresholds.</summary>
+[Description("What the analysis measures and when it fails. Each interval, every threshold set is checked over the last interval; a measurement with fewer than minSamples requests is inconclusive (the rollout waits), a crossed threshold is a failure.")]
+public sealed record AnalysisSpec
+{
+    [Description("How often to measure, and the window each measurement covers, as a duration.")]
+    [Duration]
+    [Default(ModelDeploymentDefaults.AnalysisInterval)]
+    public string? Interval { get; init; }
+
+    [Description("The fewest canary requests a window must hold for a measurement to count.")]
+    [Range(1, 1_000_000_000)]
+    [Default(ModelDeploymentDefaults.MinSamples)]
+    public int? MinSamples { get; init; }
+
+    [Description("How many failed measurements are tolerated; one more rolls the canary back. 0 rolls back on the first failure.")]
+    [Range(0, 1000)]
+    [Default(ModelDeploymentDefaults.FailureLimit)]
+    public int? FailureLimit { get; init; }
+
+    [Description("The highest tolerated share of failed canary requests, from 0 to 1 (e.g. 0.01 for 1%).")]
+    [Range(0, 1)]
+    public double? MaxErrorRate { get; init; }
+
+    [Description("The highest tolerated 99th percentile canary latency, as a duration (e.g. 250ms).")]
+    [Duration]
+    public string? MaxP99Latency { get; init; }
+
+    [Description("The highest tolerated population stability index (PSI) between the canary's and the stable revision's prediction distributions (0.1 small, 0.25 large).")]
+    [Range(0, 100)]
+    public double? MaxPredictionDrift { get; init; }
+
+    [Description("The highest tolerated PSI between the canary's live features and the reference profile (spec.model.profile), worst feature.")]
+    [Range(0, 100)]
+    public double? MaxFeatureDrift { get; init; }
+
+    [Description("Where the measurements come from.")]
+    [DefaultJson("{\"direct\":{}}")]
+    public AnalysisProvider? Provider { get; init; }
+}
+
+/// <summary>The measurement source.</summary>
+[Description("Where measurements come from: exactly one of prometheus or direct.")]
+[CelRule("has(self.prometheus) != has(self.direct)", "set exactly one of provider.prometheus or provider.direct")]
+public sealed record AnalysisProvider
+{
+    [Description("Query a Prometheus server that scrapes the serving pods.")]
+    public PrometheusProvider? Prometheus { get; init; }
+
+    [Description("Read the serving pods' own metrics and stats endpoints directly; no Prometheus needed.")]
+    public DirectProvider? Direct { get; init; }
+}
+
+/// <summary>The Prometheus provider.</summary>
+[Description("A Prometheus server to query.")]
+[CelRule("self.address.startsWith('http://') || self.address.startsWith('https://')",
+    "provider.prometheus needs an address: an http:// or https:// URL such as http://prometheus.monitoring:9090", FieldPath = ".address")]
+public sealed record PrometheusProvider
+{
+    [Description("The Prometheus base URL, http:// or https://, e.g. http://prometheus.monitoring:9090.")]
+    [Required]
+    [Length(1, 2048)]
+    public string? Address { get; init; }
+}
+
+/// <summary>The direct provider (no settings).</summary>
+[Description("Reads the pods' endpoints; it has no settings.")]
+public sealed record DirectProvider;

@@ -1,0 +1,33 @@
+namespace ModelOperator.Api;
+
+/// <summary>Annotations users set with plain kubectl to act on a ModelDeployment once.</summary>
+public static class Annotations
+{
+    /// <summary>
+    /// A one-shot action (<see cref="ManualActions"/>): the operator performs it once, records it in
+    /// <c>status.lastDecision</c> and removes the annotation.
+    /// </summary>
+    public const string Action = "modeloperator.io/action";
+
+    /// <summary>With <c>action: undo</c>, the <c>revision</c> number from <c>status.revisionHistory</c> to go back to; without it, the previous one.</summary>
+    public const string UndoRevision = "modeloperator.io/undo-revision";
+}
+
+/// <summary>The values of the <see cref="Annotations.Action"/> annotation.</summary>
+public static class ManualActions
+{
+    /// <summary>Skip the remaining steps and make the canary stable now.</summary>
+    public const string Promote = "promote";
+
+    /// <summary>Roll the canary back now (and quarantine its revision).</summary>
+    public const string Abort = "abort";
+
+    /// <summary>Lift the quarantine of the current spec's revision and start a new canary.</summary>
+    public const string Retry = "retry";
+
+    /// <summary>Roll back to a revision from the history (see <see cref="Annotations.UndoRevision"/>).</summary>
+    public const string Undo = "undo";
+
+    /// <summary>All values, in the order the docs list them.</summary>
+    public static IReadOnlyList<string> All { get; } = [Promote, Abort, Retry, Undo];
+}

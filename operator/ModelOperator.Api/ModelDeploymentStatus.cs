@@ -1,0 +1,169 @@
+using ModelOperator.Api.Schema;
+using ModelOperator.Kubernetes.Models;
+
+namespace ModelOperator.Api;
+
+/// <summary>What the operator observed and decided. Progress lives here so a restarted operator resumes.</summary>
+[Description("What the operator observed and decided. The rollout's progress is kept here, so a restarted operator resumes where the last one stopped.")]
+public sealed record ModelDeploymentStatus
+{
+    [Description("The metadata.generation this status describes.")]
+    public long? ObservedGeneration { get; init; }
+
+    [Description("A one-word summary; the conditions carry the detail.")]
+    [Enum(typeof(Phases))]
+    public string? Phase { get; init; }
+
+    [Description("The latest observations of the deployment's state: Ready, Progressing, Degraded, RolledBack and ModelVerified.")]
+    [ListMap("type")]
+    public IReadOnlyList<Condition>? Conditions { get; init; }
+
+    [Description("The revision that serves the traffic not sent to the canary.")]
+    public RevisionRef? StableRevision { get; init; }
+
+    [Description("The revision being rolled out; absent when no canary is running.")]
+    public RevisionRef? CanaryRevision { get; init; }
+
+    [Description("The percentage of traffic (0-100) currently sent to the canary.")]
+    [Range(0, 100)]
+    public int? CanaryWeight { get; init; }
+
+    [Description("The index in spec.rollout.steps of the step being run; equal to the number of steps once all are done.")]
+    [Range(0, 50)]
+    public int? CurrentStepIndex { get; init; }
+
+    [Description("A hash of spec.rollout.steps when the canary started; a different hash restarts the steps.")]
+    public string? StepsHash { get; init; }
+
+    [Description("When the current pause began.")]
+    public DateTimeOffset? PauseStartTime { get; init; }
+
+    [Description("When the current canary started (the start of its first step).")]
+    public DateTimeOffset? CanaryStartTime { get; init; }
+
+    [Description("Until when the newly promoted revision stays under guard (spec.rollout.bakeTime after promotion).")]
+    public DateTimeOffset? BakeUntil { get; init; }
+
+    [Description("The last decision the operator took and the evidence behind it.")]
+    public RolloutDecision? LastDecision { get; init; }
+
+    [Description("Promoted revisions, oldest first, at most 10; the numbers are what the undo action takes.")]
+    [Items(0, ModelDeploymentDefaults.RevisionHistoryLimit)]
+    public IReadOnlyList<RevisionHistoryEntry>? RevisionHistory { get; init; }
+
+    [Description("Revisions that failed as a canary and are not rolled out again until the retry action, oldest first, at most 10.")]
+    [Items(0, ModelDeploymentDefaults.QuarantineLimit)]
+    public IReadOnlyList<QuarantinedRevision>? QuarantinedRevisions { get; init; }
+
+    [Description("The replica count autoscaling recommends for each running revision.")]
+    [Items(0, 2)]
+    public IReadOnlyList<RecommendedReplicas>? RecommendedReplicas { get; init; }
+
+    [Description("The number of serving pods of the stable revision (the scale subresource's status.replicas).")]
+    [Range(0, double.NaN)]
+    public int? Replicas { get; init; }
+
+    [Description("The number of ready serving pods, stable and canary.")]
+    [Range(0, double.NaN)]
+    public int? ReadyReplicas { get; init; }
+
+    [Description("The label selector of the serving pods in string form, for the scale subresource and HPAs.")]
+    public string? Selector { get; init; }
+}
+
+/// <summary>A revision and the model version it serves.</summary>
+[Description("A revision and the model version it serves.")]
+public sealed record RevisionRef
+{
+    [Description("The revision name, <deployment>-<10 hex of the pod spec hash>.")]
+    [Required]
+    public string? Name { get; init; }
+
+    [Description("The spec.model.version the revision serves.")]
+    public string? ModelVersion { get; init; }
+}
+
+/// <summary>The last decision and its evidence.</summary>
+[Description("A decision and its evidence.")]
+public sealed record RolloutDecision
+{
+    [Description("What was decided: Proceed, Pause, Resume, Promote, Rollback, Retry, Undo or Reject.")]
+    [Required]
+    public string? Action { get; init; }
+
+    [Description("Why, as a CamelCase reason (e.g. AnalysisPassed, HighErrorRate, ManualAbort).")]
+    public string? Reason { get; init; }
+
+    [Description("The metric that decided, e.g. errorRate, p99Latency, predictionDrift, featureDrift.")]
+    public string? Metric { get; init; }
+
+    [Description("The measured value of the metric.")]
+    public double? ObservedValue { get; init; }
+
+    [Description("The threshold the value was compared with.")]
+    public double? Threshold { get; init; }
+
+    [Description("The window the measurement covered, as a duration.")]
+    public string? Window { get; init; }
+
+    [Description("How many requests the measurement saw.")]
+    public long? Samples { get; init; }
+
+    [Description("When the decision was taken.")]
+    public DateTimeOffset? Time { get; init; }
+
+    [Description("A human-readable account of the decision.")]
+    public string? Message { get; init; }
+}
+
+/// <summary>A promoted revision.</summary>
+[Description("A revision that was promoted to stable.")]
+public sealed record RevisionHistoryEntry
+{
+    [Description("The revision name.")]
+    [Required]
+    public string? Name { get; init; }
+
+    [Description("The model version it served.")]
+    public string? ModelVersion { get; init; }
+
+    [Description("The revision number, increasing with each promotion; the undo action names it.")]
+    [Required]
+    [Range(1, double.NaN)]
+    public long? Revision { get; init; }
+
+    [Description("When it was promoted.")]
+    public DateTimeOffset? PromotedAt { get; init; }
+}
+
+/// <summary>A revision kept from rolling out again.</summary>
+[Description("A revision that failed as a canary and is kept from rolling out again.")]
+public sealed record QuarantinedRevision
+{
+    [Description("The revision name.")]
+    [Required]
+    public string? Name { get; init; }
+
+    [Description("The model version it served.")]
+    public string? ModelVersion { get; init; }
+
+    [Description("Why it was quarantined, as a CamelCase reason (e.g. HighErrorRate).")]
+    public string? Reason { get; init; }
+
+    [Description("When it was quarantined.")]
+    public DateTimeOffset? Time { get; init; }
+}
+
+/// <summary>Autoscaling's recommendation for one revision.</summary>
+[Description("Autoscaling's recommendation for one revision.")]
+public sealed record RecommendedReplicas
+{
+    [Description("The revision name.")]
+    [Required]
+    public string? Revision { get; init; }
+
+    [Description("The recommended number of pods.")]
+    [Required]
+    [Range(0, double.NaN)]
+    public int? Replicas { get; init; }
+}

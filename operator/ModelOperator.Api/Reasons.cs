@@ -1,0 +1,36 @@
+namespace ModelOperator.Api;
+
+/// <summary>
+/// Every condition reason and decision reason the operator writes, in one place. Reasons are CamelCase
+/// (metav1.Condition requires <c>^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$</c>).
+/// </summary>
+public static class Reasons
+{
+    public const string Progressing = "Progressing";
+    public const string StepComplete = "StepComplete";
+    public const string Paused = "Paused";
+    public const string Promoted = "Promoted";
+    public const string AnalysisPassed = "AnalysisPassed";
+    public const string AnalysisFailed = "AnalysisFailed";
+    public const string AnalysisInconclusive = "AnalysisInconclusive";
+    public const string ProgressDeadlineExceeded = "ProgressDeadlineExceeded";
+    public const string CrashLoop = "CrashLoop";
+    public const string NotReady = "NotReady";
+    public const string ModelLoadFailed = "ModelLoadFailed";
+    public const string ChecksumMismatch = "ChecksumMismatch";
+    public const string ChecksumVerified = "ChecksumVerified";
+    public const string HighErrorRate = "HighErrorRate";
+    public const string HighLatency = "HighLatency";
+    public const string PredictionDrift = "PredictionDrift";
+    public const string FeatureDrift = "FeatureDrift";
+    public const string ManualAbort = "ManualAbort";
+    public const string ManualPromote = "ManualPromote";
+    public const string ManualRetry = "ManualRetry";
+    public const string Undo = "Undo";
+    public const string Quarantined = "Quarantined";
+    public const string InvalidSpec = "InvalidSpec";
+    public const string InvalidAction = "InvalidAction";
+    public const string BakeFailed = "BakeFailed";
+    public const string Baking = "Baking";
+    public const string Healthy = "Healthy";
+}

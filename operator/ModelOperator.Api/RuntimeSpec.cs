@@ -1,0 +1,44 @@
+using ModelOperator.Api.Schema;
+using ModelOperator.Kubernetes.Models;
+
+namespace ModelOperator.Api;
+
+/// <summary>How the serving pods run.</summary>
+[Description("How the serving pods run.")]
+public sealed record RuntimeSpec
+{
+    [Description("The model server image. When omitted, the operator's configured default image is used.")]
+    [Length(1, 512)]
+    public string? Image { get; init; }
+
+    [Description("CPU and memory requests and limits of the model server container, as quantity strings (e.g. cpu: \"500m\", memory: \"1Gi\").")]
+    public ResourceRequirements? Resources { get; init; }
+
+    [Description("Extra environment variables for the model server container (name with value or valueFrom).")]
+    [ListMap("name")]
+    public IReadOnlyList<EnvVar>? Env { get; init; }
+
+    [Description("Server-side dynamic batching: concurrent requests are run together, up to maxBatchSize rows, waiting at most maxBatchDelay.")]
+    public BatchingSpec? Batching { get; init; }
+
+    [Description("Node labels a node must have to run the serving pods.")]
+    public IReadOnlyDictionary<string, string>? NodeSelector { get; init; }
+
+    [Description("Taints the serving pods tolerate.")]
+    public IReadOnlyList<Toleration>? Tolerations { get; init; }
+}
+
+/// <summary>Dynamic batching settings of the model server.</summary>
+[Description("Dynamic batching settings of the model server.")]
+public sealed record BatchingSpec
+{
+    [Description("The largest batch in rows; 0 turns batching off.")]
+    [Range(0, 65536)]
+    [Default(ModelDeploymentDefaults.MaxBatchSize)]
+    public int? MaxBatchSize { get; init; }
+
+    [Description("How long a request may wait for a batch to fill, as a duration from 0 to 1s (e.g. 500us, 2ms).")]
+    [Duration]
+    [Default(ModelDeploymentDefaults.MaxBatchDelay)]
+    public string? MaxBatchDelay { get; init; }
+}
