@@ -12,9 +12,10 @@ namespace ModelOperator.Runtime.Server.Inference;
 /// <summary>
 /// Server-side dynamic batching (MAX_BATCH_SIZE, MAX_BATCH_DELAY). Concurrent requests whose
 /// inputs agree on every dimension but the first are joined along it into one Run, and each
-/// caller gets exactly its own rows back. One loop collects and runs batches: while a batch
-/// runs, the next one gathers. A batch waits for more rows only while other requests are on
-/// their way in (arriving &gt; 0) and never past the delay, so a lone request runs at once.
+/// caller gets exactly its own rows back. One loop per core collects and runs batches (a Run
+/// uses one intra-op thread, so one loop alone would leave the other cores idle); while a
+/// batch runs, the next one gathers. A batch waits for more rows only while other requests
+/// are on their way in (arriving &gt; 0) and never past the delay, so a lone request runs at once.
 /// </summary>
 internal sealed partial class DynamicBatcher : IAsyncDisposable
 {
@@ -23,11 +24,9 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
     private readonly long _maxDelayTicks;
     private readonly ServerMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly Channel<BatchItem> _queue = Channel.CreateUnbounded<BatchItem>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly List<BatchItem> _batch = [];
-    private readonly Task _loop;
+    private readonly Channel<BatchItem> _queue = Channel.CreateUnbounded<BatchItem>();
+    private readonly Task[] _loops;
     private readonly CancellationTokenSource _stop = new();
-    private BatchItem? _carry;
     private int _arriving;
 
     public DynamicBatcher(LoadedModel model, int maxRows, TimeSpan maxDelay, ServerMetrics metrics, ILogger logger)
@@ -37,7 +36,7 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
         _maxDelayTicks = (long)(maxDelay.TotalSeconds * Stopwatch.Frequency);
         _metrics = metrics;
         _logger = logger;
-        _loop = Task.Run(RunLoopAsync);
+        _loops = Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount)).Select(_ => Task.Run(RunLoopAsync)).ToArray();
     }
 
     /// <summary>
@@ -74,7 +73,7 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
-            await _loop.ConfigureAwait(false);
+            await Task.WhenAll(_loops).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -86,16 +85,18 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
     private async Task RunLoopAsync()
     {
         var reader = _queue.Reader;
-        while (_carry is not null || await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+        var batch = new List<BatchItem>();
+        BatchItem? carry = null;
+        while (carry is not null || await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
         {
-            var first = _carry ?? (reader.TryRead(out var item) ? item : null);
-            _carry = null;
+            var first = carry ?? (reader.TryRead(out var item) ? item : null);
+            carry = null;
             if (first is null)
             {
                 continue;
             }
 
-            _batch.Add(first);
+            batch.Add(first);
             var rows = first.Rows;
             var deadline = first.EnqueuedAt + _maxDelayTicks;
             while (rows < _maxRows)
@@ -104,11 +105,11 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
                 {
                     if (rows + next.Rows > _maxRows || !Compatible(first.Request, next.Request))
                     {
-                        _carry = next; // starts the next batch
+                        carry = next; // starts the next batch
                         break;
                     }
 
-                    _batch.Add(next);
+                    batch.Add(next);
                     rows += next.Rows;
                     continue;
                 }
@@ -124,8 +125,8 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
                 await Task.WhenAny(wait, Task.Delay(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency), _stop.Token)).ConfigureAwait(false);
             }
 
-            Execute(rows);
-            _batch.Clear();
+            Execute(batch, rows);
+            batch.Clear();
         }
     }
 
@@ -144,24 +145,24 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
         return true;
     }
 
-    private void Execute(int rows)
+    private void Execute(List<BatchItem> batch, int rows)
     {
         var now = Stopwatch.GetTimestamp();
-        foreach (var item in _batch)
+        foreach (var item in batch)
         {
             _metrics.BatchQueueDuration.Observe((double)(now - item.EnqueuedAt) / Stopwatch.Frequency);
         }
 
         _metrics.BatchRows.Observe(rows);
-        if (_batch.Count == 1)
+        if (batch.Count == 1)
         {
-            var only = _batch[0];
+            var only = batch[0];
             var (error, status) = ModelRunner.RunAlone(_model, only.Request, only.Response, _metrics, _logger);
             only.Complete(error, status);
             return;
         }
 
-        var first = _batch[0].Request;
+        var first = batch[0].Request;
         var inputCount = first.Inputs.Length;
         var inputs = new InputTensor[inputCount];
         var rented = new byte[inputCount][];
@@ -173,7 +174,7 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
                 var rowBytes = slot.ByteLength / Math.Max(1, (int)slot.Shape[0]);
                 var buffer = rented[i] = ArrayPool<byte>.Shared.Rent(Math.Max(1, rows * rowBytes));
                 var offset = 0;
-                foreach (var item in _batch)
+                foreach (var item in batch)
                 {
                     var data = item.Request.Inputs[i].Data.Span;
                     data.CopyTo(buffer.AsSpan(offset));
@@ -189,7 +190,7 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
             using var result = _model.Session.Run(inputs);
             _metrics.InferenceDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
             var rowOffset = 0;
-            foreach (var item in _batch)
+            foreach (var item in batch)
             {
                 var view = new OutputView(result, rowOffset, item.Rows, rows);
                 _model.Drift?.Record(item.Request, view);
@@ -201,8 +202,8 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
         catch (Exception ex) when (ex is ArgumentException or OnnxRuntimeException)
         {
             // A joined run failed: run each alone so that only the culprit gets the error.
-            Log.BatchFailed(_logger, _batch.Count, ex.Message);
-            foreach (var item in _batch)
+            Log.BatchFailed(_logger, batch.Count, ex.Message);
+            foreach (var item in batch)
             {
                 var (error, status) = ModelRunner.RunAlone(_model, item.Request, item.Response, _metrics, _logger);
                 item.Complete(error, status);
