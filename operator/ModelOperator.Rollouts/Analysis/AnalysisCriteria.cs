@@ -1,0 +1,51 @@
+using ModelOperator.Api;
+
+namespace ModelOperator.Rollouts.Analysis;
+
+/// <summary>
+/// The thresholds and limits the evaluator judges with, in numbers (latency in seconds). A null threshold means the
+/// metric is not checked. Built from <see cref="AnalysisSpec"/> with the API defaults by <see cref="FromSpec"/>.
+/// </summary>
+public sealed record AnalysisCriteria
+{
+    public double? MaxErrorRate { get; init; }
+
+    /// <summary>In seconds.</summary>
+    public double? MaxP99Latency { get; init; }
+
+    public double? MaxPredictionDrift { get; init; }
+
+    public double? MaxFeatureDrift { get; init; }
+
+    /// <summary>The fewest samples a measurement must hold to count, ≥ 1.</summary>
+    public long MinSamples { get; init; } = ModelDeploymentDefaults.MinSamples;
+
+    /// <summary>Failed (or errored) measurements tolerated in a row; one more rolls back.</summary>
+    public int FailureLimit { get; init; } = ModelDeploymentDefaults.FailureLimit;
+
+    /// <summary>How often a measurement is taken, and the window it covers.</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Container restarts tolerated over the revision's pods before it counts as crash looping.</summary>
+    public int MaxRestarts { get; init; } = 3;
+
+    /// <summary>Reads the analysis spec (null: no thresholds, defaults for the rest).</summary>
+    /// <exception cref="FormatException">A duration field is not a duration (validation should have caught it first).</exception>
+    public static AnalysisCriteria FromSpec(AnalysisSpec? spec, int maxRestarts)
+    {
+        var interval = spec?.Interval ?? ModelDeploymentDefaults.AnalysisInterval;
+        return new AnalysisCriteria
+        {
+            MaxErrorRate = spec?.MaxErrorRate,
+            MaxP99Latency = spec?.MaxP99Latency is { } latency
+                ? GoDuration.Parse(latency).TotalSeconds
+                : null,
+            MaxPredictionDrift = spec?.MaxPredictionDrift,
+            MaxFeatureDrift = spec?.MaxFeatureDrift,
+            MinSamples = spec?.MinSamples ?? ModelDeploymentDefaults.MinSamples,
+            FailureLimit = spec?.FailureLimit ?? ModelDeploymentDefaults.FailureLimit,
+            Interval = GoDuration.Parse(interval),
+            MaxRestarts = maxRestarts,
+        };
+    }
+}

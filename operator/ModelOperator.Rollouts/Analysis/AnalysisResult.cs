@@ -1,0 +1,26 @@
+namespace ModelOperator.Rollouts.Analysis;
+
+/// <summary>
+/// What the operator's metric provider measured for one revision at one time: the planner's analysis input.
+/// A metric left null was not measured (the evaluator treats a threshold without a measurement as no data).
+/// </summary>
+public sealed record AnalysisResult
+{
+    /// <summary>The revision name the measurements belong to (the canary, or the promoted revision while baking).</summary>
+    public required string Revision { get; init; }
+
+    /// <summary>When the measurements were taken (the end of their windows).</summary>
+    public required DateTimeOffset MeasuredAt { get; init; }
+
+    /// <summary>Failed requests / all requests in the window.</summary>
+    public Measurement? ErrorRate { get; init; }
+
+    /// <summary>99th percentile latency in seconds.</summary>
+    public Measurement? P99Latency { get; init; }
+
+    /// <summary>PSI of the revision's predictions against the stable revision's.</summary>
+    public Measurement? PredictionDrift { get; init; }
+
+    /// <summary>PSI of the revision's live features against the reference profile, worst feature.</summary>
+    public Measurement? FeatureDrift { get; init; }
+}

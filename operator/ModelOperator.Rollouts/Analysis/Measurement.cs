@@ -1,0 +1,21 @@
+namespace ModelOperator.Rollouts.Analysis;
+
+/// <summary>
+/// One value a metric provider measured over a window, or the provider's error. A provider never throws for a
+/// failed query: it returns <see cref="Failure"/>, and the evaluator turns it into an <see cref="Verdict.Error"/>.
+/// </summary>
+/// <param name="Value">The measured value (error rate 0-1, latency in seconds, PSI); NaN when nothing could be computed.</param>
+/// <param name="Samples">How many requests (or predictions) the value is based on.</param>
+/// <param name="Window">The time span the value covers.</param>
+/// <param name="Error">The provider's error message; when set, <paramref name="Value"/> is meaningless.</param>
+public sealed record Measurement(double Value, long Samples, TimeSpan Window, string? Error = null)
+{
+    /// <summary>A value over a window.</summary>
+    public static Measurement Of(double value, long samples, TimeSpan window) => new(value, samples, window);
+
+    /// <summary>The window held no data (no requests, series absent).</summary>
+    public static Measurement NoData(TimeSpan window) => new(double.NaN, 0, window);
+
+    /// <summary>The provider failed; <paramref name="error"/> says how.</summary>
+    public static Measurement Failure(string error, TimeSpan window) => new(double.NaN, 0, window, error);
+}
