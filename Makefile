@@ -19,7 +19,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: help setup native debs restore build test run serve server-build bench apiserver models clean
+.PHONY: help setup native debs restore build test run serve server-build bench apiserver models profiles clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,7 @@ test: setup ## Run every test (unit, HTTP, promtool, kubectl) and fail on any fa
 export MODEL_NAME ?= churn
 export MODEL_VERSION ?= 1
 export MODEL_URI ?= $(CURDIR)/examples/models/churn/1/model.onnx
+export MODEL_PROFILE_URI ?= $(CURDIR)/examples/models/churn/1/profile.json
 export PORT ?= 8080
 export HOST ?= 127.0.0.1
 SERVER_BIN := runtime/ModelOperator.Runtime.Server/bin/$(CONFIG)/net10.0/modelserver
@@ -72,6 +73,10 @@ apiserver: restore ## Run the in-memory Kubernetes API server on 127.0.0.1 (PORT
 
 models: debs ## Regenerate the example ONNX models and their expected outputs
 	/usr/bin/python3 scripts/gen_models.py examples/models --test-models tests/ModelOperator.Runtime.Onnx.Tests/Models
+
+profiles: server-build ## Rebuild the churn example's reference profiles from reference.csv
+	for v in 1 2 3; do ORT_LIBRARY_PATH=$(ORT_LIB) $(SERVER_BIN) profile --model examples/models/churn/$$v/model.onnx \
+	  --data examples/models/churn/reference.csv --out examples/models/churn/$$v/profile.json; done
 
 clean: ## Remove build outputs and local state (not the cached native library)
 	$(DOTNET) clean $(SLN) -v q -nologo || true
