@@ -20,7 +20,7 @@ public sealed partial class Manager : BackgroundService
     private readonly LeaderElector? _elector;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private bool _started;
+    private volatile bool _started;
 
     public Manager(LeaderElector? elector = null, ILogger<Manager>? logger = null)
     {
@@ -60,9 +60,14 @@ public sealed partial class Manager : BackgroundService
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         _started = true;
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         var informers = _informers.Select(i => Task.Run(() => i.RunAsync(stoppingToken), CancellationToken.None)).ToArray();
         try
         {

@@ -14,10 +14,10 @@ internal static class ClockExtensions
         Task.Run(() => clock.Advance(delta)).WaitAsync(Wait.Patience);
 
     /// <summary>
-    /// For components that also wait on real I/O: whenever something waits on the clock, moves it by
-    /// <paramref name="step"/>, until <paramref name="condition"/> holds (real-time deadline: <see cref="Wait.Patience"/>).
+    /// For components that also wait on real I/O: whenever something waits on the clock (and
+    /// <paramref name="idle"/> says no I/O is in flight), moves it by <paramref name="step"/>, until <paramref name="condition"/> holds (real-time deadline: <see cref="Wait.Patience"/>).
     /// </summary>
-    public static async Task AdvanceUntil(this ManualTimeProvider clock, Func<bool> condition, TimeSpan step, string what)
+    public static async Task AdvanceUntil(this ManualTimeProvider clock, Func<bool> condition, TimeSpan step, string what, Func<bool>? idle = null)
     {
         var deadline = DateTime.UtcNow + Wait.Patience;
         while (!condition())
@@ -27,7 +27,7 @@ internal static class ClockExtensions
                 Assert.Fail($"Timed out waiting until {what}.");
             }
 
-            if (clock.PendingTimers > 0)
+            if (clock.PendingTimers > 0 && (idle is null || idle()))
             {
                 await clock.AdvanceInline(step);
             }
