@@ -46,23 +46,21 @@ test: setup ## Run every test (unit, HTTP, promtool, kubectl) and fail on any fa
 	ORT_LIBRARY_PATH=$(ORT_LIB) $(DOTNET) test $(SLN) -c $(CONFIG) --no-build -v q -nologo
 	scripts/smoke-run.sh
 
-# Defaults for `make serve` / `make run`; the environment overrides each of them.
-export MODEL_NAME ?= churn
-export MODEL_VERSION ?= 1
-export MODEL_URI ?= $(CURDIR)/examples/models/churn/1/model.onnx
-export MODEL_PROFILE_URI ?= $(CURDIR)/examples/models/churn/1/profile.json
-export PORT ?= 8080
-export HOST ?= 127.0.0.1
+# Defaults for `make serve` / `make run` only (not exported to the tests); the environment overrides each.
+SERVE_ENV = MODEL_NAME="$${MODEL_NAME:-churn}" MODEL_VERSION="$${MODEL_VERSION:-1}" \
+	MODEL_URI="$${MODEL_URI:-$(CURDIR)/examples/models/churn/1/model.onnx}" \
+	MODEL_PROFILE_URI="$${MODEL_PROFILE_URI-$(CURDIR)/examples/models/churn/1/profile.json}" \
+	PORT="$${PORT:-8080}" HOST="$${HOST:-127.0.0.1}"
 SERVER_BIN := runtime/ModelOperator.Runtime.Server/bin/$(CONFIG)/net10.0/modelserver
 
 server-build: native restore
 	$(DOTNET) build $(SERVER_PROJ) -c $(CONFIG) --no-restore -v q -nologo
 
 serve: server-build ## Serve one model in the foreground (PORT, MODEL_URI, MODEL_NAME override)
-	ORT_LIBRARY_PATH=$(ORT_LIB) exec $(SERVER_BIN)
+	$(SERVE_ENV) ORT_LIBRARY_PATH=$(ORT_LIB) exec $(SERVER_BIN)
 
 run: server-build ## Serve the churn example and print a curl that gets a prediction
-	@ORT_LIBRARY_PATH=$(ORT_LIB) SERVER_BIN=$(SERVER_BIN) scripts/run-demo.sh
+	@$(SERVE_ENV) ORT_LIBRARY_PATH=$(ORT_LIB) SERVER_BIN=$(SERVER_BIN) scripts/run-demo.sh
 
 bench: setup ## Run the benchmarks and write docs/benchmarks.md
 	$(DOTNET) build $(BENCH_PROJ) -c Release --no-restore -v q -nologo

@@ -38,6 +38,13 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Only what the test says: settings inherited from a calling shell or make must not leak in.
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("MODEL_", StringComparison.Ordinal) || k.StartsWith("DRIFT_", StringComparison.Ordinal)
+                     || k is "MAX_BATCH_SIZE" or "MAX_BATCH_DELAY" or "PREDICTION_BUCKETS" or "LOG_FORMAT").ToList())
+        {
+            info.Environment.Remove(key);
+        }
+
         info.Environment["HOST"] = "127.0.0.1";
         info.Environment["PORT"] = chosen.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in environment)
