@@ -182,6 +182,30 @@ public sealed class ControllerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Each_reconcile_logs_inside_a_scope_with_the_key_and_its_own_reconcile_id()
+    {
+        var logger = new ScopeRecordingLogger<Controller>();
+        var reconciler = new ScriptedReconciler((_, call, _) => call == 1 ? throw new InvalidOperationException("boom") : Task.FromResult(ReconcileResult.Done));
+        _controller = new Controller("models", reconciler, _clock, logger, new ControllerOptions { RateLimiter = new ExponentialFailureRateLimiter<ObjectKey>(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) });
+        _running = _controller.RunAsync(_stop.Token);
+
+        _controller.Queue.Add(Key);
+        await reconciler.Calls.Reader.ReadWithin();
+        await Wait.Until(() => _controller.Queue.Delayed == 1, "the failure is requeued");
+        await _clock.AdvanceInline(TimeSpan.FromSeconds(1));
+        await reconciler.Calls.Reader.ReadWithin();
+        await Wait.Until(() => logger.Entries.Count(e => e.Message.StartsWith("Reconciled", StringComparison.Ordinal)) == 2, "both reconciles are logged");
+
+        var scoped = logger.Entries.Where(e => e.Scopes.Count > 0).ToArray();
+        var scopes = scoped.Select(e => (IReadOnlyDictionary<string, object>)e.Scopes.Single()).ToArray();
+        Assert.All(scopes, s => Assert.Equal("model-a", s["Name"]));
+        Assert.All(scopes, s => Assert.Equal("ns", s["Namespace"]));
+        Assert.All(scopes, s => Assert.Equal("models", s["Controller"]));
+        Assert.Equal(2, scopes.Select(s => s["ReconcileId"]).Distinct().Count());
+        Assert.Contains(scoped, e => e.Message.Contains("failed; retry 1 with backoff", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Bad_settings_are_rejected()
     {
         var reconciler = new ScriptedReconciler((_, _, _) => Task.FromResult(ReconcileResult.Done));
