@@ -22,10 +22,13 @@ public sealed record ModelDeployment : IKubernetesObject<ModelDeployment>
 
     public static JsonTypeInfo<ObjectList<ModelDeployment>> ListJsonTypeInfo => ModelDeploymentJsonContext.Default.ObjectListModelDeployment;
 
+    [Description("APIVersion defines the versioned schema of this representation of an object: modeloperator.io/v1alpha1.")]
     public string ApiVersion { get; init; } = $"{Group}/{Version}";
 
+    [Description("Kind is the REST resource this object represents: ModelDeployment.")]
     public string Kind { get; init; } = KindName;
 
+    [Description("Standard object metadata: name, namespace, labels and annotations (including modeloperator.io/action).")]
     public ObjectMeta Metadata { get; init; } = new();
 
     [Description("What to serve and how to roll it out.")]

@@ -15,6 +15,7 @@ public sealed record ModelDeploymentStatus
     public string? Phase { get; init; }
 
     [Description("The latest observations of the deployment's state: Ready, Progressing, Degraded, RolledBack and ModelVerified.")]
+    [ItemDescription("Condition contains details for one aspect of the current state of this API Resource.")]
     [ListMap("type")]
     public IReadOnlyList<Condition>? Conditions { get; init; }
 

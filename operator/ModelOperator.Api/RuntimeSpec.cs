@@ -15,6 +15,7 @@ public sealed record RuntimeSpec
     public ResourceRequirements? Resources { get; init; }
 
     [Description("Extra environment variables for the model server container (name with value or valueFrom).")]
+    [ItemDescription("An environment variable of the model server container.")]
     [ListMap("name")]
     public IReadOnlyList<EnvVar>? Env { get; init; }
 
@@ -22,9 +23,11 @@ public sealed record RuntimeSpec
     public BatchingSpec? Batching { get; init; }
 
     [Description("Node labels a node must have to run the serving pods.")]
+    [ItemDescription("The value the node's label with this key must have.")]
     public IReadOnlyDictionary<string, string>? NodeSelector { get; init; }
 
     [Description("Taints the serving pods tolerate.")]
+    [ItemDescription("A taint the serving pods tolerate, matched by key, value and effect.")]
     public IReadOnlyList<Toleration>? Tolerations { get; init; }
 }
 

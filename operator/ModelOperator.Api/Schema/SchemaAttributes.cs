@@ -67,7 +67,7 @@ public sealed class LengthAttribute(int minLength, int maxLength) : Attribute
     public int MaxLength { get; } = maxLength;
 }
 
-/// <summary>List length bounds (OpenAPI <c>minItems</c> / <c>maxItems</c>); -1 for "no bound".</summary>
+/// <summary>List length bounds (OpenAPI <c>minItems</c> / <c>maxItems</c>); 0 minimum and -1 maximum mean "no bound".</summary>
 [AttributeUsage(AttributeTargets.Property, Inherited = false)]
 public sealed class ItemsAttribute(int minItems, int maxItems) : Attribute
 {
@@ -110,4 +110,11 @@ public sealed class CelRuleAttribute(string rule, string message) : Attribute
 public sealed class ListMapAttribute(params string[] keys) : Attribute
 {
     public IReadOnlyList<string> Keys { get; } = keys;
+}
+
+/// <summary>The description of each item of a list or each value of a map whose item type has no description of its own.</summary>
+[AttributeUsage(AttributeTargets.Property, Inherited = false)]
+public sealed class ItemDescriptionAttribute(string text) : Attribute
+{
+    public string Text { get; } = text;
 }
