@@ -43,8 +43,11 @@ ORT_LIB = $$(scripts/fetch-onnxruntime.sh)
 
 test: setup ## Run every test (unit, HTTP, promtool, kubectl) and fail on any failure
 	$(DOTNET) build $(SLN) -c $(CONFIG) --no-restore -v q -nologo
-	ORT_LIBRARY_PATH=$(ORT_LIB) $(DOTNET) test $(SLN) -c $(CONFIG) --no-build -v q -nologo
-	scripts/smoke-run.sh
+	@mkdir -p $(LOCAL)
+	@set +e; ORT_LIBRARY_PATH=$(ORT_LIB) $(DOTNET) test $(SLN) -c $(CONFIG) --no-build -v q -nologo 2>&1 | tee $(LOCAL)/test.log; \
+	  unit=$${PIPESTATUS[0]}; scripts/smoke-run.sh; smoke=$$?; \
+	  scripts/test-summary.sh $(LOCAL)/test.log $$((smoke == 0)) $$((smoke != 0)); \
+	  [ $$unit -eq 0 ] && [ $$smoke -eq 0 ]
 
 # Defaults for `make serve` / `make run` only (not exported to the tests); the environment overrides each.
 SERVE_ENV = MODEL_NAME="$${MODEL_NAME:-churn}" MODEL_VERSION="$${MODEL_VERSION:-1}" \
