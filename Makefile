@@ -70,7 +70,8 @@ bench: setup ## Run the benchmarks and write docs/benchmarks.md
 	ORT_LIBRARY_PATH=$(ORT_LIB) $(DOTNET) run -c Release --no-build --project $(BENCH_PROJ) -- --out docs/benchmarks.md
 
 apiserver: restore ## Run the in-memory Kubernetes API server on 127.0.0.1 (PORT, default 8001)
-	$(DOTNET) run -c $(CONFIG) --project $(APISERVER_PROJ) --
+	$(DOTNET) build $(APISERVER_PROJ) -c $(CONFIG) --no-restore -v q -nologo
+	KUBECONFIG_OUT="$${KUBECONFIG_OUT:-$(CURDIR)/.local/apiserver/kubeconfig}" exec sandbox/ModelOperator.ApiServer/bin/$(CONFIG)/net10.0/fake-apiserver
 
 models: debs ## Regenerate the example ONNX models and their expected outputs
 	/usr/bin/python3 scripts/gen_models.py examples/models --test-models tests/ModelOperator.Runtime.Onnx.Tests/Models
