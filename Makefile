@@ -67,7 +67,7 @@ run: server-build ## Serve the churn example and print a curl that gets a predic
 
 bench: setup ## Run the benchmarks and write docs/benchmarks.md
 	$(DOTNET) build $(BENCH_PROJ) -c Release --no-restore -v q -nologo
-	ORT_LIBRARY_PATH=$(ORT_LIB) $(DOTNET) run -c Release --no-build --project $(BENCH_PROJ) -- --out docs/benchmarks.md
+	ORT_LIBRARY_PATH=$(ORT_LIB) $(DOTNET) bench/ModelOperator.Benchmarks/bin/Release/net10.0/ModelOperator.Benchmarks.dll --out $(CURDIR)/docs/benchmarks.md $(BENCH_ARGS)
 
 apiserver: restore ## Run the in-memory Kubernetes API server on 127.0.0.1 (PORT, default 8001)
 	$(DOTNET) build $(APISERVER_PROJ) -c $(CONFIG) --no-restore -v q -nologo
