@@ -157,10 +157,9 @@ public static class ReferenceDocGenerator
         var exclusive = field["exclusiveMinimum"]?.GetValue<bool>() == true;
         if (min is not null || max is not null)
         {
-            var low = min is null ? "" : exclusive ? $"greater than {min}" : $"at least {min}";
-            var high = max is null ? "" : $"at most {max}";
-            parts.Add(char.ToUpperInvariant(string.Join(" and ", new[] { low, high }.Where(s => s.Length > 0))[0])
-                + string.Join(" and ", new[] { low, high }.Where(s => s.Length > 0))[1..] + ".");
+            var bounds = new[] { min is null ? null : exclusive ? $"greater than {min}" : $"at least {min}", max is null ? null : $"at most {max}" };
+            var sentence = string.Join(" and ", bounds.OfType<string>());
+            parts.Add(string.Concat(sentence[..1].ToUpperInvariant(), sentence[1..], "."));
         }
 
         if (field["minItems"] is not null || field["maxItems"] is not null)
