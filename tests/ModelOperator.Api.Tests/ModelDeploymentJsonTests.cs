@@ -7,7 +7,7 @@ namespace ModelOperator.Api.Tests;
 /// <summary>The types read and write the wire form a user writes in a manifest.</summary>
 public sealed class ModelDeploymentJsonTests
 {
-    private const string Manifest = """
+    internal const string Manifest = """
         {
           "apiVersion": "modeloperator.io/v1alpha1",
           "kind": "ModelDeployment",

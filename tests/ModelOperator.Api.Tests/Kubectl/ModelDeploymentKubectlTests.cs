@@ -73,6 +73,41 @@ public sealed class ModelDeploymentKubectlTests
     }
 
     [Fact]
+    public async Task A_full_status_written_through_the_status_subresource_is_kept_field_for_field()
+    {
+        await using var h = await ApiServerHarness.StartAsync();
+        await h.InstallCrdAsync();
+        (await h.Kubectl.RunAsync("apply", "-f", RepositoryFiles.Path(ChurnExample))).EnsureSuccess();
+
+        // Given a status with every field set, as the operator writes it
+        var full = System.Text.Json.Nodes.JsonNode.Parse(ModelDeploymentJsonTests.Manifest)!["status"]!;
+        var patch = new System.Text.Json.Nodes.JsonObject { ["status"] = full.DeepClone() }.ToJsonString();
+
+        // When it is written through /status
+        (await h.Kubectl.RunAsync("patch", "md", "churn", "--subresource=status", "--type=merge", "-p", patch)).EnsureSuccess();
+
+        // Then the schema accepted and kept every field (pruning would drop any field the schema lacks)
+        var stored = await GetAsync(h, "churn");
+        var storedStatus = JsonSerializer.SerializeToNode(stored.Status, ModelDeploymentJsonContext.Default.ModelDeploymentStatus);
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(full, storedStatus), storedStatus!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_condition_without_reason_or_message_is_rejected_as_metav1_Condition_requires()
+    {
+        await using var h = await ApiServerHarness.StartAsync();
+        await h.InstallCrdAsync();
+        (await h.Kubectl.RunAsync("apply", "-f", RepositoryFiles.Path(ChurnExample))).EnsureSuccess();
+
+        const string patch = """{"status":{"conditions":[{"type":"Ready","status":"True","lastTransitionTime":"2026-01-01T00:00:00Z"}]}}""";
+        var result = await h.Kubectl.RunAsync("patch", "md", "churn", "--subresource=status", "--type=merge", "-p", patch);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("status.conditions[0].reason", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("status.conditions[0].message", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Explain_shows_the_descriptions_of_the_analysis_fields()
     {
         await using var h = await ApiServerHarness.StartAsync();
