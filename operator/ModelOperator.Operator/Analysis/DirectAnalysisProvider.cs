@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using ModelOperator.Kubernetes.Models;
+using ModelOperator.Rollouts.Analysis;
+
+namespace ModelOperator.Operator.Analysis;
+
+/// <summary>
+/// The <c>direct</c> provider: scrapes each ready pod's <c>/metrics</c> and computes the measurements itself, no Prometheus
+/// needed. Counters only mean something as differences, so each pod's scrapes are remembered (bounded, per pod UID) and a
+/// window's delta is taken against the newest scrape at least one window old; a pod younger than the window counts from
+/// zero (its counters started with it); otherwise the oldest scrape kept is used (a shorter window, still data).
+/// A restarted operator therefore needs one interval before it has data (Inconclusive meanwhile), and never throws.
+/// </summary>
+public sealed partial class DirectAnalysisProvider(IPodScraper scraper, ILogger<DirectAnalysisProvider> logger) : IAnalysisProvider
+{
+    private const int MaxScrapesPerPod = 64;
+    private readonly ConcurrentDictionary<string, List<(DateTimeOffset Time, ServerScrape Scrape)>> _history = new(StringComparer.Ordinal);
+
+    public async Task<AnalysisResult> MeasureAsync(AnalysisRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (canary, canaryError) = await WindowAsync(request.CanaryPods, request, cancellationToken).ConfigureAwait(false);
+        if (canary is null)
+        {
+            var error = canaryError ?? "no ready canary pod to scrape";
+            var failure = canaryError is null ? Measurement.NoData(request.Window) : Measurement.Failure(error, request.Window);
+            return new AnalysisResult { Revision = request.CanaryRevision, MeasuredAt = request.Now, ErrorRate = failure, P99Latency = failure, PredictionDrift = failure, FeatureDrift = failure };
+        }
+
+        ServerScrape? stable = null;
+        if (request.Spec?.MaxPredictionDrift is not null && request.StablePods.Count > 0)
+        {
+            (stable, _) = await WindowAsync(request.StablePods, request, cancellationToken).ConfigureAwait(false);
+        }
+
+        Forget(request);
+        return ScrapeMeasurements.Compute(request.CanaryRevision, request.Now, request.Window, canary, stable);
+    }
+
+    /// <summary>The summed window delta of the ready pods, or null with the first error when no pod could be read.</summary>
+    private async Task<(ServerScrape? Delta, string? Error)> WindowAsync(IReadOnlyList<Pod> pods, AnalysisRequest request, CancellationToken cancellationToken)
+    {
+        ServerScrape? total = null;
+        string? firstError = null;
+        foreach (var pod in pods.Where(IsReady))
+        {
+            try
+            {
+                var (status, body) = await scraper.GetAsync(pod, "/metrics", cancellationToken).ConfigureAwait(false);
+                if (status != 200)
+                {
+                    firstError ??= $"pod {pod.Metadata.Name} answered /metrics with HTTP {status}";
+                    continue;
+                }
+
+                var scrape = ServerScrape.From(PrometheusText.Parse(body, out _));
+                var delta = scrape.Since(Baseline(pod, request) ?? ServerScrape.Zero);
+                Remember(pod, request.Now, scrape);
+                total = total is null ? delta : total.Plus(delta);
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                Log.ScrapeFailed(logger, pod.Metadata.Name ?? string.Empty, e.Message);
+                firstError ??= $"pod {pod.Metadata.Name}: {e.Message}";
+            }
+        }
+
+        return (total, total is null ? firstError : null);
+    }
+
+    private ServerScrape? Baseline(Pod pod, AnalysisRequest request)
+    {
+        var since = request.Now - request.Window;
+        if (_history.TryGetValue(pod.Metadata.Uid ?? string.Empty, out var scrapes))
+        {
+            lock (scrapes)
+            {
+                var old = scrapes.LastOrDefault(s => s.Time <= since);
+                if (old.Scrape is not null)
+                {
+                    return old.Scrape;
+                }
+
+                if (pod.Status?.StartTime is { } started && started >= since)
+                {
+                    return null; // younger than the window: count from zero
+                }
+
+                return scrapes.Count > 0 ? scrapes[0].Scrape : null;
+            }
+        }
+
+        return null;
+    }
+
+    private void Remember(Pod pod, DateTimeOffset now, ServerScrape scrape)
+    {
+        var scrapes = _history.GetOrAdd(pod.Metadata.Uid ?? string.Empty, _ => []);
+        lock (scrapes)
+        {
+            scrapes.Add((now, scrape));
+            if (scrapes.Count > MaxScrapesPerPod)
+            {
+                scrapes.RemoveAt(0);
+            }
+        }
+    }
+
+    /// <summary>Drops the scrapes of pods no longer in the request's revisions (deleted pods).</summary>
+    private void Forget(AnalysisRequest request)
+    {
+        var live = request.CanaryPods.Concat(request.StablePods).Select(p => p.Metadata.Uid ?? string.Empty).ToHashSet(StringComparer.Ordinal);
+        foreach (var uid in _history.Keys)
+        {
+            if (!live.Contains(uid) && _history.TryGetValue(uid, out var scrapes) && scrapes.Count > 0 && scrapes[^1].Time < request.Now - (4 * request.Window))
+            {
+                _history.TryRemove(uid, out _);
+            }
+        }
+
+    }
+
+    internal static bool IsReady(Pod pod) =>
+        pod.Metadata.DeletionTimestamp is null
+        && pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "Scraping pod {Pod} failed: {Error}")]
+        public static partial void ScrapeFailed(ILogger logger, string pod, string error);
+    }
+}

@@ -1,0 +1,129 @@
+namespace ModelOperator.Operator.Analysis;
+
+/// <summary>The counters of one model server scrape that the analysis uses, summed over label sets where that is meaningful.</summary>
+public sealed record ServerScrape
+{
+    public double Requests { get; init; }
+
+    public double FailedRequests { get; init; }
+
+    /// <summary>Cumulative request duration buckets (le → count).</summary>
+    public IReadOnlyDictionary<double, double> Duration { get; init; } = new Dictionary<double, double>();
+
+    /// <summary>Cumulative prediction buckets per output (output → le → count).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<double, double>> Predictions { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<double, double>>();
+
+    /// <summary>The worst feature PSI over the server's drift window, or NaN without a profile.</summary>
+    public double MaxFeaturePsi { get; init; } = double.NaN;
+
+    /// <summary>Rows in the server's drift window.</summary>
+    public double DriftRows { get; init; }
+
+    public static ServerScrape Zero { get; } = new();
+
+    /// <summary>
+    /// Reads a model server exposition. Failed requests are every outcome but <c>success</c>: a canary that rejects what
+    /// the stable accepts (a changed input shape: <c>bad_request</c>) is as broken for clients as one that fails.
+    /// </summary>
+    public static ServerScrape From(IReadOnlyList<MetricSample> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        double requests = 0, failed = 0, rows = 0, psi = double.NaN;
+        var duration = new Dictionary<double, double>();
+        var predictions = new Dictionary<string, Dictionary<double, double>>(StringComparer.Ordinal);
+        foreach (var s in samples)
+        {
+            switch (s.Name)
+            {
+                case "modelserver_requests_total":
+                    requests += s.Value;
+                    if (s.Label("outcome") != "success")
+                    {
+                        failed += s.Value;
+                    }
+
+                    break;
+                case "modelserver_request_duration_seconds_bucket" when PrometheusText.TryParseValue(s.Label("le"), out var le):
+                    duration[le] = duration.GetValueOrDefault(le) + s.Value;
+                    break;
+                case "modelserver_prediction_value_bucket" when PrometheusText.TryParseValue(s.Label("le"), out var ple):
+                    var output = s.Label("output");
+                    if (!predictions.TryGetValue(output, out var buckets))
+                    {
+                        predictions[output] = buckets = [];
+                    }
+
+                    buckets[ple] = buckets.GetValueOrDefault(ple) + s.Value;
+                    break;
+                case "modelserver_drift_psi" when s.Label("series") == "feature" && double.IsFinite(s.Value):
+                    psi = double.IsNaN(psi) ? s.Value : Math.Max(psi, s.Value);
+                    break;
+                case "modelserver_drift_window_rows":
+                    rows += s.Value;
+                    break;
+            }
+        }
+
+        return new ServerScrape
+        {
+            Requests = requests,
+            FailedRequests = failed,
+            Duration = duration,
+            Predictions = predictions.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<double, double>)p.Value, StringComparer.Ordinal),
+            MaxFeaturePsi = psi,
+            DriftRows = rows,
+        };
+    }
+
+    /// <summary>What was counted between <paramref name="baseline"/> and this scrape (a counter that went down restarted: the later value counts whole).</summary>
+    public ServerScrape Since(ServerScrape baseline)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        var reset = Requests < baseline.Requests;
+        var from = reset ? Zero : baseline;
+        return this with
+        {
+            Requests = Requests - from.Requests,
+            FailedRequests = Math.Max(0, FailedRequests - from.FailedRequests),
+            Duration = Subtract(Duration, from.Duration),
+            Predictions = Predictions.ToDictionary(
+                p => p.Key,
+                p => Subtract(p.Value, from.Predictions.GetValueOrDefault(p.Key) ?? new Dictionary<double, double>()),
+                StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>The sum of two pods' deltas (window gauges: the worst PSI, the rows added).</summary>
+    public ServerScrape Plus(ServerScrape other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var predictions = Predictions.Keys.Union(other.Predictions.Keys, StringComparer.Ordinal).ToDictionary(
+            k => k,
+            k => Add(Predictions.GetValueOrDefault(k), other.Predictions.GetValueOrDefault(k)),
+            StringComparer.Ordinal);
+        return new ServerScrape
+        {
+            Requests = Requests + other.Requests,
+            FailedRequests = FailedRequests + other.FailedRequests,
+            Duration = Add(Duration, other.Duration),
+            Predictions = predictions,
+            MaxFeaturePsi = double.IsNaN(MaxFeaturePsi) ? other.MaxFeaturePsi : double.IsNaN(other.MaxFeaturePsi) ? MaxFeaturePsi : Math.Max(MaxFeaturePsi, other.MaxFeaturePsi),
+            DriftRows = DriftRows + other.DriftRows,
+        };
+    }
+
+    private static IReadOnlyDictionary<double, double> Subtract(IReadOnlyDictionary<double, double> now, IReadOnlyDictionary<double, double> before) =>
+        now.ToDictionary(p => p.Key, p => Math.Max(0, p.Value - before.GetValueOrDefault(p.Key)));
+
+    private static IReadOnlyDictionary<double, double> Add(IReadOnlyDictionary<double, double>? a, IReadOnlyDictionary<double, double>? b)
+    {
+        var sum = new Dictionary<double, double>(a ?? new Dictionary<double, double>());
+        foreach (var (le, count) in b ?? new Dictionary<double, double>())
+        {
+            sum[le] = sum.GetValueOrDefault(le) + count;
+        }
+
+        return sum;
+    }
+}

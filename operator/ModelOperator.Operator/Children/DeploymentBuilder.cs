@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Text.Json;
+using ModelOperator.Api;
+using ModelOperator.Kubernetes.Models;
+using ModelOperator.Operator.Settings;
+
+namespace ModelOperator.Operator.Children;
+
+/// <summary>
+/// Builds the Deployment of one revision (pure): the model server image with its settings from the spec, probes on the
+/// server's health endpoints, the restricted pod security profile, a writable emptyDir at <c>/tmp</c> for the model cache,
+/// read-only PersistentVolumeClaim mounts for <c>pvc://</c> URIs, Prometheus scrape annotations and the operator's labels.
+/// </summary>
+public static class DeploymentBuilder
+{
+    public const string TmpVolume = "tmp";
+    public const string TmpPath = "/tmp";
+    public const string ModelCacheDir = "/tmp/models";
+
+    public static Deployment Build(ModelDeployment md, RevisionWorkload revision, OperatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(md);
+        ArgumentNullException.ThrowIfNull(revision);
+        ArgumentNullException.ThrowIfNull(options);
+        var mdName = md.Metadata.Name!;
+        var labels = ChildNames.RevisionLabels(mdName, revision.Name);
+        var runtime = revision.Runtime ?? new RuntimeSpec();
+        var image = string.IsNullOrEmpty(runtime.Image) ? options.DefaultImage : runtime.Image;
+        var (env, claims) = Environment(revision.Model, runtime, options.ModelServerPort);
+
+        var volumes = new List<Volume> { new() { Name = TmpVolume, EmptyDir = new EmptyDirVolumeSource() } };
+        var mounts = new List<VolumeMount> { new() { Name = TmpVolume, MountPath = TmpPath } };
+        for (var i = 0; i < claims.Count; i++)
+        {
+            var volumeName = string.Create(CultureInfo.InvariantCulture, $"model-pvc-{i}");
+            volumes.Add(new Volume { Name = volumeName, PersistentVolumeClaim = new PersistentVolumeClaimVolumeSource { ClaimName = claims[i], ReadOnly = true } });
+            mounts.Add(new VolumeMount { Name = volumeName, MountPath = ModelUri.MountPath(claims[i]), ReadOnly = true });
+        }
+
+        var port = options.ModelServerPort;
+        var container = new Container
+        {
+            Name = ChildNames.Container,
+            Image = image,
+            Ports = [new ContainerPort { Name = ChildNames.PortName, Port = port, Protocol = "TCP" }],
+            Env = env,
+            Resources = runtime.Resources,
+            LivenessProbe = new Probe
+            {
+                HttpGet = new HttpGetAction { Path = "/v2/health/live", Port = IntOrString.FromString(ChildNames.PortName) },
+                PeriodSeconds = 10,
+                FailureThreshold = 3,
+                TimeoutSeconds = 2,
+            },
+            ReadinessProbe = new Probe
+            {
+                HttpGet = new HttpGetAction { Path = "/v2/health/ready", Port = IntOrString.FromString(ChildNames.PortName) },
+                PeriodSeconds = 5,
+                FailureThreshold = 2,
+                TimeoutSeconds = 2,
+            },
+            SecurityContext = new SecurityContext
+            {
+                RunAsNonRoot = true,
+                ReadOnlyRootFilesystem = true,
+                AllowPrivilegeEscalation = false,
+                Capabilities = new Capabilities { Drop = ["ALL"] },
+                SeccompProfile = new SeccompProfile { Type = "RuntimeDefault" },
+            },
+            VolumeMounts = mounts,
+        };
+
+        var revisionSpec = JsonSerializer.Serialize(new ModelDeploymentSpec { Model = revision.Model, Runtime = revision.Runtime }, ModelDeploymentJsonContext.Default.ModelDeploymentSpec);
+        return new Deployment
+        {
+            Metadata = new ObjectMeta
+            {
+                Name = revision.Name,
+                Namespace = md.Metadata.Namespace,
+                Labels = labels,
+                Annotations = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    [ChildNames.RevisionSpecAnnotation] = revisionSpec,
+                },
+                OwnerReferences = [ChildNames.OwnerOf(md)],
+            },
+            Spec = new DeploymentSpec
+            {
+                Replicas = revision.Replicas,
+                Selector = new LabelSelector { MatchLabels = ChildNames.RevisionSelector(mdName, revision.Name) },
+                Template = new PodTemplateSpec
+                {
+                    Metadata = new ObjectMeta
+                    {
+                        Labels = ChildNames.RevisionLabels(mdName, revision.Name),
+                        Annotations = new Dictionary<string, string>(StringComparer.Ordinal)
+                        {
+                            ["prometheus.io/scrape"] = "true",
+                            ["prometheus.io/port"] = port.ToString(CultureInfo.InvariantCulture),
+                            ["prometheus.io/path"] = "/metrics",
+                        },
+                    },
+                    Spec = new PodSpec
+                    {
+                        Containers = [container],
+                        Volumes = volumes,
+                        NodeSelector = runtime.NodeSelector is { Count: > 0 } nodes ? new SortedDictionary<string, string>(nodes.ToDictionary(), StringComparer.Ordinal) : null,
+                        Tolerations = runtime.Tolerations is { Count: > 0 } tolerations ? tolerations : null,
+                        AutomountServiceAccountToken = false,
+                        SecurityContext = new PodSecurityContext
+                        {
+                            RunAsNonRoot = true,
+                            SeccompProfile = new SeccompProfile { Type = "RuntimeDefault" },
+                        },
+                    },
+                },
+            },
+        };
+    }
+
+    /// <summary>Reads back the model and runtime a Deployment was built from (its revision-spec annotation); null when absent or unreadable.</summary>
+    public static ModelDeploymentSpec? ReadRevisionSpec(Deployment deployment)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        if (deployment.Metadata.Annotations?.TryGetValue(ChildNames.RevisionSpecAnnotation, out var json) != true || string.IsNullOrEmpty(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            var spec = JsonSerializer.Deserialize(json, ModelDeploymentJsonContext.Default.ModelDeploymentSpec);
+            return spec?.Model is null ? null : spec;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The model server's environment: the operator's settings first (from the spec), then the user's extra variables.</summary>
+    internal static (List<EnvVar> Env, List<string> Claims) Environment(ModelSource model, RuntimeSpec runtime, int port)
+    {
+        var claims = new List<string>();
+        string Resolve(string uri)
+        {
+            var (serverUri, claim) = ModelUri.Resolve(uri);
+            if (claim is not null && !claims.Contains(claim, StringComparer.Ordinal))
+            {
+                claims.Add(claim);
+            }
+
+            return serverUri;
+        }
+
+        var env = new List<EnvVar>
+        {
+            new() { Name = "MODEL_NAME", Value = model.Name },
+            new() { Name = "MODEL_VERSION", Value = model.Version },
+            new() { Name = "MODEL_URI", Value = Resolve(model.Uri!) },
+            new() { Name = "MODEL_SHA256", Value = model.Sha256 },
+        };
+        if (model.Profile is { Uri: { } profileUri } profile)
+        {
+            env.Add(new() { Name = "MODEL_PROFILE_URI", Value = Resolve(profileUri) });
+            if (!string.IsNullOrEmpty(profile.Sha256))
+            {
+                env.Add(new() { Name = "MODEL_PROFILE_SHA256", Value = profile.Sha256 });
+            }
+        }
+
+        env.Add(new() { Name = "PORT", Value = port.ToString(CultureInfo.InvariantCulture) });
+        env.Add(new() { Name = "MODEL_CACHE_DIR", Value = ModelCacheDir });
+        env.Add(new() { Name = "LOG_FORMAT", Value = "json" });
+        if (runtime.Batching is { } batching)
+        {
+            env.Add(new() { Name = "MAX_BATCH_SIZE", Value = (batching.MaxBatchSize ?? ModelDeploymentDefaults.MaxBatchSize).ToString(CultureInfo.InvariantCulture) });
+            env.Add(new() { Name = "MAX_BATCH_DELAY", Value = batching.MaxBatchDelay ?? ModelDeploymentDefaults.MaxBatchDelay });
+        }
+
+        var ours = env.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        env.AddRange((runtime.Env ?? []).Where(e => !ours.Contains(e.Name)));
+        return (env, claims);
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ModelOperator.ControllerRuntime.Hosting;
+using ModelOperator.ControllerRuntime.LeaderElection;
+using ModelOperator.Kubernetes;
+using ModelOperator.Kubernetes.Configuration;
+using ModelOperator.Kubernetes.Models;
+using ModelOperator.Operator.Hosting;
+using ModelOperator.Operator.Settings;
+using ModelOperator.Prometheus;
+
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(OperatorOptionsParser.Usage());
+    return 0;
+}
+
+var options = OperatorOptionsParser.Parse(args, Environment.GetEnvironmentVariable, out var problems);
+if (problems.Count > 0)
+{
+    foreach (var problem in problems)
+    {
+        Console.Error.WriteLine($"modeloperator: {problem}");
+    }
+
+    return 2;
+}
+
+KubernetesConfiguration kubeConfig;
+try
+{
+    kubeConfig = KubernetesConfigurationLoader.Load(options.Kubeconfig, options.KubeContext);
+}
+catch (KubernetesConfigurationException e)
+{
+    Console.Error.WriteLine($"modeloperator: cannot load the Kubernetes configuration: {e.Message}");
+    Console.Error.WriteLine("modeloperator: set KUBECONFIG (or --kubeconfig) to a kubeconfig file, or run in a pod with a service account");
+    return 2;
+}
+
+var builder = WebApplication.CreateSlimBuilder();
+builder.WebHost.UseUrls($"http://{options.HttpHost}:{options.HttpPort}");
+builder.Logging.ClearProviders();
+builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+var time = TimeProvider.System;
+var registry = new MetricRegistry();
+ProcessMetrics.Register(registry);
+builder.Services.AddSingleton(registry);
+builder.Services.AddSingleton(options);
+builder.Services.AddSingleton(time);
+builder.Services.AddSingleton(sp => new KubernetesClient(kubeConfig, new KubernetesClientOptions { TimeProvider = time, LoggerFactory = sp.GetRequiredService<ILoggerFactory>() }));
+builder.Services.AddSingleton(sp =>
+{
+    var loggers = sp.GetRequiredService<ILoggerFactory>();
+    var client = sp.GetRequiredService<KubernetesClient>();
+    var elector = options.LeaderElection
+        ? new LeaderElector(new LeaseLock(client.Resource<Lease>(), options.LeaseNamespace ?? client.DefaultNamespace, options.LeaseName), time, loggers.CreateLogger<LeaderElector>())
+        : null;
+    var manager = new Manager(elector, loggers.CreateLogger<Manager>());
+    foreach (var informer in new OperatorInformers(client, options, time, loggers).All)
+    {
+        manager.AddInformer(informer);
+    }
+
+    return manager;
+});
+builder.Services.AddHostedService(sp => sp.GetRequiredService<Manager>());
+
+var app = builder.Build();
+app.MapGet("/healthz", () => Results.Text("ok"));
+app.MapGet("/readyz", (Manager manager) => manager.Synced.IsCompletedSuccessfully
+    ? Results.Text("ok")
+    : Results.Text("caches not synced yet", statusCode: StatusCodes.Status503ServiceUnavailable));
+app.MapGet("/metrics", (MetricRegistry metrics) => Results.Text(metrics.Scrape(), MetricRegistry.ContentType));
+await app.RunAsync().ConfigureAwait(false);
+return 0;

@@ -1,0 +1,123 @@
+namespace ModelOperator.Operator.Settings;
+
+/// <summary>
+/// The operator's settings, read once at start from environment variables and flags (<see cref="OperatorOptionsParser"/>).
+/// Every field has a default that works in a cluster; <see cref="Validate"/> lists every bad value at once.
+/// </summary>
+public sealed record OperatorOptions
+{
+    /// <summary>The model server image used when <c>spec.runtime.image</c> is not set.</summary>
+    public string DefaultImage { get; init; } = "modeloperator/modelserver:0.1.0";
+
+    /// <summary>The one namespace to watch; null watches every namespace.</summary>
+    public string? WatchNamespace { get; init; }
+
+    /// <summary>Whether to reconcile only while holding the leader Lease (needed with more than one operator replica).</summary>
+    public bool LeaderElection { get; init; } = true;
+
+    /// <summary>The name of the leader Lease.</summary>
+    public string LeaseName { get; init; } = "modeloperator-leader";
+
+    /// <summary>The namespace of the leader Lease; null means the namespace the operator runs in (in-cluster) or the kubeconfig's.</summary>
+    public string? LeaseNamespace { get; init; }
+
+    /// <summary>The port of the HTTP endpoints <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>.</summary>
+    public int HttpPort { get; init; } = 8081;
+
+    /// <summary>The address the HTTP endpoints listen on.</summary>
+    public string HttpHost { get; init; } = "0.0.0.0";
+
+    /// <summary>How often every ModelDeployment is reconciled even when nothing changed.</summary>
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>ModelDeployments reconciled at once (never the same one twice).</summary>
+    public int Workers { get; init; } = 2;
+
+    /// <summary>Container restarts of a canary revision tolerated before it counts as crash-looping.</summary>
+    public int MaxRestarts { get; init; } = 3;
+
+    /// <summary>How long a revision that is no longer wanted keeps its Deployment (scaled to 0) before it is deleted.</summary>
+    public TimeSpan ScaleDownDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The timeout of one analysis query (a Prometheus query or one pod scrape).</summary>
+    public TimeSpan AnalysisTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The port the model server listens on in its pods.</summary>
+    public int ModelServerPort { get; init; } = 8080;
+
+    /// <summary>An explicit kubeconfig path; null uses in-cluster config in a pod, else <c>KUBECONFIG</c> or <c>~/.kube/config</c>.</summary>
+    public string? Kubeconfig { get; init; }
+
+    /// <summary>The kubeconfig context; null uses its current-context.</summary>
+    public string? KubeContext { get; init; }
+
+    /// <summary>Every problem with these settings, one line each, naming the setting, the value and what is allowed.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(DefaultImage) || DefaultImage.Any(char.IsWhiteSpace))
+        {
+            problems.Add($"DEFAULT_IMAGE (--default-image) is '{DefaultImage}'; it must be an image reference without spaces, e.g. modeloperator/modelserver:0.1.0");
+        }
+
+        if (WatchNamespace is { } ns && !IsDnsLabel(ns))
+        {
+            problems.Add($"WATCH_NAMESPACE (--watch-namespace) is '{ns}'; it must be a namespace name (lowercase letters, digits and '-', at most 63) or empty for all namespaces");
+        }
+
+        if (!IsDnsSubdomain(LeaseName))
+        {
+            problems.Add($"LEASE_NAME (--lease-name) is '{LeaseName}'; it must be a lowercase DNS name (letters, digits, '-' and '.', at most 253)");
+        }
+
+        if (LeaseNamespace is { } leaseNs && !IsDnsLabel(leaseNs))
+        {
+            problems.Add($"LEASE_NAMESPACE (--lease-namespace) is '{leaseNs}'; it must be a namespace name (lowercase letters, digits and '-', at most 63)");
+        }
+
+        if (HttpPort is < 0 or > 65535)
+        {
+            problems.Add($"HTTP_PORT (--http-port) is {HttpPort}; it must be from 0 to 65535 (0 picks a free port)");
+        }
+
+        if (ModelServerPort is < 1 or > 65535)
+        {
+            problems.Add($"MODELSERVER_PORT (--modelserver-port) is {ModelServerPort}; it must be from 1 to 65535");
+        }
+
+        if (ResyncPeriod < TimeSpan.FromSeconds(1))
+        {
+            problems.Add($"RESYNC_PERIOD (--resync-period) is {ResyncPeriod}; it must be at least 1s");
+        }
+
+        if (Workers is < 1 or > 64)
+        {
+            problems.Add($"WORKERS (--workers) is {Workers}; it must be from 1 to 64");
+        }
+
+        if (MaxRestarts is < 0 or > 1000)
+        {
+            problems.Add($"MAX_RESTARTS (--max-restarts) is {MaxRestarts}; it must be from 0 to 1000");
+        }
+
+        if (ScaleDownDelay < TimeSpan.Zero)
+        {
+            problems.Add($"SCALE_DOWN_DELAY (--scale-down-delay) is {ScaleDownDelay}; it must not be negative");
+        }
+
+        if (AnalysisTimeout <= TimeSpan.Zero || AnalysisTimeout > TimeSpan.FromMinutes(5))
+        {
+            problems.Add($"ANALYSIS_TIMEOUT (--analysis-timeout) is {AnalysisTimeout}; it must be more than 0 and at most 5m");
+        }
+
+        return problems;
+    }
+
+    private static bool IsDnsLabel(string value) =>
+        value.Length is >= 1 and <= 63
+        && value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')
+        && value[0] != '-' && value[^1] != '-';
+
+    private static bool IsDnsSubdomain(string value) =>
+        value.Length is >= 1 and <= 253 && value.Split('.').All(IsDnsLabel);
+}
