@@ -1,0 +1,17 @@
+namespace ModelOperator.Rollouts.Planning;
+
+/// <summary>The operator's own settings that the planner needs (validated at start by the host).</summary>
+public sealed record OperatorSettings
+{
+    /// <summary>The model server image used when <c>spec.runtime.image</c> is not set.</summary>
+    public required string DefaultImage { get; init; }
+
+    /// <summary>Container restarts tolerated over a revision's pods before it counts as crash looping.</summary>
+    public int MaxRestarts { get; init; } = 3;
+
+    /// <summary>How soon to look again while waiting for pods (watches usually wake the operator earlier).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often autoscaling recommendations are refreshed.</summary>
+    public TimeSpan AutoscalingInterval { get; init; } = TimeSpan.FromSeconds(15);
+}

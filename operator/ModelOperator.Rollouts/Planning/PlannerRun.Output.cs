@@ -1,0 +1,328 @@
+using ModelOperator.Api;
+using ModelOperator.Api.Validation;
+using ModelOperator.Kubernetes.Models;
+using ModelOperator.Rollouts.Analysis;
+using ModelOperator.Rollouts.Autoscaling;
+using ModelOperator.Rollouts.Canary;
+using ModelOperator.Rollouts.Status;
+
+namespace ModelOperator.Rollouts.Planning;
+
+/// <summary>Turning the run's decisions into replicas, traffic, status, conditions and the plan.</summary>
+internal sealed partial class PlannerRun
+{
+    private RolloutPlan Build()
+    {
+        var recommendations = Recommendations();
+        var total = TotalFrom(recommendations);
+        var weight = _canary is null ? 0 : _config.WeightAt(_stepIndex ?? 0);
+        var split = _canary is null ? new ReplicaSplit(total, 0) : CanaryMath.Split(total, weight, _config.Mode);
+
+        var revisions = new List<DesiredRevision> { new(_stable!.Name!, RevisionRole.Stable, split.Stable, SpecOf(_stable.Name)) };
+        if (_canary is not null)
+        {
+            revisions.Add(new DesiredRevision(_canary.Name!, RevisionRole.Canary, split.Canary, SpecOf(_canary.Name)));
+        }
+
+        var previous = _bakeUntil is null ? null : PreviousRevision();
+        if (previous is not null)
+        {
+            revisions.Add(new DesiredRevision(previous.Name!, RevisionRole.Previous, total, SpecOf(previous.Name)));
+        }
+
+        var keep = _history.Select(h => h.Name).Concat(_quarantine.Select(q => q.Name)).ToHashSet(StringComparer.Ordinal);
+        foreach (var existing in _snapshot.Revisions)
+        {
+            if (keep.Contains(existing.Name) && !revisions.Exists(r => r.Name == existing.Name))
+            {
+                revisions.Add(new DesiredRevision(existing.Name, RevisionRole.Retained, 0, existing.Spec));
+            }
+        }
+
+        List<TrafficBackend> backends = [new(_stable.Name!, 100 - weight)];
+        if (_canary is not null)
+        {
+            backends.Add(new TrafficBackend(_canary.Name!, weight));
+        }
+
+        var traffic = new TrafficPlan { Mode = _config.Mode, HttpRoute = _config.HttpRoute, Backends = backends };
+        var status = BuildStatus(split, weight, recommendations);
+
+        if (_config.Autoscaling is not null)
+        {
+            RequeueWithin(_settings.AutoscalingInterval);
+        }
+
+        var stable = _snapshot.Find(_stable.Name);
+        if ((stable?.Ready ?? 0) < split.Stable)
+        {
+            RequeueWithin(_settings.PollInterval);
+        }
+
+        if (!KubernetesJson.SemanticEquals(_progress, _oldProgress, RolloutProgressJsonContext.Default.RolloutProgress))
+        {
+            _annotations[RolloutProgress.AnnotationKey] = _progress == RolloutProgress.Empty ? null : _progress.Write();
+        }
+
+        return new RolloutPlan
+        {
+            Revisions = revisions,
+            Traffic = traffic,
+            Status = status,
+            Annotations = _annotations,
+            Events = _events,
+            RequeueAfter = _requeue,
+            NextAnalysis = NextAnalysis(),
+        };
+    }
+
+    private RolloutPlan Invalid(IReadOnlyList<FieldProblem> problems)
+    {
+        var generation = _md.Metadata.Generation;
+        var message = "spec is invalid: " + string.Join("; ", problems.Select(p => p.ToString()));
+        var conditions = ConditionList.Set(_old.Conditions, Conditions.Degraded, ConditionList.True, Reasons.InvalidSpec, message, generation, _now);
+        conditions = ConditionList.Set(conditions, Conditions.Progressing, ConditionList.False, Reasons.InvalidSpec,
+            "nothing changes until a new generation of the spec is valid", generation, _now);
+        var alreadyReported = _old.Phase == Phases.Invalid && _old.ObservedGeneration == generation;
+        return new RolloutPlan
+        {
+            Status = _old with { ObservedGeneration = generation, Phase = Phases.Invalid, Conditions = conditions },
+            Events = alreadyReported ? [] : [new PlannedEvent(PlannedEvent.Warning, Reasons.InvalidSpec, message)],
+        };
+    }
+
+    // ---- replicas -------------------------------------------------------------------------------------------
+
+    /// <summary>Autoscaling recommendations of the running revisions (stable first); empty with fixed replicas.</summary>
+    private List<(string Revision, ReplicaRecommendation Recommendation)> Recommendations()
+    {
+        var result = new List<(string, ReplicaRecommendation)>();
+        if (_config.Autoscaling is not { } target)
+        {
+            return result;
+        }
+
+        foreach (var revision in new[] { _stable?.Name, _canary?.Name })
+        {
+            if (revision is null)
+            {
+                continue;
+            }
+
+            var observation = _snapshot.Load.TryGetValue(revision, out var load) ? load : new LoadObservation();
+            observation = observation with { CurrentReplicas = _snapshot.Find(revision)?.Replicas ?? 0 };
+            IReadOnlyList<RecommendationSample>? history = null;
+            _progress.Recommendations?.TryGetValue(revision, out history);
+            result.Add((revision, AutoscalingAdvisor.Recommend(observation, target, history, _now)));
+        }
+
+        _progress = _progress with
+        {
+            Recommendations = result.ToDictionary(r => r.Item1, r => r.Item2.History, StringComparer.Ordinal),
+        };
+        return result;
+    }
+
+    private int TotalFrom(List<(string Revision, ReplicaRecommendation Recommendation)> recommendations)
+    {
+        if (_config.Autoscaling is not { } target)
+        {
+            return _config.FixedReplicas ?? 1;
+        }
+
+        var stable = recommendations.FirstOrDefault(r => r.Revision == _stable?.Name).Recommendation?.Replicas ?? 0;
+        var canary = recommendations.FirstOrDefault(r => r.Revision == _canary?.Name).Recommendation?.Replicas ?? 0;
+        return CanaryMath.TotalFromHints(stable, canary, target.MinReplicas, target.MaxReplicas);
+    }
+
+    /// <summary>The total replicas wanted now (no side effects; used while deciding).</summary>
+    private int DesiredTotal()
+    {
+        if (_config.Autoscaling is not { } target)
+        {
+            return _config.FixedReplicas ?? 1;
+        }
+
+        int Hint(string? revision)
+        {
+            if (revision is null)
+            {
+                return 0;
+            }
+
+            var observation = (_snapshot.Load.TryGetValue(revision, out var load) ? load : new LoadObservation())
+                with { CurrentReplicas = _snapshot.Find(revision)?.Replicas ?? 0 };
+            IReadOnlyList<RecommendationSample>? history = null;
+            _progress.Recommendations?.TryGetValue(revision, out history);
+            return AutoscalingAdvisor.Recommend(observation, target, history, _now).Replicas;
+        }
+
+        return CanaryMath.TotalFromHints(Hint(_stable?.Name), Hint(_canary?.Name), target.MinReplicas, target.MaxReplicas);
+    }
+
+    private ReplicaSplit PlannedSplit(int weight) => CanaryMath.Split(DesiredTotal(), weight, _config.Mode);
+
+    private RevisionSpec? SpecOf(string? revision) =>
+        revision == _desired.Name ? _desired : _snapshot.Find(revision)?.Spec;
+
+    // ---- status ---------------------------------------------------------------------------------------------
+
+    private ModelDeploymentStatus BuildStatus(ReplicaSplit split, int weight, List<(string Revision, ReplicaRecommendation Recommendation)> recommendations)
+    {
+        var stable = _snapshot.Find(_stable!.Name);
+        var canary = _snapshot.Find(_canary?.Name);
+        var stableReady = stable?.Ready ?? 0;
+        var canaryReady = canary?.Ready ?? 0;
+        var effectiveWeight = _canary is null ? 0 : ObservedWeight(weight, stableReady, canaryReady);
+
+        return new ModelDeploymentStatus
+        {
+            ObservedGeneration = _md.Metadata.Generation,
+            Phase = Phase(split, stable),
+            Conditions = BuildConditions(split, stable),
+            StableRevision = _stable,
+            CanaryRevision = _canary,
+            CanaryWeight = effectiveWeight,
+            CurrentStepIndex = _stepIndex,
+            StepsHash = _stepsHash,
+            PauseStartTime = _pauseStart,
+            CanaryStartTime = _canaryStart,
+            BakeUntil = _bakeUntil,
+            LastDecision = _decision,
+            RevisionHistory = _history.Count == 0 ? null : _history,
+            QuarantinedRevisions = _quarantine.Count == 0 ? null : _quarantine,
+            RecommendedReplicas = recommendations.Count == 0
+                ? null
+                : recommendations.Select(r => new RecommendedReplicas { Revision = r.Revision, Replicas = r.Recommendation.Replicas }).ToList(),
+            Replicas = stable?.Replicas ?? 0,
+            ReadyReplicas = stableReady + canaryReady,
+            Selector = $"{Labels.Deployment}={_name}",
+        };
+    }
+
+    /// <summary>The canary's share of traffic now: replica ratio from ready pods, or the weights on the HTTPRoute.</summary>
+    private int ObservedWeight(int weight, int stableReady, int canaryReady)
+    {
+        if (_config.Mode == TrafficRoutingMode.GatewayApi && _snapshot.Route?.Spec?.Rules is { } rules)
+        {
+            var refs = rules.SelectMany(r => r.BackendRefs ?? []).ToList();
+            var canaryWeight = refs.Where(b => b.Name == _canary!.Name).Sum(b => b.Weight ?? 1);
+            var all = refs.Where(b => b.Name == _canary!.Name || b.Name == _stable!.Name).Sum(b => b.Weight ?? 1);
+            var routed = all == 0 ? 0 : (int)Math.Round(100.0 * canaryWeight / all, MidpointRounding.AwayFromZero);
+            return CanaryMath.EffectiveWeight(TrafficRoutingMode.GatewayApi, routed, stableReady, canaryReady);
+        }
+
+        return CanaryMath.EffectiveWeight(_config.Mode, weight, stableReady, canaryReady);
+    }
+
+    private MetricVerdict? StableFailure(ReplicaSplit split, RevisionState? stable) =>
+        AnalysisEvaluator.EvaluateHealth(stable?.Health ?? PodHealth.None, split.Stable, _config.Criteria.MaxRestarts).FirstOrDefault(v => v.Immediate);
+
+    private string Phase(ReplicaSplit split, RevisionState? stable)
+    {
+        if (_canary is not null)
+        {
+            return _config.Paused || _waitingIsPause ? Phases.Paused : Phases.Progressing;
+        }
+
+        if (IsQuarantined(_desired.Name))
+        {
+            return Phases.RolledBack;
+        }
+
+        if (StableFailure(split, stable) is not null)
+        {
+            return Phases.Degraded;
+        }
+
+        if ((stable?.Ready ?? 0) < split.Stable)
+        {
+            return _old.Phase is null or Phases.Pending ? Phases.Pending : Phases.Degraded;
+        }
+
+        return Phases.Healthy;
+    }
+
+    private IReadOnlyList<Condition> BuildConditions(ReplicaSplit split, RevisionState? stable)
+    {
+        var generation = _md.Metadata.Generation;
+        var conditions = _old.Conditions;
+        var stableReady = stable?.Ready ?? 0;
+        var stableFailure = StableFailure(split, stable);
+        var quarantined = _quarantine.LastOrDefault(q => q.Name == _desired.Name);
+
+        conditions = stableFailure is not null
+            ? ConditionList.Set(conditions, Conditions.Ready, ConditionList.False, stableFailure.Reason, $"stable {_stable!.Name}: {stableFailure.Message}", generation, _now)
+            : stableReady < split.Stable
+                ? ConditionList.Set(conditions, Conditions.Ready, ConditionList.False, Reasons.NotReady,
+                    $"{stableReady} of {split.Stable} pods of stable {_stable!.Name} ready", generation, _now)
+                : ConditionList.Set(conditions, Conditions.Ready, ConditionList.True, Reasons.Healthy,
+                    $"{stableReady} of {split.Stable} pods of stable {_stable!.Name} ready", generation, _now);
+
+        if (_canary is not null)
+        {
+            var reason = _config.Paused ? Reasons.Paused : _waitingReason;
+            var steps = _config.Steps;
+            var index = Math.Min(_stepIndex ?? 0, steps.Count - 1);
+            var message = $"canary {_canary.Name} at step {index + 1} of {steps.Count} ({RolloutConfig.Describe(steps[index])})"
+                + (_waitingFor is null ? string.Empty : $": {_waitingFor}");
+            conditions = ConditionList.Set(conditions, Conditions.Progressing, ConditionList.True, reason, message, generation, _now);
+        }
+        else if (_bakeUntil is { } until)
+        {
+            conditions = ConditionList.Set(conditions, Conditions.Progressing, ConditionList.True, Reasons.Baking,
+                $"{_stable!.Name} is guarded until {until:yyyy-MM-ddTHH:mm:ssZ}; {PreviousRevision()?.Name} stays warm", generation, _now);
+        }
+        else
+        {
+            conditions = ConditionList.Set(conditions, Conditions.Progressing, ConditionList.False, quarantined?.Reason ?? Reasons.Healthy,
+                quarantined is null ? $"{_stable!.Name} serves all traffic" : $"no canary: {quarantined.Name} is quarantined", generation, _now);
+        }
+
+        if (quarantined is not null)
+        {
+            var message = $"the spec's revision {quarantined.Name} (model version {quarantined.ModelVersion}) was rolled back ({quarantined.Reason}) and is quarantined; "
+                + $"{_stable!.Name} serves. Apply a new spec or the retry action";
+            conditions = ConditionList.Set(conditions, Conditions.RolledBack, ConditionList.True, quarantined.Reason ?? Reasons.Quarantined, message, generation, _now);
+            conditions = ConditionList.Set(conditions, Conditions.Degraded, ConditionList.True, quarantined.Reason ?? Reasons.Quarantined, message, generation, _now);
+        }
+        else
+        {
+            conditions = ConditionList.Set(conditions, Conditions.RolledBack, ConditionList.False, _canary is null ? Reasons.Healthy : Reasons.Progressing,
+                "the spec's revision is not rolled back", generation, _now);
+            conditions = stableFailure is not null
+                ? ConditionList.Set(conditions, Conditions.Degraded, ConditionList.True, stableFailure.Reason, $"stable {_stable!.Name}: {stableFailure.Message}", generation, _now)
+                : ConditionList.Set(conditions, Conditions.Degraded, ConditionList.False, Reasons.Healthy, "nothing needs a person", generation, _now);
+        }
+
+        var mismatch = new[] { stable, _snapshot.Find(_canary?.Name) }
+            .FirstOrDefault(r => r?.Health.ModelReason == Reasons.ChecksumMismatch);
+        conditions = mismatch is not null
+            ? ConditionList.Set(conditions, Conditions.ModelVerified, ConditionList.False, Reasons.ChecksumMismatch,
+                $"{mismatch.Name}: {mismatch.Health.ModelMessage ?? "the model file does not match spec.model.sha256"}", generation, _now)
+            : stableReady > 0
+                ? ConditionList.Set(conditions, Conditions.ModelVerified, ConditionList.True, Reasons.ChecksumVerified,
+                    $"the pods of {_stable!.Name} verified the model's sha256 before serving", generation, _now)
+                : ConditionList.Set(conditions, Conditions.ModelVerified, ConditionList.Unknown, Reasons.NotReady,
+                    "no pod has loaded the model yet", generation, _now);
+        return conditions;
+    }
+
+    private PendingAnalysis? NextAnalysis()
+    {
+        if (!_config.HasAnalysis)
+        {
+            return null;
+        }
+
+        var due = AnalysisDueAt() ?? _now;
+        if (_canary is not null)
+        {
+            return new PendingAnalysis(_canary.Name!, _stable!.Name, _config.Criteria.Interval, due);
+        }
+
+        return _bakeUntil is not null
+            ? new PendingAnalysis(_stable!.Name!, PreviousRevision()?.Name, _config.Criteria.Interval, due)
+            : null;
+    }
+}

@@ -1,0 +1,40 @@
+using ModelOperator.Api;
+
+namespace ModelOperator.Rollouts.Planning;
+
+/// <summary>
+/// What the operator should make true, computed by <see cref="RolloutPlanner.Plan"/>. Applying it is idempotent.
+/// </summary>
+public sealed record RolloutPlan
+{
+    /// <summary>
+    /// Every revision Deployment that should exist, with its replicas; Deployments of the ModelDeployment not listed
+    /// here are deleted. Null means "change no child object" (an invalid spec).
+    /// </summary>
+    public IReadOnlyList<DesiredRevision>? Revisions { get; init; }
+
+    /// <summary>Where traffic goes; null means "leave it" (an invalid spec).</summary>
+    public TrafficPlan? Traffic { get; init; }
+
+    /// <summary>The complete next status, to be written through <c>/status</c> when it differs from the current one.</summary>
+    public required ModelDeploymentStatus Status { get; init; }
+
+    /// <summary>Annotations of the ModelDeployment to set (a value) or remove (null): a handled action, the rollout progress.</summary>
+    public IReadOnlyDictionary<string, string?> Annotations { get; init; } = new Dictionary<string, string?>(StringComparer.Ordinal);
+
+    /// <summary>Events to record, in order.</summary>
+    public IReadOnlyList<PlannedEvent> Events { get; init; } = [];
+
+    /// <summary>When to plan again even if nothing changes (a pause ending, the next analysis, a deadline); null: only on change.</summary>
+    public TimeSpan? RequeueAfter { get; init; }
+
+    /// <summary>The analysis the operator should measure before the next plan, when one is due or will be.</summary>
+    public PendingAnalysis? NextAnalysis { get; init; }
+}
+
+/// <summary>What to measure next and from when.</summary>
+/// <param name="Revision">The revision to measure (canary, or the promoted one while baking).</param>
+/// <param name="Baseline">The revision to compare predictions with (prediction drift); null when there is none.</param>
+/// <param name="Window">The window each measurement covers (the analysis interval).</param>
+/// <param name="DueAt">The earliest time a measurement counts; measurements taken earlier are ignored.</param>
+public sealed record PendingAnalysis(string Revision, string? Baseline, TimeSpan Window, DateTimeOffset DueAt);
