@@ -1,0 +1,63 @@
+using ModelOperator.Operator.Settings;
+
+namespace ModelOperator.Operator.Tests.Settings;
+
+public sealed class OperatorOptionsParserTests
+{
+    private static Func<string, string?> Env(params (string Name, string Value)[] vars) =>
+        name => vars.FirstOrDefault(v => v.Name == name).Value;
+
+    [Fact]
+    public void Defaults_are_valid_and_watch_all_namespaces_with_leader_election()
+    {
+        var options = OperatorOptionsParser.Parse([], Env(), out var problems);
+
+        Assert.Empty(problems);
+        Assert.Null(options.WatchNamespace);
+        Assert.True(options.LeaderElection);
+        Assert.Equal("modeloperator/modelserver:0.1.0", options.DefaultImage);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.ResyncPeriod);
+    }
+
+    [Fact]
+    public void Environment_sets_values_and_a_flag_wins_over_the_environment()
+    {
+        var options = OperatorOptionsParser.Parse(
+            ["--default-image", "registry.local/ms:2", "--resync-period=90s", "--leader-elect", "false"],
+            Env(("DEFAULT_IMAGE", "ignored:1"), ("WATCH_NAMESPACE", "models"), ("HTTP_PORT", "9090"), ("SCALE_DOWN_DELAY", "2m")),
+            out var problems);
+
+        Assert.Empty(problems);
+        Assert.Equal("registry.local/ms:2", options.DefaultImage);
+        Assert.Equal("models", options.WatchNamespace);
+        Assert.Equal(9090, options.HttpPort);
+        Assert.Equal(TimeSpan.FromSeconds(90), options.ResyncPeriod);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.ScaleDownDelay);
+        Assert.False(options.LeaderElection);
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once_naming_the_setting_and_what_is_allowed()
+    {
+        OperatorOptionsParser.Parse(
+            ["--workers", "0", "--bogus", "--resync-period", "soon"],
+            Env(("HTTP_PORT", "70000"), ("LEADER_ELECT", "maybe"), ("WATCH_NAMESPACE", "Not_A_Namespace")),
+            out var problems);
+
+        Assert.Contains(problems, p => p.StartsWith("unknown argument '--bogus'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("WORKERS (--workers) is 0; it must be from 1 to 64", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("RESYNC_PERIOD (--resync-period) is 'soon'; it must be a duration", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("HTTP_PORT (--http-port) is 70000", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("LEADER_ELECT (--leader-elect) is 'maybe'; it must be true or false", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("WATCH_NAMESPACE (--watch-namespace) is 'Not_A_Namespace'", StringComparison.Ordinal));
+        Assert.Equal(6, problems.Count);
+    }
+
+    [Fact]
+    public void A_flag_without_a_value_is_a_problem()
+    {
+        OperatorOptionsParser.Parse(["--lease-name"], Env(), out var problems);
+
+        Assert.Equal(["flag --lease-name needs a value"], problems);
+    }
+}
