@@ -8,7 +8,7 @@ using ModelOperator.Testing;
 namespace ModelOperator.Rollouts.Tests.Planning;
 
 /// <summary>How the pods of one model version behave in the fake cluster.</summary>
-internal sealed record PodBehaviour
+public sealed record PodBehaviour
 {
     public static PodBehaviour Good { get; } = new();
 
@@ -26,7 +26,7 @@ internal sealed record PodBehaviour
 }
 
 /// <summary>Measured values (the fake's provider turns them into measurements).</summary>
-internal sealed record AnalysisResultValues(double ErrorRate = 0.001, double P99Latency = 0.08, double PredictionDrift = 0.02, double FeatureDrift = 0.03, long Samples = 500, string? Error = null);
+public sealed record AnalysisResultValues(double ErrorRate = 0.001, double P99Latency = 0.08, double PredictionDrift = 0.02, double FeatureDrift = 0.03, long Samples = 500, string? Error = null);
 
 /// <summary>
 /// A test bed for the planner: it holds a ModelDeployment and the Deployments the plans asked for, turns them into
