@@ -3,10 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ModelOperator.ControllerRuntime.Hosting;
-using ModelOperator.ControllerRuntime.LeaderElection;
 using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Configuration;
-using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Hosting;
 using ModelOperator.Operator.Settings;
 using ModelOperator.Prometheus;
@@ -51,21 +49,9 @@ builder.Services.AddSingleton(registry);
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(time);
 builder.Services.AddSingleton(sp => new KubernetesClient(kubeConfig, new KubernetesClientOptions { TimeProvider = time, LoggerFactory = sp.GetRequiredService<ILoggerFactory>() }));
-builder.Services.AddSingleton(sp =>
-{
-    var loggers = sp.GetRequiredService<ILoggerFactory>();
-    var client = sp.GetRequiredService<KubernetesClient>();
-    var elector = options.LeaderElection
-        ? new LeaderElector(new LeaseLock(client.Resource<Lease>(), options.LeaseNamespace ?? client.DefaultNamespace, options.LeaseName), time, loggers.CreateLogger<LeaderElector>())
-        : null;
-    var manager = new Manager(elector, loggers.CreateLogger<Manager>());
-    foreach (var informer in new OperatorInformers(client, options, time, loggers).All)
-    {
-        manager.AddInformer(informer);
-    }
-
-    return manager;
-});
+builder.Services.AddSingleton(_ => new HttpClient());
+builder.Services.AddSingleton(sp => OperatorWiring.Create(
+    sp.GetRequiredService<KubernetesClient>(), options, time, sp.GetRequiredService<ILoggerFactory>(), registry, sp.GetRequiredService<HttpClient>()));
 builder.Services.AddHostedService(sp => sp.GetRequiredService<Manager>());
 
 var app = builder.Build();

@@ -10,11 +10,15 @@ namespace ModelOperator.Operator.Children;
 /// </summary>
 public static class ServiceBuilder
 {
-    public static Service BuildMain(ModelDeployment md)
+    /// <param name="md">The owner.</param>
+    /// <param name="onlyRevision">With replica-ratio routing and a single backend, the one revision that gets traffic (a warm
+    /// previous revision during bake, or a rolled-back canary, is then out of the Service); null selects every pod.</param>
+    public static Service BuildMain(ModelDeployment md, string? onlyRevision = null)
     {
         ArgumentNullException.ThrowIfNull(md);
         var name = md.Metadata.Name!;
-        return Build(md, name, ChildNames.CommonLabels(name), ChildNames.DeploymentSelector(name));
+        var selector = onlyRevision is null ? ChildNames.DeploymentSelector(name) : ChildNames.RevisionSelector(name, onlyRevision);
+        return Build(md, name, ChildNames.CommonLabels(name), selector);
     }
 
     public static Service BuildRevision(ModelDeployment md, string revision)

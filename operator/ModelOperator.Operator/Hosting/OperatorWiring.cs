@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Logging;
+using ModelOperator.Api;
+using ModelOperator.ControllerRuntime.Controllers;
+using ModelOperator.ControllerRuntime.Events;
+using ModelOperator.ControllerRuntime.Hosting;
+using ModelOperator.ControllerRuntime.LeaderElection;
+using ModelOperator.Kubernetes;
+using ModelOperator.Kubernetes.Models;
+using ModelOperator.Operator.Analysis;
+using ModelOperator.Operator.Reconciling;
+using ModelOperator.Operator.Settings;
+using ModelOperator.Prometheus;
+
+namespace ModelOperator.Operator.Hosting;
+
+/// <summary>
+/// Puts the operator together: informers, the reconciler on their caches, the controller (owned objects map to their
+/// owner's key; an HTTPRoute maps to the ModelDeployments that name it), optional leader election, and the manager.
+/// </summary>
+public static class OperatorWiring
+{
+    public static Manager Create(IKubernetesClient client, OperatorOptions options, TimeProvider time, ILoggerFactory loggers, MetricRegistry registry, HttpClient http)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
+        var informers = new OperatorInformers(client, options, time, loggers);
+        var direct = new DirectAnalysisProvider(new HttpPodScraper(http, options.ModelServerPort, options.AnalysisTimeout), loggers.CreateLogger<DirectAnalysisProvider>());
+        var prometheus = new PrometheusAnalysisProvider(http, options.AnalysisTimeout, loggers.CreateLogger<PrometheusAnalysisProvider>());
+        var recorder = new EventRecorder(client.Resource<Event>(), time, loggers.CreateLogger<EventRecorder>());
+        var reconciler = new ModelDeploymentReconciler(
+            client, new CacheClusterView(informers),
+            spec => spec?.Provider?.Prometheus is not null ? prometheus : direct,
+            recorder, options, new OperatorMetrics(registry), time, loggers.CreateLogger<ModelDeploymentReconciler>());
+        var controller = new Controller("modeldeployments", reconciler, time, loggers.CreateLogger<Controller>(),
+            new ControllerOptions { Workers = options.Workers }, new ControllerMetrics(registry));
+
+        informers.ModelDeployments.AddEventHandler(EnqueueHandlers.ForObject<ModelDeployment>(controller.Queue));
+        informers.Deployments.AddEventHandler(EnqueueHandlers.ForControllerOwner<Deployment>(controller.Queue, ModelDeployment.Group, ModelDeployment.KindName));
+        informers.Services.AddEventHandler(EnqueueHandlers.ForControllerOwner<Service>(controller.Queue, ModelDeployment.Group, ModelDeployment.KindName));
+        informers.Autoscalers.AddEventHandler(EnqueueHandlers.ForControllerOwner<HorizontalPodAutoscaler>(controller.Queue, ModelDeployment.Group, ModelDeployment.KindName));
+        informers.Pods.AddEventHandler(EnqueueHandlers.Mapping<Pod>(controller.Queue, pod =>
+            pod.Metadata.Labels?.TryGetValue(Labels.Deployment, out var name) == true ? [new ObjectKey(pod.Metadata.Namespace ?? string.Empty, name)] : []));
+        informers.HttpRoutes.AddEventHandler(EnqueueHandlers.Mapping<HttpRoute>(controller.Queue, route =>
+            informers.ModelDeployments.Cache.List(route.Metadata.Namespace ?? string.Empty)
+                .Where(md => md.Spec?.Rollout?.TrafficRouting?.GatewayApi?.HttpRoute == route.Metadata.Name)
+                .Select(ObjectKey.From)));
+
+        var elector = options.LeaderElection
+            ? new LeaderElector(new LeaseLock(client.Resource<Lease>(), options.LeaseNamespace ?? client.DefaultNamespace, options.LeaseName), time, loggers.CreateLogger<LeaderElector>())
+            : null;
+        var manager = new Manager(elector, loggers.CreateLogger<Manager>());
+        foreach (var informer in informers.All)
+        {
+            manager.AddInformer(informer);
+        }
+
+        return manager.AddController(controller);
+    }
+}

@@ -1,0 +1,36 @@
+using ModelOperator.Api;
+using ModelOperator.ControllerRuntime.Informers;
+using ModelOperator.Kubernetes.Models;
+using ModelOperator.Operator.Hosting;
+
+namespace ModelOperator.Operator.Reconciling;
+
+/// <summary>Reads from the informers' caches (owned objects through the controller-UID index). Never calls the API server.</summary>
+public sealed class CacheClusterView(OperatorInformers informers) : IClusterView
+{
+    public Task<ModelDeployment?> GetAsync(ObjectKey key, CancellationToken cancellationToken) =>
+        Task.FromResult(informers.ModelDeployments.Cache.Get(key));
+
+    public Task<IReadOnlyList<T>> OwnedAsync<T>(string @namespace, string uid, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<T>
+    {
+        IObjectCache<T> cache = typeof(T) switch
+        {
+            var t when t == typeof(Deployment) => (IObjectCache<T>)informers.Deployments.Cache,
+            var t when t == typeof(Pod) => (IObjectCache<T>)informers.Pods.Cache,
+            var t when t == typeof(Service) => (IObjectCache<T>)informers.Services.Cache,
+            var t when t == typeof(HorizontalPodAutoscaler) => (IObjectCache<T>)informers.Autoscalers.Cache,
+            _ => throw new ArgumentException($"No informer caches {typeof(T).Name}."),
+        };
+        if (typeof(T) == typeof(Pod))
+        {
+            // Pods are owned by ReplicaSets, not by the ModelDeployment: find them by the deployment label.
+            return Task.FromResult<IReadOnlyList<T>>(cache.List(@namespace));
+        }
+
+        return Task.FromResult<IReadOnlyList<T>>(cache.ByIndex(Indexers.ControllerUidIndex, uid).Where(o => o.Metadata.Namespace == @namespace).ToList());
+    }
+
+    public Task<HttpRoute?> RouteAsync(ObjectKey key, CancellationToken cancellationToken) =>
+        Task.FromResult(informers.HttpRoutes.Cache.Get(key));
+}

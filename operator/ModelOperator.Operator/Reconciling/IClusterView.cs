@@ -1,0 +1,19 @@
+using ModelOperator.Api;
+using ModelOperator.Kubernetes.Models;
+
+namespace ModelOperator.Operator.Reconciling;
+
+/// <summary>
+/// What the reconciler reads: a ModelDeployment and the objects it controls. In the operator it is the informers' caches
+/// (<see cref="CacheClusterView"/>); tests and one-shot tools may read the API server directly (<see cref="LiveClusterView"/>).
+/// </summary>
+public interface IClusterView
+{
+    Task<ModelDeployment?> GetAsync(ObjectKey key, CancellationToken cancellationToken);
+
+    /// <summary>The objects of kind <typeparamref name="T"/> whose controller is the ModelDeployment with <paramref name="uid"/> in <paramref name="namespace"/>.</summary>
+    Task<IReadOnlyList<T>> OwnedAsync<T>(string @namespace, string uid, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<T>;
+
+    Task<HttpRoute?> RouteAsync(ObjectKey key, CancellationToken cancellationToken);
+}

@@ -1,0 +1,79 @@
+using ModelOperator.Api;
+using ModelOperator.Kubernetes.Models;
+using ModelOperator.Operator.Children;
+using ModelOperator.Rollouts.Analysis;
+using ModelOperator.Rollouts.Planning;
+
+namespace ModelOperator.Operator.Reconciling;
+
+/// <summary>
+/// Builds the planner's <see cref="ClusterSnapshot"/> from cached objects (pure): one <see cref="RevisionState"/> per
+/// Deployment the ModelDeployment controls, with its recorded spec, replica counts and its pods' health.
+/// </summary>
+public static class SnapshotBuilder
+{
+    public static ClusterSnapshot Build(
+        ModelDeployment md,
+        IReadOnlyList<Deployment> deployments,
+        IReadOnlyList<Pod> pods,
+        HttpRoute? route,
+        string defaultImage)
+    {
+        ArgumentNullException.ThrowIfNull(md);
+        ArgumentNullException.ThrowIfNull(deployments);
+        ArgumentNullException.ThrowIfNull(pods);
+        var revisions = deployments
+            .Where(d => d.Metadata.DeletionTimestamp is null)
+            .OrderBy(d => d.Metadata.Name, StringComparer.Ordinal)
+            .Select(d => State(d, pods.Where(p => Revision(p) == d.Metadata.Name).ToList(), defaultImage))
+            .ToList();
+        return new ClusterSnapshot { Revisions = revisions, Route = route };
+    }
+
+    /// <summary>The revision label of an object, or null.</summary>
+    public static string? Revision(IKubernetesObject obj) =>
+        obj.Metadata.Labels?.TryGetValue(Labels.Revision, out var revision) == true ? revision : null;
+
+    internal static RevisionState State(Deployment deployment, IReadOnlyList<Pod> pods, string defaultImage)
+    {
+        var name = deployment.Metadata.Name!;
+        var recorded = DeploymentBuilder.ReadRevisionSpec(deployment);
+        var status = deployment.Status;
+        return new RevisionState
+        {
+            Name = name,
+            Spec = recorded?.Model is { } model
+                ? new RevisionSpec
+                {
+                    Name = name,
+                    Model = model,
+                    Runtime = (recorded.Runtime ?? new RuntimeSpec()) with { Image = string.IsNullOrEmpty(recorded.Runtime?.Image) ? defaultImage : recorded.Runtime.Image },
+                }
+                : null,
+            Replicas = deployment.Spec?.Replicas ?? 0,
+            ReadyReplicas = status?.ReadyReplicas ?? 0,
+            UpdatedReplicas = status?.UpdatedReplicas ?? 0,
+            AvailableReplicas = status?.AvailableReplicas ?? 0,
+            Observed = (status?.ObservedGeneration ?? 0) >= (deployment.Metadata.Generation ?? 0),
+            Health = Health(pods),
+        };
+    }
+
+    /// <summary>Readiness, restarts and crash loops of the model server containers of live pods.</summary>
+    public static PodHealth Health(IReadOnlyList<Pod> pods)
+    {
+        ArgumentNullException.ThrowIfNull(pods);
+        var live = pods.Where(p => p.Metadata.DeletionTimestamp is null).ToList();
+        var containers = live.SelectMany(p => p.Status?.ContainerStatuses ?? []).Where(c => c.Name == ChildNames.Container).ToList();
+        return new PodHealth
+        {
+            Pods = live.Count,
+            Ready = live.Count(IsReady),
+            Restarts = containers.Sum(c => c.RestartCount),
+            CrashLooping = containers.Any(c => c.State?.Waiting?.Reason == "CrashLoopBackOff"),
+        };
+    }
+
+    public static bool IsReady(Pod pod) =>
+        pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
+}
