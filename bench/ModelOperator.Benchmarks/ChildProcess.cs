@@ -19,6 +19,16 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public Uri Url(string path) => new($"http://127.0.0.1:{Port}{path}");
 
+    /// <summary>CPU time the child has used so far (user + system): robust to other load on the machine.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<ChildProcess> StartDotnetAsync(string dll, IEnumerable<string> args, IDictionary<string, string> env, string readyPath)
     {
         var port = FreePort();

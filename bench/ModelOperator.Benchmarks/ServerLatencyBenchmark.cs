@@ -38,6 +38,7 @@ internal sealed class ServerLatencyBenchmark(bool quick) : IBenchmarkSection
         var echoUrl = echo.Url("/echo");
         var inferUrl = server.Url("/v2/models/churn/infer");
         var results = new List<(string Target, LoadResult Result)>();
+        var cpuPerRequest = new List<(string Target, int Concurrency, double Micros)>();
         var allocations = new List<double>();
         var sessionsBefore = await ScrapeAsync(server, "modelserver_sessions_created_total").ConfigureAwait(false);
         var requestsBefore = await ScrapeAsync(server, "modelserver_requests_total", "outcome=\"success\"").ConfigureAwait(false);
@@ -45,9 +46,14 @@ internal sealed class ServerLatencyBenchmark(bool quick) : IBenchmarkSection
         {
             foreach (var concurrency in new[] { 1, 8 })
             {
-                results.Add(("echo", await LoadGenerator.RunAsync(echoUrl, body, concurrency, warmup, duration).ConfigureAwait(false)));
+                var echoCpu = echo.CpuTime;
+                var echoed = await LoadGenerator.RunAsync(echoUrl, body, concurrency, warmup, duration).ConfigureAwait(false);
+                cpuPerRequest.Add(("echo", concurrency, (echo.CpuTime - echoCpu).TotalMicroseconds / (echoed.Requests * (1 + (warmup / duration)))));
+                results.Add(("echo", echoed));
                 var allocatedBefore = await ScrapeAsync(server, "dotnet_gc_allocated_bytes_total").ConfigureAwait(false);
+                var serverCpu = server.CpuTime;
                 var served = await LoadGenerator.RunAsync(inferUrl, body, concurrency, warmup, duration).ConfigureAwait(false);
+                cpuPerRequest.Add(("server", concurrency, (server.CpuTime - serverCpu).TotalMicroseconds / (served.Requests * (1 + (warmup / duration)))));
                 var allocatedAfter = await ScrapeAsync(server, "dotnet_gc_allocated_bytes_total").ConfigureAwait(false);
                 results.Add(("server", served));
                 if (concurrency == 1)
@@ -60,7 +66,7 @@ internal sealed class ServerLatencyBenchmark(bool quick) : IBenchmarkSection
 
         var sessionsAfter = await ScrapeAsync(server, "modelserver_sessions_created_total").ConfigureAwait(false);
         var requestsAfter = await ScrapeAsync(server, "modelserver_requests_total", "outcome=\"success\"").ConfigureAwait(false);
-        return Render(results, floor, allocations, sessionsAfter - sessionsBefore, requestsAfter - requestsBefore, body.Length, rowCount, rounds, duration);
+        return Render(results, cpuPerRequest, floor, allocations, sessionsAfter - sessionsBefore, requestsAfter - requestsBefore, body.Length, rowCount, rounds, duration);
     }
 
     private static double EstimateWarmupRequests(LoadResult measured, TimeSpan warmup, TimeSpan duration) =>
@@ -68,6 +74,7 @@ internal sealed class ServerLatencyBenchmark(bool quick) : IBenchmarkSection
 
     private static string Render(
         List<(string Target, LoadResult Result)> results,
+        List<(string Target, int Concurrency, double Micros)> cpuPerRequest,
         (double Churn, double Wide) floor,
         List<double> allocations,
         double sessionsCreated,
@@ -109,6 +116,9 @@ internal sealed class ServerLatencyBenchmark(bool quick) : IBenchmarkSection
             }
         }
 
+        s.AppendLine();
+        double Cpu(string target, int c) => Stats.Median(cpuPerRequest.Where(x => x.Target == target && x.Concurrency == c).Select(x => x.Micros));
+        s.AppendLine(Inv, $"Server-side CPU per request (the child process's user + system time over the phase, warm-up included, divided by its requests; unlike latency it does not move with other load on the machine): echo {Cpu("echo", 1):0.0} µs at concurrency 1 and {Cpu("echo", 8):0.0} µs at 8; modelserver {Cpu("server", 1):0.0} µs and {Cpu("server", 8):0.0} µs.");
         s.AppendLine();
         s.AppendLine("| target | measured | verdict |");
         s.AppendLine("|---|---|---|");
