@@ -109,7 +109,29 @@ public static class AutoscalingAdvisor
         }
 
         var desired = Math.Clamp(raw, target.MinReplicas, target.MaxReplicas);
-        var windowStart = now - target.ScaleDownStabilization;
+        var (replicas, memory) = Stabilize(desired, current, history, target.ScaleDownStabilization, now);
+
+        var explanation = string.Create(CultureInfo.InvariantCulture,
+            $"{decidedBy}: in flight {Show(inFlight)}, p95 {Show(p95)}s, {current} running → desired {desired} (range {target.MinReplicas}-{target.MaxReplicas}), {replicas} after scale-down stabilization");
+        return new ReplicaRecommendation(replicas, desired, decidedBy, memory, explanation);
+    }
+
+    /// <summary>
+    /// Scale-down stabilization on its own (step 6 of <see cref="Recommend"/>), for a count that is recommended
+    /// elsewhere, e.g. a deployment's total over its revisions.
+    /// </summary>
+    /// <remarks>
+    /// <code>replicas = desired ≥ current ? desired : min(current, max(desired, recommendations within (now − window, now]))</code>
+    /// An empty memory counts <paramref name="current"/> as recommended now. The returned memory holds only samples higher
+    /// than every later one, at most <see cref="MaxHistory"/>. Examples (window 5m): desired 3, current 8, memory
+    /// [(now−1m, 8)] → 8; memory [(now−6m, 8)] → 3; desired 9, current 8 → 9.
+    /// </remarks>
+    public static (int Replicas, IReadOnlyList<RecommendationSample> Memory) Stabilize(
+        int desired, int current, IReadOnlyList<RecommendationSample>? history, TimeSpan window, DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(desired);
+        ArgumentOutOfRangeException.ThrowIfNegative(current);
+        var windowStart = now - window;
         var recent = history is { Count: > 0 }
             ? history.Where(s => s.Time > windowStart && s.Time <= now).ToList()
             : [new RecommendationSample(now, current)]; // no memory yet: the running count counts as recommended now
@@ -123,9 +145,7 @@ public static class AutoscalingAdvisor
             memory = memory.Skip(memory.Count - MaxHistory).ToList();
         }
 
-        var explanation = string.Create(CultureInfo.InvariantCulture,
-            $"{decidedBy}: in flight {Show(inFlight)}, p95 {Show(p95)}s, {current} running → desired {desired} (range {target.MinReplicas}-{target.MaxReplicas}), {replicas} after scale-down stabilization");
-        return new ReplicaRecommendation(replicas, desired, decidedBy, memory, explanation);
+        return (replicas, memory);
     }
 
     /// <summary>The samples (in time order) whose value is higher than that of every later sample; the last is always kept.</summary>

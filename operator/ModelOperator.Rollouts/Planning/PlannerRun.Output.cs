@@ -13,8 +13,12 @@ internal sealed partial class PlannerRun
 {
     private RolloutPlan Build()
     {
-        var recommendations = Recommendations();
-        var total = TotalFrom(recommendations);
+        var (total, memory) = Scale();
+        if (memory is not null)
+        {
+            _progress = _progress with { ScaleMemory = memory };
+        }
+
         var weight = _canary is null ? 0 : _config.WeightAt(_stepIndex ?? 0);
         var split = _canary is null ? new ReplicaSplit(total, 0) : CanaryMath.Split(total, weight, _config.Mode);
 
@@ -46,7 +50,7 @@ internal sealed partial class PlannerRun
         }
 
         var traffic = new TrafficPlan { Mode = _config.Mode, HttpRoute = _config.HttpRoute, Backends = backends };
-        var status = BuildStatus(split, weight, recommendations);
+        var status = BuildStatus(split, weight);
 
         if (_config.Autoscaling is not null)
         {
@@ -93,56 +97,25 @@ internal sealed partial class PlannerRun
 
     // ---- replicas -------------------------------------------------------------------------------------------
 
-    /// <summary>Autoscaling recommendations of the running revisions (stable first); empty with fixed replicas.</summary>
-    private List<(string Revision, ReplicaRecommendation Recommendation)> Recommendations()
-    {
-        var result = new List<(string, ReplicaRecommendation)>();
-        if (_config.Autoscaling is not { } target)
-        {
-            return result;
-        }
-
-        foreach (var revision in new[] { _stable?.Name, _canary?.Name })
-        {
-            if (revision is null)
-            {
-                continue;
-            }
-
-            var observation = _snapshot.Load.TryGetValue(revision, out var load) ? load : new LoadObservation();
-            observation = observation with { CurrentReplicas = _snapshot.Find(revision)?.Replicas ?? 0 };
-            IReadOnlyList<RecommendationSample>? history = null;
-            _progress.Recommendations?.TryGetValue(revision, out history);
-            result.Add((revision, AutoscalingAdvisor.Recommend(observation, target, history, _now)));
-        }
-
-        _progress = _progress with
-        {
-            Recommendations = result.ToDictionary(r => r.Item1, r => r.Item2.History, StringComparer.Ordinal),
-        };
-        return result;
-    }
-
-    private int TotalFrom(List<(string Revision, ReplicaRecommendation Recommendation)> recommendations)
+    /// <summary>
+    /// The total replicas wanted now and, when autoscaling, the new stabilization memory (no side effects).
+    /// </summary>
+    /// <remarks>
+    /// Fixed replicas: <c>spec.replicas</c>. Autoscaling: each running revision's own recommendation from its load
+    /// (<see cref="AutoscalingAdvisor.Recommend"/>, bounded by [0, max]: minReplicas bounds the total, so a new canary
+    /// without load adds no pods of its own), summed and clamped (<see cref="CanaryMath.TotalFromHints"/>), then
+    /// stabilized as one number (<see cref="AutoscalingAdvisor.Stabilize"/>) against the pods the revisions run now, so
+    /// that moving pods from stable to canary is never mistaken for a scale-down.
+    /// </remarks>
+    private (int Total, IReadOnlyList<RecommendationSample>? Memory) Scale()
     {
         if (_config.Autoscaling is not { } target)
         {
-            return _config.FixedReplicas ?? 1;
+            return (_config.FixedReplicas ?? 1, null);
         }
 
-        var stable = recommendations.FirstOrDefault(r => r.Revision == _stable?.Name).Recommendation?.Replicas ?? 0;
-        var canary = recommendations.FirstOrDefault(r => r.Revision == _canary?.Name).Recommendation?.Replicas ?? 0;
-        return CanaryMath.TotalFromHints(stable, canary, target.MinReplicas, target.MaxReplicas);
-    }
-
-    /// <summary>The total replicas wanted now (no side effects; used while deciding).</summary>
-    private int DesiredTotal()
-    {
-        if (_config.Autoscaling is not { } target)
-        {
-            return _config.FixedReplicas ?? 1;
-        }
-
+        var perRevision = target with { MinReplicas = 0 };
+        var current = 0;
         int Hint(string? revision)
         {
             if (revision is null)
@@ -150,15 +123,18 @@ internal sealed partial class PlannerRun
                 return 0;
             }
 
-            var observation = (_snapshot.Load.TryGetValue(revision, out var load) ? load : new LoadObservation())
-                with { CurrentReplicas = _snapshot.Find(revision)?.Replicas ?? 0 };
-            IReadOnlyList<RecommendationSample>? history = null;
-            _progress.Recommendations?.TryGetValue(revision, out history);
-            return AutoscalingAdvisor.Recommend(observation, target, history, _now).Replicas;
+            var running = _snapshot.Find(revision)?.Replicas ?? 0;
+            current += running;
+            var observation = (_snapshot.Load.TryGetValue(revision, out var load) ? load : new LoadObservation()) with { CurrentReplicas = running };
+            return AutoscalingAdvisor.Recommend(observation, perRevision, null, _now).Desired;
         }
 
-        return CanaryMath.TotalFromHints(Hint(_stable?.Name), Hint(_canary?.Name), target.MinReplicas, target.MaxReplicas);
+        var desired = CanaryMath.TotalFromHints(Hint(_stable?.Name), Hint(_canary?.Name), target.MinReplicas, target.MaxReplicas);
+        return AutoscalingAdvisor.Stabilize(desired, current, _progress.ScaleMemory, target.ScaleDownStabilization, _now);
     }
+
+    /// <summary>The total replicas wanted now (no side effects; used while deciding).</summary>
+    private int DesiredTotal() => Scale().Total;
 
     private ReplicaSplit PlannedSplit(int weight) => CanaryMath.Split(DesiredTotal(), weight, _config.Mode);
 
@@ -167,7 +143,7 @@ internal sealed partial class PlannerRun
 
     // ---- status ---------------------------------------------------------------------------------------------
 
-    private ModelDeploymentStatus BuildStatus(ReplicaSplit split, int weight, List<(string Revision, ReplicaRecommendation Recommendation)> recommendations)
+    private ModelDeploymentStatus BuildStatus(ReplicaSplit split, int weight)
     {
         var stable = _snapshot.Find(_stable!.Name);
         var canary = _snapshot.Find(_canary?.Name);
@@ -191,9 +167,11 @@ internal sealed partial class PlannerRun
             LastDecision = _decision,
             RevisionHistory = _history.Count == 0 ? null : _history,
             QuarantinedRevisions = _quarantine.Count == 0 ? null : _quarantine,
-            RecommendedReplicas = recommendations.Count == 0
+            RecommendedReplicas = _config.Autoscaling is null
                 ? null
-                : recommendations.Select(r => new RecommendedReplicas { Revision = r.Revision, Replicas = r.Recommendation.Replicas }).ToList(),
+                : _canary is null
+                    ? [new RecommendedReplicas { Revision = _stable!.Name, Replicas = split.Stable }]
+                    : [new RecommendedReplicas { Revision = _stable!.Name, Replicas = split.Stable }, new RecommendedReplicas { Revision = _canary.Name, Replicas = split.Canary }],
             Replicas = stable?.Replicas ?? 0,
             ReadyReplicas = stableReady + canaryReady,
             Selector = $"{Labels.Deployment}={_name}",

@@ -195,7 +195,7 @@ internal sealed partial class PlannerRun
     }
 
     /// <summary>The progress with the analysis and step bookkeeping cleared; the autoscaling memory is kept.</summary>
-    private RolloutProgress FreshProgress() => RolloutProgress.Empty with { Recommendations = _progress.Recommendations };
+    private RolloutProgress FreshProgress() => RolloutProgress.Empty with { ScaleMemory = _progress.ScaleMemory };
 
     private void Promote(string reason, string how)
     {

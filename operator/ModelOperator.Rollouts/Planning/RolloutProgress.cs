@@ -43,8 +43,8 @@ public sealed record RolloutProgress
     /// <summary>A pause step without duration saw <c>spec.paused: true</c>; setting it back to false lifts the pause step.</summary>
     public bool PauseStepAcknowledged { get; init; }
 
-    /// <summary>Autoscaling memory per revision (scale-down stabilization).</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<RecommendationSample>>? Recommendations { get; init; }
+    /// <summary>Autoscaling memory of the deployment's total (scale-down stabilization).</summary>
+    public IReadOnlyList<RecommendationSample>? ScaleMemory { get; init; }
 
     /// <summary>Reads the record from the annotations; a missing or unreadable value reads as <see cref="Empty"/>.</summary>
     public static RolloutProgress Read(IReadOnlyDictionary<string, string>? annotations)

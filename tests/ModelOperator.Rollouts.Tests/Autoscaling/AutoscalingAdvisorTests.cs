@@ -127,6 +127,29 @@ public sealed class AutoscalingAdvisorTests
         Assert.Equal(1, result.Replicas);
     }
 
+    public static TheoryData<int, int, int?, int?, int> StabilizeCases => new()
+    {
+        // desired, current, remembered replicas (minutes ago), expected
+        { 3, 8, 8, 1, 8 },        // a higher recommendation 1 minute ago holds the count
+        { 3, 8, 8, 6, 3 },        // 6 minutes ago: outside the 5 minute window
+        { 3, 8, 5, 1, 5 },        // holds at the remembered 5, not the current 8
+        { 9, 8, 2, 1, 9 },        // scaling up is immediate
+        { 3, 8, null, null, 8 },  // no memory: the current count counts as recommended now
+        { 0, 0, null, null, 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(StabilizeCases))]
+    public void Stabilize_holds_scale_down_at_the_highest_recommendation_of_the_window(int desired, int current, int? remembered, int? minutesAgo, int expected)
+    {
+        IReadOnlyList<RecommendationSample>? memory = remembered is { } value ? [new(Now.AddMinutes(-minutesAgo!.Value), value)] : null;
+
+        var (replicas, next) = AutoscalingAdvisor.Stabilize(desired, current, memory, TimeSpan.FromMinutes(5), Now);
+
+        Assert.Equal(expected, replicas);
+        Assert.Equal(new RecommendationSample(Now, desired), next[^1]);
+    }
+
     [Theory]
     [InlineData(-1, 1, 10, 4.0)]
     [InlineData(1, 5, 4, 4.0)]
