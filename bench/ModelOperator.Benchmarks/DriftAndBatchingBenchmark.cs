@@ -96,15 +96,13 @@ internal sealed class DriftAndBatchingBenchmark(bool quick) : IBenchmarkSection
         s.AppendLine();
         s.AppendLine("| target | measured | verdict |");
         s.AppendLine("|---|---|---|");
-        Verdict(s, "drift cost ≤ max(2 % of churn p50, 5 µs) per request", $"{perRequest.Micros:0.00} µs in process vs {allowed:0.0} µs allowed", perRequest.Micros <= allowed);
-        Verdict(s, "no allocation per request for drift (below 1 byte on average)", $"{perRequest.Bytes:0.###} B", perRequest.Bytes < 1);
-        Verdict(s, "batching throughput at concurrency 16 ≥ 1.5 × without", $"{throughputRatio:0.00} ×", throughputRatio >= 1.5);
-        Verdict(s, "batching p50 at concurrency 1 ≤ 1.1 × without", $"{latencyRatio:0.00} ×", latencyRatio <= 1.1);
+        Report.Verdict(s, "drift cost ≤ max(2 % of churn p50, 5 µs) per request", $"{perRequest.Micros:0.00} µs in process vs {allowed:0.0} µs allowed", perRequest.Micros <= allowed);
+        Report.Verdict(s, "no allocation per request for drift (below 1 byte on average)", $"{perRequest.Bytes:0.###} B", perRequest.Bytes < 1);
+        Report.Verdict(s, "batching throughput at concurrency 16 ≥ 1.5 × without", $"{throughputRatio:0.00} ×", throughputRatio >= 1.5);
+        Report.Verdict(s, "batching p50 at concurrency 1 ≤ 1.1 × without", $"{latencyRatio:0.00} ×", latencyRatio <= 1.1);
         return s.ToString();
     }
 
-    private static void Verdict(StringBuilder s, string target, string measured, bool ok) =>
-        s.AppendLine(Inv, $"| {target} | {measured} | {(ok ? "meets" : "MISSES")} |");
 
     private static Task<ChildProcess> StartAsync(string name, string model, Dictionary<string, string> extra)
     {
@@ -112,14 +110,9 @@ internal sealed class DriftAndBatchingBenchmark(bool quick) : IBenchmarkSection
         return ChildProcess.StartDotnetAsync("modelserver.dll", [], env, "/v2/health/ready");
     }
 
-    private static async Task<(double Runs, double Rows)> RowsPerRunAsync(ChildProcess server)
-    {
-        using var client = new HttpClient();
-        var text = await client.GetStringAsync(server.Url("/metrics")).ConfigureAwait(false);
-        double Value(string name) => text.Split('\n').Where(l => l.StartsWith(name, StringComparison.Ordinal))
-            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], Inv)).Sum();
-        return (Value("modelserver_batch_size_rows_count"), Value("modelserver_batch_size_rows_sum"));
-    }
+    private static async Task<(double Runs, double Rows)> RowsPerRunAsync(ChildProcess server) =>
+        (await Report.ScrapeAsync(server, "modelserver_batch_size_rows_count").ConfigureAwait(false),
+         await Report.ScrapeAsync(server, "modelserver_batch_size_rows_sum").ConfigureAwait(false));
 
     // The drift tracker's Record for one churn request, in process: the exact request-path work.
     private static (double Micros, double Bytes) MeasureDriftRecord(string churn, string profilePath)

@@ -40,8 +40,8 @@ internal sealed class ServerLatencyBenchmark(bool quick) : IBenchmarkSection
         var results = new List<(string Target, LoadResult Result)>();
         var cpuPerRequest = new List<(string Target, int Concurrency, double Micros)>();
         var allocations = new List<double>();
-        var sessionsBefore = await ScrapeAsync(server, "modelserver_sessions_created_total").ConfigureAwait(false);
-        var requestsBefore = await ScrapeAsync(server, "modelserver_requests_total", "outcome=\"success\"").ConfigureAwait(false);
+        var sessionsBefore = await Report.ScrapeAsync(server, "modelserver_sessions_created_total").ConfigureAwait(false);
+        var requestsBefore = await Report.ScrapeAsync(server, "modelserver_requests_total", "outcome=\"success\"").ConfigureAwait(false);
         for (var round = 0; round < rounds; round++)
         {
             foreach (var concurrency in new[] { 1, 8 })
@@ -50,11 +50,11 @@ internal sealed class ServerLatencyBenchmark(bool quick) : IBenchmarkSection
                 var echoed = await LoadGenerator.RunAsync(echoUrl, body, concurrency, warmup, duration).ConfigureAwait(false);
                 cpuPerRequest.Add(("echo", concurrency, (echo.CpuTime - echoCpu).TotalMicroseconds / (echoed.Requests * (1 + (warmup / duration)))));
                 results.Add(("echo", echoed));
-                var allocatedBefore = await ScrapeAsync(server, "dotnet_gc_allocated_bytes_total").ConfigureAwait(false);
+                var allocatedBefore = await Report.ScrapeAsync(server, "dotnet_gc_allocated_bytes_total").ConfigureAwait(false);
                 var serverCpu = server.CpuTime;
                 var served = await LoadGenerator.RunAsync(inferUrl, body, concurrency, warmup, duration).ConfigureAwait(false);
                 cpuPerRequest.Add(("server", concurrency, (server.CpuTime - serverCpu).TotalMicroseconds / (served.Requests * (1 + (warmup / duration)))));
-                var allocatedAfter = await ScrapeAsync(server, "dotnet_gc_allocated_bytes_total").ConfigureAwait(false);
+                var allocatedAfter = await Report.ScrapeAsync(server, "dotnet_gc_allocated_bytes_total").ConfigureAwait(false);
                 results.Add(("server", served));
                 if (concurrency == 1)
                 {
@@ -64,8 +64,8 @@ internal sealed class ServerLatencyBenchmark(bool quick) : IBenchmarkSection
             }
         }
 
-        var sessionsAfter = await ScrapeAsync(server, "modelserver_sessions_created_total").ConfigureAwait(false);
-        var requestsAfter = await ScrapeAsync(server, "modelserver_requests_total", "outcome=\"success\"").ConfigureAwait(false);
+        var sessionsAfter = await Report.ScrapeAsync(server, "modelserver_sessions_created_total").ConfigureAwait(false);
+        var requestsAfter = await Report.ScrapeAsync(server, "modelserver_requests_total", "outcome=\"success\"").ConfigureAwait(false);
         return Render(results, cpuPerRequest, floor, allocations, sessionsAfter - sessionsBefore, requestsAfter - requestsBefore, body.Length, rowCount, rounds, duration);
     }
 
@@ -122,16 +122,14 @@ internal sealed class ServerLatencyBenchmark(bool quick) : IBenchmarkSection
         s.AppendLine();
         s.AppendLine("| target | measured | verdict |");
         s.AppendLine("|---|---|---|");
-        Verdict(s, "p50 at concurrency 1 ≤ echo p50 + 100 µs", $"{serverP50:0} µs vs {echoP50:0} + 100 µs (overhead {serverP50 - echoP50:0} µs)", serverP50 <= echoP50 + 100);
-        Verdict(s, "p99 ≤ 3 × p50 at concurrency 1", $"{serverP99:0} µs = {serverP99 / serverP50:0.00} × p50", serverP99 <= 3 * serverP50);
-        Verdict(s, "throughput at concurrency 8 ≥ 70 % of echo", $"{serverThroughput:0} vs {echoThroughput:0} req/s = {100 * serverThroughput / echoThroughput:0} %", serverThroughput >= 0.7 * echoThroughput);
-        Verdict(s, "session creations per request = 0", $"{sessionsCreated:0} sessions created while serving {requestsServed:0} requests", sessionsCreated == 0 && requestsServed > 0);
-        Verdict(s, "managed allocation ≤ 2 KB per request (server process, steady state)", $"{allocation:0} B per request (dotnet_gc_allocated_bytes_total delta / requests, median of rounds)", allocation <= 2048);
+        Report.Verdict(s, "p50 at concurrency 1 ≤ echo p50 + 100 µs", $"{serverP50:0} µs vs {echoP50:0} + 100 µs (overhead {serverP50 - echoP50:0} µs)", serverP50 <= echoP50 + 100);
+        Report.Verdict(s, "p99 ≤ 3 × p50 at concurrency 1", $"{serverP99:0} µs = {serverP99 / serverP50:0.00} × p50", serverP99 <= 3 * serverP50);
+        Report.Verdict(s, "throughput at concurrency 8 ≥ 70 % of echo", $"{serverThroughput:0} vs {echoThroughput:0} req/s = {100 * serverThroughput / echoThroughput:0} %", serverThroughput >= 0.7 * echoThroughput);
+        Report.Verdict(s, "session creations per request = 0", $"{sessionsCreated:0} sessions created while serving {requestsServed:0} requests", sessionsCreated == 0 && requestsServed > 0);
+        Report.Verdict(s, "managed allocation ≤ 2 KB per request (server process, steady state)", $"{allocation:0} B per request (dotnet_gc_allocated_bytes_total delta / requests, median of rounds)", allocation <= 2048);
         return s.ToString();
     }
 
-    private static void Verdict(StringBuilder s, string target, string measured, bool ok) =>
-        s.AppendLine(Inv, $"| {target} | {measured} | {(ok ? "meets" : "MISSES")} |");
 
     private static (byte[] Body, int Rows) ChurnRequest()
     {
@@ -177,22 +175,5 @@ internal sealed class ServerLatencyBenchmark(bool quick) : IBenchmarkSection
         }
 
         return Stats.Median(batches);
-    }
-
-    private static async Task<double> ScrapeAsync(ChildProcess server, string metric, string? labelFragment = null)
-    {
-        using var client = new HttpClient();
-        var text = await client.GetStringAsync(server.Url("/metrics")).ConfigureAwait(false);
-        var total = 0.0;
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.StartsWith(metric, StringComparison.Ordinal) && (line.Length > metric.Length && line[metric.Length] is ' ' or '{')
-                && (labelFragment is null || line.Contains(labelFragment, StringComparison.Ordinal)))
-            {
-                total += double.Parse(line[(line.LastIndexOf(' ') + 1)..], Inv);
-            }
-        }
-
-        return total;
     }
 }
