@@ -158,7 +158,8 @@ internal sealed partial class PlannerRun
             var canary = _snapshot.Find(_canary!.Name);
             var replicas = canary?.Replicas ?? 0;
             var ready = canary?.Ready ?? 0;
-            if (replicas == split.Canary && ready >= split.Canary && (canary?.Observed ?? true))
+            // At least the planned size (an autoscaled total may have shrunk since the Deployment was sized), all ready.
+            if (replicas >= split.Canary && ready >= split.Canary && (canary?.Observed ?? true))
             {
                 return true;
             }

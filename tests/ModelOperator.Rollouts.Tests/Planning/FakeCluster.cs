@@ -68,6 +68,9 @@ internal sealed class FakeCluster
 
     public void Update(Func<ModelDeployment, ModelDeployment> change) => Md = change(Md);
 
+    /// <summary>Deletes a Deployment behind the operator's back (someone ran kubectl delete).</summary>
+    public void DeleteDeployment(string name) => _deployments.Remove(name);
+
     public ClusterSnapshot Snapshot() => new()
     {
         Revisions = _deployments.Values.Select(WithPods).ToList(),

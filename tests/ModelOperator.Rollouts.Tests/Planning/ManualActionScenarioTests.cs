@@ -169,6 +169,25 @@ public sealed class ManualActionScenarioTests
         Assert.Equal(v1, cluster.Status.StableRevision!.Name);
     }
 
+    [Fact]
+    public void Undo_to_a_revision_whose_Deployment_is_gone_is_rejected()
+    {
+        var cluster = Deployed();
+        var v1 = cluster.Status.StableRevision!.Name!;
+        cluster.Update(md => md.WithVersion("2"));
+        cluster.RunUntil(c => c.Status.Phase == Phases.Paused);
+        cluster.Update(md => md.Annotated(Annotations.Action, ManualActions.Promote));
+        cluster.Reconcile();
+        cluster.DeleteDeployment(v1);
+
+        cluster.Update(md => md.Annotated(Annotations.Action, ManualActions.Undo));
+        cluster.Reconcile();
+
+        Assert.Equal(DecisionActions.Reject, cluster.Status.LastDecision!.Action);
+        Assert.Equal($"undo: the Deployment of revision 1 ({v1}) no longer exists", cluster.Status.LastDecision.Message);
+        Assert.Equal("2", cluster.Status.StableRevision!.ModelVersion);
+    }
+
     public static TheoryData<string, string> Rejections => new()
     {
         { ManualActions.Promote, "promote: no canary is running" },
