@@ -19,7 +19,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: help setup native debs restore build test run serve server-build bench apiserver models profiles crds clean
+.PHONY: help setup native debs restore build test run serve server-build bench apiserver operator models profiles crds clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -79,6 +79,10 @@ models: debs ## Regenerate the example ONNX models and their expected outputs
 profiles: server-build ## Rebuild the churn example's reference profiles from reference.csv
 	for v in 1 2 3; do ORT_LIBRARY_PATH=$(ORT_LIB) $(SERVER_BIN) profile --model examples/models/churn/$$v/model.onnx \
 	  --data examples/models/churn/reference.csv --out examples/models/churn/$$v/profile.json; done
+
+operator: restore ## Run the operator in the foreground against the cluster KUBECONFIG names (or the current kubeconfig)
+	$(DOTNET) build operator/ModelOperator.Operator -c $(CONFIG) --no-restore -v q -nologo
+	exec operator/ModelOperator.Operator/bin/$(CONFIG)/net10.0/modeloperator $(OPERATOR_ARGS)
 
 crds: restore ## Regenerate the ModelDeployment CRD (crds/) and its reference doc from the C# types
 	$(DOTNET) build operator/ModelOperator.CrdGen -c $(CONFIG) --no-restore -v q -nologo
