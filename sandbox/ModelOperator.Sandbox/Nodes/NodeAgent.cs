@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ModelOperator.ControllerRuntime.Controllers;
+using ModelOperator.ControllerRuntime.Informers;
+using ModelOperator.Kubernetes;
+using ModelOperator.Kubernetes.Models;
+
+namespace ModelOperator.Sandbox.Nodes;
+
+/// <summary>
+/// The sandbox's kubelet: every Pod (all namespaces) becomes a real modelserver process on a loopback port.
+/// The pod's first container is run (image and command ignored, args passed on) with its env, HOST=127.0.0.1 and
+/// PORT=&lt;free port&gt;; the port is written to the <see cref="SandboxNames.PortAnnotation"/> annotation, and the
+/// status shows phase, podIP 127.0.0.1, the container's state, readiness and restarts. A deleted (or terminating)
+/// pod's process gets SIGTERM, then SIGKILL after the grace period; disposing the agent stops every process.
+/// Reconcile is level-based on the pod's key: the wanted state is "a process for this pod UID while it lives".
+/// </summary>
+public sealed partial class NodeAgent : IAsyncDisposable
+{
+    private readonly NodeAgentOptions _options;
+    private readonly IResourceClient<Pod> _podClient;
+    private readonly Informer<Pod> _pods;
+    private readonly Controller _controller;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _logs;
+    private readonly ILogger _logger;
+    private readonly HttpClient _http = new();
+    private readonly ConcurrentDictionary<ObjectKey, RunningPod> _running = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _run;
+
+    public NodeAgent(IKubernetesClient client, NodeAgentOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logs = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _logs.CreateLogger<NodeAgent>();
+        _podClient = client.Resource<Pod>();
+        _pods = new Informer<Pod>(new ResourceListerWatcher<Pod>(_podClient), _time, _logs.CreateLogger<Informer<Pod>>());
+        _controller = new Controller("sandbox-node-agent", new Reconciler(this), _time, _logs.CreateLogger<Controller>(), new ControllerOptions { Workers = 4 });
+        _pods.AddEventHandler(EnqueueHandlers.ForObject<Pod>(_controller.Queue));
+    }
+
+    /// <summary>The OS process id of each pod's running process (pods between restarts are left out).</summary>
+    public IReadOnlyDictionary<ObjectKey, int> ProcessIds =>
+        _running.Select(p => (p.Key, Id: p.Value.Process.ProcessId)).Where(p => p.Id is not null).ToDictionary(p => p.Key, p => p.Id!.Value);
+
+    /// <summary>Starts watching pods; returns once the first list is cached.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var informer = _pods.RunAsync(_stop.Token);
+        await _pods.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+        _run = Task.WhenAll(informer, _controller.RunAsync(_stop.Token));
+    }
+
+    /// <summary>Stops watching and stops every process (SIGTERM, then SIGKILL after the grace period).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _controller.Dispose();
+        if (_run is not null)
+        {
+            try
+            {
+                await _run.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        await Task.WhenAll(_running.Values.Select(r => r.Process.StopAsync(_options.MaxTerminationGrace))).ConfigureAwait(false);
+        _running.Clear();
+        _http.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        var pod = _pods.Cache.Get(key);
+        _running.TryGetValue(key, out var running);
+        var wanted = pod is not null && pod.Metadata.DeletionTimestamp is null;
+        if (running is not null && (!wanted || running.Process.Uid != pod!.Metadata.Uid))
+        {
+            _running.TryRemove(key, out _);
+            var grace = TimeSpan.FromSeconds(pod?.Metadata.DeletionGracePeriodSeconds ?? pod?.Spec?.TerminationGracePeriodSeconds ?? 30);
+            await running.Process.StopAsync(grace < _options.MaxTerminationGrace ? grace : _options.MaxTerminationGrace).ConfigureAwait(false);
+            Log.Stopped(_logger, key.ToString());
+            running = null;
+        }
+
+        if (!wanted || running is not null || _stop.IsCancellationRequested)
+        {
+            return ReconcileResult.Done;
+        }
+
+        var entry = new RunningPod();
+        var process = new PodProcess(pod!, _options, _http, _time, _logs.CreateLogger<PodProcess>(), o => PublishAsync(key, entry, o));
+        entry.Process = process;
+        await _podClient.PatchAsync(
+            key,
+            Patch.Merge(new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [SandboxNames.PortAnnotation] = process.Port.ToString(CultureInfo.InvariantCulture) } } }),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        _running[key] = entry;
+        process.Start();
+        return ReconcileResult.Done;
+    }
+
+    /// <summary>Writes the pod's status when it changed (one write at a time per pod; a vanished pod is not an error).</summary>
+    private async Task PublishAsync(ObjectKey key, RunningPod entry, ContainerObservation observation)
+    {
+        await entry.Gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var status = PodStatusBuilder.Build(observation, entry.LastStatus, _time.GetUtcNow());
+            var node = JsonSerializer.SerializeToNode(new Pod { Status = status }, Pod.JsonTypeInfo)!["status"]!.DeepClone();
+            if (entry.LastStatusJson is not null && JsonNode.DeepEquals(node, entry.LastStatusJson))
+            {
+                return;
+            }
+
+            await _podClient.PatchStatusAsync(key, Patch.Merge(new JsonObject { ["status"] = node })).ConfigureAwait(false);
+            entry.LastStatus = status;
+            entry.LastStatusJson = node;
+        }
+        catch (KubernetesNotFoundException)
+        {
+            // The pod is gone; reconcile stops the process.
+        }
+        catch (Exception e) when (e is KubernetesApiException or HttpRequestException)
+        {
+            Log.StatusWriteFailed(_logger, e, key.ToString());
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
+    }
+
+    private sealed class RunningPod
+    {
+        public PodProcess Process { get; set; } = null!;
+
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public PodStatus? LastStatus { get; set; }
+
+        public JsonNode? LastStatusJson { get; set; }
+    }
+
+    private sealed class Reconciler(NodeAgent agent) : IReconciler
+    {
+        public Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken) => agent.ReconcileAsync(key, cancellationToken);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Pod {Pod}: process stopped")]
+        public static partial void Stopped(ILogger logger, string pod);
+
+        [LoggerMessage(2, LogLevel.Warning, "Pod {Pod}: status write failed")]
+        public static partial void StatusWriteFailed(ILogger logger, Exception exception, string pod);
+    }
+}

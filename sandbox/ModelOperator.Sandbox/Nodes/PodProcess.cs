@@ -1,0 +1,406 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using ModelOperator.Kubernetes.Models;
+
+namespace ModelOperator.Sandbox.Nodes;
+
+/// <summary>
+/// Runs the first container of one pod as a local modelserver process and reports on it: starts it on a free
+/// loopback port, polls its readiness path, restarts it with the crash-loop back-off when it exits, and hands
+/// every change of its <see cref="ContainerObservation"/> to <c>publish</c>. <see cref="StopAsync"/> sends SIGTERM,
+/// then SIGKILL after the grace period.
+/// </summary>
+internal sealed partial class PodProcess : IAsyncDisposable
+{
+    private const string DefaultReadinessPath = "/v2/health/ready";
+    private readonly Pod _pod;
+    private readonly Container _container;
+    private readonly NodeAgentOptions _options;
+    private readonly Func<ContainerObservation, Task> _publish;
+    private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _lock = new();
+    private ContainerObservation _observation;
+    private Process? _process;
+    private Task? _loop;
+
+    public PodProcess(Pod pod, NodeAgentOptions options, HttpClient http, TimeProvider time, ILogger logger, Func<ContainerObservation, Task> publish)
+    {
+        _pod = pod;
+        _container = pod.Spec?.Containers?.FirstOrDefault() ?? throw new ArgumentException($"Pod {ObjectKey.From(pod)} has no containers.", nameof(pod));
+        _options = options;
+        _http = http;
+        _time = time;
+        _logger = logger;
+        _publish = publish;
+        Port = FreeLoopbackPort();
+        _observation = new ContainerObservation
+        {
+            Name = _container.Name,
+            Image = _container.Image ?? string.Empty,
+            State = new ContainerState { Waiting = new ContainerStateWaiting { Reason = SandboxNames.ContainerCreating } },
+        };
+    }
+
+    /// <summary>The loopback port the process listens on (kept across restarts).</summary>
+    public int Port { get; }
+
+    public string Uid => _pod.Metadata.Uid ?? string.Empty;
+
+    /// <summary>The OS process id of the running process, or null between runs.</summary>
+    public int? ProcessId
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _process is { HasExited: false } p ? p.Id : null;
+            }
+        }
+    }
+
+    public ContainerObservation Observation
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _observation;
+            }
+        }
+    }
+
+    public string LogPath => Path.Combine(_options.LogDirectory, $"{_pod.Metadata.Namespace}_{_pod.Metadata.Name}_{_container.Name}.log");
+
+    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+
+    /// <summary>Stops the restart loop and the process: SIGTERM, then SIGKILL after <paramref name="grace"/>.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        Process? process;
+        lock (_lock)
+        {
+            process = _process;
+        }
+
+        if (process is not null)
+        {
+            await TerminateAsync(process, grace).ConfigureAwait(false);
+        }
+
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    /// <summary>Kills the process at once (for process exit, when there is no time for a grace period).</summary>
+    public void KillNow()
+    {
+        lock (_lock)
+        {
+            try
+            {
+                _process?.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+    }
+
+    /// <summary>The environment of the process: the container's env as given, then HOST and PORT; null and a message when an entry cannot be resolved here.</summary>
+    internal static (Dictionary<string, string>? Env, string? Error) ResolveEnvironment(Container container, int port)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var variable in container.Env ?? [])
+        {
+            if (variable.ValueFrom is not null)
+            {
+                return (null, $"env var {variable.Name} uses valueFrom, which the sandbox node agent does not resolve; give it a literal value");
+            }
+
+            env[variable.Name] = variable.Value ?? string.Empty;
+        }
+
+        env["HOST"] = PodStatusBuilder.Loopback;
+        env["PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        return (env, null);
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        var (env, error) = ResolveEnvironment(_container, Port);
+        if (env is null)
+        {
+            await UpdateAsync(o => o with { State = new ContainerState { Waiting = new ContainerStateWaiting { Reason = SandboxNames.CreateContainerConfigError, Message = error } } }).ConfigureAwait(false);
+            return;
+        }
+
+        Directory.CreateDirectory(_options.LogDirectory);
+        var consecutiveCrashes = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var startedAt = _time.GetUtcNow();
+            var process = StartProcess(env, startedAt);
+            Log.Started(_logger, _pod.Metadata.Namespace ?? string.Empty, _pod.Metadata.Name ?? string.Empty, process.Id, Port);
+            await UpdateAsync(o => o with
+            {
+                State = new ContainerState { Running = new ContainerStateRunning { StartedAt = startedAt } },
+                Ready = false,
+                NotReadyReason = null,
+                StartTime = o.StartTime ?? startedAt,
+            }).ConfigureAwait(false);
+
+            using var probing = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            var probe = ProbeLoopAsync(probing.Token);
+            try
+            {
+                await process.WaitForExitAsync(stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await probing.CancelAsync().ConfigureAwait(false);
+                await probe.ConfigureAwait(false);
+                return;
+            }
+
+            await probing.CancelAsync().ConfigureAwait(false);
+            await probe.ConfigureAwait(false);
+            var finishedAt = _time.GetUtcNow();
+            var exitCode = process.ExitCode;
+            lock (_lock)
+            {
+                _process = null;
+            }
+
+            process.Dispose();
+            consecutiveCrashes = finishedAt - startedAt >= _options.BackoffResetAfter ? 1 : consecutiveCrashes + 1;
+            var delay = CrashBackoff.Delay(consecutiveCrashes, _options.InitialBackoff, _options.MaxBackoff);
+            Log.Exited(_logger, _pod.Metadata.Namespace ?? string.Empty, _pod.Metadata.Name ?? string.Empty, exitCode, delay);
+            await UpdateAsync(o => o with
+            {
+                Ready = false,
+                NotReadyReason = null,
+                LastState = new ContainerState
+                {
+                    Terminated = new ContainerStateTerminated
+                    {
+                        ExitCode = exitCode,
+                        Reason = exitCode == 0 ? "Completed" : "Error",
+                        Message = $"exited with code {exitCode}; see {LogPath}",
+                        StartedAt = startedAt,
+                        FinishedAt = finishedAt,
+                    },
+                },
+                State = new ContainerState
+                {
+                    Waiting = new ContainerStateWaiting
+                    {
+                        Reason = SandboxNames.CrashLoopBackOff,
+                        Message = $"back-off {delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}s restarting failed container={_container.Name} pod={_pod.Metadata.Name}",
+                    },
+                },
+            }).ConfigureAwait(false);
+
+            try
+            {
+                await Task.Delay(delay, _time, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            await UpdateAsync(o => o with { RestartCount = o.RestartCount + 1 }).ConfigureAwait(false);
+        }
+    }
+
+    private Process StartProcess(Dictionary<string, string> env, DateTimeOffset startedAt)
+    {
+        // sh appends the output to the log file, then execs the server: the pid is the server's own.
+        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("log=\"$1\"; shift; exec \"$0\" \"$@\" >>\"$log\" 2>&1");
+        info.ArgumentList.Add(_options.ServerPath);
+        info.ArgumentList.Add(LogPath);
+        foreach (var arg in _container.Args ?? [])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in _options.Environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        foreach (var (key, value) in env)
+        {
+            info.Environment[key] = value;
+        }
+
+        File.AppendAllText(LogPath, $"--- {startedAt:O} starting {_options.ServerPath} on {PodStatusBuilder.Loopback}:{Port}{Environment.NewLine}");
+        lock (_lock)
+        {
+            _process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {_options.ServerPath}.");
+            ChildProcesses.Track(_process);
+            return _process;
+        }
+    }
+
+    private async Task ProbeLoopAsync(CancellationToken cancellationToken)
+    {
+        var path = _container.ReadinessProbe?.HttpGet?.Path ?? DefaultReadinessPath;
+        var url = new Uri($"http://{PodStatusBuilder.Loopback}:{Port}{path}");
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var (ready, reason) = await ProbeAsync(url, cancellationToken).ConfigureAwait(false);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            await UpdateAsync(o => o with { Ready = ready, NotReadyReason = ready ? null : reason }).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(_options.ProbePeriod, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>GET the readiness path: 200 is ready; otherwise the reason from the server's <c>{"reason","message"}</c> answer, or what failed.</summary>
+    private async Task<(bool Ready, string? Reason)> ProbeAsync(Uri url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(1));
+            using var response = await _http.GetAsync(url, timeout.Token).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return (true, null);
+            }
+
+            var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+            return (false, ReasonOf((int)response.StatusCode, body));
+        }
+        catch (HttpRequestException e)
+        {
+            return (false, $"readiness probe failed: {e.Message}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (false, "readiness probe timed out after 1s");
+        }
+        catch (OperationCanceledException)
+        {
+            return (false, null);
+        }
+    }
+
+    internal static string ReasonOf(int statusCode, string body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var root = doc.RootElement;
+            var reason = root.TryGetProperty("reason", out var r) ? r.GetString() : null;
+            var message = root.TryGetProperty("message", out var m) ? m.GetString() : null;
+            if (reason is not null)
+            {
+                return message is null ? reason : $"{reason}: {message}";
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return $"readiness probe answered HTTP {statusCode}";
+    }
+
+    private async Task UpdateAsync(Func<ContainerObservation, ContainerObservation> change)
+    {
+        ContainerObservation next;
+        lock (_lock)
+        {
+            next = change(_observation);
+            if (next == _observation)
+            {
+                return;
+            }
+
+            _observation = next;
+        }
+
+        await _publish(next).ConfigureAwait(false);
+    }
+
+    private static async Task TerminateAsync(Process process, TimeSpan grace)
+    {
+        try
+        {
+            if (process.HasExited)
+            {
+                return;
+            }
+
+            if (grace > TimeSpan.Zero && PosixSignals.Terminate(process.Id))
+            {
+                using var wait = new CancellationTokenSource(grace);
+                try
+                {
+                    await process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
+                    return;
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited and reaped.
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Pod {Namespace}/{Pod}: started process {ProcessId} on port {Port}")]
+        public static partial void Started(ILogger logger, string @namespace, string pod, int processId, int port);
+
+        [LoggerMessage(2, LogLevel.Warning, "Pod {Namespace}/{Pod}: process exited with code {ExitCode}; restarting after {Delay}")]
+        public static partial void Exited(ILogger logger, string @namespace, string pod, int exitCode, TimeSpan delay);
+    }
+}
