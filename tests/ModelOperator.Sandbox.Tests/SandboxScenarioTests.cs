@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ModelOperator.Kubernetes;
+using ModelOperator.Kubernetes.Models;
+
+namespace ModelOperator.Sandbox.Tests;
+
+/// <summary>Real modelserver processes behind the sandbox's controller, agent and proxy. One at a time: they share 2 cores.</summary>
+[Collection(nameof(RealProcesses))]
+public sealed class SandboxScenarioTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static readonly Dictionary<string, string> ChurnLabels = new() { ["app"] = "churn" };
+
+    [Fact]
+    public async Task Two_replicas_become_two_ready_processes_that_answer_inference_through_the_service_and_scaling_to_zero_stops_them()
+    {
+        // Given the sandbox and a Deployment of 2 replicas of the churn model with its Service
+        await using var bed = await SandboxTestBed.StartAsync();
+        var deployments = bed.Client.Resource<Deployment>();
+        await deployments.CreateAsync(SandboxTestBed.ModelDeployment("churn", 2, ChurnLabels, ("MODEL_NAME", "churn"), ("MODEL_URI", SandboxTestBed.ChurnModel(1))));
+        await bed.Client.Resource<Service>().CreateAsync(SandboxTestBed.ModelService("churn", ChurnLabels));
+
+        // When the controller and the agent have acted
+        var ready = await SandboxTestBed.EventuallyAsync(
+            () => deployments.GetAsync(SandboxTestBed.Key("churn")),
+            d => d.Status?.ReadyReplicas == 2 && d.Status.AvailableReplicas == 2,
+            Timeout,
+            d => $"status {System.Text.Json.JsonSerializer.Serialize(d.Status, Deployment.JsonTypeInfo.Options)}");
+
+        // Then the status is what the real controller reports
+        Assert.Equal(ready.Metadata.Generation, ready.Status!.ObservedGeneration);
+        Assert.Equal(2, ready.Status.Replicas);
+        Assert.Equal(2, ready.Status.UpdatedReplicas);
+        Assert.Equal(0, ready.Status.UnavailableReplicas);
+        Assert.Contains(ready.Status.Conditions!, c => c is { Type: "Available", Status: "True", Reason: "MinimumReplicasAvailable" });
+        Assert.Contains(ready.Status.Conditions!, c => c is { Type: "Progressing", Status: "True", Reason: "NewReplicaSetAvailable" });
+
+        // And two pods run as two live processes, owned by the Deployment and named after its template hash
+        var pods = await bed.PodsAsync("app=churn");
+        Assert.Equal(2, pods.Count);
+        var hash = pods[0].Metadata.Labels!["pod-template-hash"];
+        Assert.All(pods, p =>
+        {
+            Assert.Matches($"^churn-{hash}-[a-z0-9]{{5}}$", p.Metadata.Name);
+            Assert.Equal(ready.Metadata.Uid, Assert.Single(p.Metadata.OwnerReferences!).Uid);
+            Assert.Equal("Running", p.Status!.Phase);
+            Assert.Equal("127.0.0.1", p.Status.PodIP);
+            Assert.True(Assert.Single(p.Status.ContainerStatuses!).Ready);
+            Assert.NotNull(p.Metadata.Annotations![SandboxNames.PortAnnotation]);
+        });
+        var pids = bed.Agent.ProcessIds.Values.ToList();
+        Assert.Equal(2, pids.Distinct().Count());
+        Assert.All(pids, pid => Assert.False(Process.GetProcessById(pid).HasExited));
+
+        // And the proxy answers inference through the Service, from both pods in turn
+        var proxy = await bed.ProxyAsync("churn");
+        using var http = new HttpClient { BaseAddress = proxy.Url };
+        var servedBy = new HashSet<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await http.PostAsJsonAsync("v2/models/churn/infer", ChurnRequest());
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            var probability = body["outputs"]![0]!["data"]![0]!.GetValue<double>();
+            Assert.Equal(0.04888838902115822, probability, 5);
+            servedBy.Add(Assert.Single(response.Headers.GetValues("x-sandbox-pod")));
+        }
+
+        Assert.Equal(pods.Select(p => p.Metadata.Name!).ToHashSet(), servedBy);
+
+        // When the Deployment is scaled to 0
+        var current = await deployments.GetAsync(SandboxTestBed.Key("churn"));
+        await deployments.UpdateAsync(current with { Spec = current.Spec! with { Replicas = 0 } });
+
+        // Then its pods go, their processes stop, and the proxy has no endpoint left
+        await SandboxTestBed.EventuallyAsync(() => bed.PodsAsync("app=churn"), p => p.Count == 0, Timeout, p => $"{p.Count} pods left");
+        await SandboxTestBed.EventuallyAsync(
+            () => Task.FromResult(pids.Count(IsAlive)), n => n == 0, Timeout, n => $"{n} processes still alive");
+        var scaled = await SandboxTestBed.EventuallyAsync(
+            () => deployments.GetAsync(SandboxTestBed.Key("churn")), d => d.Status?.Replicas == 0, Timeout, d => $"replicas {d.Status?.Replicas}");
+        Assert.Equal(0, scaled.Status!.AvailableReplicas);
+        using var none = await http.PostAsJsonAsync("v2/models/churn/infer", ChurnRequest());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, none.StatusCode);
+        Assert.Contains("no ready endpoints", await none.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_model_with_a_wrong_checksum_stays_running_but_not_ready_with_the_servers_reason()
+    {
+        // Given a Deployment whose MODEL_SHA256 does not match the model file
+        await using var bed = await SandboxTestBed.StartAsync();
+        await bed.Client.Resource<Deployment>().CreateAsync(SandboxTestBed.ModelDeployment(
+            "bad-sum", 1, new Dictionary<string, string> { ["app"] = "bad-sum" },
+            ("MODEL_NAME", "churn"), ("MODEL_URI", SandboxTestBed.ChurnModel(1)), ("MODEL_SHA256", new string('0', 64))));
+
+        // When the server has tried to load it
+        var pod = (await SandboxTestBed.EventuallyAsync(
+            () => bed.PodsAsync("app=bad-sum"),
+            p => p.Count == 1 && p[0].Status?.Conditions?.Any(c => c.Type == "Ready" && c.Message?.Contains("ChecksumMismatch", StringComparison.Ordinal) == true) == true,
+            Timeout,
+            p => string.Join("; ", p.SelectMany(x => x.Status?.Conditions ?? []).Select(c => $"{c.Type}={c.Status} {c.Message}"))))[0];
+
+        // Then the process runs, is not ready, and the reason is in the pod's Ready and ContainersReady conditions
+        Assert.Equal("Running", pod.Status!.Phase);
+        var container = Assert.Single(pod.Status.ContainerStatuses!);
+        Assert.False(container.Ready);
+        Assert.NotNull(container.State!.Running);
+        Assert.Equal(0, container.RestartCount);
+        Assert.Contains(pod.Status.Conditions!, c => c is { Type: "ContainersReady", Status: "False", Reason: "ContainersNotReady" } && c.Message!.Contains("ChecksumMismatch", StringComparison.Ordinal));
+        var deployment = await bed.Client.Resource<Deployment>().GetAsync(SandboxTestBed.Key("bad-sum"));
+        Assert.Equal(0, deployment.Status?.ReadyReplicas ?? 0);
+    }
+
+    [Fact]
+    public async Task A_process_that_exits_at_once_goes_to_crash_loop_back_off_with_a_growing_restart_count()
+    {
+        // Given a Deployment whose server cannot start (MODEL_NAME is not a valid name: the server exits 2)
+        await using var bed = await SandboxTestBed.StartAsync();
+        await bed.Client.Resource<Deployment>().CreateAsync(SandboxTestBed.ModelDeployment(
+            "crash", 1, new Dictionary<string, string> { ["app"] = "crash" },
+            ("MODEL_NAME", "not a valid name!"), ("MODEL_URI", SandboxTestBed.ChurnModel(1))));
+
+        // When it has been restarted a few times
+        var pod = (await SandboxTestBed.EventuallyAsync(
+            () => bed.PodsAsync("app=crash"),
+            p => p.Count == 1 && p[0].Status?.ContainerStatuses?.FirstOrDefault() is { RestartCount: >= 2, State.Waiting.Reason: "CrashLoopBackOff" },
+            Timeout,
+            p => string.Join("; ", p.SelectMany(x => x.Status?.ContainerStatuses ?? []).Select(c => $"restarts {c.RestartCount} waiting {c.State?.Waiting?.Reason}"))))[0];
+
+        // Then the container shows the crash loop, the last exit code and growing back-off
+        var container = Assert.Single(pod.Status!.ContainerStatuses!);
+        Assert.False(container.Ready);
+        Assert.Equal(2, container.LastState!.Terminated!.ExitCode);
+        Assert.Contains("back-off", container.State!.Waiting!.Message, StringComparison.Ordinal);
+        Assert.Contains(pod.Status.Conditions!, c => c is { Type: "Ready", Status: "False" });
+        var later = await SandboxTestBed.EventuallyAsync(
+            () => bed.Client.Resource<Pod>().GetAsync(SandboxTestBed.Key(pod.Metadata.Name!)),
+            p => p.Status!.ContainerStatuses![0].RestartCount > container.RestartCount,
+            Timeout,
+            p => $"restarts {p.Status!.ContainerStatuses![0].RestartCount}");
+        Assert.True(later.Status!.ContainerStatuses![0].RestartCount > container.RestartCount);
+
+        // And the process's output is in its log file
+        var log = await File.ReadAllTextAsync(Path.Combine(bed.LogDirectory, $"{SandboxTestBed.Namespace}_{pod.Metadata.Name}_server.log"));
+        Assert.Contains("MODEL_NAME", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HTTPRoute_weights_100_0_send_every_request_to_one_revision_and_flipping_them_moves_all_traffic()
+    {
+        // Given two revisions, each with its own Deployment and Service, and a route weighting them 100/0
+        await using var bed = await SandboxTestBed.StartAsync();
+        foreach (var (rev, version) in new[] { ("a", 1), ("b", 2) })
+        {
+            var labels = new Dictionary<string, string> { ["app"] = "churn", ["revision"] = rev };
+            await bed.Client.Resource<Deployment>().CreateAsync(SandboxTestBed.ModelDeployment(
+                $"churn-{rev}", 1, labels, ("MODEL_NAME", "churn"), ("MODEL_VERSION", version.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("MODEL_URI", SandboxTestBed.ChurnModel(version))));
+            await bed.Client.Resource<Service>().CreateAsync(SandboxTestBed.ModelService($"churn-{rev}", labels));
+        }
+
+        await bed.Client.Resource<Service>().CreateAsync(SandboxTestBed.ModelService("churn", ChurnLabels));
+        var routes = bed.Client.Resource<HttpRoute>();
+        await routes.CreateAsync(Route(100, 0));
+        foreach (var rev in new[] { "a", "b" })
+        {
+            await SandboxTestBed.EventuallyAsync(
+                () => bed.Client.Resource<Deployment>().GetAsync(SandboxTestBed.Key($"churn-{rev}")), d => d.Status?.ReadyReplicas == 1, Timeout, d => $"churn-{rev} ready {d.Status?.ReadyReplicas}");
+        }
+
+        var proxy = await bed.ProxyAsync("churn");
+        using var http = new HttpClient { BaseAddress = proxy.Url };
+
+        // When requests go through the proxy, Then every one is answered by revision a
+        Assert.Equal(["1"], await VersionsServedAsync(http, 20));
+
+        // When the weights flip to 0/100, Then every request goes to revision b
+        var route = await routes.GetAsync(SandboxTestBed.Key("churn"));
+        await routes.UpdateAsync(route with { Spec = Route(0, 100).Spec });
+        await SandboxTestBed.EventuallyAsync(() => VersionsServedAsync(http, 1), v => v.SetEquals(["2"]), Timeout, v => string.Join(",", v));
+        Assert.Equal(["2"], await VersionsServedAsync(http, 20));
+    }
+
+    [Fact]
+    public async Task The_proxy_answers_503_naming_the_service_when_it_does_not_exist()
+    {
+        await using var bed = await SandboxTestBed.StartAsync();
+        var proxy = await bed.ProxyAsync("missing");
+        using var http = new HttpClient { BaseAddress = proxy.Url };
+
+        using var response = await http.GetAsync("v2/health/ready");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("Service sandbox/missing does not exist", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<HashSet<string>> VersionsServedAsync(HttpClient http, int requests)
+    {
+        var versions = new HashSet<string>();
+        for (var i = 0; i < requests; i++)
+        {
+            using var response = await http.PostAsJsonAsync("v2/models/churn/infer", ChurnRequest());
+            response.EnsureSuccessStatusCode();
+            versions.Add(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["model_version"]!.GetValue<string>());
+        }
+
+        return versions;
+    }
+
+    private static HttpRoute Route(int a, int b) => new()
+    {
+        Metadata = new ObjectMeta { Name = "churn", Namespace = SandboxTestBed.Namespace },
+        Spec = new HttpRouteSpec
+        {
+            ParentRefs = [new ParentReference { Name = "gateway" }],
+            Rules = [new HttpRouteRule { BackendRefs = [new HttpBackendRef { Name = "churn-a", Port = 80, Weight = a }, new HttpBackendRef { Name = "churn-b", Port = 80, Weight = b }] }],
+        },
+    };
+
+    private static object ChurnRequest() => new
+    {
+        inputs = new[] { new { name = "features", shape = new[] { 1, 8 }, datatype = "FP32", data = new[] { 35.0, 28.719999313354492, 5.0, 1.0, 5.0, 14.0, 0.0, 4.0 } } },
+    };
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
+
+[CollectionDefinition(nameof(RealProcesses), DisableParallelization = true)]
+public sealed class RealProcesses;
