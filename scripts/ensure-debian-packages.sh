@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing:
-#   promtool/prometheus (metrics and rules checks), python3-onnx + numpy (model generation).
+#   promtool/prometheus (metrics and rules checks), python3-onnx + numpy (model generation),
+#   lua5.4 (the Argo CD health check's tests).
 # Safe to run again: it does nothing when everything is present.
 set -euo pipefail
 
 missing=()
 command -v promtool >/dev/null || missing+=(prometheus)
 /usr/bin/python3 -c 'import onnx, numpy' 2>/dev/null || missing+=(python3-onnx python3-numpy)
+command -v lua5.4 >/dev/null || missing+=(lua5.4)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
