@@ -7,6 +7,7 @@ using ModelOperator.ControllerRuntime.LeaderElection;
 using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Analysis;
+using ModelOperator.Operator.Health;
 using ModelOperator.Operator.Reconciling;
 using ModelOperator.Operator.Settings;
 using ModelOperator.Prometheus;
@@ -25,12 +26,16 @@ public static class OperatorWiring
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         var informers = new OperatorInformers(client, options, time, loggers);
-        var direct = new DirectAnalysisProvider(new HttpPodScraper(http, options.ModelServerPort, options.AnalysisTimeout), loggers.CreateLogger<DirectAnalysisProvider>());
+        var scraper = new HttpPodScraper(http, options.ModelServerPort, options.AnalysisTimeout);
+        var direct = new DirectAnalysisProvider(scraper, loggers.CreateLogger<DirectAnalysisProvider>());
+        // A not-ready pod is asked why with a short timeout: it sits on the reconcile path of every not-ready pod.
+        var probeTimeout = options.AnalysisTimeout < TimeSpan.FromSeconds(2) ? options.AnalysisTimeout : TimeSpan.FromSeconds(2);
+        var probe = new HttpModelReadinessProbe(new HttpPodScraper(http, options.ModelServerPort, probeTimeout), loggers.CreateLogger<HttpModelReadinessProbe>());
         var prometheus = new PrometheusAnalysisProvider(http, options.AnalysisTimeout, loggers.CreateLogger<PrometheusAnalysisProvider>());
         var recorder = new EventRecorder(client.Resource<Event>(), time, loggers.CreateLogger<EventRecorder>());
         var reconciler = new ModelDeploymentReconciler(
             client, new CacheClusterView(informers),
-            spec => spec?.Provider?.Prometheus is not null ? prometheus : direct,
+            spec => spec?.Provider?.Prometheus is not null ? prometheus : direct, probe,
             recorder, options, new OperatorMetrics(registry), time, loggers.CreateLogger<ModelDeploymentReconciler>());
         var controller = new Controller("modeldeployments", reconciler, time, loggers.CreateLogger<Controller>(),
             new ControllerOptions { Workers = options.Workers }, new ControllerMetrics(registry));

@@ -8,6 +8,7 @@ using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Analysis;
 using ModelOperator.Operator.Apply;
 using ModelOperator.Operator.Children;
+using ModelOperator.Operator.Health;
 using ModelOperator.Operator.Hosting;
 using ModelOperator.Operator.Settings;
 using ModelOperator.Rollouts.Analysis;
@@ -26,6 +27,7 @@ public sealed partial class ModelDeploymentReconciler(
     IKubernetesClient client,
     IClusterView view,
     Func<AnalysisSpec?, IAnalysisProvider> providers,
+    IModelReadinessProbe readinessProbe,
     IEventRecorder events,
     OperatorOptions options,
     OperatorMetrics metrics,
@@ -50,7 +52,8 @@ public sealed partial class ModelDeploymentReconciler(
             .Where(p => p.Metadata.Labels?.GetValueOrDefault(Labels.Deployment) == key.Name).ToList();
         var routeName = md.Spec?.Rollout?.TrafficRouting?.GatewayApi?.HttpRoute;
         var route = routeName is null ? null : await view.RouteAsync(new ObjectKey(key.Namespace, routeName), cancellationToken).ConfigureAwait(false);
-        var snapshot = SnapshotBuilder.Build(md, deployments, pods, route, options.DefaultImage);
+        var readiness = await ProbeNotReadyAsync(pods, cancellationToken).ConfigureAwait(false);
+        var snapshot = SnapshotBuilder.Build(md, deployments, pods, route, options.DefaultImage, readiness);
 
         var now = time.GetUtcNow();
         var plan = RolloutPlanner.Plan(md, snapshot, null, now, _settings);
@@ -79,6 +82,34 @@ public sealed partial class ModelDeploymentReconciler(
 
         Report(key, md.Status, plan.Status);
         return plan.RequeueAfter is { } after && after > TimeSpan.Zero ? ReconcileResult.After(after) : ReconcileResult.Done;
+    }
+
+    /// <summary>
+    /// Asks the model server of every live pod that is not Ready (and has an IP) why, so that a model that cannot load
+    /// shows up as its reason (ChecksumMismatch, InvalidModel, …) instead of as pods that never become ready.
+    /// Ready pods are not asked: their readiness probe already passed the same endpoint.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, ModelReadiness>> ProbeNotReadyAsync(IReadOnlyList<Pod> pods, CancellationToken cancellationToken)
+    {
+        var notReady = pods
+            .Where(p => p.Metadata.DeletionTimestamp is null && !SnapshotBuilder.IsReady(p) && !string.IsNullOrEmpty(p.Status?.PodIP))
+            .ToList();
+        if (notReady.Count == 0)
+        {
+            return new Dictionary<string, ModelReadiness>(StringComparer.Ordinal);
+        }
+
+        var answers = await Task.WhenAll(notReady.Select(p => readinessProbe.ProbeAsync(p, cancellationToken))).ConfigureAwait(false);
+        var result = new Dictionary<string, ModelReadiness>(StringComparer.Ordinal);
+        for (var i = 0; i < notReady.Count; i++)
+        {
+            if (answers[i] is { } answer)
+            {
+                result[notReady[i].Metadata.Name!] = answer;
+            }
+        }
+
+        return result;
     }
 
     private async Task<AnalysisResult?> MeasureAsync(ModelDeployment md, PendingAnalysis pending, IReadOnlyList<Pod> pods, DateTimeOffset now, CancellationToken cancellationToken)

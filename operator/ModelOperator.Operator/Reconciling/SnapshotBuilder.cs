@@ -1,6 +1,7 @@
 using ModelOperator.Api;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Children;
+using ModelOperator.Operator.Health;
 using ModelOperator.Rollouts.Analysis;
 using ModelOperator.Rollouts.Planning;
 
@@ -17,7 +18,8 @@ public static class SnapshotBuilder
         IReadOnlyList<Deployment> deployments,
         IReadOnlyList<Pod> pods,
         HttpRoute? route,
-        string defaultImage)
+        string defaultImage,
+        IReadOnlyDictionary<string, ModelReadiness>? readiness = null)
     {
         ArgumentNullException.ThrowIfNull(md);
         ArgumentNullException.ThrowIfNull(deployments);
@@ -25,7 +27,7 @@ public static class SnapshotBuilder
         var revisions = deployments
             .Where(d => d.Metadata.DeletionTimestamp is null)
             .OrderBy(d => d.Metadata.Name, StringComparer.Ordinal)
-            .Select(d => State(d, pods.Where(p => Revision(p) == d.Metadata.Name).ToList(), defaultImage))
+            .Select(d => State(d, pods.Where(p => Revision(p) == d.Metadata.Name).ToList(), defaultImage, readiness))
             .ToList();
         return new ClusterSnapshot { Revisions = revisions, Route = route };
     }
@@ -34,7 +36,7 @@ public static class SnapshotBuilder
     public static string? Revision(IKubernetesObject obj) =>
         obj.Metadata.Labels?.TryGetValue(Labels.Revision, out var revision) == true ? revision : null;
 
-    internal static RevisionState State(Deployment deployment, IReadOnlyList<Pod> pods, string defaultImage)
+    internal static RevisionState State(Deployment deployment, IReadOnlyList<Pod> pods, string defaultImage, IReadOnlyDictionary<string, ModelReadiness>? readiness = null)
     {
         var name = deployment.Metadata.Name!;
         var recorded = DeploymentBuilder.ReadRevisionSpec(deployment);
@@ -55,15 +57,21 @@ public static class SnapshotBuilder
             UpdatedReplicas = status?.UpdatedReplicas ?? 0,
             AvailableReplicas = status?.AvailableReplicas ?? 0,
             Observed = (status?.ObservedGeneration ?? 0) >= (deployment.Metadata.Generation ?? 0),
-            Health = Health(pods),
+            Health = Health(pods, readiness),
         };
     }
 
-    /// <summary>Readiness, restarts and crash loops of the model server containers of live pods.</summary>
-    public static PodHealth Health(IReadOnlyList<Pod> pods)
+    /// <summary>
+    /// Readiness, restarts and crash loops of the model server containers of live pods, and the model server's not-ready
+    /// reason from <paramref name="readiness"/> (pod name → what its ready endpoint said). When pods disagree a failure
+    /// word wins over <c>Loading</c>, and among failures the first pod by name, so the result is deterministic.
+    /// Example: pods a (Loading) and b (ChecksumMismatch) → ChecksumMismatch with b's message.
+    /// </summary>
+    public static PodHealth Health(IReadOnlyList<Pod> pods, IReadOnlyDictionary<string, ModelReadiness>? readiness = null)
     {
         ArgumentNullException.ThrowIfNull(pods);
         var live = pods.Where(p => p.Metadata.DeletionTimestamp is null).ToList();
+        var reason = NotReadyReason(live, readiness);
         var containers = live.SelectMany(p => p.Status?.ContainerStatuses ?? []).Where(c => c.Name == ChildNames.Container).ToList();
         return new PodHealth
         {
@@ -71,8 +79,19 @@ public static class SnapshotBuilder
             Ready = live.Count(IsReady),
             Restarts = containers.Sum(c => c.RestartCount),
             CrashLooping = containers.Any(c => c.State?.Waiting?.Reason == "CrashLoopBackOff"),
+            ModelReason = reason?.Reason,
+            ModelMessage = reason?.Message,
         };
     }
+
+    private static ModelReadiness? NotReadyReason(IEnumerable<Pod> pods, IReadOnlyDictionary<string, ModelReadiness>? readiness) =>
+        readiness is null
+            ? null
+            : pods.OrderBy(p => p.Metadata.Name, StringComparer.Ordinal)
+                .Select(p => readiness.GetValueOrDefault(p.Metadata.Name ?? string.Empty))
+                .Where(r => r is { Ready: false, Reason: not null })
+                .OrderBy(r => r!.Reason == ModelReadiness.Loading ? 1 : 0)
+                .FirstOrDefault();
 
     public static bool IsReady(Pod pod) =>
         pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;

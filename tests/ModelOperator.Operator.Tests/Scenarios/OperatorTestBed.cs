@@ -9,6 +9,7 @@ using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Configuration;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Analysis;
+using ModelOperator.Operator.Health;
 using ModelOperator.Operator.Hosting;
 using ModelOperator.Operator.Reconciling;
 using ModelOperator.Operator.Settings;
@@ -19,13 +20,17 @@ using ModelOperator.Testing;
 namespace ModelOperator.Operator.Tests.Scenarios;
 
 /// <summary>What the pods of one model version do in the simulated cluster, and what the metrics say about them.</summary>
-public sealed record VersionBehaviour(bool CrashLoops = false, double ErrorRate = 0.001, double P99 = 0.05, double PredictionDrift = 0.01, double FeatureDrift = 0.02, long Samples = 500);
+/// <remarks><see cref="ModelReason"/>: the model server never gets ready and its ready endpoint answers this reason word.</remarks>
+public sealed record VersionBehaviour(bool CrashLoops = false, double ErrorRate = 0.001, double P99 = 0.05, double PredictionDrift = 0.01, double FeatureDrift = 0.02, long Samples = 500, string? ModelReason = null, string? ModelMessage = null)
+{
+    public bool Ready => !CrashLoops && ModelReason is null;
+}
 
 /// <summary>
 /// An in-memory API server with the ModelDeployment CRD, the reconciler reading it live, a simulated Deployment controller
 /// (pods and Deployment status, readiness and crash loops per model version) and a fake metrics source, on a manual clock.
 /// </summary>
-internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider
+internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider, IModelReadinessProbe
 {
     public const string Namespace = "ml";
     private readonly Dictionary<string, VersionBehaviour> _behaviour = new(StringComparer.Ordinal);
@@ -66,7 +71,7 @@ internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider
 
     /// <summary>A fresh reconciler (as after an operator restart): no memory but what is in the API server.</summary>
     public ModelDeploymentReconciler NewReconciler() => new(
-        Client, new LiveClusterView(Client), _ => this,
+        Client, new LiveClusterView(Client), _ => this, this,
         new EventRecorder(Client.Resource<Event>(), Clock), Options, new OperatorMetrics(new MetricRegistry()), Clock,
         NullLogger<ModelDeploymentReconciler>.Instance);
 
@@ -131,12 +136,17 @@ internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider
                 await Client.Resource<Pod>().UpdateStatusAsync(pod with { Status = PodStatus(behaviour) });
             }
 
+            foreach (var unstarted in mine.Take(want).Where(p => p.Status?.PodIP is null))
+            {
+                await Client.Resource<Pod>().UpdateStatusAsync(unstarted with { Status = PodStatus(behaviour) }); // the kubelet catches up
+            }
+
             foreach (var extra in mine.Skip(want))
             {
                 await Client.Resource<Pod>().DeleteAsync(ObjectKey.From(extra));
             }
 
-            var ready = behaviour.CrashLoops ? 0 : want;
+            var ready = behaviour.Ready ? want : 0;
             var status = new DeploymentStatus { ObservedGeneration = deployment.Metadata.Generation, Replicas = want, UpdatedReplicas = want, ReadyReplicas = ready, AvailableReplicas = ready };
             var old = deployment.Status;
             if (old is null || old.ObservedGeneration != status.ObservedGeneration || old.Replicas != want || old.UpdatedReplicas != want || old.ReadyReplicas != ready || old.AvailableReplicas != ready)
@@ -150,18 +160,31 @@ internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider
     {
         Phase = "Running",
         PodIP = "10.0.0.1",
-        Conditions = [new PodCondition { Type = "Ready", Status = behaviour.CrashLoops ? "False" : "True" }],
+        Conditions = [new PodCondition { Type = "Ready", Status = behaviour.Ready ? "True" : "False" }],
         ContainerStatuses =
         [
             new ContainerStatus
             {
                 Name = "modelserver",
-                Ready = !behaviour.CrashLoops,
+                Ready = behaviour.Ready,
                 RestartCount = behaviour.CrashLoops ? 6 : 0,
                 State = behaviour.CrashLoops ? new ContainerState { Waiting = new ContainerStateWaiting { Reason = "CrashLoopBackOff" } } : new ContainerState { Running = new ContainerStateRunning() },
             },
         ],
     };
+
+    /// <summary>The fake model server ready endpoint: a version's <see cref="VersionBehaviour.ModelReason"/>, else ready.</summary>
+    public Task<ModelReadiness?> ProbeAsync(Pod pod, CancellationToken cancellationToken)
+    {
+        ProbedPods.Add(pod.Metadata.Name!);
+        var b = _behaviour.GetValueOrDefault(VersionOf(pod) ?? string.Empty) ?? new VersionBehaviour();
+        return Task.FromResult<ModelReadiness?>(b.ModelReason is null ? new ModelReadiness(true, null, null) : new ModelReadiness(false, b.ModelReason, b.ModelMessage));
+    }
+
+    /// <summary>Names of the pods whose ready endpoint the operator asked, in order.</summary>
+    public List<string> ProbedPods { get; } = [];
+
+    private static string? VersionOf(Pod pod) => pod.Spec?.Containers?[0].Env?.FirstOrDefault(e => e.Name == "MODEL_VERSION")?.Value;
 
     /// <summary>The fake metrics source: the canary's version decides the numbers.</summary>
     public Task<AnalysisResult> MeasureAsync(AnalysisRequest request, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace ModelOperator.Operator.Tests.Scenarios;
 /// <summary>Given / When / Then scenarios of the whole reconciler against the in-memory API server.</summary>
 public sealed class ScenarioTests
 {
-    private static ModelDeployment Md(string version = "1", IReadOnlyList<RolloutStep>? steps = null, double maxErrorRate = 0.05) => new()
+    internal static ModelDeployment Md(string version = "1", IReadOnlyList<RolloutStep>? steps = null, double maxErrorRate = 0.05) => new()
     {
         Metadata = new ObjectMeta { Name = "churn", Namespace = OperatorTestBed.Namespace },
         Spec = new ModelDeploymentSpec
@@ -23,15 +23,15 @@ public sealed class ScenarioTests
         },
     };
 
-    private static async Task<ModelDeployment> NewVersionAsync(OperatorTestBed bed, string version)
+    internal static async Task<ModelDeployment> NewVersionAsync(OperatorTestBed bed, string version)
     {
         var md = await bed.GetAsync("churn");
         return await bed.Client.Resource<ModelDeployment>().UpdateAsync(md with { Spec = md.Spec! with { Model = md.Spec.Model! with { Version = version, Uri = $"s3://models/churn/{version}/model.onnx" } } });
     }
 
-    private static async Task<ModelDeployment> HealthyAsync(OperatorTestBed bed)
+    internal static async Task<ModelDeployment> HealthyAsync(OperatorTestBed bed, ModelDeployment? md = null)
     {
-        await bed.CreateAsync(Md());
+        await bed.CreateAsync(md ?? Md());
         return await bed.RunUntilAsync("churn", m => m.Status?.Phase == Phases.Healthy);
     }
 
