@@ -28,7 +28,7 @@ public static class PodTemplateHash
         return Encode(hash);
     }
 
-    /// <summary>The decimal digits of <paramref name="hash"/>, each mapped into the safe alphabet (as Kubernetes' <c>rand.SafeEncodeString</c>).</summary>
+    /// <summary>The decimal text of <paramref name="hash"/>, each character's byte value taken modulo 27 into the safe alphabet (as Kubernetes' <c>rand.SafeEncodeString</c>).</summary>
     internal static string Encode(uint hash)
     {
         var digits = hash.ToString(System.Globalization.CultureInfo.InvariantCulture);
