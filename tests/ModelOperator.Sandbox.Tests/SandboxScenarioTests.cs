@@ -184,6 +184,85 @@ public sealed class SandboxScenarioTests
     }
 
     [Fact]
+    public async Task A_template_change_replaces_the_pods_once_the_new_ones_are_ready_and_deleting_the_deployment_stops_everything()
+    {
+        // Given a ready Deployment of one replica serving version 1
+        await using var bed = await SandboxTestBed.StartAsync();
+        var deployments = bed.Client.Resource<Deployment>();
+        var labels = new Dictionary<string, string> { ["app"] = "roll" };
+        await deployments.CreateAsync(SandboxTestBed.ModelDeployment("roll", 1, labels, ("MODEL_NAME", "churn"), ("MODEL_VERSION", "1"), ("MODEL_URI", SandboxTestBed.ChurnModel(1))));
+        await SandboxTestBed.EventuallyAsync(() => deployments.GetAsync(SandboxTestBed.Key("roll")), d => d.Status?.ReadyReplicas == 1, Timeout, d => $"ready {d.Status?.ReadyReplicas}");
+        var oldPod = Assert.Single(await bed.PodsAsync("app=roll"));
+        var oldPid = bed.Agent.ProcessIds[SandboxTestBed.Key(oldPod.Metadata.Name!)];
+
+        // When its template changes (version 2)
+        var current = await deployments.GetAsync(SandboxTestBed.Key("roll"));
+        var changed = SandboxTestBed.ModelDeployment("roll", 1, labels, ("MODEL_NAME", "churn"), ("MODEL_VERSION", "2"), ("MODEL_URI", SandboxTestBed.ChurnModel(2)));
+        await deployments.UpdateAsync(current with { Spec = changed.Spec });
+
+        // Then a pod of the new template hash becomes ready, the old pod and its process go, and the status says so
+        var done = await SandboxTestBed.EventuallyAsync(
+            () => deployments.GetAsync(SandboxTestBed.Key("roll")),
+            d => d.Status is { ObservedGeneration: 2, Replicas: 1, UpdatedReplicas: 1, AvailableReplicas: 1 }
+                && d.Status.Conditions!.Any(c => c.Reason == "NewReplicaSetAvailable"),
+            Timeout,
+            d => $"status generation {d.Status?.ObservedGeneration} replicas {d.Status?.Replicas} updated {d.Status?.UpdatedReplicas} available {d.Status?.AvailableReplicas}");
+        var newPod = Assert.Single(await bed.PodsAsync("app=roll"));
+        Assert.NotEqual(oldPod.Metadata.Labels!["pod-template-hash"], newPod.Metadata.Labels!["pod-template-hash"]);
+        Assert.False(IsAlive(oldPid));
+        Assert.Equal(2, done.Metadata.Generation);
+
+        // When the Deployment is deleted, Then the garbage collector removes its pod and the agent stops the process
+        var newPid = bed.Agent.ProcessIds[SandboxTestBed.Key(newPod.Metadata.Name!)];
+        await deployments.DeleteAsync(SandboxTestBed.Key("roll"));
+        await SandboxTestBed.EventuallyAsync(() => bed.PodsAsync("app=roll"), p => p.Count == 0, Timeout, p => $"{p.Count} pods left");
+        await SandboxTestBed.EventuallyAsync(() => Task.FromResult(IsAlive(newPid)), alive => !alive, Timeout, _ => $"process {newPid} still alive");
+    }
+
+    [Fact]
+    public async Task A_deleted_pod_is_replaced_with_a_new_process_and_disposing_the_agent_stops_every_process()
+    {
+        // Given a ready Deployment of one replica
+        await using var bed = await SandboxTestBed.StartAsync();
+        var labels = new Dictionary<string, string> { ["app"] = "replace" };
+        await bed.Client.Resource<Deployment>().CreateAsync(SandboxTestBed.ModelDeployment("replace", 1, labels, ("MODEL_NAME", "churn"), ("MODEL_URI", SandboxTestBed.ChurnModel(1))));
+        var first = (await SandboxTestBed.EventuallyAsync(() => bed.PodsAsync("app=replace"), p => p.Count == 1 && p[0].Status?.ContainerStatuses?[0].Ready == true, Timeout, p => $"{p.Count} pods"))[0];
+        var firstPid = bed.Agent.ProcessIds[SandboxTestBed.Key(first.Metadata.Name!)];
+
+        // When the pod is deleted
+        await bed.Client.Resource<Pod>().DeleteAsync(SandboxTestBed.Key(first.Metadata.Name!));
+
+        // Then its process stops and a new pod with a new process takes its place
+        var second = (await SandboxTestBed.EventuallyAsync(
+            () => bed.PodsAsync("app=replace"), p => p.Count == 1 && p[0].Metadata.Name != first.Metadata.Name && p[0].Status?.ContainerStatuses?[0].Ready == true, Timeout, p => string.Join(",", p.Select(x => x.Metadata.Name))))[0];
+        await SandboxTestBed.EventuallyAsync(() => Task.FromResult(IsAlive(firstPid)), alive => !alive, Timeout, _ => $"process {firstPid} still alive");
+        var secondPid = bed.Agent.ProcessIds[SandboxTestBed.Key(second.Metadata.Name!)];
+        Assert.NotEqual(firstPid, secondPid);
+
+        // When the agent is disposed, Then no process of it is left
+        await bed.Agent.DisposeAsync();
+        Assert.False(IsAlive(secondPid));
+        Assert.Empty(bed.Agent.ProcessIds);
+    }
+
+    [Fact]
+    public async Task A_container_whose_env_the_agent_cannot_resolve_waits_with_CreateContainerConfigError()
+    {
+        await using var bed = await SandboxTestBed.StartAsync();
+        var deployment = SandboxTestBed.ModelDeployment("secret-env", 1, new Dictionary<string, string> { ["app"] = "secret-env" }, ("MODEL_NAME", "churn"));
+        var container = deployment.Spec!.Template!.Spec!.Containers![0];
+        var fromSecret = container with { Env = [.. container.Env!, new EnvVar { Name = "MODEL_URI", ValueFrom = System.Text.Json.JsonDocument.Parse("""{"secretKeyRef":{"name":"s","key":"uri"}}""").RootElement }] };
+        await bed.Client.Resource<Deployment>().CreateAsync(deployment with { Spec = deployment.Spec with { Template = deployment.Spec.Template with { Spec = deployment.Spec.Template.Spec with { Containers = [fromSecret] } } } });
+
+        var pod = (await SandboxTestBed.EventuallyAsync(
+            () => bed.PodsAsync("app=secret-env"), p => p.Count == 1 && p[0].Status?.ContainerStatuses?[0].State?.Waiting?.Reason == "CreateContainerConfigError", Timeout, p => $"{p.Count} pods"))[0];
+
+        Assert.Equal("Pending", pod.Status!.Phase);
+        Assert.Contains("MODEL_URI uses valueFrom", pod.Status.ContainerStatuses![0].State!.Waiting!.Message, StringComparison.Ordinal);
+        Assert.Empty(bed.Agent.ProcessIds);
+    }
+
+    [Fact]
     public async Task The_proxy_answers_503_naming_the_service_when_it_does_not_exist()
     {
         await using var bed = await SandboxTestBed.StartAsync();

@@ -32,6 +32,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
     private readonly ConcurrentDictionary<ObjectKey, RunningPod> _running = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _run;
+    private int _disposed;
 
     public NodeAgent(IKubernetesClient client, NodeAgentOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
@@ -60,9 +61,14 @@ public sealed partial class NodeAgent : IAsyncDisposable
         _run = Task.WhenAll(informer, _controller.RunAsync(_stop.Token));
     }
 
-    /// <summary>Stops watching and stops every process (SIGTERM, then SIGKILL after the grace period).</summary>
+    /// <summary>Stops watching and stops every process (SIGTERM, then SIGKILL after the grace period). Safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         _controller.Dispose();
         if (_run is not null)

@@ -40,6 +40,7 @@ public sealed partial class ServiceProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<string, long> _counters = new(StringComparer.Ordinal);
     private WebApplication? _app;
     private Task? _informers;
+    private int _disposed;
 
     public ServiceProxy(IKubernetesClient client, ServiceProxyOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
@@ -76,6 +77,11 @@ public sealed partial class ServiceProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_app is not null)
         {
