@@ -22,20 +22,40 @@ public static class OperatorWiring
 {
     public static Manager Create(IKubernetesClient client, OperatorOptions options, TimeProvider time, ILoggerFactory loggers, MetricRegistry registry, HttpClient http)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
+        var scraper = new HttpPodScraper(http, options.ModelServerPort, options.AnalysisTimeout);
+        var direct = new DirectAnalysisProvider(scraper, loggers.CreateLogger<DirectAnalysisProvider>());
+        var prometheus = new PrometheusAnalysisProvider(http, options.AnalysisTimeout, loggers.CreateLogger<PrometheusAnalysisProvider>());
+
+        // A not-ready pod is asked why with a short timeout: it sits on the reconcile path of every not-ready pod.
+        var probeTimeout = options.AnalysisTimeout < TimeSpan.FromSeconds(2) ? options.AnalysisTimeout : TimeSpan.FromSeconds(2);
+        var probe = new HttpModelReadinessProbe(new HttpPodScraper(http, options.ModelServerPort, probeTimeout), loggers.CreateLogger<HttpModelReadinessProbe>());
+        return Create(client, options, time, loggers, registry, spec => spec?.Provider?.Prometheus is not null ? prometheus : direct, probe);
+    }
+
+    /// <summary>
+    /// The same wiring with the measuring and probing parts given (tests pass fakes for the pods' endpoints), and an
+    /// optional leader-election identity (default: the pod name or host name).
+    /// </summary>
+    internal static Manager Create(
+        IKubernetesClient client,
+        OperatorOptions options,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        MetricRegistry registry,
+        Func<AnalysisSpec?, IAnalysisProvider> providers,
+        IModelReadinessProbe probe,
+        string? identity = null)
+    {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         var informers = new OperatorInformers(client, options, time, loggers);
-        var scraper = new HttpPodScraper(http, options.ModelServerPort, options.AnalysisTimeout);
-        var direct = new DirectAnalysisProvider(scraper, loggers.CreateLogger<DirectAnalysisProvider>());
-        // A not-ready pod is asked why with a short timeout: it sits on the reconcile path of every not-ready pod.
-        var probeTimeout = options.AnalysisTimeout < TimeSpan.FromSeconds(2) ? options.AnalysisTimeout : TimeSpan.FromSeconds(2);
-        var probe = new HttpModelReadinessProbe(new HttpPodScraper(http, options.ModelServerPort, probeTimeout), loggers.CreateLogger<HttpModelReadinessProbe>());
-        var prometheus = new PrometheusAnalysisProvider(http, options.AnalysisTimeout, loggers.CreateLogger<PrometheusAnalysisProvider>());
         var recorder = new EventRecorder(client.Resource<Event>(), time, loggers.CreateLogger<EventRecorder>());
         var reconciler = new ModelDeploymentReconciler(
             client, new CacheClusterView(informers),
-            spec => spec?.Provider?.Prometheus is not null ? prometheus : direct, probe,
+            providers, probe,
             recorder, options, new OperatorMetrics(registry), time, loggers.CreateLogger<ModelDeploymentReconciler>());
         var controller = new Controller("modeldeployments", reconciler, time, loggers.CreateLogger<Controller>(),
             new ControllerOptions { Workers = options.Workers }, new ControllerMetrics(registry));
@@ -52,7 +72,8 @@ public static class OperatorWiring
                 .Select(ObjectKey.From)));
 
         var elector = options.LeaderElection
-            ? new LeaderElector(new LeaseLock(client.Resource<Lease>(), options.LeaseNamespace ?? client.DefaultNamespace, options.LeaseName), time, loggers.CreateLogger<LeaderElector>())
+            ? new LeaderElector(new LeaseLock(client.Resource<Lease>(), options.LeaseNamespace ?? client.DefaultNamespace, options.LeaseName), time, loggers.CreateLogger<LeaderElector>(),
+                new LeaderElectionOptions { Identity = identity })
             : null;
         var manager = new Manager(elector, loggers.CreateLogger<Manager>());
         foreach (var informer in informers.All)
