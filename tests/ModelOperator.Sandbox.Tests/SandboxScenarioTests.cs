@@ -209,8 +209,8 @@ public sealed class SandboxScenarioTests
             d => $"status generation {d.Status?.ObservedGeneration} replicas {d.Status?.Replicas} updated {d.Status?.UpdatedReplicas} available {d.Status?.AvailableReplicas}");
         var newPod = Assert.Single(await bed.PodsAsync("app=roll"));
         Assert.NotEqual(oldPod.Metadata.Labels!["pod-template-hash"], newPod.Metadata.Labels!["pod-template-hash"]);
-        Assert.False(IsAlive(oldPid));
         Assert.Equal(2, done.Metadata.Generation);
+        await SandboxTestBed.EventuallyAsync(() => Task.FromResult(IsAlive(oldPid)), alive => !alive, Timeout, _ => $"process {oldPid} still alive");
 
         // When the Deployment is deleted, Then the garbage collector removes its pod and the agent stops the process
         var newPid = bed.Agent.ProcessIds[SandboxTestBed.Key(newPod.Metadata.Name!)];
