@@ -9,8 +9,10 @@ namespace ModelOperator.Operator.Analysis;
 /// The <c>direct</c> provider: scrapes each ready pod's <c>/metrics</c> and computes the measurements itself, no Prometheus
 /// needed. Counters only mean something as differences, so each pod's scrapes are remembered (bounded, per pod UID) and a
 /// window's delta is taken against the newest scrape at least one window old; a pod younger than the window counts from
-/// zero (its counters started with it); otherwise the oldest scrape kept is used (a shorter window, still data).
-/// A restarted operator therefore needs one interval before it has data (Inconclusive meanwhile), and never throws.
+/// zero (its counters started with it); otherwise the oldest scrape kept is used (a shorter window, still data). With no
+/// scrape kept at all (the first look at a pod, or a restarted operator) it also counts from zero: the pod's lifetime,
+/// which for a canary pod is the canary's life so far. Counters that went down mean a restarted server: the new values
+/// count whole. Unreadable pods give an error measurement when no pod could be read; it never throws.
 /// </summary>
 public sealed partial class DirectAnalysisProvider(IPodScraper scraper, ILogger<DirectAnalysisProvider> logger) : IAnalysisProvider
 {

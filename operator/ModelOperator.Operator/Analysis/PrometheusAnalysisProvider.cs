@@ -26,7 +26,8 @@ public sealed partial class PrometheusAnalysisProvider(HttpClient http, TimeSpan
         ArgumentNullException.ThrowIfNull(request);
         var address = request.Spec?.Provider?.Prometheus?.Address;
         var window = request.Window;
-        if (string.IsNullOrEmpty(address) || !Uri.TryCreate(address, UriKind.Absolute, out var baseUri))
+        if (string.IsNullOrEmpty(address) || !Uri.TryCreate(address, UriKind.Absolute, out var baseUri)
+            || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
         {
             var failure = Measurement.Failure($"spec.rollout.analysis.provider.prometheus.address '{address}' is not an http(s) URL", window);
             return new AnalysisResult { Revision = request.CanaryRevision, MeasuredAt = request.Now, ErrorRate = failure, P99Latency = failure, PredictionDrift = failure, FeatureDrift = failure };
