@@ -263,6 +263,29 @@ public sealed class SandboxScenarioTests
     }
 
     [Fact]
+    public async Task The_agents_own_environment_does_not_reach_the_pods_beyond_the_inherited_variables()
+    {
+        // Given a stray MODEL_SHA256 in the environment of the process hosting the agent
+        Environment.SetEnvironmentVariable("MODEL_SHA256", new string('0', 64));
+        try
+        {
+            await using var bed = await SandboxTestBed.StartAsync();
+
+            // When a pod of a valid model starts
+            await bed.Client.Resource<Deployment>().CreateAsync(SandboxTestBed.ModelDeployment(
+                "clean-env", 1, new Dictionary<string, string> { ["app"] = "clean-env" }, ("MODEL_NAME", "churn"), ("MODEL_URI", SandboxTestBed.ChurnModel(1))));
+
+            // Then it becomes ready: the stray checksum was not passed on
+            await SandboxTestBed.EventuallyAsync(
+                () => bed.Client.Resource<Deployment>().GetAsync(SandboxTestBed.Key("clean-env")), d => d.Status?.ReadyReplicas == 1, Timeout, d => $"ready {d.Status?.ReadyReplicas}");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("MODEL_SHA256", null);
+        }
+    }
+
+    [Fact]
     public async Task The_proxy_answers_503_naming_the_service_when_it_does_not_exist()
     {
         await using var bed = await SandboxTestBed.StartAsync();

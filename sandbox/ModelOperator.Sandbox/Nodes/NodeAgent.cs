@@ -28,7 +28,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _logs;
     private readonly ILogger _logger;
-    private readonly HttpClient _http = new();
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false });
     private readonly ConcurrentDictionary<ObjectKey, RunningPod> _running = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _run;

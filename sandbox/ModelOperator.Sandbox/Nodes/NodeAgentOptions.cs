@@ -9,8 +9,15 @@ public sealed record NodeAgentOptions
     /// <summary>Required: folder for one log file per container, <c>&lt;namespace&gt;_&lt;pod&gt;_&lt;container&gt;.log</c> (stdout and stderr, appended across restarts).</summary>
     public required string LogDirectory { get; init; }
 
-    /// <summary>Extra variables set on every process before the container's own env (e.g. <c>ORT_LIBRARY_PATH</c>). The agent's own environment is inherited too.</summary>
+    /// <summary>Extra variables set on every process before the container's own env (e.g. <c>ORT_LIBRARY_PATH</c>).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The only variables of the agent's own environment a process inherits (a container does not see its node's
+    /// environment; a stray <c>MODEL_SHA256</c> in the shell must not reach every pod). Default: what the .NET host
+    /// and the server need to run here.
+    /// </summary>
+    public IReadOnlyList<string> InheritedVariables { get; init; } = ["PATH", "HOME", "TMPDIR", "LANG", "DOTNET_ROOT", "ORT_LIBRARY_PATH"];
 
     /// <summary>How often the readiness path is polled. Default 500 ms.</summary>
     public TimeSpan ProbePeriod { get; init; } = TimeSpan.FromMilliseconds(500);

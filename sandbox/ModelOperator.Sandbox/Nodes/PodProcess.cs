@@ -247,6 +247,15 @@ internal sealed partial class PodProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
+        info.Environment.Clear();
+        foreach (var name in _options.InheritedVariables)
+        {
+            if (System.Environment.GetEnvironmentVariable(name) is { } inherited)
+            {
+                info.Environment[name] = inherited;
+            }
+        }
+
         foreach (var (key, value) in _options.Environment)
         {
             info.Environment[key] = value;
