@@ -20,6 +20,12 @@ public sealed record ServerScrape
     /// <summary>Rows in the server's drift window.</summary>
     public double DriftRows { get; init; }
 
+    /// <summary>Requests being queued or run now (gauge, summed over label sets and pods).</summary>
+    public double InFlight { get; init; }
+
+    /// <summary>Seconds the model took to load (gauge; the slowest pod when summed), NaN when not reported.</summary>
+    public double ModelLoadSeconds { get; init; } = double.NaN;
+
     public static ServerScrape Zero { get; } = new();
 
     /// <summary>
@@ -29,7 +35,7 @@ public sealed record ServerScrape
     public static ServerScrape From(IReadOnlyList<MetricSample> samples)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        double requests = 0, failed = 0, rows = 0, psi = double.NaN;
+        double requests = 0, failed = 0, rows = 0, psi = double.NaN, inFlight = 0, load = double.NaN;
         var duration = new Dictionary<double, double>();
         var predictions = new Dictionary<string, Dictionary<double, double>>(StringComparer.Ordinal);
         foreach (var s in samples)
@@ -59,6 +65,12 @@ public sealed record ServerScrape
                 case "modelserver_drift_psi" when s.Label("series") == "feature" && double.IsFinite(s.Value):
                     psi = double.IsNaN(psi) ? s.Value : Math.Max(psi, s.Value);
                     break;
+                case "modelserver_requests_in_flight":
+                    inFlight += s.Value;
+                    break;
+                case "modelserver_model_load_duration_seconds" when double.IsFinite(s.Value):
+                    load = double.IsNaN(load) ? s.Value : Math.Max(load, s.Value);
+                    break;
                 case "modelserver_drift_window_rows":
                     rows += s.Value;
                     break;
@@ -73,6 +85,8 @@ public sealed record ServerScrape
             Predictions = predictions.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<double, double>)p.Value, StringComparer.Ordinal),
             MaxFeaturePsi = psi,
             DriftRows = rows,
+            InFlight = inFlight,
+            ModelLoadSeconds = load,
         };
     }
 
@@ -110,6 +124,8 @@ public sealed record ServerScrape
             Predictions = predictions,
             MaxFeaturePsi = double.IsNaN(MaxFeaturePsi) ? other.MaxFeaturePsi : double.IsNaN(other.MaxFeaturePsi) ? MaxFeaturePsi : Math.Max(MaxFeaturePsi, other.MaxFeaturePsi),
             DriftRows = DriftRows + other.DriftRows,
+            InFlight = InFlight + other.InFlight,
+            ModelLoadSeconds = double.IsNaN(ModelLoadSeconds) ? other.ModelLoadSeconds : double.IsNaN(other.ModelLoadSeconds) ? ModelLoadSeconds : Math.Max(ModelLoadSeconds, other.ModelLoadSeconds),
         };
     }
 

@@ -8,6 +8,7 @@ using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Analysis;
 using ModelOperator.Operator.Health;
+using ModelOperator.Operator.Load;
 using ModelOperator.Operator.Reconciling;
 using ModelOperator.Operator.Settings;
 using ModelOperator.Prometheus;
@@ -31,11 +32,12 @@ public static class OperatorWiring
         // A not-ready pod is asked why with a short timeout: it sits on the reconcile path of every not-ready pod.
         var probeTimeout = options.AnalysisTimeout < TimeSpan.FromSeconds(2) ? options.AnalysisTimeout : TimeSpan.FromSeconds(2);
         var probe = new HttpModelReadinessProbe(new HttpPodScraper(http, options.ModelServerPort, probeTimeout), loggers.CreateLogger<HttpModelReadinessProbe>());
-        return Create(client, options, time, loggers, registry, spec => spec?.Provider?.Prometheus is not null ? prometheus : direct, probe);
+        var load = new DirectLoadSource(scraper, loggers.CreateLogger<DirectLoadSource>());
+        return Create(client, options, time, loggers, registry, spec => spec?.Provider?.Prometheus is not null ? prometheus : direct, probe, load);
     }
 
     /// <summary>
-    /// The same wiring with the measuring and probing parts given (tests pass fakes for the pods' endpoints), and an
+    /// The same wiring with the measuring, probing and load-reading parts given (tests pass fakes for the pods' endpoints), and an
     /// optional leader-election identity (default: the pod name or host name).
     /// </summary>
     internal static Manager Create(
@@ -46,6 +48,7 @@ public static class OperatorWiring
         MetricRegistry registry,
         Func<AnalysisSpec?, IAnalysisProvider> providers,
         IModelReadinessProbe probe,
+        ILoadSource load,
         string? identity = null)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -55,7 +58,7 @@ public static class OperatorWiring
         var recorder = new EventRecorder(client.Resource<Event>(), time, loggers.CreateLogger<EventRecorder>());
         var reconciler = new ModelDeploymentReconciler(
             client, new CacheClusterView(informers),
-            providers, probe,
+            providers, probe, load,
             recorder, options, new OperatorMetrics(registry), time, loggers.CreateLogger<ModelDeploymentReconciler>());
         var controller = new Controller("modeldeployments", reconciler, time, loggers.CreateLogger<Controller>(),
             new ControllerOptions { Workers = options.Workers }, new ControllerMetrics(registry));

@@ -10,8 +10,10 @@ using ModelOperator.Operator.Apply;
 using ModelOperator.Operator.Children;
 using ModelOperator.Operator.Health;
 using ModelOperator.Operator.Hosting;
+using ModelOperator.Operator.Load;
 using ModelOperator.Operator.Settings;
 using ModelOperator.Rollouts.Analysis;
+using ModelOperator.Rollouts.Autoscaling;
 using ModelOperator.Rollouts.Canary;
 using ModelOperator.Rollouts.Planning;
 
@@ -28,6 +30,7 @@ public sealed partial class ModelDeploymentReconciler(
     IClusterView view,
     Func<AnalysisSpec?, IAnalysisProvider> providers,
     IModelReadinessProbe readinessProbe,
+    ILoadSource loadSource,
     IEventRecorder events,
     OperatorOptions options,
     OperatorMetrics metrics,
@@ -54,6 +57,10 @@ public sealed partial class ModelDeploymentReconciler(
         var route = routeName is null ? null : await view.RouteAsync(new ObjectKey(key.Namespace, routeName), cancellationToken).ConfigureAwait(false);
         var readiness = await ProbeNotReadyAsync(pods, cancellationToken).ConfigureAwait(false);
         var snapshot = SnapshotBuilder.Build(md, deployments, pods, route, options.DefaultImage, readiness);
+        if (md.Spec?.Autoscaling is not null)
+        {
+            snapshot = snapshot with { Load = await ObserveLoadAsync(snapshot, pods, cancellationToken).ConfigureAwait(false) };
+        }
 
         var now = time.GetUtcNow();
         var plan = RolloutPlanner.Plan(md, snapshot, null, now, _settings);
@@ -110,6 +117,23 @@ public sealed partial class ModelDeploymentReconciler(
         }
 
         return result;
+    }
+
+    /// <summary>The load of every revision that runs pods (autoscaling only): throughput, in flight, p95, load time.</summary>
+    private async Task<IReadOnlyDictionary<string, LoadObservation>> ObserveLoadAsync(ClusterSnapshot snapshot, IReadOnlyList<Pod> pods, CancellationToken cancellationToken)
+    {
+        var load = new Dictionary<string, LoadObservation>(StringComparer.Ordinal);
+        var now = time.GetUtcNow();
+        foreach (var revision in snapshot.Revisions)
+        {
+            var mine = pods.Where(p => SnapshotBuilder.Revision(p) == revision.Name).ToList();
+            if (mine.Count > 0)
+            {
+                load[revision.Name] = await loadSource.ObserveAsync(revision.Name, mine, now, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return load;
     }
 
     private async Task<AnalysisResult?> MeasureAsync(ModelDeployment md, PendingAnalysis pending, IReadOnlyList<Pod> pods, DateTimeOffset now, CancellationToken cancellationToken)

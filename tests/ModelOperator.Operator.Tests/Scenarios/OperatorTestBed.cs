@@ -11,10 +11,12 @@ using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Analysis;
 using ModelOperator.Operator.Health;
 using ModelOperator.Operator.Hosting;
+using ModelOperator.Operator.Load;
 using ModelOperator.Operator.Reconciling;
 using ModelOperator.Operator.Settings;
 using ModelOperator.Prometheus;
 using ModelOperator.Rollouts.Analysis;
+using ModelOperator.Rollouts.Autoscaling;
 using ModelOperator.Testing;
 
 namespace ModelOperator.Operator.Tests.Scenarios;
@@ -30,10 +32,11 @@ public sealed record VersionBehaviour(bool CrashLoops = false, double ErrorRate 
 /// An in-memory API server with the ModelDeployment CRD, the reconciler reading it live, a simulated Deployment controller
 /// (pods and Deployment status, readiness and crash loops per model version) and a fake metrics source, on a manual clock.
 /// </summary>
-internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider, IModelReadinessProbe
+internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider, IModelReadinessProbe, ILoadSource
 {
     public const string Namespace = "ml";
     private readonly Dictionary<string, VersionBehaviour> _behaviour = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LoadObservation> _load = new(StringComparer.Ordinal);
 
     private OperatorTestBed(InMemoryApiServer server, KubernetesClient client, ManualTimeProvider clock)
     {
@@ -71,7 +74,7 @@ internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider, IMo
 
     /// <summary>A fresh reconciler (as after an operator restart): no memory but what is in the API server.</summary>
     public ModelDeploymentReconciler NewReconciler() => new(
-        Client, new LiveClusterView(Client), _ => this, this,
+        Client, new LiveClusterView(Client), _ => this, this, this,
         new EventRecorder(Client.Resource<Event>(), Clock), Options, new OperatorMetrics(new MetricRegistry()), Clock,
         NullLogger<ModelDeploymentReconciler>.Instance);
 
@@ -180,6 +183,13 @@ internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider, IMo
         var b = _behaviour.GetValueOrDefault(VersionOf(pod) ?? string.Empty) ?? new VersionBehaviour();
         return Task.FromResult<ModelReadiness?>(b.ModelReason is null ? new ModelReadiness(true, null, null) : new ModelReadiness(false, b.ModelReason, b.ModelMessage));
     }
+
+    /// <summary>The load the pods of a model version report from now on (unknown until set).</summary>
+    public void Load(string version, LoadObservation load) => _load[version] = load;
+
+    /// <summary>The fake load source: what <see cref="Load"/> set for the pods' version.</summary>
+    public Task<LoadObservation> ObserveAsync(string revision, IReadOnlyList<Pod> pods, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Task.FromResult(pods.Select(VersionOf).FirstOrDefault(v => v is not null && _load.ContainsKey(v)) is { } version ? _load[version] : new LoadObservation());
 
     /// <summary>Names of the pods whose ready endpoint the operator asked, in order.</summary>
     public List<string> ProbedPods { get; } = [];

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using ModelOperator.Kubernetes.Models;
+using ModelOperator.Operator.Analysis;
+using ModelOperator.Rollouts.Autoscaling;
+
+namespace ModelOperator.Operator.Load;
+
+/// <summary>
+/// Reads the load of a revision from its ready pods' <c>/metrics</c>, each pod's counters against that pod's previous
+/// scrape (kept per revision and pod UID), combined by <see cref="LoadMath.Combine"/>. The first look at a pod knows only
+/// its gauges (in flight, load time); its rates follow from the second. Pods that cannot be read are left out; when none
+/// can, everything is unknown (NaN).
+/// </summary>
+public sealed partial class DirectLoadSource(IPodScraper scraper, ILogger<DirectLoadSource> logger) : ILoadSource
+{
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Time, ServerScrape Scrape)> _last = new(StringComparer.Ordinal);
+
+    public async Task<LoadObservation> ObserveAsync(string revision, IReadOnlyList<Pod> pods, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pods);
+        var loads = new List<PodLoad>();
+        foreach (var pod in pods.Where(DirectAnalysisProvider.IsReady))
+        {
+            ServerScrape scrape;
+            try
+            {
+                var (status, body) = await scraper.GetAsync(pod, "/metrics", cancellationToken).ConfigureAwait(false);
+                if (status != 200)
+                {
+                    Log.ScrapeFailed(logger, pod.Metadata.Name ?? string.Empty, $"HTTP {status}");
+                    continue;
+                }
+
+                scrape = ServerScrape.From(PrometheusText.Parse(body, out _));
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                Log.ScrapeFailed(logger, pod.Metadata.Name ?? string.Empty, e.Message);
+                continue;
+            }
+
+            var key = Key(revision, pod);
+            loads.Add(_last.TryGetValue(key, out var previous) && now > previous.Time
+                ? new PodLoad(scrape, scrape.Since(previous.Scrape), now - previous.Time)
+                : new PodLoad(scrape, null, TimeSpan.Zero));
+            _last[key] = (now, scrape);
+        }
+
+        var live = pods.Select(p => Key(revision, p)).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _last.Keys.Where(k => k.StartsWith(revision + "/", StringComparison.Ordinal) && !live.Contains(k)))
+        {
+            _last.TryRemove(gone, out _);
+        }
+
+        return LoadMath.Combine(loads);
+    }
+
+    private static string Key(string revision, Pod pod) => $"{revision}/{pod.Metadata.Uid ?? pod.Metadata.Name}";
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "Reading the load of pod {Pod} failed: {Error}")]
+        public static partial void ScrapeFailed(ILogger logger, string pod, string error);
+    }
+}

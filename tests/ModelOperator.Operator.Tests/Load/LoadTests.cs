@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using ModelOperator.Kubernetes.Models;
+using ModelOperator.Operator.Analysis;
+using ModelOperator.Operator.Load;
+using ModelOperator.Operator.Tests.Analysis;
+
+namespace ModelOperator.Operator.Tests.Load;
+
+public sealed class LoadTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static ServerScrape Scrape(double requests, double fast, double inFlight, double loadSeconds = double.NaN) => new()
+    {
+        Requests = requests,
+        Duration = new Dictionary<double, double> { [0.05] = fast, [0.5] = requests, [double.PositiveInfinity] = requests },
+        InFlight = inFlight,
+        ModelLoadSeconds = loadSeconds,
+    };
+
+    [Fact]
+    public void Rates_are_summed_per_pod_and_the_p95_comes_from_the_summed_buckets()
+    {
+        var load = LoadMath.Combine(
+        [
+            new PodLoad(Scrape(1300, 0, 5, 6), Scrape(300, 285, 5), TimeSpan.FromSeconds(30)),
+            new PodLoad(Scrape(900, 0, 7, 8), Scrape(300, 285, 7), TimeSpan.FromSeconds(15)),
+        ]);
+
+        Assert.Equal(30, load.Throughput, 9);
+        Assert.Equal(12, load.InFlight);
+        Assert.Equal(0.05, load.P95Latency, 9);
+        Assert.Equal(8, load.ModelLoadTime);
+    }
+
+    [Fact]
+    public void A_first_look_knows_the_gauges_only_and_no_pod_knows_nothing()
+    {
+        var first = LoadMath.Combine([new PodLoad(Scrape(1000, 900, 3), null, TimeSpan.Zero)]);
+        var none = LoadMath.Combine([]);
+        var idle = LoadMath.Combine([new PodLoad(Scrape(1000, 900, 0), Scrape(0, 0, 0), TimeSpan.FromSeconds(30))]);
+
+        Assert.Equal((double.NaN, 3.0, double.NaN, double.NaN), (first.Throughput, first.InFlight, first.P95Latency, first.ModelLoadTime));
+        Assert.True(double.IsNaN(none.Throughput) && double.IsNaN(none.InFlight) && double.IsNaN(none.P95Latency));
+        Assert.Equal(0, idle.Throughput);
+        Assert.True(double.IsNaN(idle.P95Latency)); // nothing finished: no latency to speak of
+    }
+
+    private sealed class OnePod(Func<string> body) : IPodScraper
+    {
+        public Task<(int Status, string Body)> GetAsync(Pod pod, string path, CancellationToken cancellationToken) => Task.FromResult((200, body()));
+    }
+
+    [Fact]
+    public async Task The_direct_source_rates_a_pod_against_its_previous_scrape()
+    {
+        var exposition = DirectAnalysisProviderTests.Exposition(1000, 0) + "modelserver_requests_in_flight{model=\"churn\"} 4\nmodelserver_model_load_duration_seconds{model=\"churn\"} 12.5\n";
+        var source = new DirectLoadSource(new OnePod(() => exposition), NullLogger<DirectLoadSource>.Instance);
+        var pod = new Pod
+        {
+            Metadata = new ObjectMeta { Name = "churn-abc-0", Uid = "u1" },
+            Status = new PodStatus { PodIP = "10.0.0.9", Conditions = [new PodCondition { Type = "Ready", Status = "True" }] },
+        };
+
+        var first = await source.ObserveAsync("churn-abc", [pod], T0, CancellationToken.None);
+        exposition = DirectAnalysisProviderTests.Exposition(1590, 10) + "modelserver_requests_in_flight{model=\"churn\"} 9\n";
+        var second = await source.ObserveAsync("churn-abc", [pod], T0 + TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        Assert.True(double.IsNaN(first.Throughput));
+        Assert.Equal((4.0, 12.5), (first.InFlight, first.ModelLoadTime));
+        Assert.Equal(20, second.Throughput, 9);
+        Assert.Equal(9, second.InFlight);
+        Assert.InRange(second.P95Latency, 0, 0.05);
+    }
+}
