@@ -14,7 +14,13 @@ namespace ModelOperator.Operator.Load;
 /// </summary>
 public sealed partial class DirectLoadSource(IPodScraper scraper, ILogger<DirectLoadSource> logger) : ILoadSource
 {
+    /// <summary>A pod's last scrape is dropped when not refreshed for this long (its rate would mean little anyway).</summary>
+    public static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(10);
+
     private readonly ConcurrentDictionary<string, (DateTimeOffset Time, ServerScrape Scrape)> _last = new(StringComparer.Ordinal);
+
+    /// <summary>Pods whose last scrape is remembered.</summary>
+    internal int Remembered => _last.Count;
 
     public async Task<LoadObservation> ObserveAsync(string revision, IReadOnlyList<Pod> pods, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -47,10 +53,14 @@ public sealed partial class DirectLoadSource(IPodScraper scraper, ILogger<Direct
             _last[key] = (now, scrape);
         }
 
+        // Forget pods of this revision that are gone, and any pod not seen for a while (revisions that went away).
         var live = pods.Select(p => Key(revision, p)).ToHashSet(StringComparer.Ordinal);
-        foreach (var gone in _last.Keys.Where(k => k.StartsWith(revision + "/", StringComparison.Ordinal) && !live.Contains(k)))
+        foreach (var (key, last) in _last)
         {
-            _last.TryRemove(gone, out _);
+            if ((key.StartsWith(revision + "/", StringComparison.Ordinal) && !live.Contains(key)) || last.Time < now - ForgetAfter)
+            {
+                _last.TryRemove(key, out _);
+            }
         }
 
         return LoadMath.Combine(loads);

@@ -72,4 +72,23 @@ public sealed class LoadTests
         Assert.Equal(9, second.InFlight);
         Assert.InRange(second.P95Latency, 0, 0.05);
     }
+
+    [Fact]
+    public async Task Scrapes_of_pods_that_are_gone_or_not_seen_for_a_while_are_forgotten()
+    {
+        var source = new DirectLoadSource(new OnePod(() => DirectAnalysisProviderTests.Exposition(10, 0)), NullLogger<DirectLoadSource>.Instance);
+        Pod Ready(string name) => new()
+        {
+            Metadata = new ObjectMeta { Name = name, Uid = name },
+            Status = new PodStatus { PodIP = "10.0.0.9", Conditions = [new PodCondition { Type = "Ready", Status = "True" }] },
+        };
+
+        await source.ObserveAsync("old", [Ready("old-0")], T0, CancellationToken.None);
+        await source.ObserveAsync("new", [Ready("new-0"), Ready("new-1")], T0, CancellationToken.None);
+        await source.ObserveAsync("new", [Ready("new-1")], T0 + TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal(2, source.Remembered); // new-0 is gone; old-0 is kept for a while
+
+        await source.ObserveAsync("new", [Ready("new-1")], T0 + DirectLoadSource.ForgetAfter + TimeSpan.FromSeconds(1), CancellationToken.None);
+        Assert.Equal(1, source.Remembered); // old-0 was not seen for too long
+    }
 }
