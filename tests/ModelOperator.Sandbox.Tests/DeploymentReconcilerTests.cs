@@ -115,7 +115,8 @@ public sealed class DeploymentReconcilerTests : IAsyncLifetime
         await Until(() => _deployments.Cache.Get(key) is not null);
         await _reconciler.ReconcileAsync(key, CancellationToken.None);
         await Until(() => OwnedPods(created).Count == 1);
-        await _reconciler.ReconcileAsync(key, CancellationToken.None);
+        var result = await _reconciler.ReconcileAsync(key, CancellationToken.None);
+        Assert.Equal(TimeSpan.FromSeconds(61), result.RequeueAfter);
         await Until(() => _deployments.Cache.Get(key)?.Status?.Replicas == 1);
 
         _clock.Advance(TimeSpan.FromSeconds(61));

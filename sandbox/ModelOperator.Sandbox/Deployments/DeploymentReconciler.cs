@@ -92,10 +92,28 @@ internal sealed partial class DeploymentReconciler(
             await deployments.PatchStatusAsync(key, Patch.Merge(new JsonObject { ["status"] = StatusNode(status) }), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        // Look again when minReadySeconds or the progress deadline may have moved something; events cover the rest.
-        return plan.IsEmpty && status.AvailableReplicas == status.ReadyReplicas && status.UpdatedReplicas == desired
-            ? ReconcileResult.Done
-            : ReconcileResult.After(TimeSpan.FromSeconds(1));
+        return NextLook(deployment, plan, status, now);
+    }
+
+    /// <summary>
+    /// Pod events cover most changes; time alone moves two things: a ready pod becomes available after
+    /// minReadySeconds (look again in a second), and an unfinished rollout hits its progress deadline (look again then).
+    /// </summary>
+    private static ReconcileResult NextLook(Deployment deployment, PodScalePlan plan, DeploymentStatus status, DateTimeOffset now)
+    {
+        if (!plan.IsEmpty || status.ReadyReplicas > status.AvailableReplicas)
+        {
+            return ReconcileResult.After(TimeSpan.FromSeconds(1));
+        }
+
+        var progressing = status.Conditions?.FirstOrDefault(c => c.Type == DeploymentStatusCalculator.Progressing);
+        if (progressing?.Reason == DeploymentStatusCalculator.ReplicaSetUpdated && progressing.LastUpdateTime is { } last)
+        {
+            var deadline = last + TimeSpan.FromSeconds(deployment.Spec?.ProgressDeadlineSeconds ?? 600) + TimeSpan.FromSeconds(1);
+            return ReconcileResult.After(deadline > now ? deadline - now : TimeSpan.FromSeconds(1));
+        }
+
+        return ReconcileResult.Done;
     }
 
     private static Pod NewPod(Deployment deployment, PodTemplateSpec template, string hash)
