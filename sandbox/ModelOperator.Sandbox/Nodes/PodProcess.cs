@@ -91,7 +91,8 @@ internal sealed partial class PodProcess : IAsyncDisposable
 
         if (process is not null)
         {
-            await TerminateAsync(process, grace).ConfigureAwait(false);
+            var killed = await TerminateAsync(process, grace).ConfigureAwait(false);
+            Log.Stopped(_logger, _pod.Metadata.Namespace ?? string.Empty, _pod.Metadata.Name ?? string.Empty, killed ? "SIGKILL" : "SIGTERM");
         }
 
         if (_loop is not null)
@@ -366,13 +367,14 @@ internal sealed partial class PodProcess : IAsyncDisposable
         await _publish(next).ConfigureAwait(false);
     }
 
-    private static async Task TerminateAsync(Process process, TimeSpan grace)
+    /// <summary>SIGTERM, then SIGKILL after <paramref name="grace"/>; true when SIGKILL was needed.</summary>
+    private static async Task<bool> TerminateAsync(Process process, TimeSpan grace)
     {
         try
         {
             if (process.HasExited)
             {
-                return;
+                return false;
             }
 
             if (grace > TimeSpan.Zero && PosixSignals.Terminate(process.Id))
@@ -381,7 +383,7 @@ internal sealed partial class PodProcess : IAsyncDisposable
                 try
                 {
                     await process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
-                    return;
+                    return false;
                 }
                 catch (OperationCanceledException)
                 {
@@ -390,10 +392,12 @@ internal sealed partial class PodProcess : IAsyncDisposable
 
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync().ConfigureAwait(false);
+            return true;
         }
         catch (InvalidOperationException)
         {
             // Already exited and reaped.
+            return false;
         }
     }
 
@@ -411,5 +415,8 @@ internal sealed partial class PodProcess : IAsyncDisposable
 
         [LoggerMessage(2, LogLevel.Warning, "Pod {Namespace}/{Pod}: process exited with code {ExitCode}; restarting after {Delay}")]
         public static partial void Exited(ILogger logger, string @namespace, string pod, int exitCode, TimeSpan delay);
+
+        [LoggerMessage(3, LogLevel.Information, "Pod {Namespace}/{Pod}: process stopped by {Signal}")]
+        public static partial void Stopped(ILogger logger, string @namespace, string pod, string signal);
     }
 }
