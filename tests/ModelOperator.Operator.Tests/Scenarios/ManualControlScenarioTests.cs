@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ModelOperator.Api;
 using ModelOperator.Kubernetes;
+using ModelOperator.Operator.Tests.Support;
 
 namespace ModelOperator.Operator.Tests.Scenarios;
 
@@ -133,5 +134,33 @@ public sealed class ManualControlScenarioTests
         Assert.Equal(Reasons.InvalidAction, md.Status.LastDecision.Reason);
         Assert.Contains("'seven' is not a revision number", md.Status.LastDecision.Message, StringComparison.Ordinal);
         Assert.Equal(first.Status!.StableRevision!.Name, md.Status.StableRevision!.Name);
+    }
+
+    [Fact]
+    public async Task With_the_real_kubectl_pause_resume_and_abort_drive_the_rollout()
+    {
+        // Given a canary waiting at its open-ended pause
+        await using var bed = await OperatorTestBed.StartAsync();
+        using var kubectl = new Kubectl(path => bed.Server.WriteKubeconfig(path, OperatorTestBed.Namespace));
+        var first = await ScenarioTests.HealthyAsync(bed, WaitingForAPerson());
+        await ScenarioTests.NewVersionAsync(bed, "2");
+        await bed.RunUntilAsync("churn", m => m.Status?.CurrentStepIndex == 1);
+
+        // When a user pauses with kubectl patch, then the phase says so in kubectl's own table
+        await kubectl.RunAsync("patch", "md", "churn", "--type=merge", "-p", "{\"spec\":{\"paused\":true}}");
+        await bed.RunUntilAsync("churn", m => m.Status?.Phase == Phases.Paused);
+        var table = await kubectl.RunAsync("get", "md", "churn");
+        Assert.Contains(Phases.Paused, table, StringComparison.Ordinal);
+
+        // When they resume and abort with kubectl annotate
+        await kubectl.RunAsync("patch", "md", "churn", "--type=merge", "-p", "{\"spec\":{\"paused\":false}}");
+        await kubectl.RunAsync("annotate", "md", "churn", $"{Annotations.Action}={ManualActions.Abort}");
+        var md = await bed.RunUntilAsync("churn", m => !HasAction(m) && m.Status?.Phase == Phases.RolledBack);
+
+        // Then the canary is rolled back, and kubectl shows the annotation gone
+        Assert.Equal(Reasons.ManualAbort, md.Status!.LastDecision!.Reason);
+        Assert.Equal(first.Status!.StableRevision!.Name, md.Status.StableRevision!.Name);
+        var annotations = await kubectl.RunAsync("get", "md", "churn", "-o", "jsonpath={.metadata.annotations}");
+        Assert.DoesNotContain(Annotations.Action, annotations, StringComparison.Ordinal);
     }
 }
