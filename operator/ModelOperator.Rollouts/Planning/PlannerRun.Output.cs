@@ -273,11 +273,17 @@ internal sealed partial class PlannerRun
                 : ConditionList.Set(conditions, Conditions.Degraded, ConditionList.False, Reasons.Healthy, "nothing needs a person", generation, _now);
         }
 
+        // The spec's model is unverified while pods report a mismatch, and also after its
+        // revision was rolled back for one: the rollback removed those pods, not the problem.
         var mismatch = new[] { stable, _snapshot.Find(_canary?.Name) }
             .FirstOrDefault(r => r?.Health.ModelReason == Reasons.ChecksumMismatch);
-        conditions = mismatch is not null
-            ? ConditionList.Set(conditions, Conditions.ModelVerified, ConditionList.False, Reasons.ChecksumMismatch,
-                $"{mismatch.Name}: {mismatch.Health.ModelMessage ?? "the model file does not match spec.model.sha256"}", generation, _now)
+        var mismatchMessage = mismatch is not null
+            ? $"{mismatch.Name}: {mismatch.Health.ModelMessage ?? "the model file does not match spec.model.sha256"}"
+            : quarantined?.Reason == Reasons.ChecksumMismatch
+                ? $"{quarantined.Name} (model version {quarantined.ModelVersion}) was rolled back because its model file does not match spec.model.sha256"
+                : null;
+        conditions = mismatchMessage is not null
+            ? ConditionList.Set(conditions, Conditions.ModelVerified, ConditionList.False, Reasons.ChecksumMismatch, mismatchMessage, generation, _now)
             : stableReady > 0
                 ? ConditionList.Set(conditions, Conditions.ModelVerified, ConditionList.True, Reasons.ChecksumVerified,
                     $"the pods of {_stable!.Name} verified the model's sha256 before serving", generation, _now)

@@ -31,12 +31,13 @@ public sealed class ModelHealthScenarioTests
         Assert.Equal(Reasons.ChecksumMismatch, rolledBack.Reason);
         Assert.NotEmpty(bed.ProbedPods);
 
-        // ModelVerified speaks of the revision that serves: the stable's pods verified their model. (The planner computes
-        // it after the rollback removed the canary, so the canary's mismatch shows in RolledBack/Degraded, not here.)
+        // ModelVerified speaks of the spec's model: verified before, and false once its revision was rolled back for a
+        // mismatch, with the revision named, although the canary's pods are gone.
         Assert.Equal(ConditionStatus(true), verifiedBefore.Status);
         var verified = md.Status.Conditions!.Single(c => c.Type == Conditions.ModelVerified);
-        Assert.Equal(ConditionStatus(true), verified.Status);
-        Assert.Contains(md.Status.StableRevision.Name!, verified.Message, StringComparison.Ordinal);
+        Assert.Equal(ConditionStatus(false), verified.Status);
+        Assert.Equal(Reasons.ChecksumMismatch, verified.Reason);
+        Assert.Contains("model version 2", verified.Message, StringComparison.Ordinal);
     }
 
     [Fact]
