@@ -78,6 +78,11 @@ public static class OperatorWiring
             ? new LeaderElector(new LeaseLock(client.Resource<Lease>(), options.LeaseNamespace ?? client.DefaultNamespace, options.LeaseName), time, loggers.CreateLogger<LeaderElector>(),
                 new LeaderElectionOptions { Identity = identity })
             : null;
+        // client-go's leader gauge, so that "no replica leads" can be alerted on; without leader
+        // election this replica is the only one and always leads.
+        KeyValuePair<string, string>[] leaseLabel = [new("name", options.LeaseName)];
+        registry.AddCollector(w => w.WriteGauge(
+            "leader_election_master_status", "1 while this replica holds the leader Lease, else 0.", leaseLabel, elector is null || elector.IsLeader ? 1 : 0));
         var manager = new Manager(elector, loggers.CreateLogger<Manager>());
         foreach (var informer in informers.All)
         {
