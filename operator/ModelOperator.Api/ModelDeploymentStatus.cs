@@ -45,6 +45,9 @@ public sealed record ModelDeploymentStatus
     [Description("Until when the newly promoted revision stays under guard (spec.rollout.bakeTime after promotion).")]
     public DateTimeOffset? BakeUntil { get; init; }
 
+    [Description("The rollout's bookkeeping between reconciles (step timing, analysis streaks, pause and scaling memory), so that a restarted operator resumes exactly where the last one stopped. Written by the operator only.")]
+    public RolloutProgressStatus? Progress { get; init; }
+
     [Description("The last decision the operator took and the evidence behind it.")]
     public RolloutDecision? LastDecision { get; init; }
 
@@ -135,6 +138,51 @@ public sealed record RevisionHistoryEntry
 
     [Description("When it was promoted.")]
     public DateTimeOffset? PromotedAt { get; init; }
+}
+
+/// <summary>The planner's bookkeeping between reconciles; progress lives in status, never in memory.</summary>
+[Description("The rollout's bookkeeping between reconciles.")]
+public sealed record RolloutProgressStatus
+{
+    [Description("When the current step started (pauses excluded).")]
+    public DateTimeOffset? StepStartTime { get; init; }
+
+    [Description("Failed analysis runs in a row, counted against spec.rollout.analysis.failureLimit.")]
+    public int? AnalysisFailures { get; init; }
+
+    [Description("Analysis runs in a row that could not measure (provider errors).")]
+    public int? AnalysisErrors { get; init; }
+
+    [Description("When the last analysis run was counted.")]
+    public DateTimeOffset? LastAnalysisTime { get; init; }
+
+    [Description("When the last analysis run passed.")]
+    public DateTimeOffset? LastPassedAnalysisTime { get; init; }
+
+    [Description("Whether the last analysis run was inconclusive (too few samples, no data).")]
+    public bool? LastAnalysisInconclusive { get; init; }
+
+    [Description("When spec.paused paused the rollout; the step's clock stops meanwhile.")]
+    public DateTimeOffset? ManualPauseStartTime { get; init; }
+
+    [Description("Whether the current pause step without a duration has been seen, so that resuming moves past it.")]
+    public bool? PauseStepAcknowledged { get; init; }
+
+    [Description("Recent replica recommendations, newest last, for scale-down stabilization.")]
+    public IReadOnlyList<ScaleRecommendation>? ScaleMemory { get; init; }
+}
+
+/// <summary>One remembered replica recommendation.</summary>
+[Description("One remembered replica recommendation.")]
+public sealed record ScaleRecommendation
+{
+    [Description("When it was made.")]
+    [Required]
+    public DateTimeOffset? Time { get; init; }
+
+    [Description("The recommended replica count.")]
+    [Required]
+    public int? Replicas { get; init; }
 }
 
 /// <summary>A revision kept from rolling out again.</summary>

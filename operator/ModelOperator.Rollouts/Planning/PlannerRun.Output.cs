@@ -63,16 +63,11 @@ internal sealed partial class PlannerRun
             RequeueWithin(_settings.PollInterval);
         }
 
-        if (!KubernetesJson.SemanticEquals(_progress, _oldProgress, RolloutProgressJsonContext.Default.RolloutProgress))
-        {
-            _annotations[RolloutProgress.AnnotationKey] = _progress == RolloutProgress.Empty ? null : _progress.Write();
-        }
-
         return new RolloutPlan
         {
             Revisions = revisions,
             Traffic = traffic,
-            Status = status,
+            Status = status with { Progress = _progress.ToStatus() },
             Annotations = _annotations,
             Events = _events,
             RequeueAfter = _requeue,

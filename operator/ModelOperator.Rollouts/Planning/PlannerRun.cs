@@ -58,7 +58,7 @@ internal sealed partial class PlannerRun
         _settings = settings;
         _name = md.Metadata.Name!;
         _old = md.Status ?? new ModelDeploymentStatus();
-        _oldProgress = RolloutProgress.Read(md.Metadata.Annotations);
+        _oldProgress = RolloutProgress.Read(md.Status?.Progress);
         _progress = _oldProgress;
         _stable = _old.StableRevision;
         _canary = _old.CanaryRevision;

@@ -1,22 +1,16 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using ModelOperator.Kubernetes.Models;
+using ModelOperator.Api;
 using ModelOperator.Rollouts.Autoscaling;
 
 namespace ModelOperator.Rollouts.Planning;
 
 /// <summary>
-/// Rollout progress that <c>ModelDeploymentStatus</c> has no field for yet: the current step's start, the analysis
-/// streaks and times, a manual pause's start, and the autoscaling memory. It is kept as compact JSON in the
-/// <see cref="AnnotationKey"/> annotation of the ModelDeployment (operator-owned, like Argo Rollouts'
-/// <c>rollout.argoproj.io/revision</c>), so a restarted operator resumes exactly. Should the status gain these
-/// fields, only <see cref="Read"/> and <see cref="Write"/> change.
+/// The planner's bookkeeping between reconciles: the current step's start, the analysis streaks and times, a manual
+/// pause's start, and the autoscaling memory. It lives in <c>status.progress</c> (<see cref="RolloutProgressStatus"/>),
+/// like the rest of the rollout's progress, so a restarted operator resumes exactly; this record is its working form.
 /// </summary>
 public sealed record RolloutProgress
 {
     /// <summary>The annotation holding this record.</summary>
-    public const string AnnotationKey = "modeloperator.io/rollout-progress";
-
     public static RolloutProgress Empty { get; } = new();
 
     /// <summary>When the current canary step began (the progress deadline and timed pauses count from here).</summary>
@@ -47,33 +41,38 @@ public sealed record RolloutProgress
     public IReadOnlyList<RecommendationSample>? ScaleMemory { get; init; }
 
     /// <summary>Reads the record from the annotations; a missing or unreadable value reads as <see cref="Empty"/>.</summary>
-    public static RolloutProgress Read(IReadOnlyDictionary<string, string>? annotations)
-    {
-        if (annotations is null || !annotations.TryGetValue(AnnotationKey, out var json) || string.IsNullOrWhiteSpace(json))
+    /// <summary>The progress recorded in status (empty when there is none yet).</summary>
+    public static RolloutProgress Read(RolloutProgressStatus? status) => status is null
+        ? Empty
+        : new RolloutProgress
         {
-            return Empty;
-        }
+            StepStartTime = status.StepStartTime,
+            AnalysisFailures = status.AnalysisFailures ?? 0,
+            AnalysisErrors = status.AnalysisErrors ?? 0,
+            LastAnalysisTime = status.LastAnalysisTime,
+            LastPassedAnalysisTime = status.LastPassedAnalysisTime,
+            LastAnalysisInconclusive = status.LastAnalysisInconclusive ?? false,
+            ManualPauseStartTime = status.ManualPauseStartTime,
+            PauseStepAcknowledged = status.PauseStepAcknowledged ?? false,
+            ScaleMemory = status.ScaleMemory?
+                .Where(m => m.Time is not null && m.Replicas is not null)
+                .Select(m => new RecommendationSample(m.Time!.Value, m.Replicas!.Value))
+                .ToList(),
+        };
 
-        try
+    /// <summary>The status form; null when there is nothing to remember, so an idle status stays short.</summary>
+    public RolloutProgressStatus? ToStatus() => this == Empty
+        ? null
+        : new RolloutProgressStatus
         {
-            return JsonSerializer.Deserialize(json, RolloutProgressJsonContext.Default.RolloutProgress) ?? Empty;
-        }
-        catch (JsonException)
-        {
-            return Empty; // hand-edited into nonsense: start the bookkeeping over rather than stop the rollout
-        }
-    }
-
-    /// <summary>The annotation value (compact JSON, stable property order).</summary>
-    public string Write() => JsonSerializer.Serialize(this, RolloutProgressJsonContext.Default.RolloutProgress);
-}
-
-/// <summary>Source-generated JSON for <see cref="RolloutProgress"/> (camelCase, nulls and zeros omitted).</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
-    Converters = [typeof(KubernetesTimeJsonConverter)])]
-[JsonSerializable(typeof(RolloutProgress))]
-internal sealed partial class RolloutProgressJsonContext : JsonSerializerContext
-{
+            StepStartTime = StepStartTime,
+            AnalysisFailures = AnalysisFailures == 0 ? null : AnalysisFailures,
+            AnalysisErrors = AnalysisErrors == 0 ? null : AnalysisErrors,
+            LastAnalysisTime = LastAnalysisTime,
+            LastPassedAnalysisTime = LastPassedAnalysisTime,
+            LastAnalysisInconclusive = LastAnalysisInconclusive ? true : null,
+            ManualPauseStartTime = ManualPauseStartTime,
+            PauseStepAcknowledged = PauseStepAcknowledged ? true : null,
+            ScaleMemory = ScaleMemory?.Select(m => new ScaleRecommendation { Time = m.Time, Replicas = m.Replicas }).ToList(),
+        };
 }

@@ -1,3 +1,4 @@
+using ModelOperator.Api;
 using ModelOperator.Rollouts.Autoscaling;
 using ModelOperator.Rollouts.Planning;
 
@@ -8,7 +9,7 @@ public sealed class RolloutProgressTests
     private static readonly DateTimeOffset Time = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void The_progress_survives_its_annotation()
+    public void The_progress_survives_its_round_trip_through_status()
     {
         var progress = new RolloutProgress
         {
@@ -23,29 +24,30 @@ public sealed class RolloutProgressTests
             ScaleMemory = [new RecommendationSample(Time, 8), new RecommendationSample(Time.AddMinutes(1), 3)],
         };
 
-        var read = RolloutProgress.Read(new Dictionary<string, string> { [RolloutProgress.AnnotationKey] = progress.Write() });
+        var status = progress.ToStatus();
+        var read = RolloutProgress.Read(status);
 
-        Assert.Equal(progress.Write(), read.Write());
+        Assert.Equal(progress with { ScaleMemory = null }, read with { ScaleMemory = null });
         Assert.Equal(progress.ScaleMemory, read.ScaleMemory);
-        Assert.Equal(2, read.AnalysisFailures);
+        Assert.Equal(2, status!.AnalysisFailures);
+        Assert.Equal(8, status.ScaleMemory![0].Replicas);
     }
 
     [Fact]
-    public void Empty_progress_writes_an_empty_object()
+    public void Empty_progress_leaves_status_progress_out()
     {
-        Assert.Equal("{}", RolloutProgress.Empty.Write());
+        Assert.Null(RolloutProgress.Empty.ToStatus());
+        Assert.Equal(RolloutProgress.Empty, RolloutProgress.Read(null));
     }
 
-    [Theory]
-    [InlineData(null)]
-    [InlineData("")]
-    [InlineData("not json")]
-    [InlineData("[1,2]")]
-    public void Missing_or_unreadable_progress_reads_as_empty(string? value)
+    [Fact]
+    public void Incomplete_scale_memory_entries_are_skipped_when_read()
     {
-        var annotations = value is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [RolloutProgress.AnnotationKey] = value };
+        var read = RolloutProgress.Read(new RolloutProgressStatus
+        {
+            ScaleMemory = [new ScaleRecommendation { Time = Time, Replicas = 4 }, new ScaleRecommendation { Time = null, Replicas = 9 }],
+        });
 
-        Assert.Equal(RolloutProgress.Empty.Write(), RolloutProgress.Read(annotations).Write());
-        Assert.Equal(RolloutProgress.Empty.Write(), RolloutProgress.Read(null).Write());
+        Assert.Equal([new RecommendationSample(Time, 4)], read.ScaleMemory);
     }
 }

@@ -145,7 +145,7 @@ public sealed class SpecChangeScenarioTests
         var scaled = cluster.Reconcile();
         Assert.Equal(8, scaled.Revisions!.Single().Replicas);
         Assert.Equal([(v1, 8)], cluster.Status.RecommendedReplicas!.Select(r => (r.Revision!, r.Replicas!.Value)));
-        Assert.Contains(RolloutProgress.AnnotationKey, cluster.Md.Metadata.Annotations!.Keys);
+        Assert.NotEmpty(cluster.Status.Progress!.ScaleMemory!);
 
         // A canary at 20% of the summed recommendation
         cluster.Update(m => m.WithVersion("2"));
