@@ -63,20 +63,9 @@ internal static class ProtocolEndpoints
         ServerMetrics metrics,
         Func<HttpContext, ModelStatus, ServerMetrics, bool, Task> respond)
     {
-        var name = context.Request.RouteValues["name"] as string;
-        var version = context.Request.RouteValues["version"] as string;
-        if (!string.Equals(name, metrics.ModelName, StringComparison.Ordinal))
-        {
-            return JsonResponses.ErrorAsync(context, 404, $"unknown model \"{name}\"; this server serves \"{metrics.ModelName}\"");
-        }
-
-        if (version is not null && !string.Equals(version, metrics.ModelVersion, StringComparison.Ordinal))
-        {
-            return JsonResponses.ErrorAsync(
-                context, 404, $"unknown version \"{version}\" of model \"{name}\"; this server serves version \"{metrics.ModelVersion}\"");
-        }
-
-        return respond(context, state.Current, metrics, true);
+        return ModelRoute.Mismatch(context, metrics.ModelName, metrics.ModelVersion) is { } notFound
+            ? JsonResponses.ErrorAsync(context, 404, notFound)
+            : respond(context, state.Current, metrics, true);
     }
 
     private static Task ReadyAsync(HttpContext context, ModelStatus status, ServerMetrics metrics, bool includeName) =>

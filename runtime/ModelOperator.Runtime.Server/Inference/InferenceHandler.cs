@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Diagnostics;
 using ModelOperator.Runtime.Protocol;
+using ModelOperator.Runtime.Server.Endpoints;
 using ModelOperator.Runtime.Server.Metrics;
 using ModelOperator.Runtime.Server.Models;
 using Outcome = ModelOperator.Runtime.Server.Metrics.ServerMetrics.Outcome;
@@ -44,12 +45,9 @@ internal sealed class InferenceHandler(ModelState state, ServerMetrics metrics, 
     private async Task<string> ServeAsync(HttpContext context)
     {
         var status = state.Current;
-        var routeName = context.Request.RouteValues["name"] as string;
-        var routeVersion = context.Request.RouteValues["version"] as string;
-        if (!string.Equals(routeName, metrics.ModelName, StringComparison.Ordinal)
-            || (routeVersion is not null && !string.Equals(routeVersion, metrics.ModelVersion, StringComparison.Ordinal)))
+        if (ModelRoute.Mismatch(context, metrics.ModelName, metrics.ModelVersion) is { } notFound)
         {
-            await JsonResponses.ErrorAsync(context, StatusCodes.Status404NotFound, NotFoundMessage(routeName, routeVersion)).ConfigureAwait(false);
+            await JsonResponses.ErrorAsync(context, StatusCodes.Status404NotFound, notFound).ConfigureAwait(false);
             return Outcome.NotFound;
         }
 
@@ -164,11 +162,6 @@ internal sealed class InferenceHandler(ModelState state, ServerMetrics metrics, 
             StatusCodes.Status413PayloadTooLarge,
             $"request body is larger than {model.MaxRequestBytes} bytes, the limit for model {model.Name} (derived from its input sizes; MAX_REQUEST_BYTES overrides)");
     }
-
-    private string NotFoundMessage(string? name, string? version) =>
-        version is null || !string.Equals(name, metrics.ModelName, StringComparison.Ordinal)
-            ? $"unknown model \"{name}\"; this server serves \"{metrics.ModelName}\""
-            : $"unknown version \"{version}\" of model \"{name}\"; this server serves version \"{metrics.ModelVersion}\"";
 
     private static async Task TryErrorAsync(HttpContext context, int status, string message)
     {

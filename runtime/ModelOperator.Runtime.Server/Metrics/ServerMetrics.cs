@@ -143,8 +143,6 @@ internal sealed class ServerMetrics
     /// <summary>Counts one request with its outcome (an <see cref="Outcome"/> constant).</summary>
     public void CountRequest(string outcome) => _requests[Array.IndexOf(Outcome.All, outcome)].Inc();
 
-    public void CountRequest(int outcomeIndex) => _requests[outcomeIndex].Inc();
-
     public void LoadFailed(string reason) => _loadFailures.WithLabels(_model, _version, reason).Inc();
 
     public void ModelInfo(string sha256, string runtimeVersion) => _modelInfo.WithLabels(_model, _version, sha256, runtimeVersion).Set(1);

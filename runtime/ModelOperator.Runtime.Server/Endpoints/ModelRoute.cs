@@ -1,0 +1,20 @@
+namespace ModelOperator.Runtime.Server.Endpoints;
+
+/// <summary>Matches a request's {name} and optional {version} route values against the one model served.</summary>
+internal static class ModelRoute
+{
+    /// <summary>Null when the route names the served model (and version, if given); otherwise the 404 message.</summary>
+    public static string? Mismatch(HttpContext context, string modelName, string modelVersion)
+    {
+        var name = context.Request.RouteValues["name"] as string;
+        var version = context.Request.RouteValues["version"] as string;
+        if (!string.Equals(name, modelName, StringComparison.Ordinal))
+        {
+            return $"unknown model \"{name}\"; this server serves \"{modelName}\"";
+        }
+
+        return version is not null && !string.Equals(version, modelVersion, StringComparison.Ordinal)
+            ? $"unknown version \"{version}\" of model \"{name}\"; this server serves version \"{modelVersion}\""
+            : null;
+    }
+}
