@@ -68,6 +68,34 @@ internal static class BuiltInResources
         Namespaced = true, Categories = ["gateway-api"], HasStatus = true,
     };
 
+    public static readonly ResourceType ServiceAccounts = new()
+    {
+        Group = "", Version = "v1", Kind = "ServiceAccount", Plural = "serviceaccounts", Singular = "serviceaccount", Namespaced = true,
+        ShortNames = ["sa"],
+    };
+
+    // RBAC objects are stored and served, not enforced: this server authorizes every request.
+    public static readonly ResourceType Roles = new()
+    {
+        Group = "rbac.authorization.k8s.io", Version = "v1", Kind = "Role", Plural = "roles", Singular = "role", Namespaced = true,
+    };
+
+    public static readonly ResourceType RoleBindings = new()
+    {
+        Group = "rbac.authorization.k8s.io", Version = "v1", Kind = "RoleBinding", Plural = "rolebindings", Singular = "rolebinding", Namespaced = true,
+    };
+
+    public static readonly ResourceType ClusterRoles = new()
+    {
+        Group = "rbac.authorization.k8s.io", Version = "v1", Kind = "ClusterRole", Plural = "clusterroles", Singular = "clusterrole", Namespaced = false,
+    };
+
+    public static readonly ResourceType ClusterRoleBindings = new()
+    {
+        Group = "rbac.authorization.k8s.io", Version = "v1", Kind = "ClusterRoleBinding", Plural = "clusterrolebindings",
+        Singular = "clusterrolebinding", Namespaced = false,
+    };
+
     public static readonly ResourceType CustomResourceDefinitions = new()
     {
         Group = "apiextensions.k8s.io", Version = "v1", Kind = "CustomResourceDefinition", Plural = "customresourcedefinitions",
@@ -77,6 +105,6 @@ internal static class BuiltInResources
     public static IReadOnlyList<ResourceType> All { get; } =
     [
         Namespaces, Pods, Services, Endpoints, Events, ConfigMaps, Secrets, Deployments, HorizontalPodAutoscalers, Leases, HttpRoutes,
-        CustomResourceDefinitions,
+        ServiceAccounts, Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, CustomResourceDefinitions,
     ];
 }

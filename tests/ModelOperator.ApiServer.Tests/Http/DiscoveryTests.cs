@@ -34,6 +34,22 @@ public sealed class DiscoveryTests
     }
 
     [Fact]
+    public async Task Rbac_kinds_and_service_accounts_are_served_with_their_scope()
+    {
+        await using var h = await ServerHarness.StartAsync();
+
+        var (_, rbac) = await h.GetAsync("/apis/rbac.authorization.k8s.io/v1");
+        var scopes = rbac["resources"]!.AsArray().ToDictionary(r => r!["name"]!.GetValue<string>(), r => r!["namespaced"]!.GetValue<bool>());
+        Assert.Equal(
+            new Dictionary<string, bool> { ["clusterrolebindings"] = false, ["clusterroles"] = false, ["rolebindings"] = true, ["roles"] = true },
+            scopes);
+
+        var (_, core) = await h.GetAsync("/api/v1");
+        var sa = core["resources"]!.AsArray().First(r => r!["name"]!.GetValue<string>() == "serviceaccounts")!;
+        Assert.True(sa["namespaced"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Openapi_v3_lists_group_versions_with_hashed_urls_and_tags_kinds_and_patch_operations()
     {
         await using var h = await ServerHarness.StartAsync();
