@@ -25,13 +25,13 @@ public static class OperatorWiring
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
-        var scraper = new HttpPodScraper(http, options.ModelServerPort, options.AnalysisTimeout);
+        var scraper = new HttpPodScraper(http, options.ModelServerPort, options.AnalysisTimeout, options.PodPortAnnotation);
         var direct = new DirectAnalysisProvider(scraper, loggers.CreateLogger<DirectAnalysisProvider>());
         var prometheus = new PrometheusAnalysisProvider(http, options.AnalysisTimeout, loggers.CreateLogger<PrometheusAnalysisProvider>());
 
         // A not-ready pod is asked why with a short timeout: it sits on the reconcile path of every not-ready pod.
         var probeTimeout = options.AnalysisTimeout < TimeSpan.FromSeconds(2) ? options.AnalysisTimeout : TimeSpan.FromSeconds(2);
-        var probe = new HttpModelReadinessProbe(new HttpPodScraper(http, options.ModelServerPort, probeTimeout), loggers.CreateLogger<HttpModelReadinessProbe>());
+        var probe = new HttpModelReadinessProbe(new HttpPodScraper(http, options.ModelServerPort, probeTimeout, options.PodPortAnnotation), loggers.CreateLogger<HttpModelReadinessProbe>());
         var load = new DirectLoadSource(scraper, loggers.CreateLogger<DirectLoadSource>());
         return Create(client, options, time, loggers, registry, spec => spec?.Provider?.Prometheus is not null ? prometheus : direct, probe, load);
     }

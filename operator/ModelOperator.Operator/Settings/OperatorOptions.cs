@@ -45,6 +45,13 @@ public sealed record OperatorOptions
     /// <summary>The port the model server listens on in its pods.</summary>
     public int ModelServerPort { get; init; } = 8080;
 
+    /// <summary>
+    /// A pod annotation that, when a pod carries it, gives the model server's port instead of <see cref="ModelServerPort"/>.
+    /// Off (null) in a cluster, where every pod has its own IP. The local sandbox runs every pod on one loopback address,
+    /// each on its own port, and names it in <c>modeloperator.io/sandbox-port</c>.
+    /// </summary>
+    public string? PodPortAnnotation { get; init; }
+
     /// <summary>An explicit kubeconfig path; null uses in-cluster config in a pod, else <c>KUBECONFIG</c> or <c>~/.kube/config</c>.</summary>
     public string? Kubeconfig { get; init; }
 
@@ -85,6 +92,11 @@ public sealed record OperatorOptions
             problems.Add($"MODELSERVER_PORT (--modelserver-port) is {ModelServerPort}; it must be from 1 to 65535");
         }
 
+        if (PodPortAnnotation is { } annotation && !IsAnnotationKey(annotation))
+        {
+            problems.Add($"POD_PORT_ANNOTATION (--pod-port-annotation) is '{annotation}'; it must be an annotation key like modeloperator.io/sandbox-port, or empty");
+        }
+
         if (ResyncPeriod < TimeSpan.FromSeconds(1))
         {
             problems.Add($"RESYNC_PERIOD (--resync-period) is {ResyncPeriod}; it must be at least 1s");
@@ -117,6 +129,16 @@ public sealed record OperatorOptions
         value.Length is >= 1 and <= 63
         && value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')
         && value[0] != '-' && value[^1] != '-';
+
+    private static bool IsAnnotationKey(string value)
+    {
+        var slash = value.IndexOf('/', StringComparison.Ordinal);
+        var name = slash < 0 ? value : value[(slash + 1)..];
+        return (slash < 0 || IsDnsSubdomain(value[..slash]))
+            && name.Length is >= 1 and <= 63
+            && char.IsAsciiLetterOrDigit(name[0]) && char.IsAsciiLetterOrDigit(name[^1])
+            && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+    }
 
     private static bool IsDnsSubdomain(string value) =>
         value.Length is >= 1 and <= 253 && value.Split('.').All(IsDnsLabel);

@@ -26,6 +26,7 @@ public static class OperatorOptionsParser
         ("SCALE_DOWN_DELAY", "--scale-down-delay", "duration an unwanted revision keeps its Deployment before deletion"),
         ("ANALYSIS_TIMEOUT", "--analysis-timeout", "duration: timeout of one analysis query or pod scrape"),
         ("MODELSERVER_PORT", "--modelserver-port", "port of the model server in its pods"),
+        ("POD_PORT_ANNOTATION", "--pod-port-annotation", "pod annotation that overrides that port (the local sandbox's modeloperator.io/sandbox-port); off by default"),
         ("KUBECONFIG", "--kubeconfig", "kubeconfig path (default: in-cluster, else ~/.kube/config)"),
         ("KUBE_CONTEXT", "--context", "kubeconfig context (default: its current-context)"),
     ];
@@ -56,6 +57,7 @@ public static class OperatorOptionsParser
             ScaleDownDelay = Duration(Value("SCALE_DOWN_DELAY", "--scale-down-delay"), "SCALE_DOWN_DELAY (--scale-down-delay)", defaults.ScaleDownDelay, errors),
             AnalysisTimeout = Duration(Value("ANALYSIS_TIMEOUT", "--analysis-timeout"), "ANALYSIS_TIMEOUT (--analysis-timeout)", defaults.AnalysisTimeout, errors),
             ModelServerPort = Int(Value("MODELSERVER_PORT", "--modelserver-port"), "MODELSERVER_PORT (--modelserver-port)", defaults.ModelServerPort, errors),
+            PodPortAnnotation = Value("POD_PORT_ANNOTATION", "--pod-port-annotation"),
             Kubeconfig = Value("KUBECONFIG", "--kubeconfig"),
             KubeContext = Value("KUBE_CONTEXT", "--context"),
         };

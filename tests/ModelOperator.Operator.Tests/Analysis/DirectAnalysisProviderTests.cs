@@ -153,6 +153,23 @@ public sealed class DirectAnalysisProviderTests
     }
 
     [Fact]
+    public async Task With_a_port_annotation_configured_a_pod_that_carries_it_is_read_on_that_port()
+    {
+        await using var server = await FakeHttpServer.StartAsync(r => r.Path == "/metrics" ? (200, "text/plain; version=0.0.4", Exposition(99, 1)) : (404, "text/plain", "not found"));
+        using var http = new HttpClient();
+        const string annotation = "modeloperator.io/sandbox-port";
+        var scraper = new HttpPodScraper(http, port: 1, TimeSpan.FromSeconds(5), annotation);
+        var annotated = Pod("churn-canary-0", ip: "127.0.0.1") with { Metadata = new ObjectMeta { Name = "churn-canary-0", Namespace = "ml", Annotations = new Dictionary<string, string> { [annotation] = server.Port.ToString(CultureInfo.InvariantCulture) } } };
+        var bogus = annotated with { Metadata = annotated.Metadata with { Annotations = new Dictionary<string, string> { [annotation] = "99999" } } };
+
+        var result = await new DirectAnalysisProvider(scraper, NullLogger<DirectAnalysisProvider>.Instance).MeasureAsync(Request(T0, annotated), CancellationToken.None);
+
+        Assert.Equal((0.01, 100L), (result.ErrorRate!.Value, result.ErrorRate.Samples));
+        Assert.Equal(1, scraper.PortOf(bogus)); // out of range: the fixed port
+        Assert.Equal(1, new HttpPodScraper(http, 1, TimeSpan.FromSeconds(5)).PortOf(annotated)); // not configured: the annotation means nothing
+    }
+
+    [Fact]
     public async Task Over_http_the_ready_endpoint_says_why_a_model_is_not_ready_and_a_closed_port_is_unknown()
     {
         const string notReady = """{"ready":false,"reason":"ChecksumMismatch","message":"sha256 of model.onnx is 0f1e…, expected ab12…"}""";

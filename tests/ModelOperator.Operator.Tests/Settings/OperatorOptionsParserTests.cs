@@ -60,4 +60,22 @@ public sealed class OperatorOptionsParserTests
 
         Assert.Equal(["flag --lease-name needs a value"], problems);
     }
+
+    [Theory]
+    [InlineData("modeloperator.io/sandbox-port", true)]
+    [InlineData("port", true)]
+    [InlineData("Bad Key/port", false)]
+    [InlineData("modeloperator.io/", false)]
+    [InlineData("modeloperator.io/-port", false)]
+    public void The_pod_port_annotation_must_be_an_annotation_key(string value, bool valid)
+    {
+        var options = OperatorOptionsParser.Parse(["--pod-port-annotation", value], Env(), out var problems);
+
+        Assert.Equal(value, options.PodPortAnnotation);
+        Assert.Equal(valid, problems.Count == 0);
+        if (!valid)
+        {
+            Assert.Contains("POD_PORT_ANNOTATION (--pod-port-annotation)", Assert.Single(problems), StringComparison.Ordinal);
+        }
+    }
 }
