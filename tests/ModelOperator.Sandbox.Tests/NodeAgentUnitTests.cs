@@ -33,7 +33,7 @@ public sealed class NodeAgentUnitTests
     {
         var container = new Container { Name = "server", Env = [new EnvVar { Name = "MODEL_URI", Value = "/m.onnx" }, new EnvVar { Name = "HOST", Value = "0.0.0.0" }, new EnvVar { Name = "PORT", Value = "8080" }] };
 
-        var (env, error) = PodProcess.ResolveEnvironment(container, 31000);
+        var (env, _, error) = PodProcess.ResolveEnvironment(PodWith(container), container, 31000, Options());
 
         Assert.Null(error);
         Assert.Equal(new Dictionary<string, string> { ["MODEL_URI"] = "/m.onnx", ["HOST"] = "127.0.0.1", ["PORT"] = "31000" }, env);
@@ -45,11 +45,73 @@ public sealed class NodeAgentUnitTests
         var valueFrom = System.Text.Json.JsonDocument.Parse("""{"secretKeyRef":{"name":"s","key":"k"}}""").RootElement;
         var container = new Container { Name = "server", Env = [new EnvVar { Name = "TOKEN", ValueFrom = valueFrom }] };
 
-        var (env, error) = PodProcess.ResolveEnvironment(container, 1);
+        var (env, _, error) = PodProcess.ResolveEnvironment(PodWith(container), container, 1, Options());
 
         Assert.Null(env);
         Assert.Equal("env var TOKEN uses valueFrom, which the sandbox node agent does not resolve; give it a literal value", error);
     }
+
+    [Fact]
+    public void Paths_under_a_claim_or_an_emptyDir_mount_are_rewritten_to_local_folders_longest_mount_first()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "volume-paths-" + Guid.NewGuid().ToString("N"));
+        var container = new Container
+        {
+            Name = "server",
+            Env =
+            [
+                new EnvVar { Name = "MODEL_URI", Value = "/mnt/pvc/models/churn/1/model.onnx" },
+                new EnvVar { Name = "MODEL_PROFILE_URI", Value = "file:///mnt/pvc/models/churn/1/profile.json" },
+                new EnvVar { Name = "CACHE", Value = "/tmp/models" },
+                new EnvVar { Name = "OTHER", Value = "/mnt/pvc/modelsX/a" },
+                new EnvVar { Name = "URL", Value = "https://example.com/mnt/pvc/models/m.onnx" },
+            ],
+            Args = ["--model", "/mnt/pvc/models/wide/model.onnx"],
+            VolumeMounts = [new VolumeMount { Name = "m", MountPath = "/mnt/pvc/models", ReadOnly = true }, new VolumeMount { Name = "tmp", MountPath = "/tmp" }],
+        };
+        var pod = PodWith(container) with
+        {
+            Spec = new PodSpec
+            {
+                Containers = [container],
+                Volumes = [new Volume { Name = "m", PersistentVolumeClaim = new PersistentVolumeClaimVolumeSource { ClaimName = "models" } }, new Volume { Name = "tmp", EmptyDir = new EmptyDirVolumeSource() }],
+            },
+        };
+        var options = Options() with { PersistentVolumeClaims = new Dictionary<string, string> { ["models"] = "/srv/models" }, VolumeDirectory = root };
+
+        try
+        {
+            var (env, args, error) = PodProcess.ResolveEnvironment(pod, container, 31000, options);
+
+            Assert.Null(error);
+            Assert.Equal("/srv/models/churn/1/model.onnx", env!["MODEL_URI"]);
+            Assert.Equal("file:///srv/models/churn/1/profile.json", env["MODEL_PROFILE_URI"]);
+            Assert.Equal(Path.Combine(root, "uid-p", "tmp") + "/models", env["CACHE"]);
+            Assert.Equal("/mnt/pvc/modelsX/a", env["OTHER"]); // a longer name is not under the mount
+            Assert.Equal("https://example.com/mnt/pvc/models/m.onnx", env["URL"]);
+            Assert.Equal(["--model", "/srv/models/wide/model.onnx"], args);
+            Assert.True(Directory.Exists(Path.Combine(root, "uid-p", "tmp")));
+
+            var (none, _, unknown) = PodProcess.ResolveEnvironment(pod, container, 1, Options() with { VolumeDirectory = root });
+            Assert.Null(none);
+            Assert.Equal("persistentvolumeclaim \"models\" not found: the sandbox node agent provides the claims (none)", unknown);
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+    }
+
+    private static Pod PodWith(Container container) => new()
+    {
+        Metadata = new ObjectMeta { Name = "p", Namespace = "default", Uid = "uid-p" },
+        Spec = new PodSpec { Containers = [container] },
+    };
+
+    private static NodeAgentOptions Options() => new() { ServerPath = "/bin/true", LogDirectory = Path.GetTempPath() };
 
     [Fact]
     public void Pod_status_carries_the_not_ready_reason_and_keeps_transition_times()

@@ -19,6 +19,15 @@ public sealed record NodeAgentOptions
     /// </summary>
     public IReadOnlyList<string> InheritedVariables { get; init; } = ["PATH", "HOME", "TMPDIR", "LANG", "DOTNET_ROOT", "ORT_LIBRARY_PATH"];
 
+    /// <summary>
+    /// PersistentVolumeClaims the agent can provide: claim name → local folder. A pod mounting another claim waits with
+    /// <c>CreateContainerConfigError</c>. Paths under the mount are rewritten to the folder (<see cref="VolumePaths"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> PersistentVolumeClaims { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Where emptyDir volumes are made, one folder per pod UID (removed when the pod's process stops for good).</summary>
+    public string VolumeDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "modeloperator-sandbox", "volumes");
+
     /// <summary>How often the readiness path is polled. Default 500 ms.</summary>
     public TimeSpan ProbePeriod { get; init; } = TimeSpan.FromMilliseconds(500);
 

@@ -105,6 +105,20 @@ internal sealed partial class PodProcess : IAsyncDisposable
             {
             }
         }
+
+        // The pod's emptyDir volumes go with it, as on a node.
+        var volumes = Path.Combine(_options.VolumeDirectory, Uid);
+        if (Uid.Length > 0 && Directory.Exists(volumes))
+        {
+            try
+            {
+                Directory.Delete(volumes, recursive: true);
+            }
+            catch (IOException e)
+            {
+                Log.VolumeCleanupFailed(_logger, volumes, e.Message);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -128,28 +142,43 @@ internal sealed partial class PodProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The environment of the process: the container's env as given, then HOST and PORT; null and a message when an entry cannot be resolved here.</summary>
-    internal static (Dictionary<string, string>? Env, string? Error) ResolveEnvironment(Container container, int port)
+    /// <summary>
+    /// The environment and arguments of the process: the container's env as given, then HOST and PORT, with paths under
+    /// volume mounts rewritten to their local folders (<see cref="VolumePaths"/>); null and a message when an entry or a
+    /// volume cannot be provided here.
+    /// </summary>
+    internal static (Dictionary<string, string>? Env, IReadOnlyList<string> Args, string? Error) ResolveEnvironment(Pod pod, Container container, int port, NodeAgentOptions options)
     {
+        var (volumes, volumeError) = VolumePaths.Resolve(pod, options.PersistentVolumeClaims, options.VolumeDirectory);
+        if (volumes is null)
+        {
+            return (null, [], volumeError);
+        }
+
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var variable in container.Env ?? [])
         {
             if (variable.ValueFrom is not null)
             {
-                return (null, $"env var {variable.Name} uses valueFrom, which the sandbox node agent does not resolve; give it a literal value");
+                return (null, [], $"env var {variable.Name} uses valueFrom, which the sandbox node agent does not resolve; give it a literal value");
             }
 
-            env[variable.Name] = variable.Value ?? string.Empty;
+            env[variable.Name] = volumes.Rewrite(variable.Value ?? string.Empty);
         }
 
         env["HOST"] = PodStatusBuilder.Loopback;
         env["PORT"] = port.ToString(CultureInfo.InvariantCulture);
-        return (env, null);
+        foreach (var dir in volumes.EmptyDirs(options.VolumeDirectory))
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        return (env, [.. (container.Args ?? []).Select(volumes.Rewrite)], null);
     }
 
     private async Task RunAsync(CancellationToken stop)
     {
-        var (env, error) = ResolveEnvironment(_container, Port);
+        var (env, args, error) = ResolveEnvironment(_pod, _container, Port, _options);
         if (env is null)
         {
             await UpdateAsync(o => o with { State = new ContainerState { Waiting = new ContainerStateWaiting { Reason = SandboxNames.CreateContainerConfigError, Message = error } } }).ConfigureAwait(false);
@@ -161,7 +190,7 @@ internal sealed partial class PodProcess : IAsyncDisposable
         while (!stop.IsCancellationRequested)
         {
             var startedAt = _time.GetUtcNow();
-            var process = StartProcess(env, startedAt);
+            var process = StartProcess(env, args, startedAt);
             Log.Started(_logger, _pod.Metadata.Namespace ?? string.Empty, _pod.Metadata.Name ?? string.Empty, process.Id, Port);
             await UpdateAsync(o => o with
             {
@@ -235,7 +264,7 @@ internal sealed partial class PodProcess : IAsyncDisposable
         }
     }
 
-    private Process StartProcess(Dictionary<string, string> env, DateTimeOffset startedAt)
+    private Process StartProcess(Dictionary<string, string> env, IReadOnlyList<string> args, DateTimeOffset startedAt)
     {
         // sh appends the output to the log file, then execs the server: the pid is the server's own.
         var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
@@ -243,7 +272,7 @@ internal sealed partial class PodProcess : IAsyncDisposable
         info.ArgumentList.Add("log=\"$1\"; shift; exec \"$0\" \"$@\" >>\"$log\" 2>&1");
         info.ArgumentList.Add(_options.ServerPath);
         info.ArgumentList.Add(LogPath);
-        foreach (var arg in _container.Args ?? [])
+        foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }
@@ -418,5 +447,8 @@ internal sealed partial class PodProcess : IAsyncDisposable
 
         [LoggerMessage(3, LogLevel.Information, "Pod {Namespace}/{Pod}: process stopped by {Signal}")]
         public static partial void Stopped(ILogger logger, string @namespace, string pod, string signal);
+
+        [LoggerMessage(4, LogLevel.Warning, "Could not remove the emptyDir folder {Path}: {Error}")]
+        public static partial void VolumeCleanupFailed(ILogger logger, string path, string error);
     }
 }
