@@ -1,0 +1,46 @@
+using System.Globalization;
+using ModelOperator.Api;
+
+namespace ModelOperator.Kubectl.Rendering;
+
+/// <summary>How a rollout step and the position in the steps read to a person.</summary>
+internal static class StepText
+{
+    /// <summary><c>setWeight 10%</c>, <c>pause 2m</c>, <c>pause until resumed or promoted</c>, <c>analysis</c>.</summary>
+    public static string Describe(RolloutStep step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        if (step.SetWeight is { } weight)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"setWeight {weight}%");
+        }
+
+        if (step.Pause is { } pause)
+        {
+            return pause.Duration is { Length: > 0 } d ? $"pause {d}" : "pause until resumed or promoted";
+        }
+
+        return step.Analysis is not null ? "analysis" : "(empty step)";
+    }
+
+    /// <summary>
+    /// The position for a 0-based <paramref name="index"/>: <c>2/5 (analysis)</c>, or <c>5/5 done</c> once the index
+    /// equals the number of steps (the operator promotes then). Null when there is no index.
+    /// </summary>
+    public static string? Position(ModelDeployment md)
+    {
+        ArgumentNullException.ThrowIfNull(md);
+        if (md.Status?.CurrentStepIndex is not { } index)
+        {
+            return null;
+        }
+
+        var steps = md.Spec?.Rollout?.Steps ?? [];
+        if (index >= steps.Count)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{steps.Count}/{steps.Count} done");
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{index + 1}/{steps.Count} ({Describe(steps[index])})");
+    }
+}
