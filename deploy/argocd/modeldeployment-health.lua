@@ -3,8 +3,10 @@
 -- (see deploy/argocd/README.md). It reads only .metadata.generation, .spec.paused and .status,
 -- which the operator owns, so Argo CD shows what the operator decided:
 --   Healthy      the model is served by its stable revision and nothing is rolling out
---   Progressing  a canary is stepping through its rollout, or the operator has not caught up yet
---   Suspended    the rollout is paused (spec.paused, or a pause step without a duration)
+--   Progressing  a canary is stepping through its rollout, a promoted revision is baking, or the
+--                operator has not caught up yet
+--   Suspended    the rollout is paused (spec.paused, a pause step without a duration, or an
+--                analysis that waits for enough traffic)
 --   Degraded     the canary was rolled back, the deployment is unhealthy, or the spec is invalid
 local hs = {}
 
@@ -25,6 +27,34 @@ local function with_message(text, c)
     return text .. ": " .. c.message
   end
   return text
+end
+
+-- The condition that explains a bad state: Degraded while it is True, else Ready while it is not True.
+-- (In a Degraded phase caused by pods that are not ready, the Degraded condition is False and says
+-- "nothing needs a person"; quoting it would mislead.)
+local function problem(status)
+  local degraded = condition(status, "Degraded")
+  if degraded ~= nil and degraded.status == "True" then
+    return degraded
+  end
+  local ready = condition(status, "Ready")
+  if ready ~= nil and ready.status ~= "True" then
+    return ready
+  end
+  return nil
+end
+
+-- The model version that was rolled back. Once rolled back, the canary is gone from status
+-- (canaryRevision is absent); the quarantined revisions, newest last, still name it.
+local function rolled_back_version(status)
+  if status.canaryRevision ~= nil and status.canaryRevision.modelVersion ~= nil then
+    return status.canaryRevision.modelVersion
+  end
+  local quarantined = status.quarantinedRevisions
+  if quarantined ~= nil and #quarantined > 0 then
+    return quarantined[#quarantined].modelVersion
+  end
+  return nil
 end
 
 local status = obj.status
@@ -53,8 +83,9 @@ end
 if phase == "RolledBack" then
   hs.status = "Degraded"
   local text = "Rolled back"
-  if status.canaryRevision ~= nil and status.canaryRevision.modelVersion ~= nil then
-    text = "Model version " .. status.canaryRevision.modelVersion .. " rolled back"
+  local version = rolled_back_version(status)
+  if version ~= nil then
+    text = "Model version " .. version .. " rolled back"
   end
   if decision ~= nil and decision.message ~= nil and decision.message ~= "" then
     text = text .. ": " .. decision.message
@@ -67,16 +98,18 @@ end
 
 if phase == "Degraded" then
   hs.status = "Degraded"
-  hs.message = with_message("Degraded", condition(status, "Degraded"))
+  hs.message = with_message("Degraded", problem(status))
   return hs
 end
 
 if phase == "Paused" or (obj.spec ~= nil and obj.spec.paused == true) then
   hs.status = "Suspended"
-  hs.message = "Rollout paused"
+  local text = "Rollout paused"
   if status.canaryWeight ~= nil then
-    hs.message = hs.message .. " at canary weight " .. tostring(status.canaryWeight) .. "%"
+    text = text .. " at canary weight " .. tostring(status.canaryWeight) .. "%"
   end
+  -- The Progressing condition says why: spec.paused, a pause step, or an inconclusive analysis.
+  hs.message = with_message(text, condition(status, "Progressing"))
   return hs
 end
 
@@ -88,6 +121,10 @@ if phase == "Progressing" or phase == "Pending" then
   end
   if status.currentStepIndex ~= nil then
     text = text .. ", step " .. tostring(status.currentStepIndex + 1)
+    local steps = obj.spec and obj.spec.rollout and obj.spec.rollout.steps or nil
+    if steps ~= nil and #steps > 0 then
+      text = text .. " of " .. tostring(#steps)
+    end
   end
   if status.canaryWeight ~= nil then
     text = text .. ", canary weight " .. tostring(status.canaryWeight) .. "%"
@@ -104,6 +141,17 @@ if phase == "Healthy" then
   if ready ~= nil and ready.status ~= "True" then
     hs.status = "Degraded"
     hs.message = with_message("Not ready", ready)
+    return hs
+  end
+  -- Just promoted and still under the bake guard: a failure now rolls back to the revision kept warm,
+  -- so Argo CD should not treat the rollout as finished (sync waves wait) until the bake is over.
+  if status.bakeUntil ~= nil then
+    hs.status = "Progressing"
+    local text = "Baking"
+    if status.stableRevision ~= nil and status.stableRevision.modelVersion ~= nil then
+      text = "Baking model version " .. status.stableRevision.modelVersion
+    end
+    hs.message = with_message(text, condition(status, "Progressing"))
     return hs
   end
   hs.status = "Healthy"
