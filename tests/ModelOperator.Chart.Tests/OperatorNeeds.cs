@@ -1,0 +1,62 @@
+namespace ModelOperator.Chart.Tests;
+
+/// <summary>
+/// Every API request the operator makes, as (API group, resource, verb), each with the code that makes it. The chart's
+/// RBAC must grant all of these and nothing beyond them (see ChartInstallTests).
+/// </summary>
+internal static class OperatorNeeds
+{
+    public static IReadOnlyList<(string Group, string Resource, string Verb)> Managed { get; } =
+    [
+        // Hosting/OperatorInformers.cs: an informer (list + watch) per kind.
+        ("modeloperator.io", "modeldeployments", "list"),
+        ("modeloperator.io", "modeldeployments", "watch"),
+        // Reconciling/LiveClusterView.cs reads one ModelDeployment.
+        ("modeloperator.io", "modeldeployments", "get"),
+        // ModelDeploymentReconciler.ApplyAnnotationsAsync: a merge patch of metadata.annotations.
+        ("modeloperator.io", "modeldeployments", "patch"),
+        // ModelDeploymentReconciler.WriteStatusAsync: UpdateStatusAsync is a PUT on /status.
+        ("modeloperator.io", "modeldeployments/status", "update"),
+        // Children/ChildNames.cs sets blockOwnerDeletion; OwnerReferencesPermissionEnforcement then asks for this.
+        ("modeloperator.io", "modeldeployments/finalizers", "update"),
+        ("apps", "deployments", "list"),
+        ("apps", "deployments", "watch"),
+        // Apply/ChildApplier.cs: create, get after AlreadyExists, update, delete; the reconciler patches replicas.
+        ("apps", "deployments", "get"),
+        ("apps", "deployments", "create"),
+        ("apps", "deployments", "update"),
+        ("apps", "deployments", "patch"),
+        ("apps", "deployments", "delete"),
+        ("", "services", "list"),
+        ("", "services", "watch"),
+        ("", "services", "get"),
+        ("", "services", "create"),
+        ("", "services", "update"),
+        ("", "services", "delete"),
+        ("autoscaling", "horizontalpodautoscalers", "list"),
+        ("autoscaling", "horizontalpodautoscalers", "watch"),
+        ("autoscaling", "horizontalpodautoscalers", "get"),
+        ("autoscaling", "horizontalpodautoscalers", "create"),
+        ("autoscaling", "horizontalpodautoscalers", "update"),
+        ("autoscaling", "horizontalpodautoscalers", "delete"),
+        // Pods are only read (informer); analysis scrapes them over HTTP by pod IP, not through the API.
+        ("", "pods", "list"),
+        ("", "pods", "watch"),
+        // HTTPRoutes belong to the user: read, and their backend weights updated by ChildApplier, never created.
+        ("gateway.networking.k8s.io", "httproutes", "list"),
+        ("gateway.networking.k8s.io", "httproutes", "watch"),
+        ("gateway.networking.k8s.io", "httproutes", "get"),
+        ("gateway.networking.k8s.io", "httproutes", "update"),
+        // ControllerRuntime/Events/EventRecorder.cs: create, then patch the count of a repeated event.
+        ("", "events", "create"),
+        ("", "events", "patch"),
+    ];
+
+    /// <summary>ControllerRuntime/LeaderElection/LeaseLock.cs: get, create when missing, update to renew. In the Lease namespace.</summary>
+    public static IReadOnlyList<(string Group, string Resource, string Verb)> Lease { get; } =
+    [
+        ("coordination.k8s.io", "leases", "get"),
+        ("coordination.k8s.io", "leases", "create"),
+        ("coordination.k8s.io", "leases", "update"),
+    ];
+}
