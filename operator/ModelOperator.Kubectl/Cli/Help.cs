@@ -15,6 +15,7 @@ internal static class Help
           {command.UsageLine}
 
         {Flags}
+
         """;
 
     private const string Flags =
@@ -43,7 +44,7 @@ internal static class Help
             .AppendLine("Usage:")
             .AppendLine("  kubectl model COMMAND NAME [flags]")
             .AppendLine()
-            .Append(Flags);
+            .AppendLine(Flags);
         return text.ToString();
     }
 }

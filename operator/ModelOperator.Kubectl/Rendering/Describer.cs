@@ -12,7 +12,7 @@ internal sealed class Describer
     public Describer Line(string label, string value)
     {
         var lines = value.Split('\n');
-        _text.Append((label + ":").PadRight(ValueColumn)).AppendLine(lines[0].TrimEnd());
+        _text.AppendLine(((label + ":").PadRight(ValueColumn) + lines[0]).TrimEnd());
         foreach (var more in lines.Skip(1))
         {
             _text.Append(' ', ValueColumn).AppendLine(more.TrimEnd());
