@@ -23,6 +23,10 @@ internal static class Fixtures
         new() { Analysis = new AnalysisStep() },
     ];
 
+    /// <summary>A condition as the operator sets it (the CRD requires lastTransitionTime).</summary>
+    public static Condition Cond(string type, string status, string reason, string message) =>
+        new() { Type = type, Status = status, Reason = reason, Message = message, LastTransitionTime = Now.AddHours(-3) };
+
     public static ModelDeployment NoStatus(string name = "churn", string ns = "default") => new()
     {
         Metadata = new ObjectMeta { Name = name, Namespace = ns, Generation = 1 },
@@ -48,7 +52,7 @@ internal static class Fixtures
             },
             Replicas = 3,
             ReadyReplicas = 3,
-            Conditions = [new Condition { Type = Conditions.Ready, Status = "True", Reason = Reasons.Healthy, Message = "3/3 ready" }],
+            Conditions = [Cond(Conditions.Ready, "True", Reasons.Healthy, "3/3 ready")],
         },
     };
 
@@ -83,8 +87,8 @@ internal static class Fixtures
                 ReadyReplicas = 4,
                 Conditions =
                 [
-                    new Condition { Type = Conditions.Ready, Status = "True", Reason = Reasons.Healthy, Message = "3/3 ready" },
-                    new Condition { Type = Conditions.Progressing, Status = "True", Reason = Reasons.Progressing, Message = "step 2 of 5" },
+                    Cond(Conditions.Ready, "True", Reasons.Healthy, "3/3 ready"),
+                    Cond(Conditions.Progressing, "True", Reasons.Progressing, "step 2 of 5"),
                 ],
             },
         };
@@ -119,8 +123,8 @@ internal static class Fixtures
                 QuarantinedRevisions = [new QuarantinedRevision { Name = V2, ModelVersion = "2", Reason = Reasons.HighErrorRate, Time = Now.AddMinutes(-5) }],
                 Conditions =
                 [
-                    new Condition { Type = Conditions.Ready, Status = "True", Reason = Reasons.Healthy, Message = "3/3 ready" },
-                    new Condition { Type = Conditions.RolledBack, Status = "True", Reason = Reasons.HighErrorRate, Message = "error rate 12.5% above 1%" },
+                    Cond(Conditions.Ready, "True", Reasons.Healthy, "3/3 ready"),
+                    Cond(Conditions.RolledBack, "True", Reasons.HighErrorRate, "error rate 12.5% above 1%"),
                 ],
             },
         };
