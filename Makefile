@@ -19,7 +19,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: help setup native debs restore build test run serve server-build bench apiserver operator models profiles crds clean
+.PHONY: help setup native debs restore build test run serve server-build bench apiserver operator plugin models profiles crds clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -83,6 +83,13 @@ profiles: server-build ## Rebuild the churn example's reference profiles from re
 operator: restore ## Run the operator in the foreground against the cluster KUBECONFIG names (or the current kubeconfig)
 	$(DOTNET) build operator/ModelOperator.Operator -c $(CONFIG) --no-restore -v q -nologo
 	exec operator/ModelOperator.Operator/bin/$(CONFIG)/net10.0/modeloperator $(OPERATOR_ARGS)
+
+plugin: restore ## Build the kubectl plugin (`kubectl model`) and print the PATH line that lets kubectl find it
+	$(DOTNET) build operator/ModelOperator.Kubectl -c $(CONFIG) --no-restore -v q -nologo
+	@# A folder holding only the plugin (a link to the apphost), so `kubectl plugin list` sees nothing else there.
+	@mkdir -p $(LOCAL)/plugin/bin
+	@ln -sfn $(CURDIR)/operator/ModelOperator.Kubectl/bin/$(CONFIG)/net10.0/kubectl-model $(LOCAL)/plugin/bin/kubectl-model
+	@printf '\nkubectl-model is built. Put it on PATH so that kubectl finds it:\n\n  export PATH=%s:$$PATH\n\nthen: kubectl model status NAME [-n NAMESPACE]   (kubectl model --help lists the commands)\n' "$(CURDIR)/$(LOCAL)/plugin/bin"
 
 crds: restore ## Regenerate the ModelDeployment CRD (crds/) and its reference doc from the C# types
 	$(DOTNET) build operator/ModelOperator.CrdGen -c $(CONFIG) --no-restore -v q -nologo
