@@ -137,10 +137,14 @@ internal static class StatusRenderer
 
         var steps = md.Spec?.Rollout?.Steps ?? [];
         var step = status.CurrentStepIndex is { } i && i < steps.Count ? steps[i] : null;
+        var progressing = status.Conditions?.FirstOrDefault(c => c.Type == Conditions.Progressing)?.Message;
         var why = step switch
         {
             { Pause.Duration: null or "" } => $"at a pause step without duration (go on with: kubectl model promote {name})",
             { Pause: not null } => "at a timed pause step",
+
+            // Otherwise the operator's own account of the wait is the best one there is.
+            _ when progressing is { Length: > 0 } => progressing,
             { Analysis: not null } when status.Progress?.LastAnalysisInconclusive == true => "the analysis is inconclusive (too few samples or no data)",
             _ => "by the rollout (see the last decision)",
         };
@@ -187,7 +191,7 @@ internal static class StatusRenderer
 
         var lines = new List<string>
         {
-            (decision.Action ?? "?") + (decision.Reason is { } reason ? $" ({reason})" : "") + (decision.Time is { } t ? $", {Age.Relative(t, now)}" : ""),
+            (decision.Action ?? "?") + (decision.Reason is { } reason && reason != decision.Action ? $" ({reason})" : "") + (decision.Time is { } t ? $", {Age.Relative(t, now)}" : ""),
         };
         if (Evidence.Describe(decision) is { } evidence)
         {

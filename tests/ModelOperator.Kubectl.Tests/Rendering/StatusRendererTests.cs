@@ -52,6 +52,16 @@ public sealed class StatusRendererTests
             ["canary"]
         },
         {
+            "waiting for an analysis",
+            ["Paused:         yes, waiting for a full analysis interval since 60s ago"],
+            ["spec.paused"]
+        },
+        {
+            "undone",
+            ["Last decision:  Undo, 60s ago"],
+            ["Undo (Undo)"]
+        },
+        {
             "operator behind the spec",
             ["Observed:       generation 1 of 2: the operator has not acted on the latest spec yet"],
             []
@@ -72,6 +82,22 @@ public sealed class StatusRendererTests
         "paused by spec.paused" => Fixtures.PausedBySpec(),
         "paused at a pause step without duration" => Fixtures.PausedAtStep(),
         "bake window" => Fixtures.Baking(),
+        "waiting for an analysis" => Fixtures.Canary() with
+        {
+            Status = Fixtures.Canary().Status! with
+            {
+                Phase = Phases.Paused,
+                PauseStartTime = Fixtures.Now.AddMinutes(-1),
+                Conditions = [Fixtures.Cond(Conditions.Progressing, "True", Reasons.AnalysisInconclusive, "waiting for a full analysis interval")],
+            },
+        },
+        "undone" => Fixtures.ThreePromotions() with
+        {
+            Status = Fixtures.ThreePromotions().Status! with
+            {
+                LastDecision = new RolloutDecision { Action = DecisionActions.Undo, Reason = Reasons.Undo, Time = Fixtures.Now.AddMinutes(-1) },
+            },
+        },
         "operator behind the spec" => Fixtures.Healthy() with { Metadata = Fixtures.Healthy().Metadata with { Generation = 2 } },
         "pending undo" => Fixtures.ThreePromotions() with
         {
