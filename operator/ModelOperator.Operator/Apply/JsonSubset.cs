@@ -7,7 +7,9 @@ namespace ModelOperator.Operator.Apply;
 /// write. Fields the API server or other controllers add (defaults, status, clusterIP) do not count; fields we set must
 /// be equal. Objects: every key of <c>desired</c> is in <c>observed</c> with a contained value. Arrays: the same length
 /// and each element contained in the element at the same position (so a removed env var or container is a change).
-/// Scalars: equal JSON values.
+/// Scalars: equal JSON values. Label selectors (<c>selector</c> and <c>matchLabels</c> maps) are the exception: they must
+/// be equal, because a selector with one more key selects fewer pods (a Service still narrowed to one revision when it
+/// should select both is not "already holding what we set").
 /// </summary>
 public static class JsonSubset
 {
@@ -30,7 +32,8 @@ public static class JsonSubset
                         continue;
                     }
 
-                    if (!have.TryGetPropertyValue(key, out var actual) || !Contains(actual, value))
+                    if (!have.TryGetPropertyValue(key, out var actual)
+                        || (IsSelector(key, value) ? !JsonNode.DeepEquals(actual, value) : !Contains(actual, value)))
                     {
                         return false;
                     }
@@ -56,4 +59,8 @@ public static class JsonSubset
                 return observed is JsonValue && JsonNode.DeepEquals(observed, desired);
         }
     }
+
+    private static bool IsSelector(string key, JsonNode value) =>
+        value is JsonObject && key is "selector" or "matchLabels"
+        && value.AsObject().All(p => p.Value is JsonValue);
 }
