@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using ModelOperator.Api;
+using ModelOperator.Kubernetes;
+using ModelOperator.Kubernetes.Models;
+
+namespace ModelOperator.SandboxHost.Demo;
+
+/// <summary>
+/// What <c>make run</c> shows on a running <see cref="LocalSandbox"/>: version 1 of the churn model applied with kubectl,
+/// steady traffic through the Service proxy, version 2 (a good model) promoted step by step, then version 3 (its
+/// predictions drift) rolled back by the analysis. It prints the rollout's story as the status tells it and fails with
+/// a message when a stage does not happen in time.
+/// </summary>
+public sealed class DemoRunner(LocalSandbox sandbox, string repositoryRoot, TextWriter output)
+{
+    public const string Namespace = "default";
+    public const string Name = "churn";
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private ModelDeployment? _last;
+
+    /// <summary>Traffic rate in requests per second.</summary>
+    public double Rate { get; init; } = 50;
+
+    /// <summary>How long one stage (ready, promoted, rolled back) may take before the demo gives up.</summary>
+    public TimeSpan StageTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    public async Task<TrafficGenerator> RunAsync(CancellationToken cancellationToken)
+    {
+        await ApplyAsync(1, cancellationToken).ConfigureAwait(false);
+        await WaitAsync("version 1 to serve", md => md.Status?.Phase == Phases.Healthy && md.Status.StableRevision?.ModelVersion == "1", cancellationToken).ConfigureAwait(false);
+
+        var url = new Uri(sandbox.ServiceUrls[$"{Namespace}/{Name}"], $"v2/models/{Name}/infer");
+        var csv = Path.Combine(repositoryRoot, "examples", "models", "churn", "reference.csv");
+        var traffic = new TrafficGenerator(url, TrafficGenerator.BodiesFromCsv(csv, "features"), Rate);
+        traffic.Start();
+        Say(string.Create(CultureInfo.InvariantCulture, $"traffic: {Rate:0} requests/s to {url} (customers from examples/models/churn/reference.csv)"));
+        await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        Say(string.Create(CultureInfo.InvariantCulture, $"traffic: {traffic.Succeeded} answered, {traffic.Failed} failed so far"));
+
+        await ApplyAsync(2, cancellationToken).ConfigureAwait(false);
+        await WaitAsync("version 2 to be promoted", md => md.Status?.StableRevision?.ModelVersion == "2" && md.Status.CanaryRevision is null && md.Status.Phase == Phases.Healthy, cancellationToken).ConfigureAwait(false);
+        Say("version 2 is stable: every analysis passed and it was promoted");
+        var bakeUntil = _last?.Status?.BakeUntil;
+        if (bakeUntil is { } until && until > DateTimeOffset.UtcNow)
+        {
+            Say($"waiting for its bake window to end ({until:HH:mm:ss} UTC) before version 3");
+            await WaitAsync("the bake window to end", md => md.Status?.BakeUntil is null || md.Status.BakeUntil <= DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+        }
+
+        await ApplyAsync(3, cancellationToken).ConfigureAwait(false);
+        await WaitAsync("version 3 to be rolled back", md => md.Status?.Phase == Phases.RolledBack, cancellationToken).ConfigureAwait(false);
+        var decision = _last?.Status?.LastDecision;
+        Say($"version 3 was rolled back by itself: {decision?.Reason} — {decision?.Message}");
+        Say(string.Create(CultureInfo.InvariantCulture, $"traffic: {traffic.Succeeded} answered, {traffic.Failed} failed in all"));
+        return traffic;
+    }
+
+    private async Task ApplyAsync(int version, CancellationToken cancellationToken)
+    {
+        var file = $"examples/sandbox/churn-v{version}.yaml";
+        var result = (await sandbox.Kubectl.RunAsync(["apply", "-f", file], null, cancellationToken).ConfigureAwait(false)).EnsureSuccess();
+        Say($"$ kubectl apply -f {file}");
+        Say($"  {result.Stdout.Trim()}");
+    }
+
+    private async Task WaitAsync(string what, Func<ModelDeployment, bool> done, CancellationToken cancellationToken)
+    {
+        var deadline = _clock.Elapsed + StageTimeout;
+        while (_clock.Elapsed < deadline)
+        {
+            ModelDeployment? md = null;
+            try
+            {
+                md = await sandbox.Client.Resource<ModelDeployment>().GetAsync(new ObjectKey(Namespace, Name), cancellationToken).ConfigureAwait(false);
+            }
+            catch (KubernetesNotFoundException)
+            {
+            }
+
+            if (md is not null)
+            {
+                foreach (var line in RolloutNarrator.Describe(_last, md))
+                {
+                    Say(line);
+                }
+
+                _last = md;
+                if (done(md))
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new TimeoutException($"gave up waiting for {what} after {StageTimeout.TotalMinutes:0} minutes; the last status: {(_last is null ? "none" : RolloutNarrator.Picture(_last))}; logs in {sandbox.LogDirectory}");
+    }
+
+    private void Say(string line)
+    {
+        var t = _clock.Elapsed;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{(int)t.TotalMinutes:00}:{t.Seconds:00}] {line}"));
+    }
+}
