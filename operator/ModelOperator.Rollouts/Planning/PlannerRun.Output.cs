@@ -48,6 +48,12 @@ internal sealed partial class PlannerRun
         {
             backends.Add(new TrafficBackend(_canary.Name!, weight));
         }
+        else if (previous is not null && _config.Mode == TrafficRoutingMode.ReplicaRatio && WarmCapacityNeeded(split.Stable) is { } previousShare)
+        {
+            // Just promoted: the new stable had only its canary share of pods. Until all of them are ready, the warm
+            // previous revision keeps serving beside it (the Service selects both), so promotion never shrinks capacity.
+            backends = [new(_stable.Name!, 100 - previousShare), new(previous.Name!, previousShare)];
+        }
 
         var traffic = new TrafficPlan { Mode = _config.Mode, HttpRoute = _config.HttpRoute, Backends = backends };
         var status = BuildStatus(split, weight);
@@ -137,6 +143,23 @@ internal sealed partial class PlannerRun
         revision == _desired.Name ? _desired : _snapshot.Find(revision)?.Spec;
 
     // ---- status ---------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// While the new stable revision has fewer ready pods than <paramref name="wanted"/>, the share of traffic the warm
+    /// previous revision carries by its ready pods (1-99); null once the new stable is complete (or the previous has none).
+    /// Example: new stable 2 of 4 ready, previous 4 ready → 67.
+    /// </summary>
+    private int? WarmCapacityNeeded(int wanted)
+    {
+        var ready = _snapshot.Find(_stable!.Name)?.Ready ?? 0;
+        var previousReady = _snapshot.Find(PreviousRevision()?.Name)?.Ready ?? 0;
+        if (ready >= wanted || previousReady == 0)
+        {
+            return null;
+        }
+
+        return Math.Clamp((int)Math.Round(100.0 * previousReady / (previousReady + ready)), 1, 99);
+    }
 
     private ModelDeploymentStatus BuildStatus(ReplicaSplit split, int weight)
     {

@@ -191,6 +191,29 @@ public sealed class RollbackScenarioTests
     }
 
     [Fact]
+    public void At_promotion_the_warm_previous_revision_keeps_serving_until_the_new_stable_has_all_its_pods()
+    {
+        // Given version 2 promoted after a last step at 50%: only its canary share of pods (5 of 10) is ready
+        var cluster = new FakeCluster(Create("1", [Weight(50), Analyze()], Thresholds(), replicas: 10, progressDeadline: "5m", bakeTime: "10m"));
+        cluster.RunUntil(c => c.Status.Phase == Phases.Healthy);
+        var v1 = cluster.Status.StableRevision!.Name!;
+        cluster.Update(md => md.WithVersion("2"));
+        cluster.RunUntil(c => c.Status.CanaryRevision is null);
+        var v2 = cluster.Status.StableRevision!.Name!;
+        var promotion = cluster.Plans[^1];
+
+        // Then both revisions serve (by their ready pods) while version 2 scales up to all 10
+        Assert.Equal([v2, v1], promotion.Traffic!.Backends.Select(b => b.Revision));
+        Assert.InRange(promotion.Traffic.Backends[1].Weight, 1, 99);
+        Assert.Equal([(v2, RevisionRole.Stable, 10), (v1, RevisionRole.Previous, 10)], Roles(promotion));
+
+        // And once its pods are ready, version 2 alone serves while the bake goes on
+        var ready = cluster.Reconcile();
+        Assert.Equal([new TrafficBackend(v2, 100)], ready.Traffic!.Backends);
+        Assert.NotNull(cluster.Status.BakeUntil);
+    }
+
+    [Fact]
     public void A_quiet_bake_ends_and_scales_the_previous_revision_down()
     {
         var cluster = Deployed(bake: "2m");
