@@ -19,7 +19,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: help setup native debs restore build test run serve server-build bench apiserver operator plugin models profiles crds clean
+.PHONY: help setup native debs restore build test run sandbox sandbox-build serve server-build bench apiserver operator plugin models profiles crds clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -62,8 +62,21 @@ server-build: native restore
 serve: server-build ## Serve one model in the foreground (PORT, MODEL_URI, MODEL_NAME override)
 	$(SERVE_ENV) ORT_LIBRARY_PATH=$(ORT_LIB) exec $(SERVER_BIN)
 
-run: server-build ## Serve the churn example and print a curl that gets a prediction
-	@$(SERVE_ENV) ORT_LIBRARY_PATH=$(ORT_LIB) SERVER_BIN=$(SERVER_BIN) scripts/run-demo.sh
+SANDBOX_PROJ := sandbox/ModelOperator.SandboxHost/ModelOperator.SandboxHost.csproj
+SANDBOX_BIN  := sandbox/ModelOperator.SandboxHost/bin/$(CONFIG)/net10.0/modeloperator-sandbox
+OPERATOR_BIN := operator/ModelOperator.Operator/bin/$(CONFIG)/net10.0/modeloperator
+SANDBOX_FLAGS = --modelserver $(CURDIR)/$(SERVER_BIN) --operator $(CURDIR)/$(OPERATOR_BIN) --ort-library $(ORT_LIB)
+
+sandbox-build: debs native restore
+	$(DOTNET) build $(SERVER_PROJ) -c $(CONFIG) --no-restore -v q -nologo
+	$(DOTNET) build $(SANDBOX_PROJ) -c $(CONFIG) --no-restore -v q -nologo
+	$(DOTNET) build operator/ModelOperator.Operator -c $(CONFIG) --no-restore -v q -nologo
+
+run: sandbox-build plugin ## The local sandbox: churn v1, v2 promoted by canary, v3 rolled back on drift; stays up until Ctrl-C
+	@exec $(SANDBOX_BIN) demo $(SANDBOX_FLAGS) $(RUN_ARGS)
+
+sandbox: sandbox-build ## The local sandbox alone (API server, operator, node agent, proxy, Prometheus) until Ctrl-C
+	@exec $(SANDBOX_BIN) up $(SANDBOX_FLAGS) $(RUN_ARGS)
 
 bench: setup ## Run the benchmarks and write docs/benchmarks.md
 	$(DOTNET) build $(BENCH_PROJ) -c Release --no-restore -v q -nologo

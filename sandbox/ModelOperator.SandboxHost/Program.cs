@@ -151,6 +151,12 @@ await using (sandbox)
               Prometheus: {{sandbox.Prometheus.Url}}graph?g0.expr=modeloperator_canary_weight    alerts: {{sandbox.Prometheus.Url}}alerts
               logs: {{Relative(sandbox.LogDirectory)}}
             """);
+        var plugin = Path.Combine(repo, ".local", "plugin", "bin");
+        if (File.Exists(Path.Combine(plugin, "kubectl-model")))
+        {
+            Console.WriteLine($"  kubectl model status churn               (after: export PATH=$PWD/.local/plugin/bin:$PATH)");
+        }
+
         if (exitWhenDone)
         {
             Console.WriteLine("Stopping (--exit-when-done).");
