@@ -36,8 +36,6 @@ public sealed record OperatorOptions
     /// <summary>Container restarts of a canary revision tolerated before it counts as crash-looping.</summary>
     public int MaxRestarts { get; init; } = 3;
 
-    /// <summary>How long a revision that is no longer wanted keeps its Deployment (scaled to 0) before it is deleted.</summary>
-    public TimeSpan ScaleDownDelay { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The timeout of one analysis query (a Prometheus query or one pod scrape).</summary>
     public TimeSpan AnalysisTimeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -112,10 +110,6 @@ public sealed record OperatorOptions
             problems.Add($"MAX_RESTARTS (--max-restarts) is {MaxRestarts}; it must be from 0 to 1000");
         }
 
-        if (ScaleDownDelay < TimeSpan.Zero)
-        {
-            problems.Add($"SCALE_DOWN_DELAY (--scale-down-delay) is {ScaleDownDelay}; it must not be negative");
-        }
 
         if (AnalysisTimeout <= TimeSpan.Zero || AnalysisTimeout > TimeSpan.FromMinutes(5))
         {

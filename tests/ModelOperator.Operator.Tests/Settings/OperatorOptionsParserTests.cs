@@ -24,7 +24,7 @@ public sealed class OperatorOptionsParserTests
     {
         var options = OperatorOptionsParser.Parse(
             ["--default-image", "registry.local/ms:2", "--resync-period=90s", "--leader-elect", "false"],
-            Env(("DEFAULT_IMAGE", "ignored:1"), ("WATCH_NAMESPACE", "models"), ("HTTP_PORT", "9090"), ("SCALE_DOWN_DELAY", "2m")),
+            Env(("DEFAULT_IMAGE", "ignored:1"), ("WATCH_NAMESPACE", "models"), ("HTTP_PORT", "9090"), ("MAX_RESTARTS", "7")),
             out var problems);
 
         Assert.Empty(problems);
@@ -32,7 +32,7 @@ public sealed class OperatorOptionsParserTests
         Assert.Equal("models", options.WatchNamespace);
         Assert.Equal(9090, options.HttpPort);
         Assert.Equal(TimeSpan.FromSeconds(90), options.ResyncPeriod);
-        Assert.Equal(TimeSpan.FromMinutes(2), options.ScaleDownDelay);
+        Assert.Equal(7, options.MaxRestarts);
         Assert.False(options.LeaderElection);
     }
 
