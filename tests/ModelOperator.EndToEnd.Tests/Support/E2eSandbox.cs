@@ -1,0 +1,180 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using ModelOperator.Api;
+using ModelOperator.Kubernetes;
+using ModelOperator.Kubernetes.Models;
+using ModelOperator.SandboxHost;
+using ModelOperator.SandboxHost.Demo;
+using ModelOperator.SandboxHost.Processes;
+
+namespace ModelOperator.EndToEnd.Tests.Support;
+
+/// <summary>
+/// One local sandbox per test, on free ports, with its state in a temp folder: the test drives it with the real kubectl
+/// and reads the world back from the API server. <see cref="DisposeAsync"/> stops every process it started, pass or
+/// fail; the folder (logs included) stays in the temp folder for inspection, and a timeout names it.
+/// </summary>
+internal sealed partial class E2eSandbox : IAsyncDisposable
+{
+    private readonly FileLoggerProvider _logs;
+    private readonly ILoggerFactory _loggers;
+    private TrafficGenerator? _traffic;
+
+    private E2eSandbox(LocalSandbox sandbox, FileLoggerProvider logs, ILoggerFactory loggers)
+    {
+        Sandbox = sandbox;
+        _logs = logs;
+        _loggers = loggers;
+    }
+
+    public LocalSandbox Sandbox { get; }
+
+    public Kubectl Kubectl => Sandbox.Kubectl;
+
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public static async Task<E2eSandbox> StartAsync(int operators = 1)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "modeloperator-e2e", Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir);
+        var logs = new FileLoggerProvider(Path.Combine(dir, "sandbox.log"));
+        var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Information));
+        var settings = new SandboxSettings
+        {
+            RepositoryRoot = RepositoryRoot,
+            Directory = dir,
+            ModelServerPath = Built("runtime/ModelOperator.Runtime.Server", "modelserver"),
+            OperatorPath = Built("operator/ModelOperator.Operator", "modeloperator"),
+            OrtLibraryPath = Environment.GetEnvironmentVariable("ORT_LIBRARY_PATH") is { Length: > 0 } ort ? ort : null,
+            ApiPort = 0,
+            PrometheusPort = 0,
+            OperatorPort = 0,
+            Operators = operators,
+            Proxies = [("default", "churn", 0)],
+        };
+        var sandbox = await LocalSandbox.StartAsync(settings, loggers);
+        return new E2eSandbox(sandbox, logs, loggers);
+    }
+
+    /// <summary>
+    /// examples/sandbox/churn-v{version}.yaml as the test applies it: the analysis pointed at this sandbox's Prometheus,
+    /// with a 15 s window (the tests send traffic fast enough for its minSamples), and with <paramref name="edit"/> applied to the text (null: as is).
+    /// </summary>
+    public string Manifest(int version, Func<string, string>? edit = null)
+    {
+        var text = File.ReadAllText(Path.Combine(RepositoryRoot, "examples", "sandbox", $"churn-v{version}.yaml"));
+        text = Replace(text, "address: http://127.0.0.1:9090", $"address: {Sandbox.Prometheus.Url.ToString().TrimEnd('/')}");
+        text = Replace(text, "interval: 30s", "interval: 15s");
+        return edit is null ? text : edit(text);
+    }
+
+    /// <summary>Replaces the rollout steps with <paramref name="steps"/> (YAML list items, two-space indented under steps).</summary>
+    public static Func<string, string> Steps(string steps) => text =>
+        StepsBlock().Replace(text, "    steps:\n" + steps.TrimEnd('\n') + "\n    analysis:", 1);
+
+    public static string Replace(string text, string from, string to)
+    {
+        Assert.Contains(from, text, StringComparison.Ordinal);
+        return text.Replace(from, to, StringComparison.Ordinal);
+    }
+
+    public async Task<KubectlResult> ApplyAsync(string manifest) =>
+        (await Kubectl.RunAsync(["apply", "-f", "-"], manifest)).EnsureSuccess();
+
+    public Task<ModelDeployment> GetAsync() =>
+        Sandbox.Client.Resource<ModelDeployment>().GetAsync(new ObjectKey("default", "churn"));
+
+    /// <summary>Polls the ModelDeployment until <paramref name="done"/> holds; fails with the last status and the log folder on timeout or as soon as <paramref name="failIf"/> holds.</summary>
+    public async Task<ModelDeployment> WaitForAsync(string what, Func<ModelDeployment, bool> done, TimeSpan? timeout = null, Func<ModelDeployment, bool>? failIf = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromMinutes(3));
+        ModelDeployment? last = null;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            try
+            {
+                last = await GetAsync();
+                if (done(last))
+                {
+                    return last;
+                }
+
+                if (failIf?.Invoke(last) == true)
+                {
+                    break;
+                }
+            }
+            catch (KubernetesNotFoundException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"gave up waiting for {what}; last: {(last is null ? "none" : RolloutNarrator.Picture(last) + " / " + (last.Status?.LastDecision is { } d ? RolloutNarrator.Decision(d) : "no decision"))}; logs in {Sandbox.Directory}");
+        return last!;
+    }
+
+    public Task<ModelDeployment> WaitForPhaseAsync(string phase, TimeSpan? timeout = null) =>
+        WaitForAsync($"phase {phase}", md => md.Status?.Phase == phase && md.Status.ObservedGeneration == md.Metadata.Generation, timeout);
+
+    /// <summary>Steady traffic through the churn Service's proxy (the customers of the reference data).</summary>
+    public TrafficGenerator StartTraffic(double rate = 40)
+    {
+        var url = new Uri(Sandbox.ServiceUrls["default/churn"], "v2/models/churn/infer");
+        _traffic = new TrafficGenerator(url, TrafficGenerator.BodiesFromCsv(Path.Combine(RepositoryRoot, "examples", "models", "churn", "reference.csv"), "features"), rate);
+        _traffic.Start();
+        return _traffic;
+    }
+
+    public async Task<IReadOnlyList<Deployment>> DeploymentsAsync() =>
+        (await Sandbox.Client.Resource<Deployment>().ListAsync("default")).Items;
+
+    public async Task<IReadOnlyList<Pod>> PodsOf(string revision) =>
+        (await Sandbox.Client.Resource<Pod>().ListAsync("default")).Items.Where(p => p.Metadata.Labels?.GetValueOrDefault(Labels.Revision) == revision).ToList();
+
+    /// <summary>A status as indented JSON, so that an inequality shows the field.</summary>
+    public static string Json(ModelDeploymentStatus? status) =>
+        status is null ? "null" : System.Text.Json.JsonSerializer.Serialize(status, ModelDeploymentJsonContext.Default.ModelDeploymentStatus);
+
+    public async Task<IReadOnlyList<Event>> EventsAsync() =>
+        (await Sandbox.Client.Resource<Event>().ListAsync("default")).Items;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_traffic is not null)
+        {
+            await _traffic.DisposeAsync();
+        }
+
+        await Sandbox.DisposeAsync();
+        _loggers.Dispose();
+        _logs.Dispose();
+    }
+
+    private static string Built(string project, string name)
+    {
+        var candidates = new[] { "Release", "Debug" }
+            .Select(c => Path.Combine(RepositoryRoot, project, "bin", c, "net10.0", name))
+            .Where(File.Exists)
+            .OrderByDescending(File.GetLastWriteTimeUtc)
+            .ToList();
+        return candidates.Count > 0 ? candidates[0] : throw new InvalidOperationException($"No built {name} under {project}/bin: run make build first.");
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ModelOperator.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root (with ModelOperator.sln) is not above the test binaries.");
+    }
+
+    [GeneratedRegex(@"    steps:\n(?:    - .*\n(?:      .*\n)*)+    analysis:")]
+    private static partial Regex StepsBlock();
+}
