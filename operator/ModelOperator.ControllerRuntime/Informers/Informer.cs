@@ -20,6 +20,7 @@ public sealed partial class Informer<T> : IInformer
     private readonly ILogger _logger;
     private readonly InformerOptions _options;
     private readonly ObjectCache<T> _cache;
+    private readonly Func<T, T>? _transform;
     private readonly Lock _dispatch = new();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IResourceEventHandler<T>[] _handlers = [];
@@ -30,7 +31,8 @@ public sealed partial class Informer<T> : IInformer
         TimeProvider timeProvider,
         ILogger<Informer<T>>? logger = null,
         InformerOptions? options = null,
-        IReadOnlyDictionary<string, Func<T, IEnumerable<string>>>? indexers = null)
+        IReadOnlyDictionary<string, Func<T, IEnumerable<string>>>? indexers = null,
+        Func<T, T>? transform = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -40,9 +42,13 @@ public sealed partial class Informer<T> : IInformer
         _time = timeProvider;
         _logger = logger ?? NullLogger<Informer<T>>.Instance;
         _cache = new ObjectCache<T>(indexers);
+        _transform = transform;
     }
 
-    /// <summary>The read-only cache; complete once <see cref="HasSynced"/> is true.</summary>
+    /// <summary>
+    /// The read-only cache; complete once <see cref="HasSynced"/> is true. With a transform (see <see cref="CacheTransforms"/>)
+    /// it holds, and handlers receive, transformed objects only.
+    /// </summary>
     public IObjectCache<T> Cache => _cache;
 
     public bool HasSynced => _synced.Task.IsCompleted;
@@ -139,7 +145,7 @@ public sealed partial class Informer<T> : IInformer
         do
         {
             var page = await _source.ListAsync(_options.PageSize, continueToken, cancellationToken).ConfigureAwait(false);
-            items.AddRange(page.Items);
+            items.AddRange(_transform is null ? page.Items : page.Items.Select(_transform));
             version = page.Metadata.ResourceVersion;
             continueToken = page.Metadata.Continue;
         }
@@ -208,7 +214,7 @@ public sealed partial class Informer<T> : IInformer
                 throw new WatchFailedException($"A {change.Type} event for {Kind} carried no object.");
             }
 
-            Apply(change.Type, change.Object);
+            Apply(change.Type, _transform is null ? change.Object : _transform(change.Object));
         }
 
         return false;

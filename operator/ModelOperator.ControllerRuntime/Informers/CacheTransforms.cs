@@ -1,0 +1,44 @@
+using System.Text.Json;
+using ModelOperator.Kubernetes.Models;
+
+namespace ModelOperator.ControllerRuntime.Informers;
+
+/// <summary>
+/// Functions an <see cref="Informer{T}"/> applies to every object before it caches it or hands it to handlers
+/// (controller-runtime's cache transform functions). They exist to keep the cache small: a controller caches every
+/// object of a kind for as long as it runs, and most of an object is often fields it never reads.
+/// A transform must keep every field that the controller reads, and everything it writes back through an update.
+/// </summary>
+public static class CacheTransforms
+{
+    /// <summary>The metadata field that server-side apply keeps its bookkeeping in.</summary>
+    public const string ManagedFieldsKey = "managedFields";
+
+    /// <summary>
+    /// Drops <c>metadata.managedFields</c>, which on a real API server is often a third of an object and which controllers
+    /// never read. Safe for objects that are written back with an update: an update that leaves managedFields out keeps
+    /// the server's (only a non-empty list replaces them), as the API server documents.
+    /// Example: a Deployment with two field managers loses both entries and keeps everything else, unknown fields included.
+    /// </summary>
+    public static T StripManagedFields<T>(T obj)
+        where T : class, IKubernetesObject<T>
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var extra = obj.Metadata.ExtensionData;
+        if (extra is null || !extra.ContainsKey(ManagedFieldsKey))
+        {
+            return obj;
+        }
+
+        var kept = new Dictionary<string, JsonElement>(extra.Count - 1, StringComparer.Ordinal);
+        foreach (var (key, value) in extra)
+        {
+            if (key != ManagedFieldsKey)
+            {
+                kept[key] = value;
+            }
+        }
+
+        return obj.WithMetadata(obj.Metadata with { ExtensionData = kept.Count == 0 ? null : kept });
+    }
+}
