@@ -10,11 +10,20 @@ namespace ModelOperator.Operator.Hosting;
 /// <summary>
 /// The informers the operator watches: ModelDeployments (with the resync period), and the kinds it creates — Deployments,
 /// Pods, Services, HPAs — filtered by <c>app.kubernetes.io/managed-by=modeloperator</c> and indexed by their controller's
-/// UID, plus HTTPRoutes (the user's, unfiltered). All in <see cref="OperatorOptions.WatchNamespace"/> or everywhere.
+/// UID (pods, which a ReplicaSet controls, by their ModelDeployment instead), plus HTTPRoutes (the user's, unfiltered).
+/// All in <see cref="OperatorOptions.WatchNamespace"/> or everywhere.
+/// The caches hold every such object for the life of the process, so they are trimmed on the way in
+/// (<see cref="OperatorCacheTransforms"/>): no object keeps <c>managedFields</c>, and a cached Pod has no spec.
 /// </summary>
 public sealed class OperatorInformers
 {
     public static string ManagedBySelector => $"{Labels.ManagedBy}={Labels.ManagedByValue}";
+
+    /// <summary>Name of the Pods cache's index by owning ModelDeployment; values are <see cref="ModelDeploymentIndexValue"/>.</summary>
+    public const string PodsByModelDeploymentIndex = "modeldeployment";
+
+    /// <summary>The value a ModelDeployment's pods are indexed under: <c>namespace/name</c>.</summary>
+    public static string ModelDeploymentIndexValue(ObjectKey modelDeployment) => $"{modelDeployment.Namespace}/{modelDeployment.Name}";
 
     public OperatorInformers(IKubernetesClient client, OperatorOptions options, TimeProvider time, ILoggerFactory loggers)
     {
@@ -24,12 +33,16 @@ public sealed class OperatorInformers
         var ns = options.WatchNamespace;
         ModelDeployments = new Informer<ModelDeployment>(
             new ResourceListerWatcher<ModelDeployment>(client.Resource<ModelDeployment>(), ns), time, loggers.CreateLogger<Informer<ModelDeployment>>(),
-            new InformerOptions { ResyncPeriod = options.ResyncPeriod });
+            new InformerOptions { ResyncPeriod = options.ResyncPeriod }, transform: CacheTransforms.StripManagedFields);
         Deployments = Owned<Deployment>(client, ns, time, loggers);
-        Pods = Owned<Pod>(client, ns, time, loggers);
+        Pods = new Informer<Pod>(
+            new ResourceListerWatcher<Pod>(client.Resource<Pod>(), ns, ManagedBySelector), time, loggers.CreateLogger<Informer<Pod>>(),
+            indexers: new Dictionary<string, Func<Pod, IEnumerable<string>>> { [PodsByModelDeploymentIndex] = ByModelDeployment },
+            transform: OperatorCacheTransforms.Pod);
         Services = Owned<Service>(client, ns, time, loggers);
         Autoscalers = Owned<HorizontalPodAutoscaler>(client, ns, time, loggers);
-        HttpRoutes = new Informer<HttpRoute>(new ResourceListerWatcher<HttpRoute>(client.Resource<HttpRoute>(), ns), time, loggers.CreateLogger<Informer<HttpRoute>>());
+        HttpRoutes = new Informer<HttpRoute>(
+            new ResourceListerWatcher<HttpRoute>(client.Resource<HttpRoute>(), ns), time, loggers.CreateLogger<Informer<HttpRoute>>(), transform: CacheTransforms.StripManagedFields);
     }
 
     public Informer<ModelDeployment> ModelDeployments { get; }
@@ -46,8 +59,15 @@ public sealed class OperatorInformers
 
     public IReadOnlyList<IInformer> All => [ModelDeployments, Deployments, Pods, Services, Autoscalers, HttpRoutes];
 
+    /// <summary>A pod is found under its ModelDeployment by the deployment label the operator puts on the pod template.</summary>
+    internal static IEnumerable<string> ByModelDeployment(Pod pod) =>
+        pod.Metadata.Labels?.TryGetValue(Labels.Deployment, out var name) == true
+            ? [ModelDeploymentIndexValue(new ObjectKey(pod.Metadata.Namespace ?? string.Empty, name))]
+            : [];
+
     private static Informer<T> Owned<T>(IKubernetesClient client, string? ns, TimeProvider time, ILoggerFactory loggers)
         where T : class, IKubernetesObject<T> =>
         new(new ResourceListerWatcher<T>(client.Resource<T>(), ns, ManagedBySelector), time, loggers.CreateLogger<Informer<T>>(),
-            indexers: new Dictionary<string, Func<T, IEnumerable<string>>> { [Indexers.ControllerUidIndex] = Indexers.ControllerUid });
+            indexers: new Dictionary<string, Func<T, IEnumerable<string>>> { [Indexers.ControllerUidIndex] = Indexers.ControllerUid },
+            transform: CacheTransforms.StripManagedFields);
 }

@@ -15,5 +15,8 @@ public interface IClusterView
     Task<IReadOnlyList<T>> OwnedAsync<T>(string @namespace, string uid, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<T>;
 
+    /// <summary>The pods of every revision of the ModelDeployment <paramref name="modelDeployment"/> (by the <c>modeloperator.io/deployment</c> label).</summary>
+    Task<IReadOnlyList<Pod>> PodsAsync(ObjectKey modelDeployment, CancellationToken cancellationToken);
+
     Task<HttpRoute?> RouteAsync(ObjectKey key, CancellationToken cancellationToken);
 }

@@ -30,6 +30,13 @@ public sealed class LiveClusterView(IKubernetesClient client) : IClusterView
             : list.Items.Where(o => Indexers.ControllerUid(o).Contains(uid, StringComparer.Ordinal)).ToList();
     }
 
+    public async Task<IReadOnlyList<Pod>> PodsAsync(ObjectKey modelDeployment, CancellationToken cancellationToken)
+    {
+        var selector = $"{OperatorInformers.ManagedBySelector},{Labels.Deployment}={modelDeployment.Name}";
+        var list = await client.Resource<Pod>().ListAllAsync(modelDeployment.Namespace, new ListOptions { LabelSelector = selector }, cancellationToken).ConfigureAwait(false);
+        return list.Items;
+    }
+
     public async Task<HttpRoute?> RouteAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         try

@@ -51,8 +51,7 @@ public sealed partial class ModelDeploymentReconciler(
 
         var uid = md.Metadata.Uid!;
         var deployments = await view.OwnedAsync<Deployment>(key.Namespace, uid, cancellationToken).ConfigureAwait(false);
-        var pods = (await view.OwnedAsync<Pod>(key.Namespace, uid, cancellationToken).ConfigureAwait(false))
-            .Where(p => p.Metadata.Labels?.GetValueOrDefault(Labels.Deployment) == key.Name).ToList();
+        var pods = await view.PodsAsync(key, cancellationToken).ConfigureAwait(false);
         var routeName = md.Spec?.Rollout?.TrafficRouting?.GatewayApi?.HttpRoute;
         var route = routeName is null ? null : await view.RouteAsync(new ObjectKey(key.Namespace, routeName), cancellationToken).ConfigureAwait(false);
         var readiness = await ProbeNotReadyAsync(pods, cancellationToken).ConfigureAwait(false);
