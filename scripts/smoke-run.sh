@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp); seen=$(mktemp)
-setsid make --no-print-directory run >"$out" 2>&1 &
+# A background job of a script starts with SIGINT ignored; undo that, so that the SIGINT sent below is a real Ctrl-C.
+setsid /usr/bin/python3 -c 'import os, signal; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp("make", ["make", "--no-print-directory", "run"])' >"$out" 2>&1 &
 runner=$!
 cleanup() { kill -- -"$runner" 2>/dev/null || true; wait "$runner" 2>/dev/null || true; rm -f "$out" "$seen"; }
 trap cleanup EXIT
@@ -51,7 +52,7 @@ assert abs(got - want) <= 1e-5 * max(1.0, abs(want)), f"make run's curl answered
 print(f"smoke-run: make run promoted v2 and rolled v3 back; its curl answered {got:.6f} (numpy for v2: {want:.6f})")
 PY
 
-kill -INT -- -"$runner"
+kill -INT -- -"$runner"   # what the terminal sends the foreground process group on Ctrl-C
 for _ in $(seq 1 300); do kill -0 "$runner" 2>/dev/null || break; sleep 0.1; done
 grep -q "^Stopped." "$out" || fail "make run did not stop cleanly on Ctrl-C"
 left=$(pgrep -f "$PWD/.local/sandbox|$PWD/runtime/ModelOperator.Runtime.Server/bin/.*/modelserver" || true)

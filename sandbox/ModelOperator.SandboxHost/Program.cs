@@ -145,6 +145,7 @@ await using (sandbox)
         Console.WriteLine($$"""
 
             The sandbox keeps running{{(traffic is null ? string.Empty : ", with the traffic")}}. Explore it:
+              kubectl apply -f examples/sandbox/churn-v1.yaml   (then -v2, -v3: what make run does)
               kubectl get md churn -o yaml            status: revisions, history, quarantine, lastDecision
               kubectl get events --sort-by=.lastTimestamp
               curl -s -X POST {{service}}v2/models/churn/infer -H 'Content-Type: application/json' -d '{"inputs":[{"name":"features","shape":[1,8],"datatype":"FP32","data":[35,28.72,5,1,5,14,0,4]}]}'
