@@ -13,7 +13,8 @@ namespace ModelOperator.Operator.Hosting;
 /// UID (pods, which a ReplicaSet controls, by their ModelDeployment instead), plus HTTPRoutes (the user's, unfiltered).
 /// All in <see cref="OperatorOptions.WatchNamespace"/> or everywhere.
 /// The caches hold every such object for the life of the process, so they are trimmed on the way in
-/// (<see cref="OperatorCacheTransforms"/>): no object keeps <c>managedFields</c>, and a cached Pod has no spec.
+/// (<see cref="OperatorCacheTransforms"/>): no object keeps <c>managedFields</c>, a cached Pod has no spec, and equal
+/// strings of cached objects share one instance (<see cref="StringPool"/>).
 /// </summary>
 public sealed class OperatorInformers
 {
@@ -31,18 +32,20 @@ public sealed class OperatorInformers
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         var ns = options.WatchNamespace;
+        var strings = new StringPool();
         ModelDeployments = new Informer<ModelDeployment>(
             new ResourceListerWatcher<ModelDeployment>(client.Resource<ModelDeployment>(), ns), time, loggers.CreateLogger<Informer<ModelDeployment>>(),
-            new InformerOptions { ResyncPeriod = options.ResyncPeriod }, transform: CacheTransforms.StripManagedFields);
-        Deployments = Owned<Deployment>(client, ns, time, loggers);
+            new InformerOptions { ResyncPeriod = options.ResyncPeriod }, transform: Trimmed<ModelDeployment>(CacheTransforms.StripManagedFields, strings));
+        Deployments = Owned<Deployment>(client, ns, time, loggers, strings);
         Pods = new Informer<Pod>(
             new ResourceListerWatcher<Pod>(client.Resource<Pod>(), ns, ManagedBySelector), time, loggers.CreateLogger<Informer<Pod>>(),
             indexers: new Dictionary<string, Func<Pod, IEnumerable<string>>> { [PodsByModelDeploymentIndex] = ByModelDeployment },
-            transform: OperatorCacheTransforms.Pod);
-        Services = Owned<Service>(client, ns, time, loggers);
-        Autoscalers = Owned<HorizontalPodAutoscaler>(client, ns, time, loggers);
+            transform: Trimmed<Pod>(OperatorCacheTransforms.Pod, strings));
+        Services = Owned<Service>(client, ns, time, loggers, strings);
+        Autoscalers = Owned<HorizontalPodAutoscaler>(client, ns, time, loggers, strings);
         HttpRoutes = new Informer<HttpRoute>(
-            new ResourceListerWatcher<HttpRoute>(client.Resource<HttpRoute>(), ns), time, loggers.CreateLogger<Informer<HttpRoute>>(), transform: CacheTransforms.StripManagedFields);
+            new ResourceListerWatcher<HttpRoute>(client.Resource<HttpRoute>(), ns), time, loggers.CreateLogger<Informer<HttpRoute>>(),
+            transform: Trimmed<HttpRoute>(CacheTransforms.StripManagedFields, strings));
     }
 
     public Informer<ModelDeployment> ModelDeployments { get; }
@@ -65,9 +68,17 @@ public sealed class OperatorInformers
             ? [ModelDeploymentIndexValue(new ObjectKey(pod.Metadata.Namespace ?? string.Empty, name))]
             : [];
 
-    private static Informer<T> Owned<T>(IKubernetesClient client, string? ns, TimeProvider time, ILoggerFactory loggers)
+    /// <summary>The kind's own trimming, then one string pool shared by every cache (the same label keys recur across kinds).</summary>
+    private static Func<T, T> Trimmed<T>(Func<T, T> trim, StringPool strings)
+        where T : class, IKubernetesObject<T>
+    {
+        var share = CacheTransforms.ShareStrings<T>(strings);
+        return obj => share(trim(obj));
+    }
+
+    private static Informer<T> Owned<T>(IKubernetesClient client, string? ns, TimeProvider time, ILoggerFactory loggers, StringPool strings)
         where T : class, IKubernetesObject<T> =>
         new(new ResourceListerWatcher<T>(client.Resource<T>(), ns, ManagedBySelector), time, loggers.CreateLogger<Informer<T>>(),
             indexers: new Dictionary<string, Func<T, IEnumerable<string>>> { [Indexers.ControllerUidIndex] = Indexers.ControllerUid },
-            transform: CacheTransforms.StripManagedFields);
+            transform: Trimmed<T>(CacheTransforms.StripManagedFields, strings));
 }

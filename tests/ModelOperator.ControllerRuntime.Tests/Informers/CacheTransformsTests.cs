@@ -93,6 +93,41 @@ public sealed class CacheTransformsTests : IAsyncDisposable
         Assert.All(seen.Objects, o => Assert.Null(o.Metadata.ExtensionData));
     }
 
+    [Fact]
+    public void Share_strings_keeps_the_object_equal_and_shares_equal_strings_between_objects()
+    {
+        var share = CacheTransforms.ShareStrings<Deployment>(new StringPool());
+        var first = JsonSerializer.Deserialize(DeploymentJson, Deployment.JsonTypeInfo)!;
+        var second = JsonSerializer.Deserialize(DeploymentJson.Replace("\"web\", \"namespace\"", "\"api\", \"namespace\"", StringComparison.Ordinal), Deployment.JsonTypeInfo)!;
+        Assert.NotSame(first.Metadata.Namespace, second.Metadata.Namespace); // two parses, two copies
+
+        var a = share(first);
+        var b = share(second);
+
+        Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(first, Deployment.JsonTypeInfo), JsonSerializer.SerializeToNode(a, Deployment.JsonTypeInfo)));
+        Assert.Equal(("web", "api"), (a.Metadata.Name, b.Metadata.Name));
+        Assert.Same(a.Metadata.Namespace, b.Metadata.Namespace);
+        Assert.Same(a.Metadata.Labels!.Keys.Single(), b.Metadata.Labels!.Keys.Single()); // dictionary keys too
+        Assert.Same(a.Metadata.Labels["app"], b.Spec!.Selector!.MatchLabels!["app"]);
+    }
+
+    [Fact]
+    public void The_string_pool_shares_short_strings_and_stays_bounded()
+    {
+        var pool = new StringPool(slots: 4);
+        var key = pool.Get(new string("app.kubernetes.io/managed-by".AsSpan()));
+        Assert.Same(key, pool.Get(new string("app.kubernetes.io/managed-by".AsSpan())));
+
+        var long1 = new string('x', StringPool.MaxLength + 1);
+        Assert.NotSame(pool.Get(long1), pool.Get(new string('x', StringPool.MaxLength + 1)));
+
+        // Four slots hold at most four strings: a hundred distinct ones evict each other rather than pile up.
+        var distinct = Enumerable.Range(0, 100).Select(i => $"uid-{i}").ToList();
+        distinct.ForEach(s => pool.Get(s));
+        Assert.True(distinct.Count(s => ReferenceEquals(pool.Get(new string(s.AsSpan())), s)) <= 4);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StringPool(slots: 6));
+    }
+
     private static Lease WithManagedFields(Lease lease) => lease.WithMetadata(lease.Metadata with
     {
         ExtensionData = new Dictionary<string, JsonElement>
