@@ -113,7 +113,7 @@ internal sealed class OperatorScaleBenchmark(bool quick) : IBenchmarkSection
                 var resyncRss = memory.TakePhasePeak();
                 return new Run(
                     created, converged, healthy, mdWrites.Average(), mdWrites.Max(), (double)children / count, resyncWrites,
-                    idleRss, convergeRss, resyncRss, memory.Current, memory.Peak, convergeHeap, await HeapMiBAsync(http, port).ConfigureAwait(false));
+                    idleRss, convergeRss, resyncRss, memory.Current, memory.Peak, convergeHeap, await HeapMiBAsync(http, port).ConfigureAwait(false), memory.Breakdown);
             }
             finally
             {
@@ -156,6 +156,9 @@ internal sealed class OperatorScaleBenchmark(bool quick) : IBenchmarkSection
             s.AppendLine(Inv, $"| {i + 1} | {r.Healthy}/{count} in {r.Converged.TotalSeconds:0.0} s | {r.MeanWrites:0.0}, {r.MaxWrites} | {r.ResyncWrites} | {r.IdleRss:0} MiB | {r.ConvergeRss:0} MiB | {r.ResyncRss:0} MiB | {r.SettledRss:0} MiB | {r.PeakRss:0} MiB | {r.ConvergeHeap:0} / {r.SettledHeap:0} MiB |");
         }
 
+        var last = runs[^1];
+        s.AppendLine();
+        s.AppendLine(Inv, $"Where the settled {last.SettledRss:0} MiB of the last run are: {last.SettledParts.Anonymous:0} MiB anonymous memory (the managed heap, {last.SettledHeap:0} MiB after the last collection, with the GC's free space and bookkeeping, thread stacks, native allocations), {last.SettledParts.Files:0} MiB mapped files (the runtime, the framework's and the operator's assemblies; shared with every other .NET process on the node) and {last.SettledParts.Shared:0} MiB of JIT-compiled code (mapped twice, writable and executable).");
         s.AppendLine();
         s.AppendLine("| target | measured | verdict |");
         s.AppendLine("|---|---|---|");
@@ -224,7 +227,8 @@ internal sealed class OperatorScaleBenchmark(bool quick) : IBenchmarkSection
         double SettledRss,
         double PeakRss,
         double ConvergeHeap,
-        double SettledHeap);
+        double SettledHeap,
+        (double Anonymous, double Files, double Shared) SettledParts);
 
     private static string MdName(int i) => $"model-{i:0000}";
 

@@ -27,6 +27,9 @@ internal sealed class ResidentMemory : IAsyncDisposable
     /// <summary>The most the process was ever resident, MiB (kernel high-water mark).</summary>
     public double Peak => Read("VmHWM:");
 
+    /// <summary>Resident memory right now by kind, MiB: anonymous (managed heap, native), mapped files (runtime and assemblies), shared memory (JIT'd code, double-mapped).</summary>
+    public (double Anonymous, double Files, double Shared) Breakdown => (Read("RssAnon:"), Read("RssFile:"), Read("RssShmem:"));
+
     /// <summary>The largest sample since the last call, MiB; starts the next phase.</summary>
     public double TakePhasePeak() => Math.Max(Interlocked.Exchange(ref _phasePeak, 0), Current);
 
