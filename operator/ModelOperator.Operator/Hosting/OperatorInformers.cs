@@ -10,7 +10,8 @@ namespace ModelOperator.Operator.Hosting;
 /// <summary>
 /// The informers the operator watches: ModelDeployments (with the resync period), and the kinds it creates — Deployments,
 /// Pods, Services, HPAs — filtered by <c>app.kubernetes.io/managed-by=modeloperator</c> and indexed by their controller's
-/// UID (pods, which a ReplicaSet controls, by their ModelDeployment instead), plus HTTPRoutes (the user's, unfiltered).
+/// UID (pods, which a ReplicaSet controls, by their ModelDeployment instead), plus HTTPRoutes (the user's, unfiltered;
+/// an empty kind while the Gateway API CRDs are not installed, see <see cref="OptionalApiListerWatcher{T}"/>).
 /// All in <see cref="OperatorOptions.WatchNamespace"/> or everywhere.
 /// The caches hold every such object for the life of the process, so they are trimmed on the way in
 /// (<see cref="OperatorCacheTransforms"/>): no object keeps <c>managedFields</c>, a cached Pod has no spec, and equal
@@ -43,8 +44,11 @@ public sealed class OperatorInformers
             transform: Trimmed<Pod>(OperatorCacheTransforms.Pod, strings));
         Services = Owned<Service>(client, ns, time, loggers, strings);
         Autoscalers = Owned<HorizontalPodAutoscaler>(client, ns, time, loggers, strings);
+        // Gateway API is optional: a cluster without its CRDs must not keep the operator from starting.
         HttpRoutes = new Informer<HttpRoute>(
-            new ResourceListerWatcher<HttpRoute>(client.Resource<HttpRoute>(), ns), time, loggers.CreateLogger<Informer<HttpRoute>>(),
+            new OptionalApiListerWatcher<HttpRoute>(new ResourceListerWatcher<HttpRoute>(client.Resource<HttpRoute>(), ns),
+                "HTTPRoute (gateway.networking.k8s.io/v1)", TimeSpan.FromMinutes(1), time, loggers.CreateLogger<OptionalApiListerWatcher<HttpRoute>>()),
+            time, loggers.CreateLogger<Informer<HttpRoute>>(),
             transform: Trimmed<HttpRoute>(CacheTransforms.StripManagedFields, strings));
     }
 
