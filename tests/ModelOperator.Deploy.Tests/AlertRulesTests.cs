@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ModelOperator.Deploy.Tests;
 
 /// <summary>
@@ -11,39 +9,7 @@ public sealed class AlertRulesTests
 {
     private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "deploy", "prometheus");
 
-    private static string Promtool
-    {
-        get
-        {
-            const string path = "/usr/bin/promtool";
-            if (!File.Exists(path))
-            {
-                Assert.Fail("promtool is missing: run `make test` (it installs Debian's prometheus package) or apt-get install -y prometheus");
-            }
-
-            return path;
-        }
-    }
-
-    private static (int Exit, string Output) Run(params string[] args)
-    {
-        var info = new ProcessStartInfo(Promtool) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Folder };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(60_000))
-        {
-            process.Kill();
-            Assert.Fail("promtool did not finish in 60 s");
-        }
-
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
+    private static (int Exit, string Output) Run(params string[] args) => Promtool.Run(Folder, args);
 
     [Fact]
     public void The_rules_pass_promtool_check_rules()
