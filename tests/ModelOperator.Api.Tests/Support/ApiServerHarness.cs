@@ -9,14 +9,14 @@ internal sealed class ApiServerHarness : IAsyncDisposable
     {
         Server = server;
         Dir = dir;
-        Kubectl = new Kubectl(server.WriteKubeconfig(System.IO.Path.Combine(dir, "kubeconfig")), dir);
+        Kubectl = new ModelOperator.Testing.Kubectl(server.WriteKubeconfig(System.IO.Path.Combine(dir, "kubeconfig")), dir);
     }
 
     public InMemoryApiServer Server { get; }
 
     public string Dir { get; }
 
-    public Kubectl Kubectl { get; }
+    public ModelOperator.Testing.Kubectl Kubectl { get; }
 
     public static async Task<ApiServerHarness> StartAsync()
     {

@@ -141,26 +141,27 @@ public sealed class ManualControlScenarioTests
     {
         // Given a canary waiting at its open-ended pause
         await using var bed = await OperatorTestBed.StartAsync();
-        using var kubectl = new Kubectl(path => bed.Server.WriteKubeconfig(path, OperatorTestBed.Namespace));
+        var dir = Directory.CreateTempSubdirectory("operator-kubectl-").FullName;
+        var kubectl = new Kubectl(bed.Server.WriteKubeconfig(Path.Combine(dir, "kubeconfig"), OperatorTestBed.Namespace), dir);
         var first = await ScenarioTests.HealthyAsync(bed, WaitingForAPerson());
         await ScenarioTests.NewVersionAsync(bed, "2");
         await bed.RunUntilAsync("churn", m => m.Status?.CurrentStepIndex == 1);
 
         // When a user pauses with kubectl patch, then the phase says so in kubectl's own table
-        await kubectl.RunAsync("patch", "md", "churn", "--type=merge", "-p", "{\"spec\":{\"paused\":true}}");
+        (await kubectl.RunAsync("patch", "md", "churn", "--type=merge", "-p", "{\"spec\":{\"paused\":true}}")).EnsureSuccess();
         await bed.RunUntilAsync("churn", m => m.Status?.Phase == Phases.Paused);
-        var table = await kubectl.RunAsync("get", "md", "churn");
+        var table = (await kubectl.RunAsync("get", "md", "churn")).EnsureSuccess().Stdout;
         Assert.Contains(Phases.Paused, table, StringComparison.Ordinal);
 
         // When they resume and abort with kubectl annotate
-        await kubectl.RunAsync("patch", "md", "churn", "--type=merge", "-p", "{\"spec\":{\"paused\":false}}");
-        await kubectl.RunAsync("annotate", "md", "churn", $"{Annotations.Action}={ManualActions.Abort}");
+        (await kubectl.RunAsync("patch", "md", "churn", "--type=merge", "-p", "{\"spec\":{\"paused\":false}}")).EnsureSuccess();
+        (await kubectl.RunAsync("annotate", "md", "churn", $"{Annotations.Action}={ManualActions.Abort}")).EnsureSuccess();
         var md = await bed.RunUntilAsync("churn", m => !HasAction(m) && m.Status?.Phase == Phases.RolledBack);
 
         // Then the canary is rolled back, and kubectl shows the annotation gone
         Assert.Equal(Reasons.ManualAbort, md.Status!.LastDecision!.Reason);
         Assert.Equal(first.Status!.StableRevision!.Name, md.Status.StableRevision!.Name);
-        var annotations = await kubectl.RunAsync("get", "md", "churn", "-o", "jsonpath={.metadata.annotations}");
+        var annotations = (await kubectl.RunAsync("get", "md", "churn", "-o", "jsonpath={.metadata.annotations}")).EnsureSuccess().Stdout;
         Assert.DoesNotContain(Annotations.Action, annotations, StringComparison.Ordinal);
     }
 }

@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace ModelOperator.ApiServer.Tests.Support;
+namespace ModelOperator.Testing;
 
 /// <summary>
 /// Runs the real kubectl against a kubeconfig, with its own cache and home folders, a bounded
 /// timeout on every process, and stdout/stderr captured for assertions and failure messages.
+/// The one kubectl runner of the test projects.
 /// </summary>
-internal sealed class Kubectl
+public sealed class Kubectl
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
     private readonly string _kubeconfig;
@@ -88,7 +89,7 @@ internal sealed class Kubectl
     }
 }
 
-internal sealed record KubectlResult(string[] Args, int ExitCode, string Stdout, string Stderr)
+public sealed record KubectlResult(string[] Args, int ExitCode, string Stdout, string Stderr)
 {
     public KubectlResult EnsureSuccess()
     {
@@ -104,7 +105,7 @@ internal sealed record KubectlResult(string[] Args, int ExitCode, string Stdout,
 }
 
 /// <summary>A running kubectl whose stdout lines arrive in a channel; disposing kills it.</summary>
-internal sealed class KubectlStream : IDisposable
+public sealed class KubectlStream : IDisposable
 {
     private readonly Process _process;
     private readonly string[] _args;
