@@ -233,11 +233,23 @@ internal sealed partial class PlannerRun
 
         if ((stable?.Ready ?? 0) < split.Stable)
         {
+            // A promoted revision scaling up from its canary share is finishing its rollout, not degraded, for as
+            // long as a step may take (after that, pods that never become ready are a degradation).
+            if (JustPromoted())
+            {
+                return Phases.Progressing;
+            }
+
             return _old.Phase is null or Phases.Pending ? Phases.Pending : Phases.Degraded;
         }
 
         return Phases.Healthy;
     }
+
+    /// <summary>Whether the stable revision was promoted from a canary (not deployed first) less than a progress deadline ago.</summary>
+    private bool JustPromoted() =>
+        _history.Count > 1 && _history[^1].Name == _stable!.Name
+        && _history[^1].PromotedAt is { } promotedAt && _now - promotedAt < _config.ProgressDeadline;
 
     private IReadOnlyList<Condition> BuildConditions(ReplicaSplit split, RevisionState? stable)
     {

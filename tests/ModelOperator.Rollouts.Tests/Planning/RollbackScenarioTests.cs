@@ -206,11 +206,27 @@ public sealed class RollbackScenarioTests
         Assert.Equal([v2, v1], promotion.Traffic!.Backends.Select(b => b.Revision));
         Assert.InRange(promotion.Traffic.Backends[1].Weight, 1, 99);
         Assert.Equal([(v2, RevisionRole.Stable, 10), (v1, RevisionRole.Previous, 10)], Roles(promotion));
+        Assert.Equal(Phases.Progressing, promotion.Status!.Phase); // finishing the promotion, not degraded
 
         // And once its pods are ready, version 2 alone serves while the bake goes on
         var ready = cluster.Reconcile();
         Assert.Equal([new TrafficBackend(v2, 100)], ready.Traffic!.Backends);
         Assert.NotNull(cluster.Status.BakeUntil);
+        Assert.Equal(Phases.Healthy, ready.Status!.Phase);
+    }
+
+    [Fact]
+    public void Without_a_bake_a_promoted_revision_scaling_up_is_progressing_not_degraded()
+    {
+        var cluster = new FakeCluster(Create("1", [Weight(50), Analyze()], Thresholds(), replicas: 10, progressDeadline: "5m", bakeTime: "0s"));
+        cluster.RunUntil(c => c.Status.Phase == Phases.Healthy);
+        cluster.Update(md => md.WithVersion("2"));
+
+        cluster.RunUntil(c => c.Status.CanaryRevision is null);
+        Assert.Equal(Phases.Progressing, cluster.Status.Phase); // 5 of 10 pods ready: finishing the promotion
+
+        cluster.Reconcile();
+        Assert.Equal(Phases.Healthy, cluster.Status.Phase);
     }
 
     [Fact]
