@@ -74,9 +74,30 @@ public sealed partial class OptionalApiListerWatcher<T> : IListerWatcher<T>
             yield break;
         }
 
-        await foreach (var e in _inner.WatchAsync(resourceVersion, cancellationToken).ConfigureAwait(false))
+        await using var events = _inner.WatchAsync(resourceVersion, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
         {
-            yield return e;
+            WatchEvent<T> next;
+            try
+            {
+                if (!await events.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield break;
+                }
+
+                next = events.Current;
+            }
+            catch (KubernetesNotFoundException)
+            {
+                // The CRD went away while watched: relist (which finds it missing) instead of retrying this watch forever.
+                next = new WatchEvent<T>(WatchEventType.Error, null, new Status { Code = 410, Reason = "Expired", Message = $"the {_what} API answered 404 to a watch" });
+            }
+
+            yield return next;
+            if (next.Type == WatchEventType.Error)
+            {
+                yield break;
+            }
         }
     }
 

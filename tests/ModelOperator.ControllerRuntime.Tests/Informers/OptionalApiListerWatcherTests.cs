@@ -38,4 +38,34 @@ public sealed class OptionalApiListerWatcherTests
         await stop.CancelAsync();
         await running.Within();
     }
+
+    [Fact]
+    public async Task A_watch_answered_404_makes_the_informer_list_again_and_find_the_api_gone()
+    {
+        var inner = new ThrowingWatch();
+        var optional = new OptionalApiListerWatcher<Lease>(inner, "Lease", TimeSpan.FromMinutes(1), new ManualTimeProvider());
+
+        var events = new List<WatchEvent<Lease>>();
+        await foreach (var e in optional.WatchAsync("5", CancellationToken.None))
+        {
+            events.Add(e);
+        }
+
+        Assert.Equal(410, Assert.Single(events).Status!.Code); // an expired version: the informer relists
+    }
+
+    private sealed class ThrowingWatch : IListerWatcher<Lease>
+    {
+        public Task<ObjectList<Lease>> ListAsync(int limit, string? continueToken, CancellationToken cancellationToken) =>
+            Task.FromResult(new ObjectList<Lease> { Metadata = new ListMeta { ResourceVersion = "5" } });
+
+        public async IAsyncEnumerable<WatchEvent<Lease>> WatchAsync(string resourceVersion, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            throw new KubernetesNotFoundException(new Status { Code = 404 }, "the server could not find the requested resource");
+#pragma warning disable CS0162 // an iterator needs a yield to be one
+            yield break;
+#pragma warning restore CS0162
+        }
+    }
 }
