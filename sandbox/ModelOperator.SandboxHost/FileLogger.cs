@@ -37,16 +37,23 @@ public sealed class FileLoggerProvider : ILoggerProvider
     public void Dispose()
     {
         _lines.CompleteAdding();
-        _writer.Join(TimeSpan.FromSeconds(2));
-        _lines.Dispose();
+        // The queue is disposed only once the writer has drained it; a writer still busy after 2 s keeps it (a
+        // background thread, it ends with the process).
+        if (_writer.Join(TimeSpan.FromSeconds(2)))
+        {
+            _lines.Dispose();
+        }
     }
 
     private void Write(string line)
     {
-        // A full queue drops the line rather than blocking a component.
-        if (!_lines.IsAddingCompleted)
+        // A full queue drops the line rather than blocking a component; after Dispose lines are dropped too.
+        try
         {
             _lines.TryAdd(line);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
         }
     }
 

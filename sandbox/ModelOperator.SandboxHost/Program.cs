@@ -125,9 +125,10 @@ await using (sandbox)
     if (args[0] == "demo")
     {
         Console.WriteLine();
+        var demo = new DemoRunner(sandbox, repo, Console.Out);
         try
         {
-            traffic = await new DemoRunner(sandbox, repo, Console.Out).RunAsync(stop.Token);
+            await demo.RunAsync(stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -137,50 +138,59 @@ await using (sandbox)
             Console.Error.WriteLine($"modeloperator-sandbox: the demo failed: {e.Message}");
             exitCode = 1;
         }
+        finally
+        {
+            traffic = demo.Traffic;
+        }
     }
 
-    if (exitCode == 0 && !stop.IsCancellationRequested)
+    try
     {
-        var service = sandbox.ServiceUrls.Values.First();
-        Console.WriteLine($$"""
+        if (exitCode == 0 && !stop.IsCancellationRequested)
+        {
+            var service = sandbox.ServiceUrls.Values.First();
+            Console.WriteLine($$"""
 
-            The sandbox keeps running{{(traffic is null ? string.Empty : ", with the traffic")}}. Explore it:
-              kubectl apply -f examples/sandbox/churn-v1.yaml   (then -v2, -v3: what make run does)
-              kubectl get md churn -o yaml            status: revisions, history, quarantine, lastDecision
-              kubectl get events --sort-by=.lastTimestamp
-              curl -s -X POST {{service}}v2/models/churn/infer -H 'Content-Type: application/json' -d '{"inputs":[{"name":"features","shape":[1,8],"datatype":"FP32","data":[35,28.72,5,1,5,14,0,4]}]}'
-              Prometheus: {{sandbox.Prometheus.Url}}graph?g0.expr=modeloperator_canary_weight    alerts: {{sandbox.Prometheus.Url}}alerts
-              logs: {{Relative(sandbox.LogDirectory)}}
-            """);
-        var plugin = Path.Combine(repo, ".local", "plugin", "bin");
-        if (File.Exists(Path.Combine(plugin, "kubectl-model")))
-        {
-            Console.WriteLine($"  kubectl model status churn               (after: export PATH=$PWD/.local/plugin/bin:$PATH)");
-        }
-
-        if (exitWhenDone)
-        {
-            Console.WriteLine("Stopping (--exit-when-done).");
-        }
-        else
-        {
-            Console.WriteLine("Press Ctrl-C to stop every process the sandbox started.");
-            try
+                The sandbox keeps running{{(traffic is null ? string.Empty : ", with the traffic")}}. Explore it:
+                  kubectl apply -f examples/sandbox/churn-v1.yaml   (then -v2, -v3: what make run does)
+                  kubectl get md churn -o yaml            status: revisions, history, quarantine, lastDecision
+                  kubectl get events --sort-by=.lastTimestamp
+                  curl -s -X POST {{service}}v2/models/churn/infer -H 'Content-Type: application/json' -d '{"inputs":[{"name":"features","shape":[1,8],"datatype":"FP32","data":[35,28.72,5,1,5,14,0,4]}]}'
+                  Prometheus: {{sandbox.Prometheus.Url}}graph?g0.expr=modeloperator_canary_weight    alerts: {{sandbox.Prometheus.Url}}alerts
+                  logs: {{Relative(sandbox.LogDirectory)}}
+                """);
+            var plugin = Path.Combine(repo, ".local", "plugin", "bin");
+            if (File.Exists(Path.Combine(plugin, "kubectl-model")))
             {
-                await Task.Delay(Timeout.Infinite, stop.Token);
+                Console.WriteLine($"  kubectl model status churn               (after: export PATH=$PWD/.local/plugin/bin:$PATH)");
             }
-            catch (OperationCanceledException)
+
+            if (exitWhenDone)
             {
+                Console.WriteLine("Stopping (--exit-when-done).");
+            }
+            else
+            {
+                Console.WriteLine("Press Ctrl-C to stop every process the sandbox started.");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
             }
         }
     }
-
-    if (traffic is not null)
+    finally
     {
-        await traffic.DisposeAsync();
+        if (traffic is not null)
+        {
+            await traffic.DisposeAsync();
+        }
     }
 
-    Console.WriteLine("Stopping the operator, the model servers, Prometheus and the API server ...");
+    Console.WriteLine("Stopping the operator, Prometheus, the model servers and the API server ...");
 }
 
 Console.WriteLine("Stopped.");

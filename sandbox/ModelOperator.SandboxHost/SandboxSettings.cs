@@ -33,7 +33,7 @@ public sealed record SandboxSettings
     /// <summary>Operator replicas to start with the sandbox (0: the caller starts them with <see cref="LocalSandbox.StartOperatorAsync"/>).</summary>
     public int Operators { get; init; } = 1;
 
-    /// <summary>Extra operator flags, e.g. <c>--scale-down-delay 10s</c>.</summary>
+    /// <summary>Extra operator flags, e.g. <c>--workers 4</c>.</summary>
     public IReadOnlyList<string> OperatorArgs { get; init; } = [];
 
     /// <summary>Services to expose on local ports: (namespace, service, port).</summary>

@@ -107,8 +107,8 @@ internal sealed partial class PodProcess : IAsyncDisposable
         }
 
         // The pod's emptyDir volumes go with it, as on a node.
-        var volumes = Path.Combine(_options.VolumeDirectory, Uid);
-        if (Uid.Length > 0 && Directory.Exists(volumes))
+        var volumes = VolumePaths.PodFolder(_pod, _options.VolumeDirectory);
+        if (Directory.Exists(volumes))
         {
             try
             {
@@ -168,9 +168,16 @@ internal sealed partial class PodProcess : IAsyncDisposable
 
         env["HOST"] = PodStatusBuilder.Loopback;
         env["PORT"] = port.ToString(CultureInfo.InvariantCulture);
-        foreach (var dir in volumes.EmptyDirs(options.VolumeDirectory))
+        try
         {
-            Directory.CreateDirectory(dir);
+            foreach (var dir in volumes.EmptyDirs(options.VolumeDirectory))
+            {
+                Directory.CreateDirectory(dir);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, [], $"cannot make the emptyDir folders under {options.VolumeDirectory}: {e.Message}");
         }
 
         return (env, [.. (container.Args ?? []).Select(volumes.Rewrite)], null);

@@ -44,7 +44,7 @@ public sealed record VolumePaths(IReadOnlyList<(string MountPath, string LocalPa
             }
             else if (volume.EmptyDir is not null)
             {
-                local = Path.GetFullPath(Path.Combine(volumeRoot, pod.Metadata.Uid ?? pod.Metadata.Name ?? "pod", volume.Name));
+                local = Path.Combine(PodFolder(pod, volumeRoot), volume.Name);
             }
             else
             {
@@ -86,6 +86,14 @@ public sealed record VolumePaths(IReadOnlyList<(string MountPath, string LocalPa
         }
 
         return value;
+    }
+
+    /// <summary>The folder of one pod's emptyDir volumes (by UID; by name for a pod without one), removed with the pod.</summary>
+    public static string PodFolder(Pod pod, string volumeRoot)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var key = string.IsNullOrEmpty(pod.Metadata.Uid) ? pod.Metadata.Name ?? "pod" : pod.Metadata.Uid;
+        return Path.GetFullPath(Path.Combine(volumeRoot, key));
     }
 
     /// <summary>The emptyDir folders to create before the start (and remove after the pod).</summary>

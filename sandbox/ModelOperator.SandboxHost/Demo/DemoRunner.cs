@@ -25,14 +25,17 @@ public sealed class DemoRunner(LocalSandbox sandbox, string repositoryRoot, Text
     /// <summary>How long one stage (ready, promoted, rolled back) may take before the demo gives up.</summary>
     public TimeSpan StageTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
-    public async Task<TrafficGenerator> RunAsync(CancellationToken cancellationToken)
+    /// <summary>The traffic, once started; whoever runs the demo disposes it, whether the demo finished or not.</summary>
+    public TrafficGenerator? Traffic { get; private set; }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         await ApplyAsync(1, cancellationToken).ConfigureAwait(false);
         await WaitAsync("version 1 to serve", md => md.Status?.Phase == Phases.Healthy && md.Status.StableRevision?.ModelVersion == "1", cancellationToken).ConfigureAwait(false);
 
         var url = new Uri(sandbox.ServiceUrls[$"{Namespace}/{Name}"], $"v2/models/{Name}/infer");
         var csv = Path.Combine(repositoryRoot, "examples", "models", "churn", "reference.csv");
-        var traffic = new TrafficGenerator(url, TrafficGenerator.BodiesFromCsv(csv, "features"), Rate);
+        var traffic = Traffic = new TrafficGenerator(url, TrafficGenerator.BodiesFromCsv(csv, "features"), Rate);
         traffic.Start();
         Say(string.Create(CultureInfo.InvariantCulture, $"traffic: {Rate:0} requests/s to {url} (customers from examples/models/churn/reference.csv)"));
         await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
@@ -53,7 +56,6 @@ public sealed class DemoRunner(LocalSandbox sandbox, string repositoryRoot, Text
         var decision = _last?.Status?.LastDecision;
         Say($"version 3 was rolled back by itself: {decision?.Reason} — {decision?.Message}");
         Say(string.Create(CultureInfo.InvariantCulture, $"traffic: {traffic.Succeeded} answered, {traffic.Failed} failed in all"));
-        return traffic;
     }
 
     private async Task ApplyAsync(int version, CancellationToken cancellationToken)

@@ -15,7 +15,8 @@ public sealed class TrafficGenerator : IAsyncDisposable
     private readonly IReadOnlyList<string> _bodies;
     private readonly double _rate;
     private readonly CancellationTokenSource _stop = new();
-    private readonly SemaphoreSlim _inFlight = new(32);
+    private const int MaxInFlight = 32;
+    private readonly SemaphoreSlim _inFlight = new(MaxInFlight);
     private Task? _run;
     private long _ok;
     private long _failed;
@@ -81,7 +82,7 @@ public sealed class TrafficGenerator : IAsyncDisposable
             using var response = await _http.PostAsync(_url, content, stop).ConfigureAwait(false);
             Interlocked.Increment(ref response.IsSuccessStatusCode ? ref _ok : ref _failed);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or ObjectDisposedException)
         {
             Interlocked.Increment(ref _failed);
         }
@@ -97,6 +98,12 @@ public sealed class TrafficGenerator : IAsyncDisposable
         if (_run is not null)
         {
             await _run.ConfigureAwait(false);
+        }
+
+        // Every request in flight holds a slot: taking them all means none is left using the client.
+        for (var i = 0; i < MaxInFlight; i++)
+        {
+            await _inFlight.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
 
         _http.Dispose();

@@ -80,6 +80,20 @@ public sealed class PrometheusServer : IAsyncDisposable
             [$"--config.file={config}", $"--storage.tsdb.path={data}", $"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=1d", "--log.level=warn"],
             logPath);
         var server = new PrometheusServer(process, url, pods, operators);
+        try
+        {
+            await WaitReadyAsync(process, url, logPath, cancellationToken).ConfigureAwait(false);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task WaitReadyAsync(ChildProcess process, Uri url, string logPath, CancellationToken cancellationToken)
+    {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         for (var attempt = 0; attempt < 300; attempt++)
         {
@@ -93,7 +107,7 @@ public sealed class PrometheusServer : IAsyncDisposable
                 using var ready = await http.GetAsync(new Uri(url, "-/ready"), cancellationToken).ConfigureAwait(false);
                 if (ready.IsSuccessStatusCode)
                 {
-                    return server;
+                    return;
                 }
             }
             catch (HttpRequestException)
@@ -106,7 +120,6 @@ public sealed class PrometheusServer : IAsyncDisposable
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
 
-        await server.DisposeAsync().ConfigureAwait(false);
         throw new InvalidOperationException($"prometheus is not ready after 30 s; see {logPath}");
     }
 
