@@ -37,8 +37,11 @@ stable=$(kubectl get md churn -o jsonpath='{.status.stableRevision.modelVersion}
 status=$(kubectl model status churn)
 grep -q "RolledBack" <<<"$status" && grep -q "PredictionDrift" <<<"$status" || fail "kubectl model status does not show the rollback: $status"
 
-cmd=$(grep -E "^  curl -s -X POST" "$out" | sed 's/^  //')
-answer=$(eval "$cmd")
+# The printed curl, run with its URL and body taken from the line (not eval'd).
+line=$(grep -E "^  curl -s -X POST " "$out")
+url=$(sed -E 's/^  curl -s -X POST ([^ ]+) .*/\1/' <<<"$line")
+body=$(sed -E "s/.* -d '(.*)'\$/\1/" <<<"$line")
+answer=$(curl -s -X POST "$url" -H 'Content-Type: application/json' -d "$body")
 /usr/bin/python3 - "$answer" <<'PY'
 import json, sys
 answer = json.loads(sys.argv[1])

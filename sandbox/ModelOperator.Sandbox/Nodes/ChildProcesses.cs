@@ -7,7 +7,7 @@ namespace ModelOperator.Sandbox.Nodes;
 /// A last line of defence: every process the agent started is killed when this process exits, even if no
 /// agent was disposed (e.g. a test host torn down after a failure).
 /// </summary>
-public static class ChildProcesses
+internal static class ChildProcesses
 {
     private static readonly ConcurrentDictionary<int, Process> Live = new();
 

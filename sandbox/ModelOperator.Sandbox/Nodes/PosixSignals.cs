@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace ModelOperator.Sandbox.Nodes;
 
 /// <summary>SIGTERM for a child process (.NET's Process.Kill only sends SIGKILL).</summary>
-public static partial class PosixSignals
+internal static partial class PosixSignals
 {
     private const int SigTerm = 15;
 

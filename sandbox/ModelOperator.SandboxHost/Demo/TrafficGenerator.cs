@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 
@@ -21,6 +22,7 @@ public sealed class TrafficGenerator : IAsyncDisposable
     private long _ok;
     private long _failed;
     private long _sent;
+    private readonly ConcurrentDictionary<string, long> _byVersion = new(StringComparer.Ordinal);
 
     public TrafficGenerator(Uri url, IReadOnlyList<string> bodies, double rate)
     {
@@ -39,6 +41,9 @@ public sealed class TrafficGenerator : IAsyncDisposable
 
     public long Failed => Interlocked.Read(ref _failed);
 
+    /// <summary>Successful answers by the <c>model_version</c> they name: which revision really served.</summary>
+    public IReadOnlyDictionary<string, long> AnsweredByVersion => _byVersion;
+
     /// <summary>Request bodies for a features input from a CSV with a header row and numeric columns.</summary>
     public static IReadOnlyList<string> BodiesFromCsv(string path, string inputName)
     {
@@ -48,6 +53,21 @@ public sealed class TrafficGenerator : IAsyncDisposable
             var values = line.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture)).ToList();
             return $$"""{"inputs":[{"name":"{{inputName}}","shape":[1,{{values.Count}}],"datatype":"FP32","data":[{{string.Join(',', values)}}]}]}""";
         })];
+    }
+
+    /// <summary>The <c>model_version</c> of an inference answer ("?" when it names none).</summary>
+    internal static string VersionOf(string answer)
+    {
+        const string key = "\"model_version\":\"";
+        var start = answer.IndexOf(key, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return "?";
+        }
+
+        start += key.Length;
+        var end = answer.IndexOf('"', start);
+        return end < 0 ? "?" : answer[start..end];
     }
 
     public void Start() => _run = Task.Run(() => RunAsync(_stop.Token));
@@ -81,6 +101,10 @@ public sealed class TrafficGenerator : IAsyncDisposable
             using var content = new StringContent(body, Encoding.UTF8, "application/json");
             using var response = await _http.PostAsync(_url, content, stop).ConfigureAwait(false);
             Interlocked.Increment(ref response.IsSuccessStatusCode ? ref _ok : ref _failed);
+            if (response.IsSuccessStatusCode)
+            {
+                _byVersion.AddOrUpdate(VersionOf(await response.Content.ReadAsStringAsync(stop).ConfigureAwait(false)), 1, (_, n) => n + 1);
+            }
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or ObjectDisposedException)
         {
