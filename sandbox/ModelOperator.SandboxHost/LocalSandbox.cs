@@ -37,6 +37,9 @@ public sealed class LocalSandbox : IAsyncDisposable
         _loggers = loggers;
     }
 
+    /// <summary>The User-Agent of the sandbox's own components (deployment controller, node agent, proxy).</summary>
+    public const string SandboxUserAgent = "modeloperator-sandbox/1";
+
     public InMemoryApiServer ApiServer { get; private set; } = null!;
 
     public KubernetesClient Client { get; private set; } = null!;
@@ -48,6 +51,9 @@ public sealed class LocalSandbox : IAsyncDisposable
     public string Directory => _settings.Directory;
 
     public string LogDirectory => _settings.LogDirectory;
+
+    /// <summary>The namespace of the operator's leader Lease.</summary>
+    public string OperatorNamespace => _settings.OperatorNamespace;
 
     public PrometheusServer Prometheus { get; private set; } = null!;
 
@@ -100,10 +106,11 @@ public sealed class LocalSandbox : IAsyncDisposable
 
         System.IO.Directory.CreateDirectory(_settings.LogDirectory);
 
-        ApiServer = await InMemoryApiServer.StartAsync(new InMemoryApiServerOptions { Port = _settings.ApiPort, LoggerFactory = _loggers }, cancellationToken).ConfigureAwait(false);
+        ApiServer = await InMemoryApiServer.StartAsync(new InMemoryApiServerOptions { Port = _settings.ApiPort, LoggerFactory = _loggers, RecordRequests = _settings.RecordApiRequests }, cancellationToken).ConfigureAwait(false);
         _cleanups.Add(() => ApiServer.DisposeAsync());
         ApiServer.WriteKubeconfig(_settings.KubeconfigPath);
-        Client = new KubernetesClient(new KubernetesConfiguration { Server = ApiServer.BaseUrl, Namespace = "default" });
+        // Its own User-Agent, so that the API server's request record tells the sandbox's calls from the operator's.
+        Client = new KubernetesClient(new KubernetesConfiguration { Server = ApiServer.BaseUrl, Namespace = "default" }, new KubernetesClientOptions { UserAgent = SandboxUserAgent });
         Kubectl = new Kubectl(_settings.KubeconfigPath, _settings.RepositoryRoot);
         progress($"API server     {ApiServer.BaseUrl} (kubeconfig {_settings.KubeconfigPath})");
 

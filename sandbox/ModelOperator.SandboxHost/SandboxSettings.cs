@@ -39,6 +39,9 @@ public sealed record SandboxSettings
     /// <summary>Services to expose on local ports: (namespace, service, port).</summary>
     public IReadOnlyList<(string Namespace, string Service, int Port)> Proxies { get; init; } = [("default", "churn", 8080)];
 
+    /// <summary>Keep every API request for <see cref="LocalSandbox.ApiServer"/>'s <c>Requests</c> (tests check the operator's calls against its RBAC).</summary>
+    public bool RecordApiRequests { get; init; }
+
     /// <summary>The namespace of the operator's leader Lease (created at start).</summary>
     public string OperatorNamespace { get; init; } = "modeloperator-system";
 

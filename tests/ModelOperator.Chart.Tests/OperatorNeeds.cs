@@ -2,7 +2,8 @@ namespace ModelOperator.Chart.Tests;
 
 /// <summary>
 /// Every API request the operator makes, as (API group, resource, verb), each with the code that makes it. The chart's
-/// RBAC must grant all of these and nothing beyond them (see ChartInstallTests).
+/// RBAC must grant all of these and nothing beyond them (see ChartInstallTests), and the end-to-end tests check the
+/// other way: every call the real operator process made during their scenarios is in this list (E2eSandbox).
 /// </summary>
 internal static class OperatorNeeds
 {

@@ -66,6 +66,7 @@ public sealed class RolloutEndToEndTests
         Assert.Equal(0, (await e2e.DeploymentsAsync()).SingleOrDefault(d => d.Metadata.Name == v3)?.Spec?.Replicas ?? 0);
         Assert.Equal(writesBefore, e2e.Sandbox.ApiServer.Writes("modeldeployments", "default", "churn"));
         Assert.True(traffic.Succeeded > 0);
+        e2e.AssertTheOperatorCalledOnlyWhatTheChartGrants();
     }
 
     [Fact]
@@ -83,6 +84,7 @@ public sealed class RolloutEndToEndTests
         Assert.Equal(Reasons.ModelLoadFailed, md.Status!.LastDecision!.Reason);
         Assert.Contains("ModelNotFound", md.Status.LastDecision.Message, StringComparison.Ordinal);
         Assert.Equal("1", md.Status.StableRevision!.ModelVersion);
+        e2e.AssertTheOperatorCalledOnlyWhatTheChartGrants();
     }
 
     [Fact]
@@ -109,6 +111,7 @@ public sealed class RolloutEndToEndTests
         Assert.Equal(["1"], traffic.AnsweredByVersion.Keys);
         var answer = await http.PostAsync(new Uri(e2e.Sandbox.ServiceUrls["default/churn"], "v2/models/churn/infer"), new StringContent("""{"inputs":[{"name":"features","shape":[1,8],"datatype":"FP32","data":[35,28.72,5,1,5,14,0,4]}]}"""));
         Assert.Contains("\"model_version\":\"1\"", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        e2e.AssertTheOperatorCalledOnlyWhatTheChartGrants();
     }
 
     [Fact]
@@ -140,6 +143,7 @@ public sealed class RolloutEndToEndTests
         Assert.Equal("1", aborted.Status!.StableRevision!.ModelVersion);
         Assert.Contains(aborted.Status.QuarantinedRevisions!, q => q.ModelVersion == "3");
         Assert.Equal("Rollback", aborted.Status.LastDecision!.Action);
+        e2e.AssertTheOperatorCalledOnlyWhatTheChartGrants();
     }
 
     [Fact]
@@ -172,6 +176,7 @@ public sealed class RolloutEndToEndTests
         Assert.Equal(1, events.Where(e => e.Message?.StartsWith("step 1 of 2 (setWeight 50) complete", StringComparison.Ordinal) == true).Sum(e => e.Count ?? 1));
         Assert.DoesNotContain(events, e => e.Message?.Contains("starts its steps over", StringComparison.Ordinal) == true);
         Assert.Contains(events, e => e.Message?.StartsWith("step 2 of 2 (pause", StringComparison.Ordinal) == true);
+        e2e.AssertTheOperatorCalledOnlyWhatTheChartGrants();
     }
 
     [Fact]
@@ -194,6 +199,7 @@ public sealed class RolloutEndToEndTests
         var standby = e2e.Sandbox.Operators.Single(o => o != leader);
         Assert.StartsWith(standby.Name + "_", taken.Spec!.HolderIdentity, StringComparison.Ordinal);
         Assert.True(taken.Spec.LeaseTransitions > lease.Spec.LeaseTransitions, string.Create(CultureInfo.InvariantCulture, $"transitions {lease.Spec.LeaseTransitions} → {taken.Spec.LeaseTransitions}"));
+        e2e.AssertTheOperatorCalledOnlyWhatTheChartGrants();
     }
 }
 

@@ -30,10 +30,12 @@ public sealed class InMemoryApiServer : IAsyncDisposable
     private readonly ObjectStore _store;
     private readonly WatchHub _hub;
     private readonly WriteCounter _writes;
+    private readonly RequestLog? _requests;
     private int _disposed;
 
-    private InMemoryApiServer(WebApplication app, CancellationTokenSource stopping, ResourceService service, ObjectStore store, WatchHub hub, WriteCounter writes, FaultInjector faults, Uri baseUrl)
+    private InMemoryApiServer(WebApplication app, CancellationTokenSource stopping, ResourceService service, ObjectStore store, WatchHub hub, WriteCounter writes, FaultInjector faults, Uri baseUrl, RequestLog? requests)
     {
+        _requests = requests;
         Service = service;
         _app = app;
         _stopping = stopping;
@@ -87,7 +89,8 @@ public sealed class InMemoryApiServer : IAsyncDisposable
 
         var stopping = new CancellationTokenSource();
         var streamer = new WatchStreamer(service, hub, options.TimeProvider, options.BookmarkInterval, stopping.Token, logger);
-        var handler = new ApiHandler(service, new ResourceEndpoint(service, streamer), new OpenApiDocuments(options.GitVersion), faults, options.GitVersion, logger);
+        var requests = options.RecordRequests ? new RequestLog() : null;
+        var handler = new ApiHandler(service, new ResourceEndpoint(service, streamer), new OpenApiDocuments(options.GitVersion), faults, options.GitVersion, logger, requests);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(InMemoryApiServer).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
@@ -117,8 +120,11 @@ public sealed class InMemoryApiServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var baseUrl = new Uri(address.EndsWith('/') ? address : address + "/");
         Log.Listening(logger, baseUrl.ToString());
-        return new InMemoryApiServer(app, stopping, service, store, hub, writes, faults, baseUrl);
+        return new InMemoryApiServer(app, stopping, service, store, hub, writes, faults, baseUrl, requests);
     }
+
+    /// <summary>The requests received so far, oldest first (empty unless <see cref="InMemoryApiServerOptions.RecordRequests"/> is on).</summary>
+    public IReadOnlyList<RecordedRequest> Requests => _requests?.Snapshot() ?? [];
 
     /// <summary>Writes a kubeconfig for this server and returns its full path.</summary>
     public string WriteKubeconfig(string path, string defaultNamespace = "default") => Kubeconfig.Write(path, BaseUrl, defaultNamespace);

@@ -20,6 +20,9 @@ public sealed record InMemoryApiServerOptions
     /// <summary>The version <c>/version</c> reports (kubectl's version dispatcher reads it).</summary>
     public string GitVersion { get; init; } = "v1.32.0";
 
+    /// <summary>Keep every request (method, path, query, User-Agent) for <see cref="InMemoryApiServer.Requests"/>. Off by default.</summary>
+    public bool RecordRequests { get; init; }
+
     /// <summary>Where the server logs; none by default.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 

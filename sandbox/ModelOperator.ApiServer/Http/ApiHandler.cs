@@ -22,9 +22,11 @@ internal sealed class ApiHandler
     private readonly FaultInjector _faults;
     private readonly string _gitVersion;
     private readonly ILogger _logger;
+    private readonly RequestLog? _requests;
 
-    public ApiHandler(ResourceService service, ResourceEndpoint resources, OpenApiDocuments openApi, FaultInjector faults, string gitVersion, ILogger logger)
+    public ApiHandler(ResourceService service, ResourceEndpoint resources, OpenApiDocuments openApi, FaultInjector faults, string gitVersion, ILogger logger, RequestLog? requests = null)
     {
+        _requests = requests;
         _service = service;
         _resources = resources;
         _openApi = openApi;
@@ -36,6 +38,7 @@ internal sealed class ApiHandler
     public async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
+        _requests?.Add(new RecordedRequest(context.Request.Method, path, context.Request.QueryString.Value ?? string.Empty, context.Request.Headers.UserAgent.ToString()));
         try
         {
             await _faults.BeforeRequestAsync(context.RequestAborted).ConfigureAwait(false);

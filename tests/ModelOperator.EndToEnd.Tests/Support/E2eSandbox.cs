@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using ModelOperator.Api;
+using ModelOperator.ApiServer.Http;
+using ModelOperator.Chart.Tests;
 using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.SandboxHost;
@@ -51,6 +53,7 @@ internal sealed partial class E2eSandbox : IAsyncDisposable
             OperatorPort = 0,
             Operators = operators,
             Proxies = [("default", "churn", 0)],
+            RecordApiRequests = true,
         };
         var sandbox = await LocalSandbox.StartAsync(settings, loggers);
         return new E2eSandbox(sandbox, logs, loggers);
@@ -129,6 +132,25 @@ internal sealed partial class E2eSandbox : IAsyncDisposable
 
     public async Task<IReadOnlyList<Deployment>> DeploymentsAsync() =>
         (await Sandbox.Client.Resource<Deployment>().ListAsync("default")).Items;
+
+    /// <summary>
+    /// Every API call the operator process made (told apart by its User-Agent), as RBAC sees it, is one the chart grants:
+    /// the list the chart tests hold the chart's RBAC to (tests/ModelOperator.Chart.Tests/OperatorNeeds.cs). So a new
+    /// call in the operator fails here until the chart, and that list, grant it.
+    /// </summary>
+    public void AssertTheOperatorCalledOnlyWhatTheChartGrants()
+    {
+        var calls = Sandbox.ApiServer.Requests
+            .Where(r => r.UserAgent.StartsWith("modeloperator/", StringComparison.Ordinal))
+            .Select(r => RequestAttributes.Of(r.Method, r.Path, r.Query))
+            .OfType<RequestAttributes>()
+            .ToList();
+        Assert.NotEmpty(calls);
+        var granted = OperatorNeeds.Managed.Concat(OperatorNeeds.Lease).ToHashSet();
+        var refused = calls.Select(c => (c.Group, c.Resource, c.Verb)).Distinct().Where(c => !granted.Contains(c)).ToList();
+        Assert.True(refused.Count == 0, "the operator made calls the chart's RBAC does not grant: " + string.Join(", ", refused));
+        Assert.All(calls.Where(c => c.Resource == "leases"), c => Assert.Equal(Sandbox.OperatorNamespace, c.Namespace));
+    }
 
     public async Task<IReadOnlyList<Pod>> PodsOf(string revision) =>
         (await Sandbox.Client.Resource<Pod>().ListAsync("default")).Items.Where(p => p.Metadata.Labels?.GetValueOrDefault(Labels.Revision) == revision).ToList();
