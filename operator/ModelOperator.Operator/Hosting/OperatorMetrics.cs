@@ -16,6 +16,7 @@ namespace ModelOperator.Operator.Hosting;
 /// <item><c>modeloperator_canary_weight{namespace,name}</c>: the traffic percentage the canary receives.</item>
 /// <item><c>modeloperator_phase{namespace,name,phase}</c>: 1 for the current phase, 0 for the others.</item>
 /// <item><c>modeloperator_recommended_replicas{namespace,name,role}</c>: autoscaling's recommendation per role (<c>stable</c>, <c>canary</c>).</item>
+/// <item><c>modeloperator_rollout_step{namespace,name}</c>: the canary's current step, 1-based (0 without a canary).</item>
 /// </list>
 /// </remarks>
 public sealed class OperatorMetrics
@@ -36,7 +37,7 @@ public sealed class OperatorMetrics
     }
 
     /// <summary>The state a ModelDeployment's gauges show.</summary>
-    public sealed record DeploymentGauges(int CanaryWeight, string Phase, int? StableRecommended, int? CanaryRecommended);
+    public sealed record DeploymentGauges(int CanaryWeight, string Phase, int? StableRecommended, int? CanaryRecommended, int Step = 0);
 
     public void Promoted() => _rollouts.WithLabels("promoted").Inc();
 
@@ -56,6 +57,7 @@ public sealed class OperatorMetrics
         {
             KeyValuePair<string, string>[] labels = [new("namespace", key.Namespace), new("name", key.Name)];
             writer.WriteGauge("modeloperator_canary_weight", "Percentage of traffic the canary revision receives.", labels, state.CanaryWeight);
+            writer.WriteGauge("modeloperator_rollout_step", "The canary's current rollout step, counted from 1; 0 without a canary.", labels, state.Step);
             foreach (var phase in AllPhases)
             {
                 writer.WriteGauge("modeloperator_phase", "1 for the ModelDeployment's current phase, 0 for the others.",

@@ -294,7 +294,8 @@ public sealed partial class ModelDeploymentReconciler(
         int? Recommended(string? revision) =>
             revision is null ? null : after.RecommendedReplicas?.FirstOrDefault(r => r.Revision == revision)?.Replicas;
         metrics.Observe(key, new OperatorMetrics.DeploymentGauges(after.CanaryWeight ?? 0, after.Phase ?? Phases.Pending,
-            Recommended(after.StableRevision?.Name), Recommended(after.CanaryRevision?.Name)));
+            Recommended(after.StableRevision?.Name), Recommended(after.CanaryRevision?.Name),
+            after.CanaryRevision is null ? 0 : (after.CurrentStepIndex ?? 0) + 1));
     }
 
     private void LogOutcome(string kind, string name, ApplyOutcome outcome)
