@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using ModelOperator.Api;
 using ModelOperator.Kubernetes;
@@ -12,11 +11,12 @@ namespace ModelOperator.SandboxHost.Demo;
 /// predictions drift) rolled back by the analysis. It prints the rollout's story as the status tells it and fails with
 /// a message when a stage does not happen in time.
 /// </summary>
-public sealed class DemoRunner(LocalSandbox sandbox, string repositoryRoot, TextWriter output)
+public sealed class DemoRunner(LocalSandbox sandbox, string repositoryRoot, TextWriter output, TimeProvider? time = null)
 {
     public const string Namespace = "default";
     public const string Name = "churn";
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly long _start = (time ?? TimeProvider.System).GetTimestamp();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private ModelDeployment? _last;
 
     /// <summary>Traffic rate in requests per second.</summary>
@@ -38,17 +38,17 @@ public sealed class DemoRunner(LocalSandbox sandbox, string repositoryRoot, Text
         var traffic = Traffic = new TrafficGenerator(url, TrafficGenerator.BodiesFromCsv(csv, "features"), Rate);
         traffic.Start();
         Say(string.Create(CultureInfo.InvariantCulture, $"traffic: {Rate:0} requests/s to {url} (customers from examples/models/churn/reference.csv)"));
-        await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromSeconds(10), _time, cancellationToken).ConfigureAwait(false);
         Say(string.Create(CultureInfo.InvariantCulture, $"traffic: {traffic.Succeeded} answered, {traffic.Failed} failed so far"));
 
         await ApplyAsync(2, cancellationToken).ConfigureAwait(false);
         await WaitAsync("version 2 to be promoted", md => md.Status?.StableRevision?.ModelVersion == "2" && md.Status.CanaryRevision is null && md.Status.Phase == Phases.Healthy, cancellationToken).ConfigureAwait(false);
         Say("version 2 is stable: every analysis passed and it was promoted");
         var bakeUntil = _last?.Status?.BakeUntil;
-        if (bakeUntil is { } until && until > DateTimeOffset.UtcNow)
+        if (bakeUntil is { } until && until > _time.GetUtcNow())
         {
             Say($"waiting for its bake window to end ({until:HH:mm:ss} UTC) before version 3");
-            await WaitAsync("the bake window to end", md => md.Status?.BakeUntil is null || md.Status.BakeUntil <= DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+            await WaitAsync("the bake window to end", md => md.Status?.BakeUntil is null || md.Status.BakeUntil <= _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
 
         await ApplyAsync(3, cancellationToken).ConfigureAwait(false);
@@ -68,8 +68,8 @@ public sealed class DemoRunner(LocalSandbox sandbox, string repositoryRoot, Text
 
     private async Task WaitAsync(string what, Func<ModelDeployment, bool> done, CancellationToken cancellationToken)
     {
-        var deadline = _clock.Elapsed + StageTimeout;
-        while (_clock.Elapsed < deadline)
+        var deadline = Elapsed + StageTimeout;
+        while (Elapsed < deadline)
         {
             ModelDeployment? md = null;
             try
@@ -94,15 +94,17 @@ public sealed class DemoRunner(LocalSandbox sandbox, string repositoryRoot, Text
                 }
             }
 
-            await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken).ConfigureAwait(false);
         }
 
         throw new TimeoutException($"gave up waiting for {what} after {StageTimeout.TotalMinutes:0} minutes; the last status: {(_last is null ? "none" : RolloutNarrator.Picture(_last))}; logs in {sandbox.LogDirectory}");
     }
 
+    private TimeSpan Elapsed => _time.GetElapsedTime(_start);
+
     private void Say(string line)
     {
-        var t = _clock.Elapsed;
+        var t = Elapsed;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{(int)t.TotalMinutes:00}:{t.Seconds:00}] {line}"));
     }
 }
