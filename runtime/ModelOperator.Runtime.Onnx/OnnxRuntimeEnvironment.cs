@@ -1,80 +1,61 @@
-using System.Text;
-using ModelOperator.Runtime.Onnx.Native;
+using Microsoft.ML.OnnxRuntime;
 
 namespace ModelOperator.Runtime.Onnx;
 
 /// <summary>
-/// The loaded ONNX Runtime library and its process-wide environment. Create one per process and
-/// share it; it is thread-safe. Sessions keep it alive until they are disposed.
+/// ONNX Runtime in this process: the package's native library (found through the application's
+/// deps.json under <c>runtimes/{rid}/native</c>) and its process-wide environment. Create one per
+/// process and share it; it is thread-safe.
 /// </summary>
-public sealed unsafe class OnnxRuntimeEnvironment : IDisposable
+public sealed class OnnxRuntimeEnvironment : IDisposable
 {
-    // OrtLoggingLevel: 0 verbose, 1 info, 2 warning, 3 error, 4 fatal. Errors reach callers as
-    // statuses, so only errors are logged (to stderr, by ONNX Runtime's default logger).
-    private const int LogSeverityError = 3;
+    private static readonly Lock CreateLock = new();
+    private volatile bool _disposed;
 
-    // OrtAllocatorType OrtDeviceAllocator = 0, OrtMemType OrtMemTypeDefault = 0.
-    private const int OrtDeviceAllocator = 0;
-    private const int OrtMemTypeDefault = 0;
+    private OnnxRuntimeEnvironment(string version) => Version = version;
 
-    private OnnxRuntimeEnvironment(OrtLibrary library, OrtEnvHandle env, OrtMemoryInfoHandle cpuMemory)
-    {
-        Library = library;
-        EnvHandle = env;
-        CpuMemory = cpuMemory;
-    }
-
-    /// <summary>Full path of the native library in use.</summary>
-    public string LibraryPath => Library.Path;
-
-    /// <summary>ONNX Runtime's version string, e.g. "1.30.0".</summary>
-    public string Version => Library.Version;
-
-    internal OrtLibrary Library { get; }
-
-    internal OrtApi Api => Library.Api;
-
-    internal OrtEnvHandle EnvHandle { get; }
-
-    internal OrtMemoryInfoHandle CpuMemory { get; }
+    /// <summary>ONNX Runtime's version string, e.g. "1.32.0".</summary>
+    public string Version { get; }
 
     /// <summary>
-    /// Loads ONNX Runtime from <paramref name="libraryPath"/>, else <c>ORT_LIBRARY_PATH</c>, else
-    /// <c>libonnxruntime.so.1</c> beside the application, else the cache filled by
-    /// <c>scripts/fetch-onnxruntime.sh</c>, and creates the environment.
+    /// Loads the native library and creates (or joins) the process-wide environment. ONNX Runtime
+    /// logs only errors (to stderr); errors reach callers as exceptions.
     /// </summary>
-    /// <exception cref="OnnxRuntimeNotFoundException">No usable library was found; the message is one line.</exception>
-    public static OnnxRuntimeEnvironment Create(string? libraryPath = null)
+    /// <exception cref="OnnxRuntimeNotFoundException">The native library could not be loaded; the message is one line.</exception>
+    public static OnnxRuntimeEnvironment Create()
     {
-        var library = OrtLibrary.Locate(libraryPath);
-        var api = library.Api;
-        nint env;
-        var logId = Encoding.UTF8.GetBytes("modeloperator\0");
-        fixed (byte* id = logId)
-        {
-            api.Check(api.CreateEnv(LogSeverityError, id, &env));
-        }
-
-        var envHandle = new OrtEnvHandle(api, env);
         try
         {
-            nint memoryInfo;
-            api.Check(api.CreateCpuMemoryInfo(OrtDeviceAllocator, OrtMemTypeDefault, &memoryInfo));
-            return new OnnxRuntimeEnvironment(library, envHandle, new OrtMemoryInfoHandle(api, memoryInfo));
+            OrtEnv env;
+            lock (CreateLock)
+            {
+                if (OrtEnv.IsCreated)
+                {
+                    env = OrtEnv.Instance();
+                }
+                else
+                {
+                    var options = new EnvironmentCreationOptions { logId = "modeloperator", logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+                    env = OrtEnv.CreateInstanceWithOptions(ref options);
+                }
+            }
+
+            return new OnnxRuntimeEnvironment(env.GetVersionString());
         }
-        catch
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or TypeInitializationException)
         {
-            envHandle.Dispose();
-            throw;
+            var cause = e is TypeInitializationException { InnerException: { } inner } ? inner.Message : e.Message;
+            throw new OnnxRuntimeNotFoundException(OneLine(
+                $"ONNX Runtime's native library (libonnxruntime.so from the Microsoft.ML.OnnxRuntime package, under runtimes/<rid>/native beside the application) could not be loaded: {cause}"), e);
         }
     }
 
-    /// <summary>Releases this reference to the environment; sessions still open keep it alive.</summary>
-    public void Dispose()
-    {
-        CpuMemory.Dispose();
-        EnvHandle.Dispose();
-    }
+    /// <summary>Marks this handle disposed; the process-wide environment lives as long as the process.</summary>
+    public void Dispose() => _disposed = true;
 
-    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(EnvHandle.IsClosed, this);
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>Collapses line breaks so an exception message stays on one line.</summary>
+    internal static string OneLine(string text) =>
+        string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

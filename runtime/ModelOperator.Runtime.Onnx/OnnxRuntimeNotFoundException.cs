@@ -1,8 +1,8 @@
 namespace ModelOperator.Runtime.Onnx;
 
 /// <summary>
-/// The ONNX Runtime native library could not be found or used. The message is one line saying
-/// what was looked for and what to run to fetch the library.
+/// The ONNX Runtime native library could not be loaded (for example, an application published
+/// without its runtimes/ folder, or for another platform). The message is one line.
 /// </summary>
 public sealed class OnnxRuntimeNotFoundException : Exception
 {

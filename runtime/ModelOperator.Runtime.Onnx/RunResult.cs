@@ -1,38 +1,37 @@
-using ModelOperator.Runtime.Onnx.Native;
-
 namespace ModelOperator.Runtime.Onnx;
 
 /// <summary>
-/// The outputs of one <see cref="InferenceSession.Run"/>. It owns the native output tensors until
-/// <see cref="Dispose"/>: spans it hands out point into native memory and are valid only until then.
-/// Dispose it promptly (a <c>using</c>); its buffers go back to the session for the next run.
+/// The outputs of one <see cref="InferenceSession.Run"/>. Spans it hands out point into memory
+/// owned by the run (buffers of the session's run state or ONNX Runtime's output tensors) and are
+/// valid only until <see cref="Dispose"/>. Dispose it promptly (a <c>using</c>): its state goes back
+/// to the session for the next run, and an undisposed result keeps its session alive.
 /// </summary>
 public sealed class RunResult : IDisposable
 {
-    private readonly RunBuffersPool _pool;
-    private RunBuffers? _buffers;
+    private readonly InferenceSession _session;
+    private RunState? _state;
 
-    internal RunResult(RunBuffers buffers, RunBuffersPool pool)
+    internal RunResult(RunState state, InferenceSession session)
     {
-        _buffers = buffers;
-        _pool = pool;
+        _state = state;
+        _session = session;
     }
 
     /// <summary>Number of outputs, in the order they were requested (model order when all were).</summary>
-    public int Count => Buffers.Count;
+    public int Count => State.Count;
 
     /// <summary>Index into <see cref="InferenceSession.Outputs"/> of output <paramref name="i"/>.</summary>
-    public int OutputIndex(int i) => Buffers.OutputIndices[Check(i)];
+    public int OutputIndex(int i) => State.OutputIndices[Check(i)];
 
     /// <summary>Element type of output <paramref name="i"/>.</summary>
-    public TensorElementType ElementType(int i) => Buffers.Types[Check(i)];
+    public TensorElementType ElementType(int i) => State.ElementType(Check(i));
 
     /// <summary>Actual shape of output <paramref name="i"/> (no dynamic dimensions).</summary>
     public ReadOnlySpan<long> Shape(int i)
     {
-        var b = Buffers;
+        var s = State;
         Check(i);
-        return b.Shapes.AsSpan(b.ShapeOffsets[i], b.ShapeOffsets[i + 1] - b.ShapeOffsets[i]);
+        return s.Shapes.AsSpan(s.ShapeOffsets[i], s.ShapeOffsets[i + 1] - s.ShapeOffsets[i]);
     }
 
     /// <summary>
@@ -43,42 +42,41 @@ public sealed class RunResult : IDisposable
     public unsafe ReadOnlySpan<T> Data<T>(int i)
         where T : unmanaged
     {
-        var b = Buffers;
+        var s = State;
         Check(i);
-        var type = b.Types[i];
+        var type = s.ElementType(i);
         if (!TensorElementTypes.Matches<T>(type))
         {
             throw new InvalidOperationException(
                 $"Output {i} is {TensorElementTypes.Name(type)}; read it as {ClrName(type)}, not {typeof(T).Name} ({sizeof(T)} byte(s)), or use Bytes({i}).");
         }
 
-        return new ReadOnlySpan<T>((void*)b.Data[i], checked((int)b.ElementCounts[i]));
+        return new ReadOnlySpan<T>((void*)s.Data[i], checked((int)s.ElementCounts[i]));
     }
 
     /// <summary>Output <paramref name="i"/>'s raw little-endian bytes.</summary>
     public unsafe ReadOnlySpan<byte> Bytes(int i)
     {
-        var b = Buffers;
+        var s = State;
         Check(i);
-        return new ReadOnlySpan<byte>((void*)b.Data[i], checked((int)(b.ElementCounts[i] * TensorElementTypes.SizeOf(b.Types[i]))));
+        return new ReadOnlySpan<byte>((void*)s.Data[i], checked((int)(s.ElementCounts[i] * TensorElementTypes.SizeOf(s.ElementType(i)))));
     }
 
-    /// <summary>Releases the native outputs; spans obtained earlier become invalid. Safe to call twice.</summary>
+    /// <summary>Releases the outputs; spans obtained earlier become invalid. Safe to call twice.</summary>
     public void Dispose()
     {
-        var b = Interlocked.Exchange(ref _buffers, null);
-        if (b is not null)
+        var s = Interlocked.Exchange(ref _state, null);
+        if (s is not null)
         {
-            b.ReleaseOutputs();
-            _pool.Return(b);
+            _session.Release(s);
         }
     }
 
-    private RunBuffers Buffers => _buffers ?? throw new ObjectDisposedException(nameof(RunResult));
+    private RunState State => _state ?? throw new ObjectDisposedException(nameof(RunResult));
 
     private int Check(int i)
     {
-        var count = Buffers.Count;
+        var count = State.Count;
         if ((uint)i >= (uint)count)
         {
             throw new ArgumentOutOfRangeException(nameof(i), i, $"Output position must be 0 to {count - 1}; this result has {count} output(s).");

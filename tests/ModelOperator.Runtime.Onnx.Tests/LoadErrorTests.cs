@@ -44,7 +44,7 @@ public sealed class LoadErrorTests(OnnxRuntimeFixture ort)
     [Fact]
     public void Garbage_bytes_give_an_invalid_protobuf_error()
     {
-        var e = Assert.Throws<OnnxRuntimeException>(() => InferenceSession.Load(ort.Environment, "this is not an onnx model"u8));
+        var e = Assert.Throws<OnnxRuntimeException>(() => InferenceSession.Load(ort.Environment, "this is not an onnx model"u8.ToArray()));
 
         Assert.Equal(7, e.ErrorCode);
         Assert.Equal("ORT_INVALID_PROTOBUF", e.ErrorCodeName);
@@ -64,7 +64,7 @@ public sealed class LoadErrorTests(OnnxRuntimeFixture ort)
     [Fact]
     public void Empty_model_bytes_are_refused()
     {
-        var e = Assert.Throws<ArgumentException>(() => InferenceSession.Load(ort.Environment, ReadOnlySpan<byte>.Empty));
+        var e = Assert.Throws<ArgumentException>(() => InferenceSession.Load(ort.Environment, ReadOnlyMemory<byte>.Empty));
 
         Assert.StartsWith("The model is empty (0 bytes)", e.Message);
     }

@@ -1,9 +1,7 @@
 namespace ModelOperator.Runtime.Onnx.Tests;
 
 /// <summary>
-/// One ONNX Runtime environment for all tests. The library comes from ORT_LIBRARY_PATH (the
-/// Makefile sets it) or, when unset, from the binding's own discovery (the default cache that
-/// scripts/fetch-onnxruntime.sh fills).
+/// One ONNX Runtime environment for all tests (the native library comes from the package).
 /// </summary>
 public sealed class OnnxRuntimeFixture : IDisposable
 {
