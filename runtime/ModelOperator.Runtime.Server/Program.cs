@@ -30,7 +30,7 @@ if (errors.Count > 0)
 OnnxRuntimeEnvironment runtime;
 try
 {
-    runtime = OnnxRuntimeEnvironment.Create(options.OrtLibraryPath);
+    runtime = OnnxRuntimeEnvironment.Create();
 }
 catch (OnnxRuntimeNotFoundException ex)
 {

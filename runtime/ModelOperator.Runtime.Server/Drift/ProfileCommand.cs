@@ -16,7 +16,7 @@ internal static class ProfileCommand
     private const int BatchRows = 1024;
 
     public const string Usage =
-        "usage: modelserver profile --model MODEL.onnx --data REFERENCE.csv --out PROFILE.json [--bins N] [--max-categories N] [--ort-library PATH]";
+        "usage: modelserver profile --model MODEL.onnx --data REFERENCE.csv --out PROFILE.json [--bins N] [--max-categories N]";
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
@@ -32,7 +32,7 @@ internal static class ProfileCommand
             settings[args[i][2..]] = args[++i];
         }
 
-        var unknown = settings.Keys.Except(["model", "data", "out", "bins", "max-categories", "ort-library"]).ToList();
+        var unknown = settings.Keys.Except(["model", "data", "out", "bins", "max-categories"]).ToList();
         var missing = new[] { "model", "data", "out" }.Where(k => !settings.ContainsKey(k)).ToList();
         if (unknown.Count > 0 || missing.Count > 0)
         {
@@ -57,7 +57,7 @@ internal static class ProfileCommand
                 BinCount = settings.TryGetValue("bins", out var bins) ? int.Parse(bins, System.Globalization.CultureInfo.InvariantCulture) : 10,
                 MaxCategories = settings.TryGetValue("max-categories", out var cats) ? int.Parse(cats, System.Globalization.CultureInfo.InvariantCulture) : 10,
             };
-            using var runtime = OnnxRuntimeEnvironment.Create(settings.GetValueOrDefault("ort-library"));
+            using var runtime = OnnxRuntimeEnvironment.Create();
             using var session = InferenceSession.Load(runtime, settings["model"]);
             var profile = Build(session, settings["data"], builderOptions);
             using (var file = File.Create(settings["out"]))

@@ -24,9 +24,6 @@ internal sealed record ServerOptions
     /// <summary>Port to listen on (PORT, --port); 0 picks a free one.</summary>
     public int Port { get; init; } = 8080;
 
-    /// <summary>The ONNX Runtime shared library (ORT_LIBRARY_PATH, --ort-library); null searches the default places.</summary>
-    public string? OrtLibraryPath { get; init; }
-
     /// <summary>Where downloaded models are kept (MODEL_CACHE_DIR, --model-cache-dir); must be writable.</summary>
     public string CacheDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "modelserver");
 
