@@ -66,7 +66,7 @@ internal sealed class OrtPackageVsBindingBenchmark(bool quick) : IBenchmarkSecti
     private static string Render(List<Variant> variants, int rounds, int churnBatch, int wideBatch)
     {
         var before = variants[0];
-        var package = variants.Single(v => v.Name.StartsWith("package", StringComparison.Ordinal));
+        var package = variants.Single(v => v.Name.StartsWith("package adapter", StringComparison.Ordinal));
         var sameLibrary = variants.Single(v => v.Name.Contains("package's library", StringComparison.Ordinal));
         var s = new StringBuilder();
         s.AppendLine("## ONNX Runtime: the package adapter beside the old function-pointer binding (one-time, issue 11)");
