@@ -1,6 +1,6 @@
 # ModelOperator: two commands on a fresh machine, `make run` and `make test`.
-# Every target that needs something (NuGet packages, the ONNX Runtime library, Debian
-# packages) sets it up itself, and is safe to run again.
+# Every target that needs something (NuGet packages, which include ONNX Runtime's native
+# library, and Debian packages) sets it up itself, and is safe to run again.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -19,13 +19,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: help setup native debs restore build test run sandbox sandbox-build serve server-build bench apiserver operator plugin models profiles crds clean
+.PHONY: help setup debs restore build test run sandbox sandbox-build serve server-build bench apiserver operator plugin models profiles crds clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
-
-native: ## Fetch and verify the ONNX Runtime native library (cached outside git)
-	@scripts/fetch-onnxruntime.sh >/dev/null
 
 debs: ## Install the Debian packages the tests need (promtool, python3-onnx)
 	@scripts/ensure-debian-packages.sh
@@ -33,18 +30,15 @@ debs: ## Install the Debian packages the tests need (promtool, python3-onnx)
 restore:
 	$(DOTNET) restore $(SLN) -v q
 
-setup: debs native restore
+setup: debs restore
 
 build: restore ## Build everything
 	$(DOTNET) build $(SLN) -c $(CONFIG) --no-restore -v q -nologo
 
-# ORT_LIBRARY_PATH tells the server and the tests where the native library is.
-ORT_LIB = $$(scripts/fetch-onnxruntime.sh)
-
 test: setup ## Run every test (unit, HTTP, promtool, kubectl) and fail on any failure
 	$(DOTNET) build $(SLN) -c $(CONFIG) --no-restore -v q -nologo
 	@mkdir -p $(LOCAL)
-	@set +e; ORT_LIBRARY_PATH=$(ORT_LIB) $(DOTNET) test $(SLN) -c $(CONFIG) --no-build -v q -nologo 2>&1 | tee $(LOCAL)/test.log; \
+	@set +e; $(DOTNET) test $(SLN) -c $(CONFIG) --no-build -v q -nologo 2>&1 | tee $(LOCAL)/test.log; \
 	  unit=$${PIPESTATUS[0]}; scripts/smoke-run.sh; smoke=$$?; \
 	  scripts/test-summary.sh $(LOCAL)/test.log $$((smoke == 0)) $$((smoke != 0)); \
 	  [ $$unit -eq 0 ] && [ $$smoke -eq 0 ]
@@ -56,18 +50,18 @@ SERVE_ENV = MODEL_NAME="$${MODEL_NAME:-churn}" MODEL_VERSION="$${MODEL_VERSION:-
 	PORT="$${PORT:-8080}" HOST="$${HOST:-127.0.0.1}"
 SERVER_BIN := runtime/ModelOperator.Runtime.Server/bin/$(CONFIG)/net10.0/modelserver
 
-server-build: native restore
+server-build: restore
 	$(DOTNET) build $(SERVER_PROJ) -c $(CONFIG) --no-restore -v q -nologo
 
 serve: server-build ## Serve one model in the foreground (PORT, MODEL_URI, MODEL_NAME override)
-	$(SERVE_ENV) ORT_LIBRARY_PATH=$(ORT_LIB) exec $(SERVER_BIN)
+	$(SERVE_ENV) exec $(SERVER_BIN)
 
 SANDBOX_PROJ := sandbox/ModelOperator.SandboxHost/ModelOperator.SandboxHost.csproj
 SANDBOX_BIN  := sandbox/ModelOperator.SandboxHost/bin/$(CONFIG)/net10.0/modeloperator-sandbox
 OPERATOR_BIN := operator/ModelOperator.Operator/bin/$(CONFIG)/net10.0/modeloperator
-SANDBOX_FLAGS = --modelserver $(CURDIR)/$(SERVER_BIN) --operator $(CURDIR)/$(OPERATOR_BIN) --ort-library $(ORT_LIB)
+SANDBOX_FLAGS = --modelserver $(CURDIR)/$(SERVER_BIN) --operator $(CURDIR)/$(OPERATOR_BIN)
 
-sandbox-build: debs native restore
+sandbox-build: debs restore
 	$(DOTNET) build $(SERVER_PROJ) -c $(CONFIG) --no-restore -v q -nologo
 	$(DOTNET) build $(SANDBOX_PROJ) -c $(CONFIG) --no-restore -v q -nologo
 	$(DOTNET) build operator/ModelOperator.Operator -c $(CONFIG) --no-restore -v q -nologo
@@ -80,7 +74,7 @@ sandbox: sandbox-build ## The local sandbox alone (API server, operator, node ag
 
 bench: setup ## Run the benchmarks and write docs/benchmarks.md
 	$(DOTNET) build $(BENCH_PROJ) -c Release --no-restore -v q -nologo
-	ORT_LIBRARY_PATH=$(ORT_LIB) $(DOTNET) bench/ModelOperator.Benchmarks/bin/Release/net10.0/ModelOperator.Benchmarks.dll --out $(CURDIR)/docs/benchmarks.md $(BENCH_ARGS)
+	$(DOTNET) bench/ModelOperator.Benchmarks/bin/Release/net10.0/ModelOperator.Benchmarks.dll --out $(CURDIR)/docs/benchmarks.md $(BENCH_ARGS)
 
 apiserver: restore ## Run the in-memory Kubernetes API server on 127.0.0.1 (PORT, default 8001)
 	$(DOTNET) build $(APISERVER_PROJ) -c $(CONFIG) --no-restore -v q -nologo
@@ -90,7 +84,7 @@ models: debs ## Regenerate the example ONNX models and their expected outputs
 	/usr/bin/python3 scripts/gen_models.py examples/models --test-models tests/ModelOperator.Runtime.Onnx.Tests/Models
 
 profiles: server-build ## Rebuild the churn example's reference profiles from reference.csv
-	for v in 1 2 3; do ORT_LIBRARY_PATH=$(ORT_LIB) $(SERVER_BIN) profile --model examples/models/churn/$$v/model.onnx \
+	for v in 1 2 3; do $(SERVER_BIN) profile --model examples/models/churn/$$v/model.onnx \
 	  --data examples/models/churn/reference.csv --out examples/models/churn/$$v/profile.json; done
 
 operator: restore ## Run the operator in the foreground against the cluster KUBECONFIG names (or the current kubeconfig)
@@ -108,7 +102,7 @@ crds: restore ## Regenerate the ModelDeployment CRD (crds/) and its reference do
 	$(DOTNET) build operator/ModelOperator.CrdGen -c $(CONFIG) --no-restore -v q -nologo
 	$(DOTNET) operator/ModelOperator.CrdGen/bin/$(CONFIG)/net10.0/crdgen.dll $(CURDIR)
 
-clean: ## Remove build outputs and local state (not the cached native library)
+clean: ## Remove build outputs and local state
 	$(DOTNET) clean $(SLN) -v q -nologo || true
 	find . -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
 	rm -rf $(LOCAL)

@@ -141,7 +141,6 @@ public sealed class LocalSandbox : IAsyncDisposable
             LogDirectory = Path.Combine(_settings.LogDirectory, "pods"),
             VolumeDirectory = Path.Combine(_settings.Directory, "volumes"),
             PersistentVolumeClaims = new Dictionary<string, string> { ["models"] = models },
-            Environment = _settings.OrtLibraryPath is { } ort ? new Dictionary<string, string> { ["ORT_LIBRARY_PATH"] = ort } : new Dictionary<string, string>(),
         }, TimeProvider.System, _loggers);
         await NodeAgent.StartAsync(cancellationToken).ConfigureAwait(false);
         _cleanups.Add(() => NodeAgent.DisposeAsync());

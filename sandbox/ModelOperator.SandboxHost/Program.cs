@@ -15,7 +15,6 @@ const string Usage = """
       --modelserver PATH      the built modelserver (required)
       --operator PATH         the built modeloperator (required)
       --prometheus PATH       the Prometheus binary (default: /usr/bin/prometheus)
-      --ort-library PATH      the ONNX Runtime library for the model servers (default: ORT_LIBRARY_PATH)
       --api-port N            API server port (default 8001)
       --proxy-port N          port of the Service default/churn (default 8080)
       --prometheus-port N     Prometheus port (default 9090)
@@ -70,7 +69,6 @@ var settings = new SandboxSettings
     ModelServerPath = Flag("--modelserver", string.Empty),
     OperatorPath = Flag("--operator", string.Empty),
     PrometheusPath = Flag("--prometheus", "/usr/bin/prometheus"),
-    OrtLibraryPath = Flag("--ort-library", Environment.GetEnvironmentVariable("ORT_LIBRARY_PATH") ?? string.Empty) is { Length: > 0 } ort ? ort : null,
     ApiPort = Port("--api-port", 8001),
     PrometheusPort = Port("--prometheus-port", 9090),
     OperatorPort = Port("--operator-port", 8081),

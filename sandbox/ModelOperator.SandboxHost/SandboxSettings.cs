@@ -20,9 +20,6 @@ public sealed record SandboxSettings
 
     public string PrometheusPath { get; init; } = "/usr/bin/prometheus";
 
-    /// <summary>The ONNX Runtime library handed to every model server (ORT_LIBRARY_PATH); null leaves the server to find it.</summary>
-    public string? OrtLibraryPath { get; init; }
-
     public int ApiPort { get; init; } = 8001;
 
     public int PrometheusPort { get; init; } = 9090;

@@ -204,7 +204,7 @@ internal static class ExportedMetrics
 
         lock (output)
         {
-            Assert.Fail($"modelserver did not get ready (is ORT_LIBRARY_PATH set? `make test` sets it); its output:\n{output}");
+            Assert.Fail($"modelserver did not get ready; its output:\n{output}");
         }
     }
 

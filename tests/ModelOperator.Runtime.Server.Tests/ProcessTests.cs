@@ -49,20 +49,32 @@ public sealed class ProcessTests
     }
 
     [Fact]
-    public async Task A_missing_native_library_gives_one_clear_line_that_says_what_to_run()
+    public async Task A_missing_native_library_gives_one_clear_line_and_exit_3()
     {
-        var env = ChurnEnvironment();
-        env["ORT_LIBRARY_PATH"] = "/nonexistent/libonnxruntime.so.1";
-        await using var server = ServerProcess.Start(env);
+        // The application's assemblies without runtimes/ (where the package's native library lives)
+        // and without the deps.json that names it: ONNX Runtime cannot be loaded.
+        var app = Directory.CreateTempSubdirectory("modelserver-no-native-");
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory).Where(f => f.EndsWith(".dll", StringComparison.Ordinal) || f.EndsWith(".runtimeconfig.json", StringComparison.Ordinal)))
+            {
+                File.Copy(file, Path.Combine(app.FullName, Path.GetFileName(file)));
+            }
 
-        var exit = await server.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        await Task.Yield();
+            await using var server = ServerProcess.Start(ChurnEnvironment(), appDirectory: app.FullName);
 
-        Assert.Equal(3, exit);
-        var line = Assert.Single(server.Output, l => l.Length > 0);
-        Assert.StartsWith("modelserver: ", line, StringComparison.Ordinal);
-        Assert.Contains("/nonexistent/libonnxruntime.so.1", line, StringComparison.Ordinal);
-        Assert.Contains("make native", line, StringComparison.Ordinal);
+            var exit = await server.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            await Task.Yield();
+
+            Assert.Equal(3, exit);
+            var line = Assert.Single(server.Output, l => l.Length > 0);
+            Assert.StartsWith("modelserver: ONNX Runtime's native library (libonnxruntime.so from the Microsoft.ML.OnnxRuntime package", line, StringComparison.Ordinal);
+            Assert.Contains("could not be loaded", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            app.Delete(recursive: true);
+        }
     }
 
     [Fact]

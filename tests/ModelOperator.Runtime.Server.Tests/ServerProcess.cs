@@ -28,10 +28,11 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public List<string> Output { get; } = [];
 
-    public static ServerProcess Start(IDictionary<string, string> environment, int? port = null)
+    /// <summary>Starts modelserver.dll from <paramref name="appDirectory"/> (default: beside the tests) with only the given settings.</summary>
+    public static ServerProcess Start(IDictionary<string, string> environment, int? port = null, string? appDirectory = null)
     {
         var chosen = port ?? FreePort();
-        var dll = Path.Combine(AppContext.BaseDirectory, "modelserver.dll");
+        var dll = Path.Combine(appDirectory ?? AppContext.BaseDirectory, "modelserver.dll");
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [dll])
         {
             RedirectStandardOutput = true,

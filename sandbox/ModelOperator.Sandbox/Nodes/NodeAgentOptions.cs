@@ -9,7 +9,7 @@ public sealed record NodeAgentOptions
     /// <summary>Required: folder for one log file per container, <c>&lt;namespace&gt;_&lt;pod&gt;_&lt;container&gt;.log</c> (stdout and stderr, appended across restarts).</summary>
     public required string LogDirectory { get; init; }
 
-    /// <summary>Extra variables set on every process before the container's own env (e.g. <c>ORT_LIBRARY_PATH</c>).</summary>
+    /// <summary>Extra variables set on every process before the container's own env (e.g. <c>DOTNET_gcServer</c>).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>
@@ -17,7 +17,7 @@ public sealed record NodeAgentOptions
     /// environment; a stray <c>MODEL_SHA256</c> in the shell must not reach every pod). Default: what the .NET host
     /// and the server need to run here.
     /// </summary>
-    public IReadOnlyList<string> InheritedVariables { get; init; } = ["PATH", "HOME", "TMPDIR", "LANG", "DOTNET_ROOT", "ORT_LIBRARY_PATH"];
+    public IReadOnlyList<string> InheritedVariables { get; init; } = ["PATH", "HOME", "TMPDIR", "LANG", "DOTNET_ROOT"];
 
     /// <summary>
     /// PersistentVolumeClaims the agent can provide: claim name → local folder. A pod mounting another claim waits with

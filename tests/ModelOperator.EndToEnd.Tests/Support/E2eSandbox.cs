@@ -47,7 +47,6 @@ internal sealed partial class E2eSandbox : IAsyncDisposable
             Directory = dir,
             ModelServerPath = Built("runtime/ModelOperator.Runtime.Server", "modelserver"),
             OperatorPath = Built("operator/ModelOperator.Operator", "modeloperator"),
-            OrtLibraryPath = Environment.GetEnvironmentVariable("ORT_LIBRARY_PATH") is { Length: > 0 } ort ? ort : null,
             ApiPort = 0,
             PrometheusPort = 0,
             OperatorPort = 0,
