@@ -102,7 +102,7 @@ public sealed class InferenceSession : IDisposable
     /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
     public RunResult Run(ReadOnlySpan<InputTensor> inputs, ReadOnlySpan<int> outputIndices = default)
     {
-        if (!TryEnter())
+        if (Volatile.Read(ref _disposeCalled) != 0 || !TryEnter())
         {
             throw new ObjectDisposedException(nameof(InferenceSession));
         }
