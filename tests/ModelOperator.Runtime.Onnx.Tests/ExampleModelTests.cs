@@ -99,10 +99,14 @@ public sealed class ExampleModelTests(OnnxRuntimeFixture ort)
     {
         using var session = InferenceSession.Load(ort.Environment, OnnxRuntimeFixture.ExampleModel("churn", 1));
 
-        using var result = session.Run([Tensors.Float(0, [0, 8], [])]);
+        // The second and third runs use the output buffers the first one taught the run state.
+        for (var i = 0; i < 3; i++)
+        {
+            using var result = session.Run([Tensors.Float(0, [0, 8], [])]);
 
-        Assert.Equal([0L, 1L], result.Shape(0).ToArray());
-        Assert.Equal(0, result.Data<float>(0).Length);
+            Assert.Equal([0L, 1L], result.Shape(0).ToArray());
+            Assert.Equal(0, result.Data<float>(0).Length);
+        }
     }
 
     [Theory]
