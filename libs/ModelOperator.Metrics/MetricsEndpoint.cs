@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Prometheus;
@@ -26,14 +25,5 @@ public static class MetricsEndpoint
             settings.Registry = registry;
             settings.EnableOpenMetrics = true;
         }, pattern);
-    }
-
-    /// <summary>The registry's exposition as a string, for tests and diagnostics (a scrape runs the before-collect callbacks).</summary>
-    public static string Scrape(this CollectorRegistry registry, ExpositionFormat format = ExpositionFormat.PrometheusText)
-    {
-        ArgumentNullException.ThrowIfNull(registry);
-        using var buffer = new MemoryStream();
-        registry.CollectAndExportAsTextAsync(buffer, format).GetAwaiter().GetResult();
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 }
