@@ -53,6 +53,21 @@ public sealed class ProcessMetricsTests
         Assert.Contains("dotnet_gc_collections_total{generation=\"2\"} ", after, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Memory_and_descriptors_read_from_proc_agree_with_the_Process_class()
+    {
+        CollectorRegistry registry = Prometheus.Metrics.NewCustomRegistry();
+        ProcessMetrics.Register(registry);
+
+        string text = registry.Scrape();
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+
+        // Both read the kernel's view a moment apart: within 10 % (memory) and a few descriptors.
+        Assert.InRange(Value(text, "process_resident_memory_bytes"), process.WorkingSet64 * 0.9, process.WorkingSet64 * 1.1);
+        Assert.InRange(Value(text, "process_open_fds"), process.HandleCount - 5, process.HandleCount + 5);
+        Assert.InRange(Value(text, "process_cpu_seconds_total"), 0.01, process.TotalProcessorTime.TotalSeconds + 1);
+    }
+
     [PromtoolFact]
     public async Task Promtool_accepts_the_process_series()
     {
