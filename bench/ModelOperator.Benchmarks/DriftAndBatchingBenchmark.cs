@@ -123,8 +123,8 @@ internal sealed class DriftAndBatchingBenchmark(bool quick) : IBenchmarkSection
             [new TensorSignature("features", DataType.FP32, [-1, 8])],
             [new TensorSignature("churn_probability", DataType.FP32, [-1, 1])]);
         var profile = ReferenceProfileJson.Deserialize(File.ReadAllText(profilePath));
-        var registry = new ModelOperator.Prometheus.MetricRegistry();
-        var histogram = registry.CreateHistogram("bench_prediction", "bench", [0.5, 1], "model", "version", "output");
+        var histogram = Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry())
+            .CreateHistogram("bench_prediction", "bench", ["model", "version", "output"], new Prometheus.HistogramConfiguration { Buckets = [0.5, 1] });
         var monitor = new DriftMonitor(profile, new DriftMonitorOptions(), TimeProvider.System);
         var tracker = new DriftTracker(FeatureLayout.Create(signature), monitor, histogram, "churn", "1");
         var request = new InferenceRequest(signature);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ModelOperator.Operator.Analysis;
 
 namespace ModelOperator.Benchmarks;
 
@@ -15,16 +16,12 @@ internal static class Report
     {
         using var client = new HttpClient();
         var text = await client.GetStringAsync(server.Url("/metrics")).ConfigureAwait(false);
-        var total = 0.0;
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.StartsWith(metric, StringComparison.Ordinal) && line.Length > metric.Length && line[metric.Length] is ' ' or '{'
-                && (labelFragment is null || line.Contains(labelFragment, StringComparison.Ordinal)))
-            {
-                total += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
-            }
-        }
-
-        return total;
+        return PrometheusText.Parse(text, out _)
+            .Where(s => s.Name == metric && (labelFragment is null || LabelText(s).Contains(labelFragment, StringComparison.Ordinal)))
+            .Sum(s => s.Value);
     }
+
+    // The labels as the exposition writes them (name="value", ...), for matching a fragment such as outcome="success".
+    private static string LabelText(MetricSample sample) =>
+        string.Join(',', sample.Labels.Select(l => $"{l.Key}=\"{l.Value}\""));
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
-using ModelOperator.Prometheus;
 using ModelOperator.Runtime.Onnx;
 using ModelOperator.Runtime.Protocol;
 using ModelOperator.Runtime.Server.Hosting;
@@ -29,7 +28,7 @@ internal sealed class RequestPathBenchmark : IBenchmarkSection
         using var env = OnnxRuntimeEnvironment.Create();
         using var session = InferenceSession.Load(env, path);
         var options = new ServerOptions { ModelName = "churn", ModelUri = path };
-        var metrics = new ServerMetrics(new MetricRegistry(), options);
+        var metrics = new ServerMetrics(Prometheus.Metrics.NewCustomRegistry(), options);
         using var model = new LoadedModel(session, "churn", "1", "sha", 1 << 20, _ => null);
         var body = Encoding.UTF8.GetBytes("{\"id\":\"bench\",\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[35,28.72,5,1,5,14,0,4]}]}");
         var request = new InferenceRequest(model.Signature);

@@ -7,7 +7,7 @@ using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Configuration;
 using ModelOperator.Operator.Hosting;
 using ModelOperator.Operator.Settings;
-using ModelOperator.Prometheus;
+using ModelOperator.Metrics;
 
 if (args.Contains("--help") || args.Contains("-h"))
 {
@@ -43,7 +43,8 @@ builder.WebHost.UseUrls($"http://{options.HttpHost}:{options.HttpPort}");
 builder.Logging.ClearProviders();
 builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
 var time = TimeProvider.System;
-var registry = new MetricRegistry();
+// A registry of our own (prometheus-net's default one adds about 33 families of its own).
+var registry = Prometheus.Metrics.NewCustomRegistry();
 ProcessMetrics.Register(registry);
 builder.Services.AddSingleton(registry);
 builder.Services.AddSingleton(options);
@@ -57,12 +58,13 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<Manager>());
 var app = builder.Build();
 // Plain request delegates, not minimal-API handlers with parameters: those are compiled from expression trees at
 // start, which loads System.Linq.Expressions and JITs the compiler, a few MiB of resident memory for three endpoints.
+// /metrics is prometheus-net's middleware (Prometheus text or OpenMetrics), also a plain delegate underneath.
 var manager = app.Services.GetRequiredService<Manager>();
 app.MapGet("/healthz", context => Text(context, StatusCodes.Status200OK, "ok"));
 app.MapGet("/readyz", context => manager.Synced.IsCompletedSuccessfully
     ? Text(context, StatusCodes.Status200OK, "ok")
     : Text(context, StatusCodes.Status503ServiceUnavailable, "caches not synced yet"));
-app.MapGet("/metrics", context => Text(context, StatusCodes.Status200OK, registry.Scrape(), MetricRegistry.ContentType));
+MetricsEndpoint.Map(app, registry);
 await app.RunAsync().ConfigureAwait(false);
 return 0;
 

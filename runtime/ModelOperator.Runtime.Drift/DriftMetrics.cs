@@ -1,10 +1,10 @@
-using ModelOperator.Prometheus;
+using Prometheus;
 
 namespace ModelOperator.Runtime.Drift;
 
 /// <summary>
-/// Exposes a <see cref="DriftMonitor"/> on a <see cref="MetricRegistry"/>: at each scrape it takes a
-/// <see cref="DriftMonitor.Snapshot"/> (which also advances the drift episode) and writes gauges for it.
+/// Exposes a <see cref="DriftMonitor"/> on a prometheus-net <see cref="CollectorRegistry"/>: before each scrape it takes a
+/// <see cref="DriftMonitor.Snapshot"/> (which also advances the drift episode) and sets gauges and counters from it.
 /// </summary>
 /// <remarks>
 /// Series, all gauges (window values go down as the window slides), labelled <c>model</c>, <c>version</c> and, per
@@ -18,82 +18,151 @@ namespace ModelOperator.Runtime.Drift;
 /// <c>modelserver_drift_detected_timestamp_seconds</c> (Unix time of the episode's start, only once drift was seen).
 /// Scores are NaN when the window holds no values for a series.
 /// </remarks>
-public static class DriftMetrics
+public sealed class DriftMetrics
 {
     /// <summary>Most features (and, separately, outputs) exported as labelled series.</summary>
     public const int MaxSeriesPerKind = 64;
 
-    public static void Register(MetricRegistry registry, string model, string version, DriftMonitor monitor)
+    private static readonly string[] SeriesLabels = ["model", "version", "series", "name"];
+
+    private readonly DriftMonitor _monitor;
+    private readonly Gauge.Child _rows;
+    private readonly Gauge.Child _detected;
+    private readonly Gauge.Child _detectedAt;
+    private readonly SeriesChildren[] _features;
+    private readonly SeriesChildren[] _outputs;
+
+    private DriftMetrics(IMetricFactory factory, string model, string version, DriftMonitor monitor)
+    {
+        _monitor = monitor;
+        string[] modelLabels = ["model", "version"];
+        _rows = factory.CreateGauge("modelserver_drift_window_rows", "Rows recorded in the drift window.", modelLabels).WithLabels(model, version);
+        _detected = factory.CreateGauge("modelserver_drift_detected", "1 while drift is detected against the reference profile, else 0.", modelLabels)
+            .WithLabels(model, version);
+        // Absent until drift is first seen: published by its first Set.
+        _detectedAt = factory.CreateGauge(
+                "modelserver_drift_detected_timestamp_seconds",
+                "Unix time at which the last drift episode was first detected.",
+                modelLabels,
+                new GaugeConfiguration { SuppressInitialValue = true })
+            .WithLabels(model, version);
+        var families = new SeriesFamilies(factory);
+        var profile = monitor.Profile;
+        _features = profile.Features.Take(MaxSeriesPerKind).Select((f, i) => new SeriesChildren(families, model, version, "feature", f.Name, i)).ToArray();
+        _outputs = profile.Outputs.Take(MaxSeriesPerKind)
+            .Select((o, i) => new SeriesChildren(families, model, version, "output", o.Name, profile.Features.Count + i)).ToArray();
+    }
+
+    /// <summary>Creates the drift families on <paramref name="registry"/> and refreshes them before every scrape.</summary>
+    public static DriftMetrics Register(CollectorRegistry registry, string model, string version, DriftMonitor monitor)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(monitor);
         ArgumentException.ThrowIfNullOrEmpty(model);
         ArgumentException.ThrowIfNullOrEmpty(version);
-        registry.AddCollector(writer =>
+        var metrics = new DriftMetrics(Prometheus.Metrics.WithCustomRegistry(registry), model, version, monitor);
+        registry.AddBeforeCollectCallback(metrics.Update);
+        return metrics;
+    }
+
+    /// <summary>Takes a snapshot (advancing the drift episode) and sets every series from it; run before each scrape.</summary>
+    public void Update()
+    {
+        DriftSnapshot snapshot = _monitor.Snapshot();
+        _rows.Set(snapshot.Rows);
+        _detected.Set(snapshot.State.IsDrifting ? 1 : 0);
+        if (snapshot.State.DetectedAt is { } detectedAt)
         {
-            Write(writer, model, version, monitor.Snapshot());
-            WriteQualityTotals(writer, model, version, monitor);
-        });
+            _detectedAt.Set(detectedAt.ToUnixTimeMilliseconds() / 1000.0);
+        }
+
+        Update(_features, snapshot.Features);
+        Update(_outputs, snapshot.Outputs);
+    }
+
+    private void Update(SeriesChildren[] children, IReadOnlyList<SeriesDrift> series)
+    {
+        for (int i = 0; i < children.Length && i < series.Count; i++)
+        {
+            children[i].Set(series[i], _monitor.QualityTotals(children[i].Index));
+        }
     }
 
     /// <summary>
-    /// Cumulative data-quality counters, <c>modelserver_data_quality_values_total</c> with a <c>problem</c> label
+    /// The per-series families: drift gauges (window values go down as the window slides) and the cumulative
+    /// data-quality counters, <c>modelserver_data_quality_values_total</c> with a <c>problem</c> label
     /// (<c>nan</c>, <c>infinite</c>, <c>out_of_range</c>, <c>unseen_category</c>), so that PromQL can rate them over any window.
     /// </summary>
-    public static void WriteQualityTotals(ICollectorWriter writer, string model, string version, DriftMonitor monitor)
+    private sealed class SeriesFamilies(IMetricFactory factory)
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(monitor);
-        var profile = monitor.Profile;
-        for (int s = 0; s < profile.Features.Count + profile.Outputs.Count; s++)
-        {
-            bool isFeature = s < profile.Features.Count;
-            int indexInKind = isFeature ? s : s - profile.Features.Count;
-            if (indexInKind >= MaxSeriesPerKind)
-            {
-                continue;
-            }
+        public Gauge Psi { get; } = factory.CreateGauge("modelserver_drift_psi", "Population Stability Index of the window against the reference profile.", SeriesLabels);
 
-            string name = isFeature ? profile.Features[s].Name : profile.Outputs[indexInKind].Name;
-            var totals = monitor.QualityTotals(s);
-            foreach (var (problem, value) in new[] { ("nan", totals.NaN), ("infinite", totals.Infinite), ("out_of_range", totals.OutOfRange), ("unseen_category", totals.UnseenCategory) })
-            {
-                KeyValuePair<string, string>[] labels =
-                    [new("model", model), new("version", version), new("series", isFeature ? "feature" : "output"), new("name", name), new("problem", problem)];
-                writer.WriteCounter("modelserver_data_quality_values_total", "Values with a data-quality problem since start, by series and problem.", labels, value);
-            }
-        }
+        public Gauge JensenShannon { get; } = factory.CreateGauge(
+            "modelserver_drift_js_distance", "Jensen-Shannon distance (base 2) of the window against the reference profile.", SeriesLabels);
+
+        public Gauge Samples { get; } = factory.CreateGauge("modelserver_drift_window_samples", "Binned values in the drift window that the scores rest on.", SeriesLabels);
+
+        public Gauge NaN { get; } = factory.CreateGauge("modelserver_drift_window_nan_values", "NaN values in the drift window.", SeriesLabels);
+
+        public Gauge Infinite { get; } = factory.CreateGauge("modelserver_drift_window_infinite_values", "Infinite values in the drift window.", SeriesLabels);
+
+        public Gauge OutOfRange { get; } = factory.CreateGauge(
+            "modelserver_drift_window_out_of_range_values", "Values outside the reference min and max in the drift window.", SeriesLabels);
+
+        public Gauge UnseenCategory { get; } = factory.CreateGauge(
+            "modelserver_drift_window_unseen_category_values", "Values of categorical series not seen in the reference, in the drift window.", SeriesLabels);
+
+        public Counter Quality { get; } = factory.CreateCounter(
+            "modelserver_data_quality_values_total", "Values with a data-quality problem since start, by series and problem.", [.. SeriesLabels, "problem"]);
     }
 
-    /// <summary>Writes one snapshot's gauges (see the class remarks).</summary>
-    public static void Write(ICollectorWriter writer, string model, string version, DriftSnapshot snapshot)
+    /// <summary>The children of one feature or output, resolved once.</summary>
+    private sealed class SeriesChildren
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(snapshot);
-        KeyValuePair<string, string>[] modelLabel = [new("model", model), new("version", version)];
-        writer.WriteGauge("modelserver_drift_window_rows", "Rows recorded in the drift window.", modelLabel, snapshot.Rows);
-        writer.WriteGauge("modelserver_drift_detected", "1 while drift is detected against the reference profile, else 0.", modelLabel, snapshot.State.IsDrifting ? 1 : 0);
-        if (snapshot.State.DetectedAt is { } detectedAt)
+        private readonly Gauge.Child _psi;
+        private readonly Gauge.Child _js;
+        private readonly Gauge.Child _samples;
+        private readonly Gauge.Child _nan;
+        private readonly Gauge.Child _infinite;
+        private readonly Gauge.Child _outOfRange;
+        private readonly Gauge.Child _unseen;
+        private readonly Counter.Child _qualityNaN;
+        private readonly Counter.Child _qualityInfinite;
+        private readonly Counter.Child _qualityOutOfRange;
+        private readonly Counter.Child _qualityUnseen;
+
+        public SeriesChildren(SeriesFamilies families, string model, string version, string kind, string name, int index)
         {
-            writer.WriteGauge("modelserver_drift_detected_timestamp_seconds", "Unix time at which the last drift episode was first detected.", modelLabel, detectedAt.ToUnixTimeMilliseconds() / 1000.0);
+            Index = index;
+            _psi = families.Psi.WithLabels(model, version, kind, name);
+            _js = families.JensenShannon.WithLabels(model, version, kind, name);
+            _samples = families.Samples.WithLabels(model, version, kind, name);
+            _nan = families.NaN.WithLabels(model, version, kind, name);
+            _infinite = families.Infinite.WithLabels(model, version, kind, name);
+            _outOfRange = families.OutOfRange.WithLabels(model, version, kind, name);
+            _unseen = families.UnseenCategory.WithLabels(model, version, kind, name);
+            _qualityNaN = families.Quality.WithLabels(model, version, kind, name, "nan");
+            _qualityInfinite = families.Quality.WithLabels(model, version, kind, name, "infinite");
+            _qualityOutOfRange = families.Quality.WithLabels(model, version, kind, name, "out_of_range");
+            _qualityUnseen = families.Quality.WithLabels(model, version, kind, name, "unseen_category");
         }
 
-        WriteSeries(writer, model, version, "feature", snapshot.Features);
-        WriteSeries(writer, model, version, "output", snapshot.Outputs);
-    }
+        /// <summary>The series' index in the monitor (features first, then outputs).</summary>
+        public int Index { get; }
 
-    private static void WriteSeries(ICollectorWriter writer, string model, string version, string kind, IReadOnlyList<SeriesDrift> series)
-    {
-        foreach (SeriesDrift s in series.Take(MaxSeriesPerKind))
+        public void Set(SeriesDrift drift, (long NaN, long Infinite, long OutOfRange, long UnseenCategory) totals)
         {
-            KeyValuePair<string, string>[] labels = [new("model", model), new("version", version), new("series", kind), new("name", s.Name)];
-            writer.WriteGauge("modelserver_drift_psi", "Population Stability Index of the window against the reference profile.", labels, s.Psi);
-            writer.WriteGauge("modelserver_drift_js_distance", "Jensen-Shannon distance (base 2) of the window against the reference profile.", labels, s.JensenShannonDistance);
-            writer.WriteGauge("modelserver_drift_window_samples", "Binned values in the drift window that the scores rest on.", labels, s.SampleCount);
-            writer.WriteGauge("modelserver_drift_window_nan_values", "NaN values in the drift window.", labels, s.NaNCount);
-            writer.WriteGauge("modelserver_drift_window_infinite_values", "Infinite values in the drift window.", labels, s.InfiniteCount);
-            writer.WriteGauge("modelserver_drift_window_out_of_range_values", "Values outside the reference min and max in the drift window.", labels, s.OutOfRangeCount);
-            writer.WriteGauge("modelserver_drift_window_unseen_category_values", "Values of categorical series not seen in the reference, in the drift window.", labels, s.UnseenCategoryCount);
+            _psi.Set(drift.Psi);
+            _js.Set(drift.JensenShannonDistance);
+            _samples.Set(drift.SampleCount);
+            _nan.Set(drift.NaNCount);
+            _infinite.Set(drift.InfiniteCount);
+            _outOfRange.Set(drift.OutOfRangeCount);
+            _unseen.Set(drift.UnseenCategoryCount);
+            _qualityNaN.IncTo(totals.NaN);
+            _qualityInfinite.IncTo(totals.Infinite);
+            _qualityOutOfRange.IncTo(totals.OutOfRange);
+            _qualityUnseen.IncTo(totals.UnseenCategory);
         }
     }
 }

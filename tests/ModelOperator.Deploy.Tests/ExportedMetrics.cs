@@ -6,9 +6,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Configuration;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Metrics;
 using ModelOperator.Operator.Hosting;
 using ModelOperator.Operator.Settings;
-using ModelOperator.Prometheus;
+using ModelOperator.Testing;
+using Prometheus;
 
 namespace ModelOperator.Deploy.Tests;
 
@@ -102,7 +104,7 @@ internal static class ExportedMetrics
     private static IReadOnlyDictionary<string, MetricFamily> ReadOperator()
     {
         // As operator/ModelOperator.Operator/Program.cs builds it. The client never connects: nothing is started.
-        var registry = new MetricRegistry();
+        var registry = Prometheus.Metrics.NewCustomRegistry();
         ProcessMetrics.Register(registry);
         using var client = new KubernetesClient(new KubernetesConfiguration { Server = new Uri("http://127.0.0.1:9"), Namespace = "default" });
         using var http = new HttpClient();
@@ -111,7 +113,7 @@ internal static class ExportedMetrics
 
         // The wiring's reconciler has observed nothing yet, so its per-ModelDeployment gauges and its counters' labels
         // are not in that exposition: the same class, fed one ModelDeployment, a promotion and a rollback, shows them.
-        var observed = new MetricRegistry();
+        var observed = Prometheus.Metrics.NewCustomRegistry();
         var metrics = new OperatorMetrics(observed);
         metrics.Observe(new ObjectKey("ml", "churn"), new OperatorMetrics.DeploymentGauges(25, "Progressing", 3, 1));
         metrics.Promoted();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ModelOperator.Testing;
 
 namespace ModelOperator.Runtime.Server.Tests;
 
@@ -26,6 +27,38 @@ public sealed class MetricsTests
         Assert.Contains("modelserver_inference_duration_seconds_count{model=\"churn\",version=\"1\"} 1", scrape, StringComparison.Ordinal);
         Assert.Contains("modelserver_requests_in_flight{model=\"churn\",version=\"1\"} 0", scrape, StringComparison.Ordinal);
         Assert.Contains("modelserver_model_load_duration_seconds{model=\"churn\",version=\"1\"}", scrape, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Prometheus asks for OpenMetrics first; the same scrape (drift profile, predictions, a bad request) answers it with
+    /// valid OpenMetrics, which promtool cannot lint, so its structure is checked here.
+    /// </summary>
+    [Fact]
+    public async Task A_scrape_that_asks_for_OpenMetrics_gets_valid_OpenMetrics()
+    {
+        var profile = Path.Combine(AppContext.BaseDirectory, "models", "churn", "1", "profile.json");
+        await using var server = await ServerFixture.StartAsync(o => o with { ProfileUri = profile });
+        using (await server.PostJsonAsync(MalformedRequestCorpus.InferPath, MalformedRequestCorpus.Good))
+        using (await server.PostJsonAsync(MalformedRequestCorpus.InferPath, "{"))
+        {
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.TryAddWithoutValidation("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+        using var response = await server.Client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("application/openmetrics-text", response.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith("# EOF\n", body, StringComparison.Ordinal);
+        Assert.Contains("# TYPE modelserver_requests counter\n", body, StringComparison.Ordinal);
+        Assert.Contains("modelserver_requests_total{model=\"churn\",version=\"1\",outcome=\"bad_request\"} 1", body, StringComparison.Ordinal);
+        Assert.Contains("modelserver_prediction_value_bucket{model=\"churn\",version=\"1\",output=\"churn_probability\",le=\"+Inf\"} 1", body, StringComparison.Ordinal);
+        Assert.Contains("modelserver_drift_psi{model=\"churn\",version=\"1\",series=\"feature\",name=\"tenure_months\"}", body, StringComparison.Ordinal);
+        OpenMetricsCheck.AssertValid(body);
+
+        using var text = await server.Client.GetAsync("/metrics");
+        Assert.Equal("text/plain", text.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("0.0.4", text.Content.Headers.ContentType?.Parameters.Single(p => p.Name == "version").Value);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using ModelOperator.ControllerRuntime.Queue;
-using ModelOperator.Prometheus;
+using Prometheus;
 
 namespace ModelOperator.ControllerRuntime.Controllers;
 
@@ -32,19 +32,23 @@ public sealed class ControllerMetrics
     private readonly Histogram _queueDuration;
     private readonly Histogram _workDuration;
 
-    public ControllerMetrics(MetricRegistry registry)
+    public ControllerMetrics(CollectorRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        _reconciles = registry.CreateCounter("controller_runtime_reconcile_total", "Reconciliations by controller and result.", "controller", "result");
-        _errors = registry.CreateCounter("controller_runtime_reconcile_errors_total", "Reconciliations that failed, terminal or not.", "controller");
-        _terminalErrors = registry.CreateCounter("controller_runtime_terminal_reconcile_errors_total", "Reconciliations that failed with an error retrying cannot fix.", "controller");
-        _reconcileTime = registry.CreateHistogram("controller_runtime_reconcile_time_seconds", "Time per reconciliation.", DurationBuckets, "controller");
-        _activeWorkers = registry.CreateGauge("controller_runtime_active_workers", "Workers currently reconciling.", "controller");
-        _depth = registry.CreateGauge("workqueue_depth", "Keys waiting in the work queue.", "name");
-        _adds = registry.CreateCounter("workqueue_adds_total", "Keys added to the work queue.", "name");
-        _retries = registry.CreateCounter("workqueue_retries_total", "Keys added again through the rate limiter.", "name");
-        _queueDuration = registry.CreateHistogram("workqueue_queue_duration_seconds", "Time a key waits in the queue before a worker takes it.", DurationBuckets, "name");
-        _workDuration = registry.CreateHistogram("workqueue_work_duration_seconds", "Time a worker holds a key.", DurationBuckets, "name");
+        IMetricFactory factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        string[] controller = ["controller"];
+        string[] queue = ["name"];
+        var durations = new HistogramConfiguration { Buckets = DurationBuckets };
+        _reconciles = factory.CreateCounter("controller_runtime_reconcile_total", "Reconciliations by controller and result.", ["controller", "result"]);
+        _errors = factory.CreateCounter("controller_runtime_reconcile_errors_total", "Reconciliations that failed, terminal or not.", controller);
+        _terminalErrors = factory.CreateCounter("controller_runtime_terminal_reconcile_errors_total", "Reconciliations that failed with an error retrying cannot fix.", controller);
+        _reconcileTime = factory.CreateHistogram("controller_runtime_reconcile_time_seconds", "Time per reconciliation.", controller, durations);
+        _activeWorkers = factory.CreateGauge("controller_runtime_active_workers", "Workers currently reconciling.", controller);
+        _depth = factory.CreateGauge("workqueue_depth", "Keys waiting in the work queue.", queue);
+        _adds = factory.CreateCounter("workqueue_adds_total", "Keys added to the work queue.", queue);
+        _retries = factory.CreateCounter("workqueue_retries_total", "Keys added again through the rate limiter.", queue);
+        _queueDuration = factory.CreateHistogram("workqueue_queue_duration_seconds", "Time a key waits in the queue before a worker takes it.", queue, durations);
+        _workDuration = factory.CreateHistogram("workqueue_work_duration_seconds", "Time a worker holds a key.", queue, durations);
     }
 
     /// <summary>The children for one controller.</summary>

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using ModelOperator.Api;
 using ModelOperator.Kubernetes.Models;
-using ModelOperator.Prometheus;
+using Prometheus;
 
 namespace ModelOperator.Operator.Hosting;
 
@@ -24,55 +24,97 @@ public sealed class OperatorMetrics
     private static readonly string[] AllPhases =
         [Phases.Pending, Phases.Progressing, Phases.Paused, Phases.Healthy, Phases.Degraded, Phases.RolledBack, Phases.Invalid];
 
-    private readonly Counter _rollouts;
+    private readonly Counter.Child _promoted;
+    private readonly Counter.Child _rolledBack;
     private readonly Counter _rollbacks;
-    private readonly ConcurrentDictionary<ObjectKey, DeploymentGauges> _gauges = new();
+    private readonly Gauge _canaryWeight;
+    private readonly Gauge _step;
+    private readonly Gauge _phase;
+    private readonly Gauge _recommended;
 
-    public OperatorMetrics(MetricRegistry registry)
+    // What each ModelDeployment's gauges show now, so that an unchanged observation costs one lookup and
+    // Forget knows which children to remove. A key is observed by one worker at a time.
+    private readonly ConcurrentDictionary<ObjectKey, DeploymentGauges> _shown = new();
+
+    public OperatorMetrics(CollectorRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        _rollouts = registry.CreateCounter("modeloperator_rollouts_total", "Canary rollouts that finished, by outcome.", "outcome");
-        _rollbacks = registry.CreateCounter("modeloperator_rollbacks_total", "Canary rollbacks, by reason.", "reason");
-        registry.AddCollector(Collect);
+        IMetricFactory factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        Counter rollouts = factory.CreateCounter("modeloperator_rollouts_total", "Canary rollouts that finished, by outcome.", ["outcome"]);
+        _promoted = rollouts.WithLabels("promoted");
+        _rolledBack = rollouts.WithLabels("rolled_back");
+        _rollbacks = factory.CreateCounter("modeloperator_rollbacks_total", "Canary rollbacks, by reason.", ["reason"]);
+        string[] deployment = ["namespace", "name"];
+        _canaryWeight = factory.CreateGauge("modeloperator_canary_weight", "Percentage of traffic the canary revision receives.", deployment);
+        _step = factory.CreateGauge("modeloperator_rollout_step", "The canary's current rollout step, counted from 1; 0 without a canary.", deployment);
+        _phase = factory.CreateGauge("modeloperator_phase", "1 for the ModelDeployment's current phase, 0 for the others.", [.. deployment, "phase"]);
+        _recommended = factory.CreateGauge("modeloperator_recommended_replicas", "Replicas autoscaling recommends, by revision role.", [.. deployment, "role"]);
     }
 
     /// <summary>The state a ModelDeployment's gauges show.</summary>
     public sealed record DeploymentGauges(int CanaryWeight, string Phase, int? StableRecommended, int? CanaryRecommended, int Step = 0);
 
-    public void Promoted() => _rollouts.WithLabels("promoted").Inc();
+    public void Promoted() => _promoted.Inc();
 
     public void RolledBack(string reason)
     {
-        _rollouts.WithLabels("rolled_back").Inc();
+        _rolledBack.Inc();
         _rollbacks.WithLabels(reason).Inc();
     }
 
-    public void Observe(ObjectKey key, DeploymentGauges gauges) => _gauges[key] = gauges;
-
-    public void Forget(ObjectKey key) => _gauges.TryRemove(key, out _);
-
-    private void Collect(ICollectorWriter writer)
+    public void Observe(ObjectKey key, DeploymentGauges gauges)
     {
-        foreach (var (key, state) in _gauges.OrderBy(p => p.Key.Namespace, StringComparer.Ordinal).ThenBy(p => p.Key.Name, StringComparer.Ordinal))
+        ArgumentNullException.ThrowIfNull(gauges);
+        _shown.TryGetValue(key, out var shown);
+        if (gauges == shown)
         {
-            KeyValuePair<string, string>[] labels = [new("namespace", key.Namespace), new("name", key.Name)];
-            writer.WriteGauge("modeloperator_canary_weight", "Percentage of traffic the canary revision receives.", labels, state.CanaryWeight);
-            writer.WriteGauge("modeloperator_rollout_step", "The canary's current rollout step, counted from 1; 0 without a canary.", labels, state.Step);
+            return;
+        }
+
+        var (ns, name) = (key.Namespace, key.Name);
+        _canaryWeight.WithLabels(ns, name).Set(gauges.CanaryWeight);
+        _step.WithLabels(ns, name).Set(gauges.Step);
+        if (gauges.Phase != shown?.Phase)
+        {
             foreach (var phase in AllPhases)
             {
-                writer.WriteGauge("modeloperator_phase", "1 for the ModelDeployment's current phase, 0 for the others.",
-                    [.. labels, new("phase", phase)], phase == state.Phase ? 1 : 0);
+                _phase.WithLabels(ns, name, phase).Set(phase == gauges.Phase ? 1 : 0);
             }
+        }
 
-            if (state.StableRecommended is { } stable)
-            {
-                writer.WriteGauge("modeloperator_recommended_replicas", "Replicas autoscaling recommends, by revision role.", [.. labels, new("role", "stable")], stable);
-            }
+        ShowRecommended(ns, name, "stable", gauges.StableRecommended);
+        ShowRecommended(ns, name, "canary", gauges.CanaryRecommended);
+        _shown[key] = gauges;
+    }
 
-            if (state.CanaryRecommended is { } canary)
-            {
-                writer.WriteGauge("modeloperator_recommended_replicas", "Replicas autoscaling recommends, by revision role.", [.. labels, new("role", "canary")], canary);
-            }
+    public void Forget(ObjectKey key)
+    {
+        if (!_shown.TryRemove(key, out _))
+        {
+            return;
+        }
+
+        var (ns, name) = (key.Namespace, key.Name);
+        _canaryWeight.RemoveLabelled(ns, name);
+        _step.RemoveLabelled(ns, name);
+        foreach (var phase in AllPhases)
+        {
+            _phase.RemoveLabelled(ns, name, phase);
+        }
+
+        _recommended.RemoveLabelled(ns, name, "stable");
+        _recommended.RemoveLabelled(ns, name, "canary");
+    }
+
+    private void ShowRecommended(string ns, string name, string role, int? replicas)
+    {
+        if (replicas is { } value)
+        {
+            _recommended.WithLabels(ns, name, role).Set(value);
+        }
+        else
+        {
+            _recommended.RemoveLabelled(ns, name, role);
         }
     }
 }

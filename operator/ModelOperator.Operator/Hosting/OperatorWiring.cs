@@ -11,7 +11,7 @@ using ModelOperator.Operator.Health;
 using ModelOperator.Operator.Load;
 using ModelOperator.Operator.Reconciling;
 using ModelOperator.Operator.Settings;
-using ModelOperator.Prometheus;
+using Prometheus;
 
 namespace ModelOperator.Operator.Hosting;
 
@@ -21,7 +21,7 @@ namespace ModelOperator.Operator.Hosting;
 /// </summary>
 public static class OperatorWiring
 {
-    public static Manager Create(IKubernetesClient client, OperatorOptions options, TimeProvider time, ILoggerFactory loggers, MetricRegistry registry, HttpClient http)
+    public static Manager Create(IKubernetesClient client, OperatorOptions options, TimeProvider time, ILoggerFactory loggers, CollectorRegistry registry, HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -45,7 +45,7 @@ public static class OperatorWiring
         OperatorOptions options,
         TimeProvider time,
         ILoggerFactory loggers,
-        MetricRegistry registry,
+        CollectorRegistry registry,
         Func<AnalysisSpec?, IAnalysisProvider> providers,
         IModelReadinessProbe probe,
         ILoadSource load,
@@ -80,9 +80,10 @@ public static class OperatorWiring
             : null;
         // client-go's leader gauge, so that "no replica leads" can be alerted on; without leader
         // election this replica is the only one and always leads.
-        KeyValuePair<string, string>[] leaseLabel = [new("name", options.LeaseName)];
-        registry.AddCollector(w => w.WriteGauge(
-            "leader_election_master_status", "1 while this replica holds the leader Lease, else 0.", leaseLabel, elector is null || elector.IsLeader ? 1 : 0));
+        var leading = Prometheus.Metrics.WithCustomRegistry(registry)
+            .CreateGauge("leader_election_master_status", "1 while this replica holds the leader Lease, else 0.", ["name"])
+            .WithLabels(options.LeaseName);
+        registry.AddBeforeCollectCallback(() => leading.Set(elector is null || elector.IsLeader ? 1 : 0));
         var manager = new Manager(elector, loggers.CreateLogger<Manager>());
         foreach (var informer in informers.All)
         {

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using ModelOperator.Prometheus;
 using ModelOperator.Runtime.Drift;
 using ModelOperator.Runtime.Protocol;
 using ModelOperator.Runtime.Server.Inference;
 using ModelOperator.Runtime.Server.Models;
+using Prometheus;
 
 namespace ModelOperator.Runtime.Server.Drift;
 

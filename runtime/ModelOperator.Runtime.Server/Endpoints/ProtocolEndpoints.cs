@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
-using ModelOperator.Prometheus;
+using ModelOperator.Metrics;
 using ModelOperator.Runtime.Protocol;
 using ModelOperator.Runtime.Server.Hosting;
 using ModelOperator.Runtime.Server.Inference;
@@ -49,12 +49,7 @@ internal static class ProtocolEndpoints
         app.MapGet("/v2/models/{name}", context => ModelAsync(context, state, metrics, MetadataAsync));
         app.MapGet("/v2/models/{name}/versions/{version}", context => ModelAsync(context, state, metrics, MetadataAsync));
 
-        app.MapGet("/metrics", async context =>
-        {
-            context.Response.ContentType = MetricRegistry.ContentType;
-            metrics.Registry.WriteTo(context.Response.BodyWriter);
-            await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-        });
+        MetricsEndpoint.Map(app, metrics.Registry);
     }
 
     private static Task ModelAsync(

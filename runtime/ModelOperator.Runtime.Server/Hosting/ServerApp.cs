@@ -1,5 +1,5 @@
 using System.Net;
-using ModelOperator.Prometheus;
+using ModelOperator.Metrics;
 using ModelOperator.Runtime.Onnx;
 using ModelOperator.Runtime.Server.Endpoints;
 using ModelOperator.Runtime.Server.Inference;
@@ -47,7 +47,8 @@ internal static class ServerApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton(TimeProvider.System);
-        var registry = new MetricRegistry();
+        // A registry of our own (prometheus-net's default one adds about 33 families of its own).
+        var registry = Prometheus.Metrics.NewCustomRegistry();
         ProcessMetrics.Register(registry);
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton<ServerMetrics>();

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Threading.Channels;
-using ModelOperator.Prometheus;
 using ModelOperator.Runtime.Onnx;
 using ModelOperator.Runtime.Protocol;
 using ModelOperator.Runtime.Server.Metrics;

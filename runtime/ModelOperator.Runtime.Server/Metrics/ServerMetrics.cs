@@ -1,6 +1,6 @@
-using ModelOperator.Prometheus;
 using ModelOperator.Runtime.Server.Hosting;
 using ModelOperator.Runtime.Server.Models;
+using Prometheus;
 
 namespace ModelOperator.Runtime.Server.Metrics;
 
@@ -35,87 +35,78 @@ internal sealed class ServerMetrics
     private readonly string _model;
     private readonly string _version;
 
-    public ServerMetrics(MetricRegistry registry, ServerOptions options)
+    public ServerMetrics(CollectorRegistry registry, ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(options);
         Registry = registry;
+        IMetricFactory factory = Prometheus.Metrics.WithCustomRegistry(registry);
         _model = options.ModelName;
         _version = options.ModelVersion;
 
-        var requests = registry.CreateCounter(
-            "modelserver_requests_total", "Inference requests by outcome.", "model", "version", "outcome");
+        string[] modelLabels = ["model", "version"];
+        var requests = factory.CreateCounter(
+            "modelserver_requests_total", "Inference requests by outcome.", ["model", "version", "outcome"]);
         _requests = Outcome.All.Select(o => requests.WithLabels(_model, _version, o)).ToArray();
-        RequestDuration = registry.CreateHistogram(
+        RequestDuration = factory.CreateHistogram(
                 "modelserver_request_duration_seconds",
                 "Time to answer an inference request, from routing to the last byte written, in seconds.",
-                LatencyBuckets,
-                "model",
-                "version")
+                modelLabels,
+                new HistogramConfiguration { Buckets = LatencyBuckets })
             .WithLabels(_model, _version);
-        InferenceDuration = registry.CreateHistogram(
+        InferenceDuration = factory.CreateHistogram(
                 "modelserver_inference_duration_seconds",
                 "Time spent in the ONNX Runtime Run call per request, in seconds.",
-                LatencyBuckets,
-                "model",
-                "version")
+                modelLabels,
+                new HistogramConfiguration { Buckets = LatencyBuckets })
             .WithLabels(_model, _version);
-        InFlight = registry.CreateGauge(
-                "modelserver_requests_in_flight", "Inference requests being served now.", "model", "version")
+        InFlight = factory.CreateGauge(
+                "modelserver_requests_in_flight", "Inference requests being served now.", modelLabels)
             .WithLabels(_model, _version);
-        LoadDuration = registry.CreateGauge(
+        LoadDuration = factory.CreateGauge(
                 "modelserver_model_load_duration_seconds",
                 "Time the last model load took (fetch, verify, load, warm-up), in seconds.",
-                "model",
-                "version")
+                modelLabels)
             .WithLabels(_model, _version);
-        Ready = registry.CreateGauge(
-                "modelserver_model_ready", "1 when the model is loaded, verified and warmed; 0 otherwise.", "model", "version")
+        Ready = factory.CreateGauge(
+                "modelserver_model_ready", "1 when the model is loaded, verified and warmed; 0 otherwise.", modelLabels)
             .WithLabels(_model, _version);
-        SessionsCreated = registry.CreateCounter(
+        SessionsCreated = factory.CreateCounter(
                 "modelserver_sessions_created_total",
                 "ONNX Runtime sessions created since start: one per successful load, never one per request.",
-                "model",
-                "version")
+                modelLabels)
             .WithLabels(_model, _version);
-        _loadFailures = registry.CreateCounter(
-            "modelserver_model_load_failures_total", "Model loads that failed, by reason.", "model", "version", "reason");
+        _loadFailures = factory.CreateCounter(
+            "modelserver_model_load_failures_total", "Model loads that failed, by reason.", ["model", "version", "reason"]);
         foreach (var reason in ModelLoadReason.Failures)
         {
             _loadFailures.WithLabels(_model, _version, reason);
         }
 
-        Predictions = registry.CreateHistogram(
+        Predictions = factory.CreateHistogram(
             "modelserver_prediction_value",
             "Distribution of the model's predictions (per output column), as cumulative per-bin counters for comparing revisions in PromQL.",
-            options.PredictionBuckets,
-            "model",
-            "version",
-            "output");
-        BatchQueueDuration = registry.CreateHistogram(
+            ["model", "version", "output"],
+            new HistogramConfiguration { Buckets = options.PredictionBuckets });
+        BatchQueueDuration = factory.CreateHistogram(
                 "modelserver_batch_queue_duration_seconds",
                 "Time a request waited in the dynamic batcher before its batch ran, in seconds.",
-                LatencyBuckets,
-                "model",
-                "version")
+                modelLabels,
+                new HistogramConfiguration { Buckets = LatencyBuckets })
             .WithLabels(_model, _version);
-        BatchRows = registry.CreateHistogram(
+        BatchRows = factory.CreateHistogram(
                 "modelserver_batch_size_rows",
                 "Rows per run of the dynamic batcher.",
-                [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
-                "model",
-                "version")
+                modelLabels,
+                new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] })
             .WithLabels(_model, _version);
-        _modelInfo = registry.CreateGauge(
+        _modelInfo = factory.CreateGauge(
             "modelserver_model_info",
             "Constant 1 for the served model, with its sha256 and the ONNX Runtime version as labels.",
-            "model",
-            "version",
-            "sha256",
-            "runtime_version");
+            ["model", "version", "sha256", "runtime_version"]);
     }
 
-    public MetricRegistry Registry { get; }
+    public CollectorRegistry Registry { get; }
 
     public string ModelName => _model;
 

@@ -2,8 +2,8 @@ using ModelOperator.ControllerRuntime.Controllers;
 using ModelOperator.ControllerRuntime.Queue;
 using ModelOperator.ControllerRuntime.Tests.Support;
 using ModelOperator.Kubernetes.Models;
-using ModelOperator.Prometheus;
 using ModelOperator.Testing;
+using Prometheus;
 
 namespace ModelOperator.ControllerRuntime.Tests.Controllers;
 
@@ -11,7 +11,7 @@ public sealed class ControllerTests : IAsyncDisposable
 {
     private static readonly ObjectKey Key = new("ns", "model-a");
     private readonly ManualTimeProvider _clock = new();
-    private readonly MetricRegistry _registry = new();
+    private readonly CollectorRegistry _registry = Prometheus.Metrics.NewCustomRegistry();
     private readonly CancellationTokenSource _stop = new();
     private Controller? _controller;
     private Task? _running;

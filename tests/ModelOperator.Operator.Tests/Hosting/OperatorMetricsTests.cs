@@ -1,7 +1,7 @@
 using ModelOperator.Api;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Hosting;
-using ModelOperator.Prometheus;
+using Prometheus;
 
 namespace ModelOperator.Operator.Tests.Hosting;
 
@@ -10,7 +10,7 @@ public sealed class OperatorMetricsTests
     [Fact]
     public void Each_ModelDeployment_exports_its_weight_step_and_phase_until_forgotten()
     {
-        var registry = new MetricRegistry();
+        var registry = Prometheus.Metrics.NewCustomRegistry();
         var metrics = new OperatorMetrics(registry);
         var churn = new ObjectKey("ml", "churn");
 

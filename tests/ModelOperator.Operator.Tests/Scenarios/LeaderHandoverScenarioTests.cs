@@ -4,7 +4,7 @@ using ModelOperator.ControllerRuntime.Hosting;
 using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Hosting;
-using ModelOperator.Prometheus;
+using Prometheus;
 
 namespace ModelOperator.Operator.Tests.Scenarios;
 
@@ -18,7 +18,7 @@ public sealed class LeaderHandoverScenarioTests
 
     private static Manager Operator(OperatorTestBed bed, string identity) => OperatorWiring.Create(
         bed.Client, bed.Options with { LeaderElection = true, LeaseNamespace = OperatorTestBed.Namespace, Workers = 2 },
-        bed.Clock, NullLoggerFactory.Instance, new MetricRegistry(), _ => bed, bed, bed, identity);
+        bed.Clock, NullLoggerFactory.Instance, Prometheus.Metrics.NewCustomRegistry(), _ => bed, bed, bed, identity);
 
     /// <summary>
     /// Until <paramref name="done"/> holds: the simulated Deployment controller acts, then the clock moves one second on

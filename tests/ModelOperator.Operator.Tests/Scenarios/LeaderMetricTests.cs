@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelOperator.Operator.Hosting;
-using ModelOperator.Prometheus;
+using Prometheus;
 
 namespace ModelOperator.Operator.Tests.Scenarios;
 
@@ -11,7 +11,7 @@ public sealed class LeaderMetricTests
     public async Task Without_leader_election_the_only_replica_reports_itself_as_leader()
     {
         await using var bed = await OperatorTestBed.StartAsync();
-        var registry = new MetricRegistry();
+        var registry = Prometheus.Metrics.NewCustomRegistry();
 
         OperatorWiring.Create(bed.Client, bed.Options with { LeaderElection = false }, bed.Clock, NullLoggerFactory.Instance, registry, _ => bed, bed, bed, "only");
 
@@ -22,7 +22,7 @@ public sealed class LeaderMetricTests
     public async Task With_leader_election_a_replica_that_has_not_won_the_lease_reports_0()
     {
         await using var bed = await OperatorTestBed.StartAsync();
-        var registry = new MetricRegistry();
+        var registry = Prometheus.Metrics.NewCustomRegistry();
 
         OperatorWiring.Create(bed.Client, bed.Options with { LeaderElection = true, LeaseNamespace = OperatorTestBed.Namespace }, bed.Clock, NullLoggerFactory.Instance, registry, _ => bed, bed, bed, "candidate");
 

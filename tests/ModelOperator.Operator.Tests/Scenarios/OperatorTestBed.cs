@@ -14,10 +14,10 @@ using ModelOperator.Operator.Hosting;
 using ModelOperator.Operator.Load;
 using ModelOperator.Operator.Reconciling;
 using ModelOperator.Operator.Settings;
-using ModelOperator.Prometheus;
 using ModelOperator.Rollouts.Analysis;
 using ModelOperator.Rollouts.Autoscaling;
 using ModelOperator.Testing;
+using Prometheus;
 
 namespace ModelOperator.Operator.Tests.Scenarios;
 
@@ -75,7 +75,7 @@ internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider, IMo
     /// <summary>A fresh reconciler (as after an operator restart): no memory but what is in the API server.</summary>
     public ModelDeploymentReconciler NewReconciler() => new(
         Client, new LiveClusterView(Client), _ => this, this, this,
-        new EventRecorder(Client.Resource<Event>(), Clock), Options, new OperatorMetrics(new MetricRegistry()), Clock,
+        new EventRecorder(Client.Resource<Event>(), Clock), Options, new OperatorMetrics(Prometheus.Metrics.NewCustomRegistry()), Clock,
         NullLogger<ModelDeploymentReconciler>.Instance);
 
     public void Behave(string version, VersionBehaviour behaviour) => _behaviour[version] = behaviour;

@@ -1,40 +1,43 @@
 using System.Diagnostics;
+using Xunit;
 
-namespace ModelOperator.Prometheus.Tests;
+namespace ModelOperator.Testing;
 
 /// <summary>Runs the real <c>promtool check metrics</c> (Debian's prometheus package) on an exposition.</summary>
-internal static class Promtool
+public static class Promtool
 {
     public static string? Path { get; } = Find();
 
     /// <summary>True when tests must fail rather than skip without promtool (CI=true).</summary>
     public static bool Required => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
-    public static (int ExitCode, string Output) CheckMetrics(string exposition)
+    /// <summary>Exit code and output (stdout and stderr) of <c>promtool check metrics</c> fed <paramref name="exposition"/>.</summary>
+    public static async Task<(int ExitCode, string Output)> CheckMetricsAsync(string exposition)
     {
         string path = Path ?? throw new InvalidOperationException(
             "promtool was not found on PATH or at /usr/bin/promtool; install Debian's prometheus package (apt-get install -y prometheus).");
-        var start = new ProcessStartInfo(path)
+        var start = new ProcessStartInfo(path, ["check", "metrics"])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add("check");
-        start.ArgumentList.Add("metrics");
         using Process process = Process.Start(start) ?? throw new InvalidOperationException("promtool did not start.");
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
-        process.StandardInput.Write(exposition);
+        await process.StandardInput.WriteAsync(exposition).ConfigureAwait(false);
         process.StandardInput.Close();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
-        {
-            process.Kill();
-            throw new TimeoutException("promtool check metrics did not finish within 30 s.");
-        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        return (process.ExitCode, await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false));
+    }
 
-        return (process.ExitCode, stdout.Result + stderr.Result);
+    /// <summary>Fails with promtool's output and the exposition unless promtool accepts it without a word.</summary>
+    public static async Task AssertAcceptsAsync(string exposition)
+    {
+        var (exitCode, output) = await CheckMetricsAsync(exposition).ConfigureAwait(false);
+        Assert.True(exitCode == 0 && output.Trim().Length == 0, $"promtool check metrics (exit {exitCode}):\n{output}\n--- exposition ---\n{exposition}");
     }
 
     private static string? Find()

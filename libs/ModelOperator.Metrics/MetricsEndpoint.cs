@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Prometheus;
+
+namespace ModelOperator.Metrics;
+
+/// <summary>
+/// <c>GET /metrics</c> for a registry, served by prometheus-net.AspNetCore's middleware: the Prometheus text format 0.0.4,
+/// or OpenMetrics 1.0 when the scraper asks for <c>application/openmetrics-text</c> (Prometheus does by default).
+/// </summary>
+public static class MetricsEndpoint
+{
+    /// <summary>The Content-Type of the Prometheus text format.</summary>
+    public const string TextContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    /// <summary>The Content-Type of OpenMetrics, answered to <c>Accept: application/openmetrics-text</c>.</summary>
+    public const string OpenMetricsContentType = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+    public static IEndpointConventionBuilder Map(IEndpointRouteBuilder endpoints, CollectorRegistry registry, string pattern = "/metrics")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(registry);
+        return endpoints.MapMetrics(settings =>
+        {
+            settings.Registry = registry;
+            settings.EnableOpenMetrics = true;
+        }, pattern);
+    }
+}
