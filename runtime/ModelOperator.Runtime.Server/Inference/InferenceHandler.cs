@@ -25,14 +25,22 @@ internal sealed class InferenceHandler(ModelState state, ServerMetrics metrics, 
         {
             outcome = await ServeAsync(context).ConfigureAwait(false);
         }
+        catch (Exception ex) when (ClientWentAway(context, ex))
+        {
+            // Not a fault of the server, and nobody left to answer.
+            outcome = Outcome.ClientAborted;
+        }
         catch (BadHttpRequestException ex)
         {
+            // The transport refused the body: a malformed chunk, a chunk size that overflows, a
+            // body shorter than its Content-Length.
             outcome = Outcome.BadRequest;
-            await TryErrorAsync(context, ex.StatusCode, ex.Message).ConfigureAwait(false);
+            await TryErrorAsync(context, ex.StatusCode, "could not read the request body: " + ex.Message).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (IOException ex)
         {
-            outcome = Outcome.BadRequest; // the client went away
+            outcome = Outcome.BadRequest;
+            await TryErrorAsync(context, StatusCodes.Status400BadRequest, "could not read the request body: " + ex.Message).ConfigureAwait(false);
         }
         finally
         {
@@ -163,10 +171,24 @@ internal sealed class InferenceHandler(ModelState state, ServerMetrics metrics, 
             $"request body is larger than {model.MaxRequestBytes} bytes, the limit for model {model.Name} (derived from its input sizes; MAX_REQUEST_BYTES overrides)");
     }
 
+    // A client that goes away mid-request shows up as a cancelled read, a reset connection, or
+    // (when it closed its side before sending the whole Content-Length) Kestrel's "unexpected end
+    // of request content", which nothing but a closed connection raises.
+    private static bool ClientWentAway(HttpContext context, Exception ex) =>
+        ex switch
+        {
+            Microsoft.AspNetCore.Connections.ConnectionResetException => true,
+            BadHttpRequestException bad => bad.Message.StartsWith("Unexpected end of request content", StringComparison.Ordinal),
+            OperationCanceledException or IOException => context.RequestAborted.IsCancellationRequested,
+            _ => false,
+        };
+
     private static async Task TryErrorAsync(HttpContext context, int status, string message)
     {
         if (!context.Response.HasStarted)
         {
+            // The rest of the body cannot be trusted to frame the next request.
+            context.Response.Headers.Connection = "close";
             await JsonResponses.ErrorAsync(context, status, message).ConfigureAwait(false);
         }
     }
