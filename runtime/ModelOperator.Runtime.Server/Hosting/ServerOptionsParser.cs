@@ -22,6 +22,9 @@ internal static partial class ServerOptionsParser
         ["--ort-library"] = "ORT_LIBRARY_PATH",
         ["--model-cache-dir"] = "MODEL_CACHE_DIR",
         ["--max-request-bytes"] = "MAX_REQUEST_BYTES",
+        ["--max-request-body-bytes"] = "MAX_REQUEST_BODY_BYTES",
+        ["--max-buffered-request-bytes"] = "MAX_BUFFERED_REQUEST_BYTES",
+        ["--max-model-bytes"] = "MAX_MODEL_BYTES",
         ["--model-download-timeout"] = "MODEL_DOWNLOAD_TIMEOUT",
         ["--model-download-attempts"] = "MODEL_DOWNLOAD_ATTEMPTS",
         ["--s3-endpoint"] = "S3_ENDPOINT",
@@ -95,6 +98,9 @@ internal static partial class ServerOptionsParser
             OrtLibraryPath = Get(values, "ORT_LIBRARY_PATH"),
             CacheDirectory = Get(values, "MODEL_CACHE_DIR") ?? Path.Combine(Path.GetTempPath(), "modelserver"),
             MaxRequestBytes = values.ContainsKey("MAX_REQUEST_BYTES") ? Int(values, "MAX_REQUEST_BYTES", 0, 1024, int.MaxValue, errors) : null,
+            MaxRequestBodyBytes = Long(values, "MAX_REQUEST_BODY_BYTES", 64L << 20, 1024, 1L << 40, errors),
+            MaxBufferedRequestBytes = Long(values, "MAX_BUFFERED_REQUEST_BYTES", 256L << 20, 1024, 1L << 42, errors),
+            MaxModelBytes = Long(values, "MAX_MODEL_BYTES", 4L << 30, 1024, 1L << 42, errors),
             DownloadTimeout = TimeSpan.FromSeconds(Int(values, "MODEL_DOWNLOAD_TIMEOUT", 120, 1, 86_400, errors)),
             DownloadAttempts = Int(values, "MODEL_DOWNLOAD_ATTEMPTS", 4, 1, 20, errors),
             S3Endpoint = s3Endpoint,
@@ -179,6 +185,22 @@ internal static partial class ServerOptionsParser
         }
 
         errors.Add($"{key} \"{text}\" is not allowed; expected a whole number from {min} to {max}");
+        return fallback;
+    }
+
+    private static long Long(Dictionary<string, string> values, string key, long fallback, long min, long max, List<string> errors)
+    {
+        if (!values.TryGetValue(key, out var text))
+        {
+            return fallback;
+        }
+
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        errors.Add($"{key} \"{text}\" is not allowed; expected a whole number of bytes from {min} to {max}");
         return fallback;
     }
 
