@@ -42,7 +42,7 @@ public sealed class ServerOptionsParserTests
         Assert.Equal("0.0.0.0", options.Host);
         Assert.Equal(64L << 20, options.MaxRequestBodyBytes);
         Assert.Equal(256L << 20, options.MaxBufferedRequestBytes);
-        Assert.Equal(4L << 30, options.MaxModelBytes);
+        Assert.Equal(2L << 30, options.MaxModelBytes);
     }
 
     [Fact]

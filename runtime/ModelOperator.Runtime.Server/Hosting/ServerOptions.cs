@@ -46,8 +46,11 @@ internal sealed record ServerOptions
     /// </summary>
     public long MaxBufferedRequestBytes { get; init; } = 256L << 20;
 
-    /// <summary>Largest model file downloaded (MAX_MODEL_BYTES, default 4 GiB); a larger one is refused with ModelTooLarge.</summary>
-    public long MaxModelBytes { get; init; } = 4L << 30;
+    /// <summary>
+    /// Largest model file downloaded or read (MAX_MODEL_BYTES, default 2 GiB, the most a single ONNX file can hold);
+    /// a larger one is refused with ModelTooLarge.
+    /// </summary>
+    public long MaxModelBytes { get; init; } = 2L << 30;
 
     /// <summary>Timeout of one download attempt (MODEL_DOWNLOAD_TIMEOUT, seconds).</summary>
     public TimeSpan DownloadTimeout { get; init; } = TimeSpan.FromSeconds(120);

@@ -100,7 +100,7 @@ internal static partial class ServerOptionsParser
             MaxRequestBytes = values.ContainsKey("MAX_REQUEST_BYTES") ? Int(values, "MAX_REQUEST_BYTES", 0, 1024, int.MaxValue, errors) : null,
             MaxRequestBodyBytes = Long(values, "MAX_REQUEST_BODY_BYTES", 64L << 20, 1024, 1L << 40, errors),
             MaxBufferedRequestBytes = Long(values, "MAX_BUFFERED_REQUEST_BYTES", 256L << 20, 1024, 1L << 42, errors),
-            MaxModelBytes = Long(values, "MAX_MODEL_BYTES", 4L << 30, 1024, 1L << 42, errors),
+            MaxModelBytes = Long(values, "MAX_MODEL_BYTES", 2L << 30, 1024, 1L << 42, errors),
             DownloadTimeout = TimeSpan.FromSeconds(Int(values, "MODEL_DOWNLOAD_TIMEOUT", 120, 1, 86_400, errors)),
             DownloadAttempts = Int(values, "MODEL_DOWNLOAD_ATTEMPTS", 4, 1, 20, errors),
             S3Endpoint = s3Endpoint,

@@ -107,10 +107,11 @@ internal sealed partial class ModelFetcher(ServerOptions options, HttpMessageHan
     private async Task<string> DownloadWithRetriesAsync(string uri, Func<string, CancellationToken, Task> download, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.CacheDirectory);
-        // One file per URI, so a restart with a warm cache directory does not download again
-        // needlessly; the checksum is still verified on every start.
+        // One file per URI.
         var name = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(uri)))[..16] + ".onnx";
         var destination = Path.Combine(options.CacheDirectory, name);
+        // The model is downloaded again on every start; removing the old copy first keeps the disk used at one model.
+        TryDelete(destination);
         var delay = FirstRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
