@@ -47,7 +47,7 @@ internal static partial class ErrorBodies
         return JsonResponses.ErrorAsync(context, context.Response.StatusCode, message);
     }
 
-    // Paths and methods come from the client: shown only in part, never as a way to flood logs or bodies.
-    private static string Shown(string? text) =>
+    /// <summary>Text from the client (a path, a method, a route value), cut to 200 characters for messages.</summary>
+    internal static string Shown(string? text) =>
         text is null ? string.Empty : text.Length <= 200 ? text : string.Concat(text.AsSpan(0, 200), "…");
 }
