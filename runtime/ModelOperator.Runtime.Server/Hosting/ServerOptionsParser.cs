@@ -172,23 +172,10 @@ internal static partial class ServerOptionsParser
 
     private static string? Get(Dictionary<string, string> values, string key) => values.TryGetValue(key, out var v) ? v : null;
 
-    private static int Int(Dictionary<string, string> values, string key, int fallback, int min, int max, List<string> errors)
-    {
-        if (!values.TryGetValue(key, out var text))
-        {
-            return fallback;
-        }
+    private static int Int(Dictionary<string, string> values, string key, int fallback, int min, int max, List<string> errors) =>
+        (int)Long(values, key, fallback, min, max, errors, "a whole number");
 
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
-
-        errors.Add($"{key} \"{text}\" is not allowed; expected a whole number from {min} to {max}");
-        return fallback;
-    }
-
-    private static long Long(Dictionary<string, string> values, string key, long fallback, long min, long max, List<string> errors)
+    private static long Long(Dictionary<string, string> values, string key, long fallback, long min, long max, List<string> errors, string what = "a whole number of bytes")
     {
         if (!values.TryGetValue(key, out var text))
         {
@@ -200,7 +187,7 @@ internal static partial class ServerOptionsParser
             return value;
         }
 
-        errors.Add($"{key} \"{text}\" is not allowed; expected a whole number of bytes from {min} to {max}");
+        errors.Add($"{key} \"{text}\" is not allowed; expected {what} from {min} to {max}");
         return fallback;
     }
 
