@@ -55,7 +55,7 @@ public sealed class RequestLimitTests
 
     [Theory]
     [InlineData("application/xml")]
-    [InlineData("text/plain")]
+    [InlineData("text/html")]
     [InlineData("application/x-www-form-urlencoded")]
     [InlineData("multipart/form-data; boundary=x")]
     [InlineData("application/json; charset=utf-16")]
@@ -78,6 +78,7 @@ public sealed class RequestLimitTests
     [InlineData("application/json")]
     [InlineData("application/json; charset=UTF-8")]
     [InlineData("application/vnd.inference+json")]
+    [InlineData("text/plain; charset=utf-8")]
     public async Task Utf8_json_or_no_content_type_is_served(string? contentType)
     {
         await using var server = await ServerFixture.StartAsync();

@@ -217,8 +217,8 @@ internal sealed class InferenceHandler(
     }
 
     /// <summary>
-    /// Null for a body that may be JSON: no Content-Type, application/json or any +json type, in
-    /// UTF-8 (the only charset the protocol's JSON may use); otherwise the 415 message.
+    /// Null for a body that may be JSON: no Content-Type, application/json, any +json type or
+    /// text/plain, in UTF-8 (the only charset the protocol's JSON may use); otherwise the 415 message.
     /// </summary>
     internal static string? UnacceptedContentType(string? contentType)
     {
@@ -230,8 +230,10 @@ internal sealed class InferenceHandler(
         if (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media))
         {
             var type = media.MediaType.Value ?? string.Empty;
+            // text/plain too: it is what simple clients send by default (.NET's StringContent).
             var json = type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-                       || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+                       || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
+                       || type.Equals("text/plain", StringComparison.OrdinalIgnoreCase);
             var charset = media.Charset.Value;
             if (json && (charset is null || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase)))
             {
