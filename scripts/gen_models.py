@@ -16,7 +16,7 @@ The first argument is where the example models go:
 each with an expected.json beside it (input rows, outputs computed with numpy in float32,
 the model file's sha256). ONNX Runtime must match them within 1e-5 relative to the largest
 magnitude in each output tensor: |ort - numpy| <= 1e-5 * max|numpy| (a per-element bound would be
-unfair to logits near zero, where summing 1024 float32 terms in a different order cancels). With --test-models DIR it also writes the small models the binding's
+unfair to logits near zero, where summing 1024 float32 terms in a different order cancels). With --server-test-models DIR it writes a model with external data for the server's tests. With --test-models DIR it also writes the small models the binding's
 tests use: one passing every supported element type through simple ops, and two with an
 unsupported (float16) input or output.
 
@@ -393,14 +393,38 @@ The float16 models exist to check that the binding refuses element types it does
 """
 
 
+def generate_server_test_models(out):
+    """external/model.onnx: the churn input and output ([batch,8] -> [batch,1], y = x W) with W
+    kept in external/weights.bin (TensorProto.data_location = EXTERNAL). The server must refuse
+    it, since the model's sha256 does not cover the weights file."""
+    d = os.path.join(out, "external")
+    os.makedirs(d, exist_ok=True)
+    w = numpy_helper.from_array(np.arange(8, dtype=np.float32).reshape(8, 1) / 8.0, name="W")
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["features", "W"], ["churn_probability"])],
+        "external_weights",
+        [helper.make_tensor_value_info("features", TensorProto.FLOAT, ["batch", 8])],
+        [helper.make_tensor_value_info("churn_probability", TensorProto.FLOAT, ["batch", 1])],
+        [w],
+    )
+    model = finish(graph, "Churn-shaped model whose weight W lives in the external file weights.bin.")
+    from onnx import external_data_helper
+    external_data_helper.convert_model_to_external_data(
+        model, all_tensors_to_one_file=True, location="weights.bin", size_threshold=0)
+    onnx.save_model(model, os.path.join(d, "model.onnx"))
+
+
 def main():
     parser = argparse.ArgumentParser(description="Generate the example ONNX models and their expected outputs.")
     parser.add_argument("out", help="directory for the example models (e.g. examples/models)")
     parser.add_argument("--test-models", metavar="DIR", help="also write the binding's small test models to DIR")
+    parser.add_argument("--server-test-models", metavar="DIR", help="also write the server's test models (external data) to DIR")
     args = parser.parse_args()
     summary = generate_examples(args.out)
     if args.test_models:
         generate_test_models(args.test_models)
+    if args.server_test_models:
+        generate_server_test_models(args.server_test_models)
     print(json.dumps(summary))
 
 

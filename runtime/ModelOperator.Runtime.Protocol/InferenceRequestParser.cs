@@ -55,6 +55,7 @@ public static class InferenceRequestParser
         var sawInputs = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            RequireValidString(ref reader);
             if (reader.ValueTextEquals("inputs"u8))
             {
                 reader.Read();
@@ -69,6 +70,7 @@ public static class InferenceRequestParser
                     throw new ProtocolException("\"id\" must be a string");
                 }
 
+                RequireValidString(ref reader);
                 request.SetId(ref reader);
             }
             else if (reader.ValueTextEquals("outputs"u8))
@@ -80,13 +82,13 @@ public static class InferenceRequestParser
             {
                 reader.Read();
                 RequireObject(ref reader, "\"parameters\"");
-                reader.Skip();
+                SkipValue(ref reader);
             }
             else
             {
                 // Unknown members are ignored, as the protocol's extension mechanism expects.
                 reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
@@ -163,6 +165,7 @@ public static class InferenceRequestParser
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            RequireValidString(ref reader);
             if (reader.ValueTextEquals("name"u8))
             {
                 reader.Read();
@@ -171,6 +174,7 @@ public static class InferenceRequestParser
                     throw new ProtocolException("an input's \"name\" must be a string");
                 }
 
+                RequireValidString(ref reader);
                 index = FindInput(ref reader, signature);
                 sawName = true;
             }
@@ -188,6 +192,7 @@ public static class InferenceRequestParser
                     throw new ProtocolException($"an input's \"datatype\" must be a string; supported: {DataTypes.SupportedList}");
                 }
 
+                RequireValidString(ref reader);
                 var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
                 if (length > name.Length)
                 {
@@ -208,19 +213,19 @@ public static class InferenceRequestParser
                 // The data may come before shape and datatype; remember where it starts and
                 // read it once the whole tensor description is known.
                 dataReader = reader;
-                reader.Skip();
+                SkipValue(ref reader);
                 sawData = true;
             }
             else if (reader.ValueTextEquals("parameters"u8))
             {
                 reader.Read();
                 RequireObject(ref reader, "an input's \"parameters\"");
-                reader.Skip();
+                SkipValue(ref reader);
             }
             else
             {
                 reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
@@ -544,6 +549,7 @@ public static class InferenceRequestParser
             var index = -1;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                RequireValidString(ref reader);
                 if (reader.ValueTextEquals("name"u8))
                 {
                     reader.Read();
@@ -552,12 +558,19 @@ public static class InferenceRequestParser
                         throw new ProtocolException("a requested output's \"name\" must be a string");
                     }
 
+                    RequireValidString(ref reader);
                     index = FindOutput(ref reader, request.Signature);
+                }
+                else if (reader.ValueTextEquals("parameters"u8))
+                {
+                    reader.Read();
+                    RequireObject(ref reader, "a requested output's \"parameters\"");
+                    SkipValue(ref reader);
                 }
                 else
                 {
                     reader.Read();
-                    reader.Skip();
+                    SkipValue(ref reader);
                 }
             }
 
@@ -584,6 +597,94 @@ public static class InferenceRequestParser
         }
 
         throw new ProtocolException($"unknown output \"{DataTypes.Truncate(reader.GetString() ?? string.Empty)}\"; the model's outputs are: {signature.OutputNames}");
+    }
+
+    // Utf8JsonReader checks structure but not the text of strings: invalid UTF-8 and lone
+    // surrogate escapes pass its tokenizer and only fail later, when a string is decoded. Every
+    // member the parser skips goes through here instead of Utf8JsonReader.Skip, so that a body
+    // that is not valid UTF-8 JSON is refused wherever the bad bytes sit.
+    private static void SkipValue(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            RequireValidString(ref reader);
+            return;
+        }
+
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            return;
+        }
+
+        var depth = reader.CurrentDepth;
+        do
+        {
+            if (!reader.Read())
+            {
+                throw new ProtocolException("malformed JSON: the body ends inside an object or array");
+            }
+
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
+            {
+                RequireValidString(ref reader);
+            }
+        }
+        while (reader.CurrentDepth > depth);
+    }
+
+    /// <summary>
+    /// Refuses a string or property name whose raw bytes are not UTF-8 (including overlong
+    /// forms and encoded surrogates) or whose escapes decode to a lone surrogate. Allocation-free
+    /// for the unescaped strings of ordinary requests.
+    /// </summary>
+    private static void RequireValidString(ref Utf8JsonReader reader)
+    {
+        if (!reader.HasValueSequence)
+        {
+            RequireValidString(ref reader, reader.ValueSpan);
+            return;
+        }
+
+        var length = checked((int)reader.ValueSequence.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            reader.ValueSequence.CopyTo(rented);
+            RequireValidString(ref reader, rented.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static void RequireValidString(ref Utf8JsonReader reader, ReadOnlySpan<byte> raw)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(raw))
+        {
+            throw new ProtocolException($"malformed JSON: the string at byte {reader.TokenStartIndex} is not valid UTF-8");
+        }
+
+        if (!reader.ValueIsEscaped)
+        {
+            return;
+        }
+
+        // Escapes never make a string longer, so the raw length bounds the unescaped one.
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(raw.Length, 1));
+        try
+        {
+            reader.CopyString(rented);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ProtocolException(
+                $"malformed JSON: the string at byte {reader.TokenStartIndex} has an escape that is not valid UTF-16 (a lone surrogate such as \ud800)", ex);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     private static void RequireObject(ref Utf8JsonReader reader, string what)

@@ -27,6 +27,11 @@ if (errors.Count > 0)
     return 2;
 }
 
+if (WritableHome.Ensure() is { } moved)
+{
+    Console.Error.WriteLine("modelserver: " + moved);
+}
+
 OnnxRuntimeEnvironment runtime;
 try
 {

@@ -197,4 +197,74 @@ public sealed class InferenceRequestParserTests
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
         Assert.Contains($"\"{input}\"", ex.Message, StringComparison.Ordinal);
     }
+
+    // Where in a valid request a bad string goes: {0} is replaced by the string's raw content.
+    public static TheoryData<string> StringPlaces => new()
+    {
+        "{\"id\":\"{0}\",\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8]}]}",
+        "{\"inputs\":[{\"name\":\"{0}\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8]}]}",
+        "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"{0}\",\"data\":[1,2,3,4,5,6,7,8]}]}",
+        "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[\"{0}\",2,3,4,5,6,7,8]}]}",
+        "{\"{0}\":1,\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8]}]}",
+        "{\"x\":[{\"y\":\"{0}\"}],\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8]}]}",
+        "{\"parameters\":{\"{0}\":\"v\"},\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8]}]}",
+        "{\"parameters\":{\"k\":[\"{0}\"]},\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8]}]}",
+        "{\"inputs\":[{\"name\":\"features\",\"parameters\":{\"k\":\"{0}\"},\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8]}]}",
+        "{\"inputs\":[{\"{0}\":0,\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8]}]}",
+        "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8]}],\"outputs\":[{\"name\":\"{0}\"}]}",
+        "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8]}],\"outputs\":[{\"name\":\"churn_probability\",\"parameters\":{\"k\":\"{0}\"}}]}",
+    };
+
+    [Theory]
+    [MemberData(nameof(StringPlaces))]
+    public void Invalid_utf8_anywhere_in_the_body_is_malformed_json(string template)
+    {
+        foreach (var bad in new byte[][] { [0xff], [0xc3], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0x80] })
+        {
+            var parts = template.Split("{0}");
+            byte[] body = [.. Encoding.UTF8.GetBytes(parts[0]), .. bad, .. Encoding.UTF8.GetBytes(parts[1])];
+            var request = new InferenceRequest(Churn);
+
+            var ex = Assert.Throws<ProtocolException>(() => InferenceRequestParser.Parse(body, request));
+
+            Assert.Contains("not valid UTF-8", ex.Message, StringComparison.Ordinal);
+            Assert.Equal(400, ex.StatusCode);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(StringPlaces))]
+    public void Lone_surrogate_escapes_anywhere_in_the_body_are_malformed_json(string template)
+    {
+        foreach (var bad in new[] { "\\ud800", "\\udfff", "a\\ud83d", "\\ude00x", "\\ud800\\ud800" })
+        {
+            var ex = Assert.Throws<ProtocolException>(() => Parse(Churn, template.Replace("{0}", bad, StringComparison.Ordinal)));
+
+            Assert.Contains("lone surrogate", ex.Message, StringComparison.Ordinal);
+            Assert.Equal(400, ex.StatusCode);
+        }
+    }
+
+    [Fact]
+    public void Escaped_surrogate_pairs_and_multibyte_text_are_accepted_in_skipped_members()
+    {
+        var request = Parse(Churn, "{\"parameters\":{\"emoji\":\"\\ud83d\\ude00 \u00e9\u4e2d\"},\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8]}]}");
+
+        Assert.True(request.Inputs[0].Present);
+    }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("[]")]
+    [InlineData("\"x\"")]
+    [InlineData("1")]
+    [InlineData("true")]
+    public void A_requested_outputs_parameters_must_be_an_object(string parameters)
+    {
+        var json = "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8]}],\"outputs\":[{\"name\":\"churn_probability\",\"parameters\":" + parameters + "}]}";
+
+        var ex = Assert.Throws<ProtocolException>(() => Parse(Churn, json));
+
+        Assert.Contains("a requested output's \"parameters\" must be an object", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -22,41 +22,6 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Every_malformed_request_gets_a_4xx_with_an_error_and_the_next_good_request_still_succeeds()
-    {
-        var failures = new List<string>();
-        foreach (var @case in MalformedRequestCorpus.All())
-        {
-            using (var bad = await _server.PostJsonAsync(@case.Path, @case.Body))
-            {
-                var text = await bad.Content.ReadAsStringAsync();
-                string? error = null;
-                try
-                {
-                    error = JsonDocument.Parse(text).RootElement.GetProperty("error").GetString();
-                }
-                catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
-                {
-                }
-
-                if ((int)bad.StatusCode != @case.Status || string.IsNullOrEmpty(error)
-                    || (@case.Fragment is not null && !error.Contains(@case.Fragment, StringComparison.Ordinal)))
-                {
-                    failures.Add($"{@case.Name}: {(int)bad.StatusCode} {text[..Math.Min(text.Length, 300)]}");
-                }
-            }
-
-            using var good = await _server.PostJsonAsync(MalformedRequestCorpus.InferPath, MalformedRequestCorpus.Good);
-            if (good.StatusCode != HttpStatusCode.OK)
-            {
-                failures.Add($"after {@case.Name}: the good request got {(int)good.StatusCode}");
-            }
-        }
-
-        Assert.True(failures.Count == 0, string.Join('\n', failures));
-    }
-
-    [Fact]
     public async Task A_chunked_body_over_the_limit_gets_413_and_the_server_keeps_serving()
     {
         await using var server = await ServerFixture.StartAsync(o => o with { MaxRequestBytes = 4096 });

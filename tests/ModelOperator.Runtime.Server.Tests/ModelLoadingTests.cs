@@ -184,6 +184,88 @@ public sealed class ModelLoadingTests
         Assert.StartsWith("AWS4-HMAC-SHA256 Credential=test-access-key/", authorization, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_model_with_external_data_is_refused_as_UnsupportedModel_naming_the_file()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Models", "external", "model.onnx");
+
+        await using var server = await ServerFixture.StartAsync(o => o with { ModelUri = path });
+
+        await AssertNotReadyAsync(server, ModelLoadReason.UnsupportedModel, "external data file \"weights.bin\"");
+    }
+
+    [Fact]
+    public async Task A_local_model_over_the_size_limit_is_refused_as_ModelTooLarge()
+    {
+        await using var server = await ServerFixture.StartAsync(o => o with { MaxModelBytes = 1024 });
+
+        await AssertNotReadyAsync(server, ModelLoadReason.ModelTooLarge, "more than the 1024 bytes allowed (MAX_MODEL_BYTES)");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_download_over_the_size_limit_stops_and_is_refused_as_ModelTooLarge(bool declared)
+    {
+        await using var origin = await FileOrigin.StartAsync(async context =>
+        {
+            if (declared)
+            {
+                context.Response.ContentLength = 1L << 30;
+            }
+
+            var chunk = new byte[64 * 1024];
+            for (var i = 0; i < (1 << 14) && !context.RequestAborted.IsCancellationRequested; i++)
+            {
+                await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+            }
+        });
+
+        await using var server = await ServerFixture.StartAsync(o => o with { ModelUri = origin.Url("/huge.onnx"), MaxModelBytes = 1L << 20 });
+
+        await AssertNotReadyAsync(server, ModelLoadReason.ModelTooLarge, "MAX_MODEL_BYTES");
+        Assert.Empty(Directory.Exists(server.Options.CacheDirectory)
+            ? Directory.GetFiles(server.Options.CacheDirectory).Where(f => new FileInfo(f).Length > 1L << 20)
+            : []);
+    }
+
+    [Fact]
+    public async Task Credentials_in_the_model_uri_never_reach_answers_or_logs()
+    {
+        await using var origin = await FileOrigin.StartAsync(context =>
+        {
+            context.Response.StatusCode = 404;
+            return Task.CompletedTask;
+        });
+        var uri = origin.Url("/m.onnx?X-Amz-Signature=topsecret").Replace("http://", "http://alice:hunter2@", StringComparison.Ordinal);
+        var logs = new System.Collections.Concurrent.ConcurrentQueue<string>();
+
+        await using var server = await ServerFixture.StartAsync(o => o with { ModelUri = uri, ProfileUri = uri }, logs);
+
+        await AssertNotReadyAsync(server, ModelLoadReason.ModelNotFound, "http://***@127.0.0.1:");
+        var answers = string.Join('\n', await Task.WhenAll(
+            server.Client.GetStringAsync("/metrics"),
+            Body(server, "/v2/health/ready"),
+            Body(server, "/v2/models/churn"),
+            Body(server, "/v2/models/churn/ready"),
+            server.PostJsonAsync(MalformedRequestCorpus.InferPath, MalformedRequestCorpus.Good).ContinueWith(t => t.Result.Content.ReadAsStringAsync()).Unwrap()));
+        var logged = string.Join('\n', logs);
+
+        Assert.Contains("/m.onnx?***", answers, StringComparison.Ordinal);
+        Assert.Contains("http://***@127.0.0.1:", logged, StringComparison.Ordinal);
+        foreach (var secret in new[] { "hunter2", "alice", "topsecret", "X-Amz-Signature" })
+        {
+            Assert.DoesNotContain(secret, answers, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, logged, StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task<string> Body(ServerFixture server, string path)
+    {
+        using var response = await server.Client.GetAsync(path);
+        return await response.Content.ReadAsStringAsync();
+    }
+
     /// <summary>A tiny HTTP origin on loopback that answers every request with the given handler.</summary>
     private sealed class FileOrigin : IAsyncDisposable
     {

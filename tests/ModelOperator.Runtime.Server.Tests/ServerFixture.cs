@@ -36,7 +36,9 @@ internal sealed class ServerFixture : IAsyncDisposable
     public static string ModelPath(string model, int version) =>
         Path.Combine(AppContext.BaseDirectory, "models", model, version.ToString(System.Globalization.CultureInfo.InvariantCulture), "model.onnx");
 
-    public static async Task<ServerFixture> StartAsync(Func<ServerOptions, ServerOptions>? configure = null)
+    public static async Task<ServerFixture> StartAsync(
+        Func<ServerOptions, ServerOptions>? configure = null,
+        System.Collections.Concurrent.ConcurrentQueue<string>? logs = null)
     {
         var options = new ServerOptions
         {
@@ -49,7 +51,17 @@ internal sealed class ServerFixture : IAsyncDisposable
             ShutdownTimeout = TimeSpan.FromSeconds(5),
         };
         options = configure?.Invoke(options) ?? options;
-        var app = ServerApp.Build(options, Runtime.Value, logging => logging.SetMinimumLevel(LogLevel.None));
+        var app = ServerApp.Build(options, Runtime.Value, logging =>
+        {
+            if (logs is null)
+            {
+                logging.SetMinimumLevel(LogLevel.None);
+            }
+            else
+            {
+                logging.SetMinimumLevel(LogLevel.Debug).AddProvider(new CollectingLoggerProvider(logs));
+            }
+        });
         await app.StartAsync();
         var settled = await app.Services.GetRequiredService<ModelState>().Settled.WaitAsync(TimeSpan.FromSeconds(60));
         return new ServerFixture(app, options, settled);
@@ -77,5 +89,26 @@ internal sealed class ServerFixture : IAsyncDisposable
         catch (DirectoryNotFoundException)
         {
         }
+    }
+}
+
+/// <summary>Keeps every formatted log line (with its exception) so that tests can read what the server logged.</summary>
+internal sealed class CollectingLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new Logger(lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue(formatter(state, exception) + (exception is null ? string.Empty : " " + exception));
     }
 }

@@ -40,6 +40,27 @@ public sealed class ServerOptionsParserTests
         Assert.Equal(8080, options.Port);
         Assert.Equal("1", options.ModelVersion);
         Assert.Equal("0.0.0.0", options.Host);
+        Assert.Equal(64L << 20, options.MaxRequestBodyBytes);
+        Assert.Equal(256L << 20, options.MaxBufferedRequestBytes);
+        Assert.Equal(2L << 30, options.MaxModelBytes);
+    }
+
+    [Fact]
+    public void Memory_and_disk_bounds_are_configurable_beyond_the_int_range()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["MAX_REQUEST_BODY_BYTES"] = "1048576",
+            ["MAX_BUFFERED_REQUEST_BYTES"] = "8589934592",
+            ["MAX_MODEL_BYTES"] = "10737418240",
+        };
+
+        var options = Parse(env, ["--model-name", "churn", "--model-uri", "m.onnx"], out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(1L << 20, options.MaxRequestBodyBytes);
+        Assert.Equal(8L << 30, options.MaxBufferedRequestBytes);
+        Assert.Equal(10L << 30, options.MaxModelBytes);
     }
 
     [Theory]
@@ -52,6 +73,8 @@ public sealed class ServerOptionsParserTests
     [InlineData(new[] { "--model-uri", "m.onnx", "--model-name", "m", "--log-format", "xml" }, "LOG_FORMAT \"xml\" is not allowed; use text or json")]
     [InlineData(new[] { "--model-uri", "m.onnx", "--model-name", "m", "--frobnicate" }, "unknown argument \"--frobnicate\"")]
     [InlineData(new[] { "--model-uri" }, "--model-uri needs a value")]
+    [InlineData(new[] { "--model-uri", "m.onnx", "--model-name", "m", "--max-model-bytes", "-1" }, "MAX_MODEL_BYTES \"-1\" is not allowed; expected a whole number of bytes")]
+    [InlineData(new[] { "--model-uri", "m.onnx", "--model-name", "m", "--max-request-body-bytes", "10" }, "MAX_REQUEST_BODY_BYTES \"10\" is not allowed")]
     [InlineData(new[] { "--model-uri", "m.onnx", "--model-name", "m", "--s3-endpoint", "not a url" }, "S3_ENDPOINT \"not a url\" is not an absolute URL")]
     public void Bad_settings_are_reported_with_what_is_allowed(string[] args, string expected)
     {

@@ -28,16 +28,28 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public List<string> Output { get; } = [];
 
-    /// <summary>Starts modelserver.dll from <paramref name="appDirectory"/> (default: beside the tests) with only the given settings.</summary>
-    public static ServerProcess Start(IDictionary<string, string> environment, int? port = null, string? appDirectory = null)
+    /// <summary>
+    /// Starts modelserver.dll from <paramref name="appDirectory"/> (default: the test's own output), in
+    /// <paramref name="workingDirectory"/>, behind <paramref name="prefix"/> (e.g. setpriv to change user).
+    /// </summary>
+    public static ServerProcess Start(
+        IDictionary<string, string> environment,
+        int? port = null,
+        string? appDirectory = null,
+        string? workingDirectory = null,
+        IReadOnlyList<string>? prefix = null)
     {
         var chosen = port ?? FreePort();
         var dll = Path.Combine(appDirectory ?? AppContext.BaseDirectory, "modelserver.dll");
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [dll])
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var command = prefix is { Count: > 0 } ? prefix[0] : dotnet;
+        IEnumerable<string> arguments = prefix is { Count: > 0 } ? [.. prefix.Skip(1), dotnet, dll] : [dll];
+        var info = new ProcessStartInfo(command, arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? string.Empty,
         };
         // Only what the test says: settings inherited from a calling shell or make must not leak in.
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("MODEL_", StringComparison.Ordinal) || k.StartsWith("DRIFT_", StringComparison.Ordinal)

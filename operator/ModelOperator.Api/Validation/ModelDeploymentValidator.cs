@@ -136,20 +136,22 @@ public static partial class ModelDeploymentValidator
             return $"is missing; {allowed}";
         }
 
+        // Problems end up in status conditions and Events: the URI is shown without credentials.
+        var shown = ModelOperator.Runtime.Protocol.UriRedaction.Redact(uri);
         if (uri.Any(char.IsWhiteSpace))
         {
-            return $"\"{uri}\" contains white space; {allowed}";
+            return $"\"{shown}\" contains white space; {allowed}";
         }
 
         if (uri.StartsWith('/'))
         {
-            return uri.Length > 1 && !uri.EndsWith('/') ? null : $"\"{uri}\" names a folder, not a file; {allowed}";
+            return uri.Length > 1 && !uri.EndsWith('/') ? null : $"\"{shown}\" names a folder, not a file; {allowed}";
         }
 
         var match = SchemeAndRest().Match(uri);
         if (!match.Success)
         {
-            return $"\"{uri}\" is neither an absolute path nor a URI; {allowed}";
+            return $"\"{shown}\" is neither an absolute path nor a URI; {allowed}";
         }
 
         var scheme = match.Groups[1].Value;
@@ -160,20 +162,20 @@ public static partial class ModelDeploymentValidator
         switch (scheme)
         {
             case "file":
-                return host.Length == 0 && path.Length > 0 && !path.EndsWith('/') ? null : $"\"{uri}\" is not a file URI; write file:///absolute/path (three slashes)";
+                return host.Length == 0 && path.Length > 0 && !path.EndsWith('/') ? null : $"\"{shown}\" is not a file URI; write file:///absolute/path (three slashes)";
             case "pvc":
                 if (!DnsSubdomain().IsMatch(host) || host.Length > 253)
                 {
-                    return $"\"{uri}\" does not start with a PersistentVolumeClaim name; write pvc://CLAIM/PATH with CLAIM in lower-case letters, digits, '-' and '.'";
+                    return $"\"{shown}\" does not start with a PersistentVolumeClaim name; write pvc://CLAIM/PATH with CLAIM in lower-case letters, digits, '-' and '.'";
                 }
 
                 return path.Length > 0 && !path.EndsWith('/') && !path.Split('/').Contains("..")
                     ? null
-                    : $"\"{uri}\" has no file path inside the claim (or uses '..'); write pvc://CLAIM/PATH, e.g. pvc://models/churn/1/model.onnx";
+                    : $"\"{shown}\" has no file path inside the claim (or uses '..'); write pvc://CLAIM/PATH, e.g. pvc://models/churn/1/model.onnx";
             case "http" or "https":
-                return host.Length > 0 && Uri.TryCreate(uri, UriKind.Absolute, out _) ? null : $"\"{uri}\" is not a valid {scheme} URL; write {scheme}://HOST/PATH";
+                return host.Length > 0 && Uri.TryCreate(uri, UriKind.Absolute, out _) ? null : $"\"{shown}\" is not a valid {scheme} URL; write {scheme}://HOST/PATH";
             case "s3":
-                return host.Length > 0 && path.Length > 0 ? null : $"\"{uri}\" needs a bucket and a key; write s3://BUCKET/KEY";
+                return host.Length > 0 && path.Length > 0 ? null : $"\"{shown}\" needs a bucket and a key; write s3://BUCKET/KEY";
             default:
                 return $"the scheme \"{scheme}\" is not supported; {allowed}";
         }

@@ -17,6 +17,19 @@ public static class DeploymentBuilder
     public const string TmpPath = "/tmp";
     public const string ModelCacheDir = "/tmp/models";
 
+    /// <summary>
+    /// The largest model a pod downloads (the server's MAX_MODEL_BYTES, set by the operator): 2 GiB, the most a single
+    /// ONNX file can hold (protobuf's limit).
+    /// </summary>
+    public const long MaxModelBytes = 2L << 30;
+
+    /// <summary>
+    /// The <c>sizeLimit</c> of the <c>/tmp</c> emptyDir: one model (the server removes an old copy before downloading
+    /// again) plus 512 Mi for the profile, ONNX Runtime's and .NET's temporary files. A pod that writes more is evicted
+    /// alone, instead of filling the node's disk and getting other pods evicted.
+    /// </summary>
+    public static readonly string TmpSizeLimit = string.Create(CultureInfo.InvariantCulture, $"{(MaxModelBytes >> 20) + 512}Mi");
+
     public static Deployment Build(ModelDeployment md, RevisionWorkload revision, OperatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(md);
@@ -28,7 +41,7 @@ public static class DeploymentBuilder
         var image = string.IsNullOrEmpty(runtime.Image) ? options.DefaultImage : runtime.Image;
         var (env, claims) = Environment(revision.Model, runtime, options.ModelServerPort);
 
-        var volumes = new List<Volume> { new() { Name = TmpVolume, EmptyDir = new EmptyDirVolumeSource() } };
+        var volumes = new List<Volume> { new() { Name = TmpVolume, EmptyDir = new EmptyDirVolumeSource { SizeLimit = TmpSizeLimit } } };
         var mounts = new List<VolumeMount> { new() { Name = TmpVolume, MountPath = TmpPath } };
         for (var i = 0; i < claims.Count; i++)
         {
@@ -171,6 +184,7 @@ public static class DeploymentBuilder
 
         env.Add(new() { Name = "PORT", Value = port.ToString(CultureInfo.InvariantCulture) });
         env.Add(new() { Name = "MODEL_CACHE_DIR", Value = ModelCacheDir });
+        env.Add(new() { Name = "MAX_MODEL_BYTES", Value = MaxModelBytes.ToString(CultureInfo.InvariantCulture) });
         env.Add(new() { Name = "LOG_FORMAT", Value = "json" });
         if (runtime.Batching is { } batching)
         {

@@ -10,11 +10,11 @@ internal static class ModelRoute
         var version = context.Request.RouteValues["version"] as string;
         if (!string.Equals(name, modelName, StringComparison.Ordinal))
         {
-            return $"unknown model \"{name}\"; this server serves \"{modelName}\"";
+            return $"unknown model \"{ErrorBodies.Shown(name)}\"; this server serves \"{modelName}\"";
         }
 
         return version is not null && !string.Equals(version, modelVersion, StringComparison.Ordinal)
-            ? $"unknown version \"{version}\" of model \"{name}\"; this server serves version \"{modelVersion}\""
+            ? $"unknown version \"{ErrorBodies.Shown(version)}\" of model \"{ErrorBodies.Shown(name)}\"; this server serves version \"{modelVersion}\""
             : null;
     }
 }

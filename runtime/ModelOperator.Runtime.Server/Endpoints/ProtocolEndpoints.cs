@@ -28,10 +28,11 @@ internal static class ProtocolEndpoints
         var state = app.Services.GetRequiredService<ModelState>();
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
 
+        ErrorBodies.Use(app);
         app.MapPost("/v2/models/{name}/infer", handler.HandleAsync);
         app.MapPost("/v2/models/{name}/versions/{version}/infer", handler.HandleAsync);
 
-        app.MapGet("/v2", context => JsonResponses.WriteAsync(context, 200, w =>
+        MapGet(app, "/v2", context => JsonResponses.WriteAsync(context, 200, w =>
         {
             w.WriteString("name", ServerName);
             w.WriteString("version", ServerVersion);
@@ -39,18 +40,24 @@ internal static class ProtocolEndpoints
             w.WriteEndArray();
         }));
 
-        app.MapGet("/v2/health/live", context => JsonResponses.WriteAsync(context, 200, w => w.WriteBoolean("live", true)));
-        app.MapGet("/v2/health/ready", context => ReadyAsync(context, state.Current, metrics, includeName: false));
-        app.MapGet("/v2/models/{name}/ready", context => ModelAsync(context, state, metrics, ReadyAsync));
-        app.MapGet("/v2/models/{name}/versions/{version}/ready", context => ModelAsync(context, state, metrics, ReadyAsync));
+        MapGet(app, "/v2/health/live", context => JsonResponses.WriteAsync(context, 200, w => w.WriteBoolean("live", true)));
+        MapGet(app, "/v2/health/ready", context => ReadyAsync(context, state.Current, metrics, includeName: false));
+        MapGet(app, "/v2/models/{name}/ready", context => ModelAsync(context, state, metrics, ReadyAsync));
+        MapGet(app, "/v2/models/{name}/versions/{version}/ready", context => ModelAsync(context, state, metrics, ReadyAsync));
         var options = app.Services.GetRequiredService<ServerOptions>();
-        app.MapGet("/v2/models/{name}/stats", context => ModelAsync(context, state, metrics, (c, status, _, _) => StatsEndpoint.WriteAsync(c, status, options)));
-        app.MapGet("/v2/models/{name}/versions/{version}/stats", context => ModelAsync(context, state, metrics, (c, status, _, _) => StatsEndpoint.WriteAsync(c, status, options)));
-        app.MapGet("/v2/models/{name}", context => ModelAsync(context, state, metrics, MetadataAsync));
-        app.MapGet("/v2/models/{name}/versions/{version}", context => ModelAsync(context, state, metrics, MetadataAsync));
+        MapGet(app, "/v2/models/{name}/stats", context => ModelAsync(context, state, metrics, (c, status, _, _) => StatsEndpoint.WriteAsync(c, status, options)));
+        MapGet(app, "/v2/models/{name}/versions/{version}/stats", context => ModelAsync(context, state, metrics, (c, status, _, _) => StatsEndpoint.WriteAsync(c, status, options)));
+        MapGet(app, "/v2/models/{name}", context => ModelAsync(context, state, metrics, MetadataAsync));
+        MapGet(app, "/v2/models/{name}/versions/{version}", context => ModelAsync(context, state, metrics, MetadataAsync));
 
         MetricsEndpoint.Map(app, metrics.Registry);
     }
+
+    private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
+
+    // A GET endpoint answers HEAD as HTTP says: the same status and headers, no body (Kestrel
+    // drops body writes for HEAD).
+    private static void MapGet(WebApplication app, string pattern, RequestDelegate handler) => app.MapMethods(pattern, GetAndHead, handler);
 
     private static Task ModelAsync(
         HttpContext context,

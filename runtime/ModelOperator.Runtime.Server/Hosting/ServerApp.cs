@@ -55,6 +55,7 @@ internal static class ServerApp
         builder.Services.AddSingleton<ModelState>();
         builder.Services.AddSingleton(sp => new ModelFetcher(
             options, null, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ModelFetcher>>()));
+        builder.Services.AddSingleton<RequestBodyBudget>();
         builder.Services.AddSingleton<InferenceHandler>();
         builder.Services.AddHostedService<ModelLoader>();
 

@@ -30,6 +30,25 @@ internal sealed record ServerOptions
     /// <summary>Largest accepted request body (MAX_REQUEST_BYTES); null derives it from the model's input sizes.</summary>
     public long? MaxRequestBytes { get; init; }
 
+    /// <summary>
+    /// Largest request body whatever the model (MAX_REQUEST_BODY_BYTES, default 64 MiB): the
+    /// limit is the smaller of this and <see cref="MaxRequestBytes"/> or the model-derived one,
+    /// which for an image model can run to gigabytes.
+    /// </summary>
+    public long MaxRequestBodyBytes { get; init; } = 64L << 20;
+
+    /// <summary>
+    /// Most request-body bytes buffered at once over all requests (MAX_BUFFERED_REQUEST_BYTES,
+    /// default 256 MiB); a request that would go over answers 503 with Retry-After.
+    /// </summary>
+    public long MaxBufferedRequestBytes { get; init; } = 256L << 20;
+
+    /// <summary>
+    /// Largest model file downloaded or read (MAX_MODEL_BYTES, default 2 GiB, the most a single ONNX file can hold);
+    /// a larger one is refused with ModelTooLarge.
+    /// </summary>
+    public long MaxModelBytes { get; init; } = 2L << 30;
+
     /// <summary>Timeout of one download attempt (MODEL_DOWNLOAD_TIMEOUT, seconds).</summary>
     public TimeSpan DownloadTimeout { get; init; } = TimeSpan.FromSeconds(120);
 

@@ -21,6 +21,9 @@ internal static partial class ServerOptionsParser
         ["--port"] = "PORT",
         ["--model-cache-dir"] = "MODEL_CACHE_DIR",
         ["--max-request-bytes"] = "MAX_REQUEST_BYTES",
+        ["--max-request-body-bytes"] = "MAX_REQUEST_BODY_BYTES",
+        ["--max-buffered-request-bytes"] = "MAX_BUFFERED_REQUEST_BYTES",
+        ["--max-model-bytes"] = "MAX_MODEL_BYTES",
         ["--model-download-timeout"] = "MODEL_DOWNLOAD_TIMEOUT",
         ["--model-download-attempts"] = "MODEL_DOWNLOAD_ATTEMPTS",
         ["--s3-endpoint"] = "S3_ENDPOINT",
@@ -93,6 +96,9 @@ internal static partial class ServerOptionsParser
             Port = Int(values, "PORT", 8080, 0, 65535, errors),
             CacheDirectory = Get(values, "MODEL_CACHE_DIR") ?? Path.Combine(Path.GetTempPath(), "modelserver"),
             MaxRequestBytes = values.ContainsKey("MAX_REQUEST_BYTES") ? Int(values, "MAX_REQUEST_BYTES", 0, 1024, int.MaxValue, errors) : null,
+            MaxRequestBodyBytes = Long(values, "MAX_REQUEST_BODY_BYTES", 64L << 20, 1024, 1L << 40, errors),
+            MaxBufferedRequestBytes = Long(values, "MAX_BUFFERED_REQUEST_BYTES", 256L << 20, 1024, 1L << 42, errors),
+            MaxModelBytes = Long(values, "MAX_MODEL_BYTES", 2L << 30, 1024, 1L << 42, errors),
             DownloadTimeout = TimeSpan.FromSeconds(Int(values, "MODEL_DOWNLOAD_TIMEOUT", 120, 1, 86_400, errors)),
             DownloadAttempts = Int(values, "MODEL_DOWNLOAD_ATTEMPTS", 4, 1, 20, errors),
             S3Endpoint = s3Endpoint,
@@ -164,19 +170,22 @@ internal static partial class ServerOptionsParser
 
     private static string? Get(Dictionary<string, string> values, string key) => values.TryGetValue(key, out var v) ? v : null;
 
-    private static int Int(Dictionary<string, string> values, string key, int fallback, int min, int max, List<string> errors)
+    private static int Int(Dictionary<string, string> values, string key, int fallback, int min, int max, List<string> errors) =>
+        (int)Long(values, key, fallback, min, max, errors, "a whole number");
+
+    private static long Long(Dictionary<string, string> values, string key, long fallback, long min, long max, List<string> errors, string what = "a whole number of bytes")
     {
         if (!values.TryGetValue(key, out var text))
         {
             return fallback;
         }
 
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
         {
             return value;
         }
 
-        errors.Add($"{key} \"{text}\" is not allowed; expected a whole number from {min} to {max}");
+        errors.Add($"{key} \"{text}\" is not allowed; expected {what} from {min} to {max}");
         return fallback;
     }
 

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Diagnostics;
 using ModelOperator.Runtime.Protocol;
 using ModelOperator.Runtime.Server.Endpoints;
+using ModelOperator.Runtime.Server.Hosting;
 using ModelOperator.Runtime.Server.Metrics;
 using ModelOperator.Runtime.Server.Models;
 using Outcome = ModelOperator.Runtime.Server.Metrics.ServerMetrics.Outcome;
@@ -14,7 +15,12 @@ namespace ModelOperator.Runtime.Server.Inference;
 /// outputs straight from the runtime's buffers. Bad input answers 4xx with {"error": ...} and
 /// leaves nothing behind: pooled objects are reset and returned on every path.
 /// </summary>
-internal sealed class InferenceHandler(ModelState state, ServerMetrics metrics, ILogger<InferenceHandler> logger)
+internal sealed class InferenceHandler(
+    ModelState state,
+    ServerMetrics metrics,
+    ServerOptions options,
+    RequestBodyBudget budget,
+    ILogger<InferenceHandler> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -25,14 +31,22 @@ internal sealed class InferenceHandler(ModelState state, ServerMetrics metrics, 
         {
             outcome = await ServeAsync(context).ConfigureAwait(false);
         }
+        catch (Exception ex) when (ClientWentAway(context, ex))
+        {
+            // Not a fault of the server, and nobody left to answer.
+            outcome = Outcome.ClientAborted;
+        }
         catch (BadHttpRequestException ex)
         {
+            // The transport refused the body: a malformed chunk, a chunk size that overflows, a
+            // body shorter than its Content-Length.
             outcome = Outcome.BadRequest;
-            await TryErrorAsync(context, ex.StatusCode, ex.Message).ConfigureAwait(false);
+            await TryErrorAsync(context, ex.StatusCode, "could not read the request body: " + ex.Message).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (IOException ex)
         {
-            outcome = Outcome.BadRequest; // the client went away
+            outcome = Outcome.BadRequest;
+            await TryErrorAsync(context, StatusCodes.Status400BadRequest, "could not read the request body: " + ex.Message).ConfigureAwait(false);
         }
         finally
         {
@@ -51,6 +65,12 @@ internal sealed class InferenceHandler(ModelState state, ServerMetrics metrics, 
             return Outcome.NotFound;
         }
 
+        if (UnacceptedContentType(context.Request.ContentType) is { } unaccepted)
+        {
+            await JsonResponses.ErrorAsync(context, StatusCodes.Status415UnsupportedMediaType, unaccepted).ConfigureAwait(false);
+            return Outcome.BadRequest;
+        }
+
         if (status.Model is not { } model)
         {
             await JsonResponses.ErrorAsync(
@@ -65,24 +85,46 @@ internal sealed class InferenceHandler(ModelState state, ServerMetrics metrics, 
         var batcher = model.Batcher;
         batcher?.Arriving();
         var joined = false;
+        var reserved = 0L;
         try
         {
-            if (context.Request.ContentLength > model.MaxRequestBytes)
+            var limit = Math.Min(model.MaxRequestBytes, options.MaxRequestBodyBytes);
+            if (context.Request.ContentLength > limit)
             {
-                await TooLargeAsync(context, model).ConfigureAwait(false);
+                await TooLargeAsync(context, model, limit).ConfigureAwait(false);
                 return Outcome.TooLarge;
             }
 
+            // Reserve the declared length up front; a chunked body reserves as it arrives.
+            if (!budget.TryReserve(context.Request.ContentLength ?? 0))
+            {
+                await BusyAsync(context).ConfigureAwait(false);
+                return Outcome.Busy;
+            }
+
+            reserved = context.Request.ContentLength ?? 0;
             var reader = context.Request.BodyReader;
             ReadResult read;
             while (true)
             {
                 read = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
-                if (read.Buffer.Length > model.MaxRequestBytes)
+                if (read.Buffer.Length > limit)
                 {
                     reader.AdvanceTo(read.Buffer.End);
-                    await TooLargeAsync(context, model).ConfigureAwait(false);
+                    await TooLargeAsync(context, model, limit).ConfigureAwait(false);
                     return Outcome.TooLarge;
+                }
+
+                if (read.Buffer.Length > reserved)
+                {
+                    if (!budget.TryReserve(read.Buffer.Length - reserved))
+                    {
+                        reader.AdvanceTo(read.Buffer.End);
+                        await BusyAsync(context).ConfigureAwait(false);
+                        return Outcome.Busy;
+                    }
+
+                    reserved = read.Buffer.Length;
                 }
 
                 if (read.IsCompleted)
@@ -146,6 +188,7 @@ internal sealed class InferenceHandler(ModelState state, ServerMetrics metrics, 
         }
         finally
         {
+            budget.Release(reserved);
             if (!joined)
             {
                 batcher?.NotJoining();
@@ -153,20 +196,73 @@ internal sealed class InferenceHandler(ModelState state, ServerMetrics metrics, 
         }
     }
 
-    private static Task TooLargeAsync(HttpContext context, LoadedModel model)
+    private static Task TooLargeAsync(HttpContext context, LoadedModel model, long limit)
     {
         // Do not read the rest of an oversized body; close the connection after answering.
         context.Response.Headers.Connection = "close";
         return JsonResponses.ErrorAsync(
             context,
             StatusCodes.Status413PayloadTooLarge,
-            $"request body is larger than {model.MaxRequestBytes} bytes, the limit for model {model.Name} (derived from its input sizes; MAX_REQUEST_BYTES overrides)");
+            $"request body is larger than {limit} bytes, the limit for model {model.Name} (the smaller of MAX_REQUEST_BODY_BYTES and the limit derived from its input sizes, which MAX_REQUEST_BYTES overrides)");
     }
+
+    private Task BusyAsync(HttpContext context)
+    {
+        context.Response.Headers.Connection = "close";
+        context.Response.Headers.RetryAfter = "1";
+        return JsonResponses.ErrorAsync(
+            context,
+            StatusCodes.Status503ServiceUnavailable,
+            $"the server is buffering as many request bodies as it may ({budget.Limit} bytes, MAX_BUFFERED_REQUEST_BYTES); retry shortly");
+    }
+
+    /// <summary>
+    /// Null for a body that may be JSON: no Content-Type, application/json, any +json type or
+    /// text/plain, in UTF-8 (the only charset the protocol's JSON may use); otherwise the 415 message.
+    /// </summary>
+    internal static string? UnacceptedContentType(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType))
+        {
+            return null;
+        }
+
+        if (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media))
+        {
+            var type = media.MediaType.Value ?? string.Empty;
+            // text/plain too: it is what simple clients send by default (.NET's StringContent).
+            var json = type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                       || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
+                       || type.Equals("text/plain", StringComparison.OrdinalIgnoreCase);
+            var charset = media.Charset.Value;
+            if (json && (charset is null || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase)))
+            {
+                return null;
+            }
+        }
+
+        var shown = contentType.Length <= 100 ? contentType : contentType[..100] + "…";
+        return $"content type \"{shown}\" is not accepted; send the inference request as application/json in UTF-8";
+    }
+
+    // A client that goes away mid-request shows up as a cancelled read, a reset connection, or
+    // (when it closed its side before sending the whole Content-Length) Kestrel's "unexpected end
+    // of request content", which nothing but a closed connection raises.
+    private static bool ClientWentAway(HttpContext context, Exception ex) =>
+        ex switch
+        {
+            Microsoft.AspNetCore.Connections.ConnectionResetException => true,
+            BadHttpRequestException bad => bad.Message.StartsWith("Unexpected end of request content", StringComparison.Ordinal),
+            OperationCanceledException or IOException => context.RequestAborted.IsCancellationRequested,
+            _ => false,
+        };
 
     private static async Task TryErrorAsync(HttpContext context, int status, string message)
     {
         if (!context.Response.HasStarted)
         {
+            // The rest of the body cannot be trusted to frame the next request.
+            context.Response.Headers.Connection = "close";
             await JsonResponses.ErrorAsync(context, status, message).ConfigureAwait(false);
         }
     }

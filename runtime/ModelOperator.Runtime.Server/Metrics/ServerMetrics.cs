@@ -20,8 +20,10 @@ internal sealed class ServerMetrics
         public const string TooLarge = "payload_too_large";
         public const string Unavailable = "unavailable";
         public const string Error = "error";
+        public const string ClientAborted = "client_aborted";
+        public const string Busy = "busy";
 
-        public static readonly string[] All = [Success, BadRequest, NotFound, TooLarge, Unavailable, Error];
+        public static readonly string[] All = [Success, BadRequest, NotFound, TooLarge, Unavailable, Error, ClientAborted, Busy];
     }
 
     // Latency buckets from 50 µs to ~3 s: the churn model answers in tens of microseconds,

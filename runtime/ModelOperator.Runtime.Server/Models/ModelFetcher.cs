@@ -3,47 +3,73 @@ using System.Security.Cryptography;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using ModelOperator.Runtime.Protocol;
 using ModelOperator.Runtime.Server.Hosting;
 
 namespace ModelOperator.Runtime.Server.Models;
 
 /// <summary>
-/// Brings a model file to local disk and verifies it. Local paths are used in place; http(s) and
-/// s3 objects are downloaded into the cache directory with a per-attempt timeout and bounded,
-/// growing retries. A file whose sha256 differs from the expected one is refused.
+/// Brings a model file to local disk and reads it into memory once, verified. Local paths are
+/// used in place; http(s) and s3 objects are downloaded into the cache directory with a
+/// per-attempt timeout and bounded, growing retries. The sha256 is computed over the same bytes
+/// the caller then loads (never over a path opened a second time), and bytes whose sha256
+/// differs from the expected one are refused. Nothing larger than MAX_MODEL_BYTES is downloaded
+/// or read. URIs appear in messages and logs only through <see cref="UriRedaction"/>.
 /// </summary>
 internal sealed partial class ModelFetcher(ServerOptions options, HttpMessageHandler? httpHandler, TimeProvider time, ILogger<ModelFetcher> logger)
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
 
-    /// <summary>Fetches <paramref name="uri"/> and returns the local path of a verified file.</summary>
-    public async Task<string> FetchAsync(string uri, string? expectedSha256, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fetches <paramref name="uri"/> and returns its bytes with their sha256 (lower-case hex),
+    /// verified against <paramref name="expectedSha256"/> when one is given.
+    /// </summary>
+    public async Task<VerifiedFile> FetchAsync(string uri, string? expectedSha256, CancellationToken cancellationToken)
     {
         var path = await FetchUnverifiedAsync(uri, cancellationToken).ConfigureAwait(false);
-        if (expectedSha256 is not null)
+        var bytes = await ReadBoundedAsync(path, uri, cancellationToken).ConfigureAwait(false);
+        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (expectedSha256 is not null && !string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
         {
-            var actual = await Sha256Async(path, cancellationToken).ConfigureAwait(false);
-            if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ModelLoadException(
-                    ModelLoadReason.ChecksumMismatch,
-                    $"model {uri} has sha256 {actual} but {expectedSha256} was expected; it will not be served");
-            }
+            throw new ModelLoadException(
+                ModelLoadReason.ChecksumMismatch,
+                $"model {UriRedaction.Redact(uri)} has sha256 {actual} but {expectedSha256} was expected; it will not be served");
         }
 
-        return path;
+        return new VerifiedFile(bytes, actual);
     }
 
-    /// <summary>Lower-case hex sha256 of a file.</summary>
-    public static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    // One open, one read: the length is checked on the open handle, so the file cannot grow
+    // between the check and the read.
+    private async Task<byte[]> ReadBoundedAsync(string path, string uri, CancellationToken cancellationToken)
     {
-        var stream = File.OpenRead(path);
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         await using (stream.ConfigureAwait(false))
         {
-            var hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
-            return Convert.ToHexStringLower(hash);
+            var length = stream.Length;
+            if (length > Limit)
+            {
+                throw TooLarge(uri, length);
+            }
+
+            var bytes = new byte[length];
+            await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+            if (stream.ReadByte() >= 0)
+            {
+                throw new ModelLoadException(ModelLoadReason.DownloadFailed, $"model {UriRedaction.Redact(uri)} changed while it was read");
+            }
+
+            return bytes;
         }
     }
+
+    // A single ONNX file cannot exceed protobuf's 2 GiB, nor can a .NET array; MAX_MODEL_BYTES may only lower that.
+    private long Limit => Math.Min(options.MaxModelBytes, Array.MaxLength);
+
+    private ModelLoadException TooLarge(string uri, long? bytes) =>
+        new(
+            ModelLoadReason.ModelTooLarge,
+            $"model {UriRedaction.Redact(uri)} is {(bytes is { } b ? $"{b} bytes" : "larger than the limit")}, more than the {Limit} bytes allowed (MAX_MODEL_BYTES); it will not be downloaded or served");
 
     private Task<string> FetchUnverifiedAsync(string uri, CancellationToken cancellationToken)
     {
@@ -54,7 +80,7 @@ internal sealed partial class ModelFetcher(ServerOptions options, HttpMessageHan
 
         if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed))
         {
-            throw new ModelLoadException(ModelLoadReason.UnsupportedUri, $"model URI \"{uri}\" is not a valid URI");
+            throw new ModelLoadException(ModelLoadReason.UnsupportedUri, $"model URI \"{UriRedaction.Redact(uri)}\" is not a valid URI");
         }
 
         return parsed.Scheme switch
@@ -72,7 +98,7 @@ internal sealed partial class ModelFetcher(ServerOptions options, HttpMessageHan
     {
         if (!File.Exists(path))
         {
-            throw new ModelLoadException(ModelLoadReason.ModelNotFound, $"model file {uri} does not exist");
+            throw new ModelLoadException(ModelLoadReason.ModelNotFound, $"model file {UriRedaction.Redact(uri)} does not exist");
         }
 
         return Path.GetFullPath(path);
@@ -81,10 +107,11 @@ internal sealed partial class ModelFetcher(ServerOptions options, HttpMessageHan
     private async Task<string> DownloadWithRetriesAsync(string uri, Func<string, CancellationToken, Task> download, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.CacheDirectory);
-        // One file per URI, so a restart with a warm cache directory does not download again
-        // needlessly; the checksum is still verified on every start.
+        // One file per URI.
         var name = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(uri)))[..16] + ".onnx";
         var destination = Path.Combine(options.CacheDirectory, name);
+        // The model is downloaded again on every start; removing the old copy first keeps the disk used at one model.
+        TryDelete(destination);
         var delay = FirstRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
@@ -95,7 +122,7 @@ internal sealed partial class ModelFetcher(ServerOptions options, HttpMessageHan
             {
                 await download(partial, linked.Token).ConfigureAwait(false);
                 File.Move(partial, destination, overwrite: true);
-                Log.Downloaded(logger, uri, new FileInfo(destination).Length, attempt);
+                Log.Downloaded(logger, UriRedaction.Redact(uri), new FileInfo(destination).Length, attempt);
                 return destination;
             }
             catch (ModelLoadException)
@@ -112,11 +139,11 @@ internal sealed partial class ModelFetcher(ServerOptions options, HttpMessageHan
                 {
                     throw new ModelLoadException(
                         ModelLoadReason.DownloadFailed,
-                        $"could not download model {uri} after {attempt} attempts: {message}",
+                        $"could not download model {UriRedaction.Redact(uri)} after {attempt} attempts: {message}",
                         ex);
                 }
 
-                Log.DownloadRetry(logger, uri, attempt, message, delay);
+                Log.DownloadRetry(logger, UriRedaction.Redact(uri), attempt, message, delay);
                 await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
                 delay *= 2;
             }
@@ -128,21 +155,50 @@ internal sealed partial class ModelFetcher(ServerOptions options, HttpMessageHan
         using var client = httpHandler is null ? new HttpClient() : new HttpClient(httpHandler, disposeHandler: false);
         client.Timeout = Timeout.InfiniteTimeSpan; // the attempt's token bounds it
         using var response = await client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var shown = UriRedaction.Redact(uri.OriginalString);
         if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
         {
-            throw new ModelLoadException(ModelLoadReason.ModelNotFound, $"model {uri} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            throw new ModelLoadException(ModelLoadReason.ModelNotFound, $"model {shown} answered {(int)response.StatusCode} {response.ReasonPhrase}");
         }
 
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            throw new ModelLoadException(ModelLoadReason.DownloadFailed, $"model {uri} answered {(int)response.StatusCode} {response.ReasonPhrase}; check the credentials");
+            throw new ModelLoadException(ModelLoadReason.DownloadFailed, $"model {shown} answered {(int)response.StatusCode} {response.ReasonPhrase}; check the credentials");
         }
 
         response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            await CopyBoundedAsync(body, response.Content.Headers.ContentLength, destination, uri.OriginalString, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Refuses a declared length over the limit before writing anything, and stops an undeclared
+    // one as soon as it passes the limit, so that a large download cannot fill the disk.
+    private async Task CopyBoundedAsync(Stream source, long? declared, string destination, string uri, CancellationToken cancellationToken)
+    {
+        if (declared > Limit)
+        {
+            throw TooLarge(uri, declared);
+        }
+
         var file = File.Create(destination);
         await using (file.ConfigureAwait(false))
         {
-            await response.Content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+            var buffer = new byte[81920];
+            long total = 0;
+            int read;
+            while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+                if (total > Limit)
+                {
+                    throw TooLarge(uri, null);
+                }
+
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -152,7 +208,7 @@ internal sealed partial class ModelFetcher(ServerOptions options, HttpMessageHan
         var key = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
         if (bucket.Length == 0 || key.Length == 0)
         {
-            throw new ModelLoadException(ModelLoadReason.UnsupportedUri, $"model URI {uri} must have the form s3://bucket/key");
+            throw new ModelLoadException(ModelLoadReason.UnsupportedUri, $"model URI {UriRedaction.Redact(uri.OriginalString)} must have the form s3://bucket/key");
         }
 
         var config = new AmazonS3Config { RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(options.S3Region), MaxErrorRetry = 0 };
@@ -167,17 +223,20 @@ internal sealed partial class ModelFetcher(ServerOptions options, HttpMessageHan
         try
         {
             using var response = await client.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, cancellationToken).ConfigureAwait(false);
-            await response.WriteResponseStreamToFileAsync(destination, append: false, cancellationToken).ConfigureAwait(false);
+            await CopyBoundedAsync(response.ResponseStream, response.ContentLength, destination, uri.OriginalString, cancellationToken).ConfigureAwait(false);
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
-            throw new ModelLoadException(ModelLoadReason.ModelNotFound, $"model {uri} does not exist ({ex.ErrorCode})", ex);
+            throw new ModelLoadException(ModelLoadReason.ModelNotFound, $"model {UriRedaction.Redact(uri.OriginalString)} does not exist ({ex.ErrorCode})", ex);
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
         {
-            throw new ModelLoadException(ModelLoadReason.DownloadFailed, $"model {uri}: access denied ({ex.ErrorCode}); check the credentials", ex);
+            throw new ModelLoadException(ModelLoadReason.DownloadFailed, $"model {UriRedaction.Redact(uri.OriginalString)}: access denied ({ex.ErrorCode}); check the credentials", ex);
         }
     }
+
+    /// <summary>A file's bytes, read once, with their sha256.</summary>
+    public sealed record VerifiedFile(byte[] Bytes, string Sha256);
 
     private static void TryDelete(string path)
     {

@@ -22,8 +22,11 @@ internal static class ModelLoadReason
     /// <summary>ONNX Runtime refused the file (not an ONNX model, corrupt, unsupported opset).</summary>
     public const string InvalidModel = "InvalidModel";
 
-    /// <summary>The model has an input or output of a datatype this server does not serve.</summary>
+    /// <summary>The model has an input or output of a datatype this server does not serve, or keeps tensors in external data files.</summary>
     public const string UnsupportedModel = "UnsupportedModel";
+
+    /// <summary>The model file is larger than MAX_MODEL_BYTES; it is neither downloaded nor served.</summary>
+    public const string ModelTooLarge = "ModelTooLarge";
 
     /// <summary>The model loaded but its warm-up run failed.</summary>
     public const string WarmupFailed = "WarmupFailed";
@@ -36,7 +39,7 @@ internal static class ModelLoadReason
 
     /// <summary>Every reason, for pre-creating metric series.</summary>
     public static readonly string[] Failures =
-        [ModelNotFound, DownloadFailed, ChecksumMismatch, InvalidModel, UnsupportedModel, WarmupFailed, UnsupportedUri, InvalidProfile];
+        [ModelNotFound, DownloadFailed, ChecksumMismatch, ModelTooLarge, InvalidModel, UnsupportedModel, WarmupFailed, UnsupportedUri, InvalidProfile];
 }
 
 /// <summary>A model that could not be made ready, with its stable reason word.</summary>

@@ -27,13 +27,15 @@ internal sealed partial class ModelLoader(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var started = time.GetTimestamp();
-        Log.Loading(logger, options.ModelName, options.ModelVersion, options.ModelUri);
+        Log.Loading(logger, options.ModelName, options.ModelVersion, UriRedaction.Redact(options.ModelUri));
         try
         {
-            var path = await fetcher.FetchAsync(options.ModelUri, options.ModelSha256, stoppingToken).ConfigureAwait(false);
-            var sha256 = options.ModelSha256 ?? await ModelFetcher.Sha256Async(path, stoppingToken).ConfigureAwait(false);
+            // The bytes that were hashed are the bytes that are loaded: no second open of the path.
+            var file = await fetcher.FetchAsync(options.ModelUri, options.ModelSha256, stoppingToken).ConfigureAwait(false);
+            var sha256 = file.Sha256;
+            RefuseExternalData(file.Bytes);
             var profile = options.ProfileUri is null ? null : await LoadProfileAsync(stoppingToken).ConfigureAwait(false);
-            var model = Load(path, sha256, profile);
+            var model = Load(file.Bytes, sha256, profile);
             var elapsed = time.GetElapsedTime(started);
             metrics.LoadDuration.Set(elapsed.TotalSeconds);
             metrics.ModelInfo(sha256, runtime.Version);
@@ -48,7 +50,7 @@ internal sealed partial class ModelLoader(
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // e.g. a read-only cache directory: the model never reached local disk.
-            Fail(ModelLoadReason.DownloadFailed, $"could not store or read model {options.ModelUri}: {ex.Message}");
+            Fail(ModelLoadReason.DownloadFailed, $"could not store or read model {UriRedaction.Redact(options.ModelUri)}: {ex.Message}");
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -57,18 +59,36 @@ internal sealed partial class ModelLoader(
 
     private async Task<ReferenceProfile> LoadProfileAsync(CancellationToken cancellationToken)
     {
-        var path = await fetcher.FetchAsync(options.ProfileUri!, options.ProfileSha256, cancellationToken).ConfigureAwait(false);
+        var file = await fetcher.FetchAsync(options.ProfileUri!, options.ProfileSha256, cancellationToken).ConfigureAwait(false);
         try
         {
-            var stream = File.OpenRead(path);
-            await using (stream.ConfigureAwait(false))
-            {
-                return ReferenceProfileJson.Read(stream);
-            }
+            using var stream = new MemoryStream(file.Bytes, writable: false);
+            return ReferenceProfileJson.Read(stream);
         }
         catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException or ArgumentException)
         {
-            throw new ModelLoadException(ModelLoadReason.InvalidProfile, $"reference profile {options.ProfileUri}: {ex.Message}", ex);
+            throw new ModelLoadException(ModelLoadReason.InvalidProfile, $"reference profile {UriRedaction.Redact(options.ProfileUri)}: {ex.Message}", ex);
+        }
+    }
+
+    // Tensors in files beside the model would be loaded unverified by the model's sha256.
+    private void RefuseExternalData(byte[] model)
+    {
+        string? external;
+        try
+        {
+            external = OnnxExternalData.FindExternalFile(model);
+        }
+        catch (InvalidDataException)
+        {
+            return; // not protobuf at all: ONNX Runtime refuses it with its own message
+        }
+
+        if (external is not null)
+        {
+            throw new ModelLoadException(
+                ModelLoadReason.UnsupportedModel,
+                $"model {UriRedaction.Redact(options.ModelUri)} keeps tensors in the external data file \"{external}\", which its sha256 does not cover; save the model as one file (onnx.save_model(..., save_as_external_data=False)) to serve it");
         }
     }
 
@@ -85,7 +105,7 @@ internal sealed partial class ModelLoader(
         {
             if (profile is not null)
             {
-                throw new ModelLoadException(ModelLoadReason.InvalidProfile, $"reference profile {options.ProfileUri} cannot apply: {ex.Message}", ex);
+                throw new ModelLoadException(ModelLoadReason.InvalidProfile, $"reference profile {UriRedaction.Redact(options.ProfileUri)} cannot apply: {ex.Message}", ex);
             }
 
             return null;
@@ -98,7 +118,7 @@ internal sealed partial class ModelLoader(
             {
                 throw new ModelLoadException(
                     ModelLoadReason.InvalidProfile,
-                    $"reference profile {options.ProfileUri} has {profile.Features.Count} features and {profile.Outputs.Count} outputs, but the model has {layout.FeatureCount} feature columns and {layout.OutputCount} output columns");
+                    $"reference profile {UriRedaction.Redact(options.ProfileUri)} has {profile.Features.Count} features and {profile.Outputs.Count} outputs, but the model has {layout.FeatureCount} feature columns and {layout.OutputCount} output columns");
             }
 
             monitor = new DriftMonitor(
@@ -118,12 +138,12 @@ internal sealed partial class ModelLoader(
         return new DriftTracker(layout, monitor, metrics.Predictions, options.ModelName, options.ModelVersion);
     }
 
-    private LoadedModel Load(string path, string sha256, ReferenceProfile? profile)
+    private LoadedModel Load(byte[] bytes, string sha256, ReferenceProfile? profile)
     {
         InferenceSession session;
         try
         {
-            session = InferenceSession.Load(runtime, path, new OnnxSessionOptions { IntraOpThreads = 1, AllowSpinning = false });
+            session = InferenceSession.Load(runtime, bytes, new OnnxSessionOptions { IntraOpThreads = 1, AllowSpinning = false });
             metrics.SessionsCreated.Inc();
         }
         catch (UnsupportedModelException ex)
@@ -136,7 +156,7 @@ internal sealed partial class ModelLoader(
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new ModelLoadException(ModelLoadReason.InvalidModel, $"ONNX Runtime could not load {options.ModelUri}: {ex.Message}", ex);
+            throw new ModelLoadException(ModelLoadReason.InvalidModel, $"ONNX Runtime could not load {UriRedaction.Redact(options.ModelUri)}: {ex.Message}", ex);
         }
 
         try

@@ -38,6 +38,7 @@ public sealed class ModelDeploymentValidatorTests
         ["model name with a space"] = (md => Model(md, m => m with { Name = "churn model" }), "spec.model.name", "letters, digits, '.', '_' and '-'"),
         ["no version"] = (md => Model(md, m => m with { Version = null }), "spec.model.version", "is missing"),
         ["ftp uri"] = (md => Model(md, m => m with { Uri = "ftp://host/model.onnx" }), "spec.model.uri", "the scheme \"ftp\" is not supported; use an absolute path, file:///PATH, pvc://CLAIM/PATH"),
+        ["credentials in an invalid uri are not echoed"] = (md => Model(md, m => m with { Uri = "https://alice:hunter2@ models.example.com/m.onnx?sig=topsecret" }), "spec.model.uri", "\"https://***@ models.example.com/m.onnx?***\" contains white space"),
         ["relative path"] = (md => Model(md, m => m with { Uri = "models/model.onnx" }), "spec.model.uri", "neither an absolute path nor a URI"),
         ["folder path"] = (md => Model(md, m => m with { Uri = "/models/" }), "spec.model.uri", "names a folder"),
         ["file uri with two slashes"] = (md => Model(md, m => m with { Uri = "file://models/model.onnx" }), "spec.model.uri", "three slashes"),
