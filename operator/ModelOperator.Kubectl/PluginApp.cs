@@ -38,7 +38,7 @@ internal static class PluginApp
         KubernetesConfiguration config;
         try
         {
-            config = KubernetesConfigurationLoader.Load(line.Kubeconfig, line.Context, env.GetEnvironmentVariable, env.Time);
+            config = KubernetesConfigurationLoader.Load(line.Kubeconfig, line.Context, env.GetEnvironmentVariable);
         }
         catch (KubernetesConfigurationException e)
         {
