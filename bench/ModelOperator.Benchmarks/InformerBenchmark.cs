@@ -6,6 +6,7 @@ using ModelOperator.ControllerRuntime.Informers;
 using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Configuration;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Kubernetes.Watching;
 
 namespace ModelOperator.Benchmarks;
 

@@ -93,7 +93,7 @@ public sealed class WatchTests
         await using var api = await ApiServerFixture.StartAsync();
         var leases = api.Client.Resource<Lease>();
         await leases.CreateAsync(NewLease("a"));
-        var watcher = new ListWatcher<Lease>(leases, new ListWatcherOptions { Namespace = "default" });
+        var watcher = new ListWatcher<Lease>(new ResourceListerWatcher<Lease>(leases, "default"));
         await using var updates = Updates.Start(watcher);
 
         var first = Assert.IsType<ListWatchSnapshot<Lease>>(await updates.NextAsync());
@@ -116,7 +116,7 @@ public sealed class WatchTests
     {
         await using var api = await ApiServerFixture.StartAsync();
         var leases = api.Client.Resource<Lease>();
-        var watcher = new ListWatcher<Lease>(leases, new ListWatcherOptions { Namespace = "default" });
+        var watcher = new ListWatcher<Lease>(new ResourceListerWatcher<Lease>(leases, "default"));
         await using var updates = Updates.Start(watcher);
 
         Assert.IsType<ListWatchSnapshot<Lease>>(await updates.NextAsync());
@@ -138,7 +138,7 @@ public sealed class WatchTests
             new InMemoryApiServerOptions { BookmarkInterval = TimeSpan.FromHours(1) });
         var leases = api.Client.Resource<Lease>();
         var watcher = new ListWatcher<Lease>(
-            leases, new ListWatcherOptions { Namespace = "default", IdleTimeout = TimeSpan.FromSeconds(30) }, time, logs.CreateLogger("watcher"));
+            new ResourceListerWatcher<Lease>(leases, "default"), new ListWatcherOptions { IdleTimeout = TimeSpan.FromSeconds(30) }, time, logs.CreateLogger("watcher"));
         await using var updates = Updates.Start(watcher);
 
         Assert.IsType<ListWatchSnapshot<Lease>>(await updates.NextAsync());
