@@ -154,29 +154,6 @@ public sealed class WatchTests
     }
 
     [Fact]
-    public async Task Raw_watch_throws_when_the_stream_goes_silent()
-    {
-        var time = new ManualTimeProvider();
-        await using var api = await ApiServerFixture.StartAsync(
-            new KubernetesClientOptions { TimeProvider = time },
-            new InMemoryApiServerOptions { BookmarkInterval = TimeSpan.FromHours(1) });
-        var leases = api.Client.Resource<Lease>();
-        var version = (await leases.ListAsync("default")).Metadata.ResourceVersion;
-
-        var read = Task.Run(async () =>
-        {
-            await foreach (var unused in leases.WatchAsync("default", new WatchOptions { ResourceVersion = version, IdleTimeout = TimeSpan.FromSeconds(20) }))
-            {
-            }
-        });
-        await Eventually.TrueAsync(() => api.Server.OpenWatches == 1 && time.PendingTimers == 1);
-        time.Advance(TimeSpan.FromSeconds(20));
-
-        var e = await Assert.ThrowsAsync<WatchIdleException>(() => read.WaitAsync(Deadline));
-        Assert.Equal(TimeSpan.FromSeconds(20), e.IdleTimeout);
-    }
-
-    [Fact]
     public async Task Throttled_requests_wait_for_retry_after_and_then_succeed()
     {
         var time = new ManualTimeProvider();
