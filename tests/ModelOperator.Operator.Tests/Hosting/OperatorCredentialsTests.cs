@@ -42,12 +42,10 @@ public sealed class OperatorCredentialsTests
             })!;
             var stderr = op.StandardError.ReadToEndAsync();
             var stdout = op.StandardOutput.ReadToEndAsync();
+            bool ready;
             try
             {
-                // Then its caches sync (readyz 200), having run the plugin
-                var ready = await WaitReadyAsync(port, op);
-                Assert.True(ready, $"modeloperator did not become ready; exited: {op.HasExited}");
-                Assert.InRange(plugin.Runs, 2, 3);
+                ready = await WaitReadyAsync(port, op);
             }
             finally
             {
@@ -57,9 +55,12 @@ public sealed class OperatorCredentialsTests
                 }
 
                 await op.WaitForExitAsync();
-                _ = await stderr;
-                _ = await stdout;
             }
+
+            // Then its caches synced (readyz 200), having run the plugin
+            var output = await stderr + await stdout;
+            Assert.True(ready, $"modeloperator did not become ready (exit code {op.ExitCode}):\n{output[Math.Max(0, output.Length - 4000)..]}");
+            Assert.InRange(plugin.Runs, 2, 3);
         }
         finally
         {
