@@ -76,6 +76,12 @@ internal static class PluginApp
             await env.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return 1;
         }
+        catch (KubernetesConfigurationException e)
+        {
+            // e.g. an exec credential plugin that failed when a credential was due
+            await env.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
     }
 
     private static Task<int> RunCommandAsync(

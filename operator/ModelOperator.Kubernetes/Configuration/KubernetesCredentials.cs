@@ -31,9 +31,21 @@ public sealed class KubernetesCredentials
         return new KubernetesCredentials(() => new StringTokenProvider(trimmed, "Bearer"));
     }
 
-    /// <summary>The <c>Authorization</c> header for the next request.</summary>
-    public Task<AuthenticationHeaderValue> GetAuthorizationAsync(CancellationToken cancellationToken) =>
-        Volatile.Read(ref _current).GetAuthenticationHeaderAsync(cancellationToken);
+    /// <summary>
+    /// The <c>Authorization</c> header for the next request. A provider that cannot produce one (an exec plugin that
+    /// failed, a token file that went away) surfaces as <see cref="KubernetesConfigurationException"/>.
+    /// </summary>
+    public async Task<AuthenticationHeaderValue> GetAuthorizationAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Volatile.Read(ref _current).GetAuthenticationHeaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException)
+        {
+            throw new KubernetesConfigurationException($"Cannot get a credential for the API server: {e.Message}", e);
+        }
+    }
 
     /// <summary>After a 401: drop the current provider (and whatever it cached) for a new one.</summary>
     public void Renew() => Volatile.Write(ref _current, _create());
