@@ -38,7 +38,7 @@ internal static class PluginApp
         KubernetesConfiguration config;
         try
         {
-            config = KubernetesConfigurationLoader.Load(line.Kubeconfig, line.Context, env.GetEnvironmentVariable, env.Time);
+            config = KubernetesConfigurationLoader.Load(line.Kubeconfig, line.Context, env.GetEnvironmentVariable);
         }
         catch (KubernetesConfigurationException e)
         {
@@ -73,6 +73,12 @@ internal static class PluginApp
         }
         catch (TimeoutException e)
         {
+            await env.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        catch (KubernetesConfigurationException e)
+        {
+            // e.g. an exec credential plugin that failed when a credential was due
             await env.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return 1;
         }

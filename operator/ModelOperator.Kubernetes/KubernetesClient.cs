@@ -13,8 +13,9 @@ namespace ModelOperator.Kubernetes;
 
 /// <summary>
 /// The HTTP implementation of <see cref="IKubernetesClient"/>: one <see cref="HttpClient"/> over one
-/// <see cref="SocketsHttpHandler"/>, JSON through source-generated contexts, bearer token or client certificate auth.
-/// A 401 re-reads the token once; a 429 waits for Retry-After and retries up to
+/// <see cref="SocketsHttpHandler"/>, JSON through source-generated contexts. Who we are comes from KubernetesClient
+/// (<see cref="KubernetesConfiguration.Credentials"/>: token, token file, exec plugin, OIDC; or a client certificate).
+/// A 401 renews the credentials once (an exec plugin runs again); a 429 waits for Retry-After and retries up to
 /// <see cref="KubernetesClientOptions.MaxTooManyRequestsRetries"/> times.
 /// </summary>
 public sealed class KubernetesClient : IKubernetesClient, IDisposable
@@ -74,10 +75,9 @@ public sealed class KubernetesClient : IKubernetesClient, IDisposable
         while (true)
         {
             using var request = build();
-            if (Configuration.Token is { } tokenSource)
+            if (Configuration.Credentials is { } credentials)
             {
-                var token = await tokenSource.GetTokenAsync(cancellationToken).ConfigureAwait(false);
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                request.Headers.Authorization = await credentials.GetAuthorizationAsync(cancellationToken).ConfigureAwait(false);
             }
 
             var started = Time.GetTimestamp();
@@ -110,11 +110,11 @@ public sealed class KubernetesClient : IKubernetesClient, IDisposable
 
             using (response)
             {
-                if (response.StatusCode == HttpStatusCode.Unauthorized && Configuration.Token is { } source && !unauthorizedRetried)
+                if (response.StatusCode == HttpStatusCode.Unauthorized && Configuration.Credentials is { } renewable && !unauthorizedRetried)
                 {
                     unauthorizedRetried = true;
                     Log.Unauthorized(_logger, method, path);
-                    source.Invalidate();
+                    renewable.Renew();
                     continue;
                 }
 
@@ -144,7 +144,7 @@ public sealed class KubernetesClient : IKubernetesClient, IDisposable
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = DecompressionMethods.GZip,
-            SslOptions = new SslClientAuthenticationOptions(),
+            SslOptions = new SslClientAuthenticationOptions { TargetHost = configuration.TlsServerName },
         };
 
         if (configuration.ClientCertificate is { } certificate)
@@ -158,29 +158,11 @@ public sealed class KubernetesClient : IKubernetesClient, IDisposable
         }
         else if (configuration.CertificateAuthorities is { Count: > 0 } authorities)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                ServerCertificateValidator.Validate(certificate, errors, authorities);
+            // KubernetesClient's check: a chain the system trusts, or one that ends in the configured authorities.
+            handler.SslOptions.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+                certificate is not null && chain is not null && global::k8s.Kubernetes.CertificateValidationCallBack(sender, authorities, certificate, chain, errors);
         }
 
         return handler;
-    }
-}
-
-/// <summary>Validates the server's certificate against the configured authorities only (not the system store).</summary>
-internal static class ServerCertificateValidator
-{
-    public static bool Validate(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection authorities)
-    {
-        if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNotAvailable | SslPolicyErrors.RemoteCertificateNameMismatch)) != 0)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
-        using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
     }
 }

@@ -37,12 +37,6 @@ public sealed record WatchOptions
 
     /// <summary>The server ends the watch after this many seconds (it picks a default when null).</summary>
     public int? TimeoutSeconds { get; init; }
-
-    /// <summary>
-    /// Client side: abandon the stream with <see cref="WatchIdleException"/> when nothing (no event, no bookmark)
-    /// arrives for this long, measured on the client's <see cref="TimeProvider"/>. Null waits forever.
-    /// </summary>
-    public TimeSpan? IdleTimeout { get; init; }
 }
 
 /// <summary>Options of create, update and patch calls.</summary>

@@ -4,6 +4,7 @@ using ModelOperator.ApiServer.Hosting;
 
 // The fake API server in the foreground: 127.0.0.1:PORT (PORT env or --port, default 8001),
 // a kubeconfig at .local/apiserver/kubeconfig (KUBECONFIG_OUT overrides), stops on Ctrl-C/SIGTERM.
+// API_TOKEN: every request must carry "Authorization: Bearer $API_TOKEN" (401 otherwise); the kubeconfig carries it.
 var port = 8001;
 if (Environment.GetEnvironmentVariable("PORT") is { Length: > 0 } envPort)
 {
@@ -21,7 +22,7 @@ for (var i = 0; i < args.Length; i++)
             port = ParsePort(a["--port=".Length..], "--port");
             break;
         case "-h" or "--help":
-            Console.WriteLine("usage: fake-apiserver [--port N]   (env: PORT, KUBECONFIG_OUT)");
+            Console.WriteLine("usage: fake-apiserver [--port N]   (env: PORT, KUBECONFIG_OUT, API_TOKEN)");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument \"{args[i]}\"; usage: fake-apiserver [--port N]");
@@ -31,11 +32,12 @@ for (var i = 0; i < args.Length; i++)
 
 var kubeconfigPath = Environment.GetEnvironmentVariable("KUBECONFIG_OUT") is { Length: > 0 } k ? k : Path.Combine(".local", "apiserver", "kubeconfig");
 using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
-await using var server = await InMemoryApiServer.StartAsync(new InMemoryApiServerOptions { Port = port, LoggerFactory = loggerFactory });
+var apiToken = Environment.GetEnvironmentVariable("API_TOKEN") is { Length: > 0 } t ? t : null;
+await using var server = await InMemoryApiServer.StartAsync(new InMemoryApiServerOptions { Port = port, LoggerFactory = loggerFactory, RequiredBearerToken = apiToken });
 var written = server.WriteKubeconfig(kubeconfigPath);
 
 Console.WriteLine($"In-memory Kubernetes API server listening on {server.BaseUrl}");
-Console.WriteLine($"Kubeconfig written to {written}");
+Console.WriteLine($"Kubeconfig written to {written}{(apiToken is null ? "" : " (with the API_TOKEN every request must carry)")}");
 Console.WriteLine("Use it with:");
 Console.WriteLine($"  export KUBECONFIG={written}; kubectl get ns");
 Console.WriteLine("Press Ctrl-C to stop.");

@@ -5,6 +5,7 @@ using ModelOperator.ControllerRuntime.Informers;
 using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Configuration;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Kubernetes.Watching;
 using ModelOperator.Sandbox.Deployments;
 using ModelOperator.Testing;
 

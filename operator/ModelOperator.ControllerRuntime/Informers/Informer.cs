@@ -1,21 +1,22 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using ModelOperator.ControllerRuntime.Queue;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Kubernetes.Watching;
 
 namespace ModelOperator.ControllerRuntime.Informers;
 
 /// <summary>
 /// Keeps a local cache of one kind in step with the API server and tells handlers what changed
-/// (client-go's reflector + shared informer). It lists (paged), then watches from the list's
-/// resourceVersion; when a watch ends it resumes from the last version seen (bookmarks included);
-/// when that version is gone (410) it lists again and reports objects that vanished in the gap as
-/// deletions with an unknown final state. Failed attempts back off exponentially on the TimeProvider.
+/// (client-go's shared informer). The listing and watching is the project's one engine,
+/// <see cref="ListWatcher{T}"/> (paged lists, randomized server-side watch timeouts, idle detection,
+/// bookmarks, 410 relist, 429 Retry-After, backoff on the TimeProvider); the informer applies what it
+/// yields: a relist replaces the cache and reports objects that vanished in the gap as deletions with
+/// an unknown final state.
 /// </summary>
 public sealed partial class Informer<T> : IInformer
     where T : class, IKubernetesObject
 {
-    private readonly IListerWatcher<T> _source;
+    private readonly ListWatcher<T> _watcher;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly InformerOptions _options;
@@ -38,9 +39,20 @@ public sealed partial class Informer<T> : IInformer
         ArgumentNullException.ThrowIfNull(timeProvider);
         _options = options ?? new InformerOptions();
         _options.Validate();
-        _source = source;
         _time = timeProvider;
         _logger = logger ?? NullLogger<Informer<T>>.Instance;
+        _watcher = new ListWatcher<T>(
+            source,
+            new ListWatcherOptions
+            {
+                PageSize = _options.PageSize,
+                MinWatchTimeout = _options.MinWatchTimeout,
+                IdleTimeout = _options.WatchIdleTimeout,
+                InitialBackoff = _options.InitialBackoff,
+                MaxBackoff = _options.MaxBackoff,
+            },
+            timeProvider,
+            _logger);
         _cache = new ObjectCache<T>(indexers);
         _transform = transform;
     }
@@ -56,7 +68,7 @@ public sealed partial class Informer<T> : IInformer
     public string Kind => typeof(T).Name;
 
     /// <summary>The last resourceVersion the informer has seen (from a list, an event or a bookmark).</summary>
-    public string? LastResourceVersion => Volatile.Read(ref _resourceVersion);
+    public string? LastResourceVersion => _watcher.ResourceVersion ?? Volatile.Read(ref _resourceVersion);
 
     /// <summary>Completes once the first list is in the cache and handlers were told about it.</summary>
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
@@ -89,75 +101,25 @@ public sealed partial class Informer<T> : IInformer
         using var resync = _options.ResyncPeriod is { } period
             ? _time.CreateTimer(_ => Resync(), null, period, period)
             : null;
-        var needList = true;
-        var failures = 0;
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            try
+            await foreach (var update in _watcher.RunAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (needList)
+                switch (update)
                 {
-                    await ListAndReplaceAsync(cancellationToken).ConfigureAwait(false);
-                    needList = false;
-                    failures = 0;
-                }
-
-                var expired = await WatchAsync(LastResourceVersion!, cancellationToken).ConfigureAwait(false);
-                failures = 0;
-                if (expired)
-                {
-                    Log.VersionExpired(_logger, Kind, LastResourceVersion);
-                    needList = true;
-                }
-                else
-                {
-                    Log.WatchEnded(_logger, Kind, LastResourceVersion);
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-#pragma warning disable CA1031 // Any failure of the API is retried after a backoff; the loop must survive it.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                var delay = ExponentialFailureRateLimiter<string>.Backoff(_options.InitialBackoff, _options.MaxBackoff, failures);
-                failures = failures == int.MaxValue ? failures : failures + 1;
-                Log.AttemptFailed(_logger, ex, Kind, needList ? "list" : "watch", delay);
-                try
-                {
-                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
+                    case ListWatchSnapshot<T> snapshot:
+                        Replace(_transform is null ? [.. snapshot.Items] : [.. snapshot.Items.Select(_transform)], snapshot.ResourceVersion);
+                        break;
+                    case ListWatchChange<T> change:
+                        Apply(change.Event.Type, _transform is null ? change.Event.Object! : _transform(change.Event.Object!));
+                        break;
                 }
             }
         }
-    }
-
-    private async Task ListAndReplaceAsync(CancellationToken cancellationToken)
-    {
-        var items = new List<T>();
-        string? continueToken = null;
-        string? version;
-        do
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            var page = await _source.ListAsync(_options.PageSize, continueToken, cancellationToken).ConfigureAwait(false);
-            items.AddRange(_transform is null ? page.Items : page.Items.Select(_transform));
-            version = page.Metadata.ResourceVersion;
-            continueToken = page.Metadata.Continue;
+            // stopped
         }
-        while (!string.IsNullOrEmpty(continueToken));
-
-        if (string.IsNullOrEmpty(version))
-        {
-            throw new InvalidOperationException($"The list of {Kind} carried no resourceVersion; a watch cannot start without one.");
-        }
-
-        Replace(items, version);
-        Log.Listed(_logger, Kind, items.Count, version);
     }
 
     private void Replace(List<T> items, string version)
@@ -191,33 +153,6 @@ public sealed partial class Informer<T> : IInformer
             Volatile.Write(ref _resourceVersion, version);
             _synced.TrySetResult();
         }
-    }
-
-    /// <summary>Applies watch events until the stream ends. Returns true when the version expired (410).</summary>
-    private async Task<bool> WatchAsync(string version, CancellationToken cancellationToken)
-    {
-        Log.Watching(_logger, Kind, version);
-        await foreach (var change in _source.WatchAsync(version, cancellationToken).ConfigureAwait(false))
-        {
-            if (change.Type == WatchEventType.Error)
-            {
-                if (IsGone(change.Status))
-                {
-                    return true;
-                }
-
-                throw new WatchFailedException(change.Status);
-            }
-
-            if (change.Object is null)
-            {
-                throw new WatchFailedException($"A {change.Type} event for {Kind} carried no object.");
-            }
-
-            Apply(change.Type, _transform is null ? change.Object : _transform(change.Object));
-        }
-
-        return false;
     }
 
     private void Apply(WatchEventType type, T obj)
@@ -272,12 +207,6 @@ public sealed partial class Informer<T> : IInformer
         }
     }
 
-    private static bool IsGone(Status? status) =>
-        status is not null
-        && (status.Code == 410
-            || string.Equals(status.Reason, StatusReasons.Expired, StringComparison.Ordinal)
-            || string.Equals(status.Reason, StatusReasons.Gone, StringComparison.Ordinal));
-
     private void NotifyAll(Action<IResourceEventHandler<T>> call)
     {
         foreach (var handler in _handlers)
@@ -315,21 +244,6 @@ public sealed partial class Informer<T> : IInformer
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug, "Listed {Kind}: {Count} objects at resourceVersion {ResourceVersion}")]
-        public static partial void Listed(ILogger logger, string kind, int count, string resourceVersion);
-
-        [LoggerMessage(2, LogLevel.Debug, "Watching {Kind} from resourceVersion {ResourceVersion}")]
-        public static partial void Watching(ILogger logger, string kind, string resourceVersion);
-
-        [LoggerMessage(3, LogLevel.Debug, "Watch of {Kind} ended at resourceVersion {ResourceVersion}; resuming")]
-        public static partial void WatchEnded(ILogger logger, string kind, string? resourceVersion);
-
-        [LoggerMessage(4, LogLevel.Information, "resourceVersion {ResourceVersion} of {Kind} expired; listing again")]
-        public static partial void VersionExpired(ILogger logger, string kind, string? resourceVersion);
-
-        [LoggerMessage(5, LogLevel.Warning, "The {Operation} of {Kind} failed; retrying in {Delay}")]
-        public static partial void AttemptFailed(ILogger logger, Exception exception, string kind, string operation, TimeSpan delay);
-
         [LoggerMessage(6, LogLevel.Error, "An event handler for {Kind} failed")]
         public static partial void HandlerFailed(ILogger logger, Exception exception, string kind);
     }

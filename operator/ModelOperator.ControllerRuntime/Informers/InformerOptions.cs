@@ -18,6 +18,15 @@ public sealed record InformerOptions
     /// <summary>Longest wait between failed attempts. Default 30 s.</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Each watch asks the server for a random timeoutSeconds in [MinWatchTimeout, 2 × MinWatchTimeout). Default 5 min, like client-go.</summary>
+    public TimeSpan MinWatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A watch silent (no event, no bookmark) for this long is abandoned and resumed. Null (the default) relies on the
+    /// server-side timeout alone; a process that talks to a real cluster sets it above the bookmark interval.
+    /// </summary>
+    public TimeSpan? WatchIdleTimeout { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting and what is allowed.</summary>
     public void Validate()
     {
@@ -34,6 +43,16 @@ public sealed record InformerOptions
         if (InitialBackoff <= TimeSpan.Zero)
         {
             throw new ArgumentException($"{nameof(InitialBackoff)} is {InitialBackoff}; it must be positive.");
+        }
+
+        if (MinWatchTimeout < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException($"{nameof(MinWatchTimeout)} is {MinWatchTimeout}; it must be at least one second.");
+        }
+
+        if (WatchIdleTimeout is { } idle && idle <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{nameof(WatchIdleTimeout)} is {idle}; it must be positive, or null to turn idle detection off.");
         }
 
         if (MaxBackoff < InitialBackoff)

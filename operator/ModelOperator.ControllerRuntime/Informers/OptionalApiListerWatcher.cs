@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Kubernetes.Watching;
 
 namespace ModelOperator.ControllerRuntime.Informers;
 
@@ -64,7 +65,7 @@ public sealed partial class OptionalApiListerWatcher<T> : IListerWatcher<T>
         }
     }
 
-    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string resourceVersion, int timeoutSeconds, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (_missing)
         {
@@ -74,7 +75,7 @@ public sealed partial class OptionalApiListerWatcher<T> : IListerWatcher<T>
             yield break;
         }
 
-        await using var events = _inner.WatchAsync(resourceVersion, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var events = _inner.WatchAsync(resourceVersion, timeoutSeconds, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
             WatchEvent<T> next;

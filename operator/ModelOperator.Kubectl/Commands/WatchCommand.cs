@@ -24,8 +24,8 @@ internal static class WatchCommand
         using var deadline = timeout is { } t ? new CancellationTokenSource(t, env.Time) : new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var watcher = new ListWatcher<ModelDeployment>(
-            resource,
-            new ListWatcherOptions { Namespace = key.Namespace, FieldSelector = $"metadata.name={key.Name}" },
+            new ResourceListerWatcher<ModelDeployment>(resource, key.Namespace, fieldSelector: $"metadata.name={key.Name}"),
+            new ListWatcherOptions(),
             env.Time);
         try
         {

@@ -1,275 +1,239 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
-using System.Text;
+using k8s.Authentication;
+using k8s.KubeConfigModels;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
+using ClientConfiguration = k8s.KubernetesClientConfiguration;
 
 namespace ModelOperator.Kubernetes.Configuration;
 
 /// <summary>
-/// Reads a kubeconfig file. The file is <c>$KUBECONFIG</c> or <c>~/.kube/config</c>; when <c>KUBECONFIG</c> holds a
-/// list (<c>a:b:c</c>) only the first entry is read (no merging of several files). Relative file paths inside the
-/// kubeconfig resolve against the kubeconfig's directory, as kubectl does.
-/// Supported auth: <c>token</c>, <c>tokenFile</c>, client certificate and key (file or inline data).
-/// <c>exec</c> and <c>auth-provider</c> plugins are not supported and are reported as errors.
+/// Reads kubeconfig files as kubectl does and hands them to KubernetesClient, which picks the context and sets up the
+/// credentials (token, client certificate, exec credential plugin, OIDC or other auth-provider).
+/// <list type="bullet">
+/// <item><c>KUBECONFIG</c> may list several files (<c>a:b:c</c>); they are merged as kubectl merges them: the first file
+/// that defines a cluster, user or context of a name wins, and <c>current-context</c> comes from the first file that
+/// sets one. Listed files that do not exist are skipped. Without <c>KUBECONFIG</c>: <c>~/.kube/config</c>.</item>
+/// <item>Relative paths inside a file (certificates, keys, <c>tokenFile</c>, an exec command with a slash) resolve
+/// against that file's folder, also after a merge.</item>
+/// <item><c>tokenFile</c> (which KubernetesClient's kubeconfig model lacks) becomes its <c>TokenFileAuth</c>: re-read
+/// every minute and after a 401.</item>
+/// </list>
+/// The YAML is read with YamlDotNet into KubernetesClient's own <c>KubeConfigModels</c> and built with
+/// <c>BuildConfigFromConfigObject</c>, not with <c>BuildConfigFromConfigFile</c>: that one goes through
+/// <c>KubernetesYaml</c>, whose setup costs about 28 MiB more resident memory (measured, see the project README).
 /// </summary>
 public static class KubeConfigLoader
 {
-    /// <summary>
-    /// The kubeconfig path kubectl would use: the first entry of <c>KUBECONFIG</c>, else <c>~/.kube/config</c>.
-    /// </summary>
-    public static string DefaultPath(Func<string, string?>? getEnvironmentVariable = null, string? homeDirectory = null)
+    /// <summary>The files kubectl would read: the entries of <c>KUBECONFIG</c> in order, else <c>~/.kube/config</c>.</summary>
+    public static IReadOnlyList<string> DefaultPaths(Func<string, string?>? getEnvironmentVariable = null, string? homeDirectory = null)
     {
         getEnvironmentVariable ??= Environment.GetEnvironmentVariable;
         var list = getEnvironmentVariable("KUBECONFIG");
         if (!string.IsNullOrWhiteSpace(list))
         {
-            var first = list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-            if (first is not null)
+            var paths = list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+            if (paths.Count > 0)
             {
-                return first;
+                return paths;
             }
         }
 
         var home = homeDirectory ?? getEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        return Path.Combine(home, ".kube", "config");
+        return [Path.Combine(home, ".kube", "config")];
     }
 
-    /// <summary>Loads the kubeconfig file at <paramref name="path"/> for <paramref name="context"/> (null: the file's current-context).</summary>
-    public static KubernetesConfiguration LoadFile(string path, string? context = null, TimeProvider? timeProvider = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var fullPath = Path.GetFullPath(path);
-        if (!File.Exists(fullPath))
-        {
-            throw new KubernetesConfigurationException(
-                $"Kubeconfig file '{fullPath}' does not exist. Set KUBECONFIG or create ~/.kube/config, or run inside a cluster.");
-        }
-
-        string yaml;
-        try
-        {
-            yaml = File.ReadAllText(fullPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new KubernetesConfigurationException($"Cannot read kubeconfig file '{fullPath}': {e.Message}", e);
-        }
-
-        return Load(yaml, fullPath, context, timeProvider);
-    }
+    /// <summary>Loads one kubeconfig file (as <c>--kubeconfig</c> names it) for <paramref name="context"/> (null: its current-context).</summary>
+    public static KubernetesConfiguration LoadFile(string path, string? context = null) => LoadFiles([path], context);
 
     /// <summary>
-    /// Parses kubeconfig text. <paramref name="sourcePath"/> names the file in messages and anchors relative paths.
+    /// Merges the files (in <c>KUBECONFIG</c> order; missing ones skipped when more than one is listed) and loads
+    /// <paramref name="context"/>, or the merged current-context.
     /// </summary>
-    public static KubernetesConfiguration Load(string yaml, string sourcePath, string? context = null, TimeProvider? timeProvider = null)
+    public static KubernetesConfiguration LoadFiles(IReadOnlyList<string> paths, string? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var full = paths.Select(p => Path.GetFullPath(p)).ToList();
+        var existing = full.Count == 1 ? full : full.Where(File.Exists).ToList();
+        if (existing.Count == 0 || !File.Exists(existing[0]))
+        {
+            throw new KubernetesConfigurationException(
+                $"Kubeconfig file '{string.Join(Path.PathSeparator, full)}' does not exist. Set KUBECONFIG or create ~/.kube/config, or run inside a cluster.");
+        }
+
+        var documents = new List<K8SConfiguration>();
+        foreach (var path in existing)
+        {
+            string yaml;
+            try
+            {
+                yaml = File.ReadAllText(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new KubernetesConfigurationException($"Cannot read kubeconfig file '{path}': {e.Message}", e);
+            }
+
+            documents.Add(Parse(yaml, path));
+        }
+
+        return Build(Merge(documents), context, string.Join(Path.PathSeparator, existing));
+    }
+
+    /// <summary>Loads kubeconfig text; <paramref name="sourcePath"/> names it in messages and anchors relative paths.</summary>
+    public static KubernetesConfiguration Load(string yaml, string sourcePath, string? context = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentException.ThrowIfNullOrEmpty(sourcePath);
-        var document = Parse(yaml, sourcePath);
-        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(sourcePath)) ?? Directory.GetCurrentDirectory();
-
-        var contextName = string.IsNullOrEmpty(context) ? document.CurrentContext : context;
-        var contexts = document.Contexts ?? [];
-        if (string.IsNullOrEmpty(contextName))
-        {
-            throw new KubernetesConfigurationException(
-                $"Kubeconfig '{sourcePath}' has no current-context and no context was named. Available contexts: {Names(contexts.Select(c => c.Name))}.");
-        }
-
-        var ctx = contexts.FirstOrDefault(c => c.Name == contextName)?.Context
-            ?? throw new KubernetesConfigurationException(
-                $"Context '{contextName}' is not defined in kubeconfig '{sourcePath}'. Available contexts: {Names(contexts.Select(c => c.Name))}.");
-        var where = $"context '{contextName}' of kubeconfig '{sourcePath}'";
-
-        if (string.IsNullOrEmpty(ctx.Cluster))
-        {
-            throw new KubernetesConfigurationException($"The {where} names no cluster.");
-        }
-
-        var clusters = document.Clusters ?? [];
-        var cluster = clusters.FirstOrDefault(c => c.Name == ctx.Cluster)?.Cluster
-            ?? throw new KubernetesConfigurationException(
-                $"The {where} refers to cluster '{ctx.Cluster}', which is not defined. Available clusters: {Names(clusters.Select(c => c.Name))}.");
-
-        UserEntry? user = null;
-        if (!string.IsNullOrEmpty(ctx.User))
-        {
-            var users = document.Users ?? [];
-            user = users.FirstOrDefault(u => u.Name == ctx.User)?.User
-                ?? throw new KubernetesConfigurationException(
-                    $"The {where} refers to user '{ctx.User}', which is not defined. Available users: {Names(users.Select(u => u.Name))}.");
-        }
-
-        var clusterWhere = $"cluster '{ctx.Cluster}' in kubeconfig '{sourcePath}'";
-        var userWhere = $"user '{ctx.User}' in kubeconfig '{sourcePath}'";
-        return new KubernetesConfiguration
-        {
-            Server = ParseServer(cluster.Server, clusterWhere),
-            InsecureSkipTlsVerify = cluster.InsecureSkipTlsVerify,
-            CertificateAuthorities = LoadAuthorities(cluster, baseDirectory, clusterWhere),
-            Token = user is null ? null : LoadToken(user, baseDirectory, userWhere, timeProvider),
-            ClientCertificate = user is null ? null : LoadClientCertificate(user, baseDirectory, userWhere),
-            Namespace = string.IsNullOrEmpty(ctx.Namespace) ? "default" : ctx.Namespace,
-            Source = $"kubeconfig '{sourcePath}', context '{contextName}'",
-        };
+        return Build(Parse(yaml, Path.GetFullPath(sourcePath)), context, sourcePath);
     }
 
-    private static KubeConfigDocument Parse(string yaml, string sourcePath)
+    /// <summary>kubectl's merge: per name, the first file's entry wins whole; the first current-context set wins.</summary>
+    internal static K8SConfiguration Merge(IReadOnlyList<K8SConfiguration> documents)
     {
-        var deserializer = new DeserializerBuilder().IgnoreUnmatchedProperties().Build();
+        var merged = new K8SConfiguration
+        {
+            ApiVersion = "v1",
+            Kind = "Config",
+            FileName = documents[0].FileName,
+            CurrentContext = documents.Select(d => d.CurrentContext).FirstOrDefault(c => !string.IsNullOrEmpty(c)),
+            Clusters = FirstByName(documents.Select(d => d.Clusters), c => c.Name),
+            Users = FirstByName(documents.Select(d => d.Users), u => u.Name),
+            Contexts = FirstByName(documents.Select(d => d.Contexts), c => c.Name),
+        };
+        return merged;
+    }
+
+    private static List<T> FirstByName<T>(IEnumerable<IEnumerable<T>?> lists, Func<T, string?> name)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<T>();
+        foreach (var item in lists.SelectMany(l => l ?? []))
+        {
+            if (name(item) is { Length: > 0 } n && seen.Add(n))
+            {
+                result.Add(item);
+            }
+        }
+
+        return result;
+    }
+
+    private static K8SConfiguration Parse(string yaml, string path)
+    {
+        var deserializer = new DeserializerBuilder()
+            .IgnoreUnmatchedProperties()
+            .WithTypeMapping<UserCredentials, KubeConfigUserCredentials>()
+            .Build();
+        K8SConfiguration? document;
         try
         {
-            return deserializer.Deserialize<KubeConfigDocument?>(yaml)
-                ?? throw new KubernetesConfigurationException($"Kubeconfig '{sourcePath}' is empty.");
+            document = deserializer.Deserialize<K8SConfiguration?>(yaml);
         }
         catch (YamlException e)
         {
             throw new KubernetesConfigurationException(
-                $"Kubeconfig '{sourcePath}' is not a valid kubeconfig at line {e.Start.Line}, column {e.Start.Column}: {Innermost(e).Message}", e);
+                $"Kubeconfig '{path}' is not a valid kubeconfig at line {e.Start.Line}, column {e.Start.Column}: {Innermost(e).Message}", e);
+        }
+
+        document ??= new K8SConfiguration();
+        document.FileName = path;
+        ResolvePaths(document, Path.GetDirectoryName(path) ?? Directory.GetCurrentDirectory());
+        return document;
+    }
+
+    // kubectl resolves a file's relative paths against that file's folder before merging.
+    private static void ResolvePaths(K8SConfiguration document, string directory)
+    {
+        string? Resolve(string? path) => string.IsNullOrWhiteSpace(path) ? path : Path.GetFullPath(path, directory);
+        foreach (var cluster in document.Clusters ?? [])
+        {
+            if (cluster.ClusterEndpoint is { } endpoint)
+            {
+                endpoint.CertificateAuthority = Resolve(endpoint.CertificateAuthority);
+            }
+        }
+
+        foreach (var user in document.Users ?? [])
+        {
+            if (user.UserCredentials is not { } credentials)
+            {
+                continue;
+            }
+
+            credentials.ClientCertificate = Resolve(credentials.ClientCertificate);
+            credentials.ClientKey = Resolve(credentials.ClientKey);
+            if (credentials is KubeConfigUserCredentials withFile)
+            {
+                withFile.TokenFile = Resolve(withFile.TokenFile);
+            }
+
+            if (credentials.ExternalExecution is { Command: { } command } exec && command.Contains('/', StringComparison.Ordinal) && !Path.IsPathRooted(command))
+            {
+                exec.Command = Path.GetFullPath(command, directory);
+            }
         }
     }
 
-    private static Uri ParseServer(string? server, string where)
+    private static KubernetesConfiguration Build(K8SConfiguration document, string? context, string source)
     {
-        if (string.IsNullOrWhiteSpace(server))
-        {
-            throw new KubernetesConfigurationException($"The {where} has no 'server' (expected e.g. https://127.0.0.1:6443).");
-        }
-
-        if (!Uri.TryCreate(server, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-        {
-            throw new KubernetesConfigurationException($"The {where} has server '{server}', which is not an absolute http(s) URL.");
-        }
-
-        return uri;
-    }
-
-    private static X509Certificate2Collection? LoadAuthorities(ClusterEntry cluster, string baseDirectory, string where)
-    {
-        string? pem = null;
-        if (!string.IsNullOrWhiteSpace(cluster.CertificateAuthorityData))
-        {
-            pem = DecodeBase64(cluster.CertificateAuthorityData, "certificate-authority-data", where);
-        }
-        else if (!string.IsNullOrWhiteSpace(cluster.CertificateAuthority))
-        {
-            pem = ReadReferencedFile(cluster.CertificateAuthority, baseDirectory, "certificate-authority", where);
-        }
-
-        if (pem is null)
-        {
-            return null;
-        }
-
-        return PemCertificates.ParseAuthorities(pem, $"the certificate authority of {where}");
-    }
-
-    private static FileTokenSource? FileToken(string path, string baseDirectory, string where, TimeProvider? timeProvider)
-    {
-        var full = Path.GetFullPath(path, baseDirectory);
-        if (!File.Exists(full))
-        {
-            throw new KubernetesConfigurationException($"The tokenFile '{full}' of {where} does not exist.");
-        }
-
-        return new FileTokenSource(full, timeProvider);
-    }
-
-    private static ITokenSource? LoadToken(UserEntry user, string baseDirectory, string where, TimeProvider? timeProvider)
-    {
-        if (user.Exec is not null)
+        var contextName = string.IsNullOrEmpty(context) ? document.CurrentContext : context;
+        var contexts = (document.Contexts ?? []).ToList();
+        if (string.IsNullOrEmpty(contextName))
         {
             throw new KubernetesConfigurationException(
-                $"The {where} uses an 'exec' credential plugin, which this client does not support. Use a token, tokenFile or client certificate.");
+                $"Kubeconfig '{source}' has no current-context and no context was named. Available contexts: {Names(contexts.Select(c => c.Name))}.");
         }
 
-        if (user.AuthProvider is not null)
+        var ctx = contexts.FirstOrDefault(c => string.Equals(c.Name, contextName, StringComparison.Ordinal))
+            ?? throw new KubernetesConfigurationException(
+                $"Context '{contextName}' is not defined in kubeconfig '{source}'. Available contexts: {Names(contexts.Select(c => c.Name))}.");
+        var user = (document.Users ?? []).FirstOrDefault(u => string.Equals(u.Name, ctx.ContextDetails?.User, StringComparison.Ordinal));
+        var tokenFile = (user?.UserCredentials as KubeConfigUserCredentials)?.TokenFile;
+        if (user?.UserCredentials is { } credentials && string.IsNullOrWhiteSpace(credentials.Token) && !string.IsNullOrWhiteSpace(tokenFile))
         {
-            throw new KubernetesConfigurationException(
-                $"The {where} uses an 'auth-provider', which this client does not support. Use a token, tokenFile or client certificate.");
+            // KubernetesClient's model has no tokenFile: give it the file's token now; TokenFileAuth re-reads it later.
+            credentials.Token = ReadTokenFile(tokenFile, $"user '{user.Name}' in kubeconfig '{source}'");
+        }
+        else
+        {
+            tokenFile = null;
         }
 
-        if (!string.IsNullOrEmpty(user.Username))
-        {
-            throw new KubernetesConfigurationException(
-                $"The {where} uses basic auth (username/password), which Kubernetes no longer supports. Use a token, tokenFile or client certificate.");
-        }
-
-        if (!string.IsNullOrWhiteSpace(user.Token))
-        {
-            return new StaticTokenSource(user.Token);
-        }
-
-        return string.IsNullOrWhiteSpace(user.TokenFile) ? null : FileToken(user.TokenFile, baseDirectory, where, timeProvider);
-    }
-
-    private static X509Certificate2? LoadClientCertificate(UserEntry user, string baseDirectory, string where)
-    {
-        string? certPem = null;
-        string? keyPem = null;
-        if (!string.IsNullOrWhiteSpace(user.ClientCertificateData))
-        {
-            certPem = DecodeBase64(user.ClientCertificateData, "client-certificate-data", where);
-        }
-        else if (!string.IsNullOrWhiteSpace(user.ClientCertificate))
-        {
-            certPem = ReadReferencedFile(user.ClientCertificate, baseDirectory, "client-certificate", where);
-        }
-
-        if (!string.IsNullOrWhiteSpace(user.ClientKeyData))
-        {
-            keyPem = DecodeBase64(user.ClientKeyData, "client-key-data", where);
-        }
-        else if (!string.IsNullOrWhiteSpace(user.ClientKey))
-        {
-            keyPem = ReadReferencedFile(user.ClientKey, baseDirectory, "client-key", where);
-        }
-
-        if (certPem is null && keyPem is null)
-        {
-            return null;
-        }
-
-        if (certPem is null || keyPem is null)
-        {
-            var missing = certPem is null ? "client-certificate(-data)" : "client-key(-data)";
-            throw new KubernetesConfigurationException($"The {where} has a client certificate or key but no {missing}; both are needed.");
-        }
-
+        var where = $"context '{contextName}' of kubeconfig '{source}'";
+        ClientConfiguration built;
         try
         {
-            return X509Certificate2.CreateFromPem(certPem, keyPem);
+            built = ClientConfiguration.BuildConfigFromConfigObject(document, contextName);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or FormatException or System.Security.Cryptography.CryptographicException or IOException)
         {
-            throw new KubernetesConfigurationException(
-                $"The client certificate and key of {where} could not be loaded as PEM (a CERTIFICATE block and a matching PRIVATE KEY block are expected): {e.Message}", e);
+            throw new KubernetesConfigurationException($"The {where} cannot be used: {e.Message}", e);
         }
+
+        Func<ITokenProvider>? renew = null;
+        if (tokenFile is not null)
+        {
+            renew = () => new TokenFileAuth(tokenFile);
+        }
+        else if (built.TokenProvider is ExecTokenProvider && user?.UserCredentials?.ExternalExecution is { } exec)
+        {
+            // A new provider runs the plugin again: what a 401 calls for even when the credential looked unexpired.
+            renew = () => new ExecTokenProvider(exec);
+        }
+
+        return ClientConfigurationAdapter.From(built, renew, $"kubeconfig '{source}', context '{contextName}'");
     }
 
-    private static string DecodeBase64(string data, string field, string where)
+    private static string ReadTokenFile(string path, string where)
     {
         try
         {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(data.Trim()));
-        }
-        catch (FormatException e)
-        {
-            throw new KubernetesConfigurationException($"The '{field}' of {where} is not valid base64.", e);
-        }
-    }
-
-    private static string ReadReferencedFile(string path, string baseDirectory, string field, string where)
-    {
-        var full = Path.GetFullPath(path, baseDirectory);
-        try
-        {
-            return File.ReadAllText(full);
+            var token = File.ReadAllText(path).Trim();
+            return token.Length > 0 ? token : throw new KubernetesConfigurationException($"The tokenFile '{path}' of {where} is empty.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new KubernetesConfigurationException($"Cannot read the '{field}' file '{full}' of {where}: {e.Message}", e);
+            throw new KubernetesConfigurationException($"Cannot read the tokenFile '{path}' of {where}: {e.Message}", e);
         }
     }
 
@@ -288,4 +252,11 @@ public static class KubeConfigLoader
 
         return e;
     }
+}
+
+/// <summary>KubernetesClient's user model plus the <c>tokenFile</c> field it lacks.</summary>
+internal sealed class KubeConfigUserCredentials : UserCredentials
+{
+    [YamlMember(Alias = "tokenFile")]
+    public string? TokenFile { get; set; }
 }

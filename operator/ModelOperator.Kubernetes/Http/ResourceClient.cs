@@ -74,11 +74,6 @@ internal sealed class ResourceClient<T> : IResourceClient<T>
             throw new ArgumentOutOfRangeException(nameof(options), options.TimeoutSeconds, "WatchOptions.TimeoutSeconds must be positive when set.");
         }
 
-        if (options.IdleTimeout is { } idle && idle <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), idle, "WatchOptions.IdleTimeout must be positive when set.");
-        }
-
         var query = new QueryString()
             .Add("watch", true)
             .Add("resourceVersion", options.ResourceVersion)
@@ -89,56 +84,29 @@ internal sealed class ResourceClient<T> : IResourceClient<T>
         var path = _resource.CollectionPath(@namespace) + query;
         var operation = $"watch {_resource.Plural}{InNamespace(@namespace)} from resourceVersion '{options.ResourceVersion}'";
 
-        // The idle timer cancels the read when the stream has been silent for IdleTimeout; every line re-arms it.
-        using var idleCancellation = new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idleCancellation.Token);
-        using var idleTimer = options.IdleTimeout is { } idleTimeout
-            ? _client.Time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), idleCancellation, idleTimeout, Timeout.InfiniteTimeSpan)
-            : null;
-
-        HttpResponseMessage response;
-        try
+        // Idle detection (a stream gone silent) belongs to the one list-watch engine, Watching/ListWatcher, which cancels
+        // this enumeration through the token.
+        using var response = await _client.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), operation, streaming: true, cancellationToken).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        while (true)
         {
-            response = await _client.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), operation, streaming: true, linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException e) when (idleCancellation.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new WatchIdleException(options.IdleTimeout!.Value, e);
-        }
-
-        using (response)
-        {
-            var stream = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            while (true)
+            var line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            if (line is null)
             {
-                string? line;
-                try
-                {
-                    line = await reader.ReadLineAsync(linked.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException e) when (idleCancellation.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-                {
-                    throw new WatchIdleException(options.IdleTimeout!.Value, e);
-                }
+                yield break;
+            }
 
-                if (line is null)
-                {
-                    yield break;
-                }
+            if (line.Length == 0)
+            {
+                continue;
+            }
 
-                idleTimer?.Change(options.IdleTimeout!.Value, Timeout.InfiniteTimeSpan);
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-
-                var watchEvent = WatchEventParser.Parse(line, T.JsonTypeInfo);
-                yield return watchEvent;
-                if (watchEvent.Type == WatchEventType.Error)
-                {
-                    yield break;
-                }
+            var watchEvent = WatchEventParser.Parse(line, T.JsonTypeInfo);
+            yield return watchEvent;
+            if (watchEvent.Type == WatchEventType.Error)
+            {
+                yield break;
             }
         }
     }

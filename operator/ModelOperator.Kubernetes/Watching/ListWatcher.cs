@@ -7,95 +7,107 @@ using ModelOperator.Kubernetes.Models;
 namespace ModelOperator.Kubernetes.Watching;
 
 /// <summary>
-/// The list-then-watch loop an informer runs on: list everything, yield a <see cref="ListWatchSnapshot{T}"/>, then
-/// watch from the list's resourceVersion and yield each change. It never gives up until cancelled:
+/// The one list-then-watch loop of the project (client-go's reflector): the informers and <c>kubectl model watch</c> run
+/// on it. It lists everything in pages, yields a <see cref="ListWatchSnapshot{T}"/>, then watches from the list's
+/// resourceVersion and yields each change. It never gives up until cancelled:
 /// <list type="bullet">
-/// <item>A watch the server ends normally, or one that went silent for <see cref="ListWatcherOptions.IdleTimeout"/>,
-/// resumes from the last resourceVersion seen (events and bookmarks both advance it).</item>
-/// <item>410 Gone (as a response or an ERROR event) means the version is compacted: relist, never re-watch the stale
-/// version. If a relist returns that same stale version, the watcher waits a backoff before watching again.</item>
-/// <item>429 waits for the server's Retry-After; other failures back off exponentially and resume.</item>
+/// <item>Each watch asks the server for a random <c>timeoutSeconds</c> in [MinWatchTimeout, 2 × MinWatchTimeout), as the
+/// reflector does; a watch the server ends, or one silent for <see cref="ListWatcherOptions.IdleTimeout"/> (measured on
+/// the <see cref="TimeProvider"/>), resumes from the last resourceVersion seen (events and bookmarks both advance it).</item>
+/// <item>410 Gone (as a response or an ERROR event) means the version is compacted: relist, never re-watch the expired
+/// version. If a relist returns that same version, the watcher waits a backoff before watching again.</item>
+/// <item>429 waits for the server's Retry-After; other failures (including other ERROR events) back off exponentially on
+/// the <see cref="TimeProvider"/> and resume without relisting.</item>
 /// </list>
-/// Bookmarks are consumed here to advance the version; they are not yielded.
+/// Bookmarks are consumed here to advance <see cref="ResourceVersion"/>; they are not yielded.
 /// </summary>
 public sealed partial class ListWatcher<T>
-    where T : class, IKubernetesObject<T>
+    where T : class, IKubernetesObject
 {
-    private readonly IResourceClient<T> _client;
+    private readonly IListerWatcher<T> _source;
     private readonly ListWatcherOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly string _kind = typeof(T).Name;
+    private string? _resourceVersion;
 
-    public ListWatcher(IResourceClient<T> client, ListWatcherOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    public ListWatcher(IListerWatcher<T> source, ListWatcherOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        _client = client;
+        ArgumentNullException.ThrowIfNull(source);
+        _source = source;
         _options = options ?? new ListWatcherOptions();
         _options.Validate();
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
     }
 
-    /// <summary>The version the next watch starts from; null when a relist is due.</summary>
-    public string? ResourceVersion { get; private set; }
+    /// <summary>The version the next watch starts from; null before the first list and while a relist is due.</summary>
+    public string? ResourceVersion
+    {
+        get => Volatile.Read(ref _resourceVersion);
+        private set => Volatile.Write(ref _resourceVersion, value);
+    }
 
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled, yielding snapshots and changes.</summary>
     public async IAsyncEnumerable<ListWatchUpdate<T>> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var kind = T.Resource.Kind;
         var failures = 0;
-        string? staleVersion = null;
+        string? expiredVersion = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             if (ResourceVersion is null)
             {
                 ObjectList<T>? list = null;
-                TimeSpan? wait = null;
+                Exception? error = null;
                 try
                 {
-                    list = await _client.ListAllAsync(
-                        _options.Namespace,
-                        new ListOptions { LabelSelector = _options.LabelSelector, FieldSelector = _options.FieldSelector, Limit = _options.PageSize },
-                        cancellationToken).ConfigureAwait(false);
+                    list = await ListAllAsync(cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (IsRetryable(e, cancellationToken))
+#pragma warning disable CA1031 // Any failure of the API is retried after a backoff; the loop must survive it.
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
                 {
-                    failures++;
-                    wait = WaitAfter(e, failures);
-                    LogListFailed(kind, wait.Value.TotalSeconds, e);
+                    error = e;
                 }
 
                 if (list is null)
                 {
-                    await Task.Delay(wait!.Value, _time, cancellationToken).ConfigureAwait(false);
+                    failures++;
+                    var wait = WaitAfter(error!, failures);
+                    LogListFailed(_kind, wait.TotalSeconds, error);
+                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
-                var version = list.Metadata.ResourceVersion ?? string.Empty;
+                var version = list.Metadata.ResourceVersion!;
                 ResourceVersion = version;
-                LogListed(kind, list.Items.Count, version);
+                LogListed(_kind, list.Items.Count, version);
                 yield return new ListWatchSnapshot<T>(list.Items, version);
-                if (version == staleVersion)
+                if (version == expiredVersion)
                 {
-                    // The server handed back the version it just called too old; do not spin on it.
+                    // The server handed back the version it just called expired; do not spin on it.
                     failures++;
                     await Task.Delay(Backoff(failures), _time, cancellationToken).ConfigureAwait(false);
                 }
+                else
+                {
+                    failures = 0;
+                }
 
-                staleVersion = null;
+                expiredVersion = null;
             }
 
-            var watchOptions = new WatchOptions
-            {
-                ResourceVersion = ResourceVersion,
-                LabelSelector = _options.LabelSelector,
-                FieldSelector = _options.FieldSelector,
-                AllowWatchBookmarks = true,
-                TimeoutSeconds = _options.WatchTimeoutSeconds,
-                IdleTimeout = _options.IdleTimeout,
-            };
-            LogWatchStarted(kind, ResourceVersion);
-            var events = _client.WatchAsync(_options.Namespace, watchOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var from = ResourceVersion!;
+            var timeoutSeconds = WatchTimeoutSeconds();
+            LogWatchStarted(_kind, from, timeoutSeconds);
+
+            // The idle timer cancels the stream when nothing (not even a bookmark) arrived for IdleTimeout; each event re-arms it.
+            using var idle = new CancellationTokenSource();
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+            using var idleTimer = _options.IdleTimeout is { } idleTimeout
+                ? _time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), idle, idleTimeout, Timeout.InfiniteTimeSpan)
+                : null;
+            var events = _source.WatchAsync(from, timeoutSeconds, linked.Token).GetAsyncEnumerator(linked.Token);
             try
             {
                 while (true)
@@ -106,27 +118,24 @@ public sealed partial class ListWatcher<T>
                     {
                         if (!await events.MoveNextAsync().ConfigureAwait(false))
                         {
-                            LogWatchEnded(kind, ResourceVersion);
+                            LogWatchEnded(_kind, ResourceVersion);
                             break;
                         }
 
                         watchEvent = events.Current;
                     }
-                    catch (KubernetesGoneException)
+                    catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                     {
-                        MarkGone(kind, ref staleVersion);
+                        LogWatchIdle(_kind, _options.IdleTimeout!.Value.TotalSeconds, ResourceVersion);
                         break;
                     }
-                    catch (WatchIdleException e)
-                    {
-                        LogWatchIdle(kind, e.IdleTimeout.TotalSeconds, ResourceVersion);
-                        break;
-                    }
-                    catch (Exception e) when (IsRetryable(e, cancellationToken))
+#pragma warning disable CA1031 // As above: a failed watch is retried after a backoff.
+                    catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
                     {
                         failures++;
                         wait = WaitAfter(e, failures);
-                        LogWatchFailed(kind, wait.Value.TotalSeconds, e);
+                        LogWatchFailed(_kind, wait.Value.TotalSeconds, e);
                     }
 
                     if (wait is { } delay)
@@ -135,20 +144,23 @@ public sealed partial class ListWatcher<T>
                         break;
                     }
 
+                    idleTimer?.Change(_options.IdleTimeout!.Value, Timeout.InfiniteTimeSpan);
                     switch (watchEvent!.Type)
                     {
                         case WatchEventType.Bookmark:
                             ResourceVersion = watchEvent.ResourceVersion ?? ResourceVersion;
                             failures = 0;
                             continue;
-                        case WatchEventType.Error when watchEvent.Status?.Code == (int)HttpStatusCode.Gone
-                                                      || watchEvent.Status?.Reason is StatusReasons.Expired or StatusReasons.Gone:
-                            MarkGone(kind, ref staleVersion);
+                        case WatchEventType.Error when IsExpired(watchEvent.Status):
+                            LogExpired(_kind, ResourceVersion);
+                            expiredVersion = ResourceVersion;
+                            ResourceVersion = null;
                             break;
                         case WatchEventType.Error:
+                        case not WatchEventType.Error when watchEvent.Object is null:
                             failures++;
                             var errorWait = Backoff(failures);
-                            LogWatchErrorEvent(kind, watchEvent.Status?.Code, watchEvent.Status?.Message, errorWait.TotalSeconds);
+                            LogWatchErrorEvent(_kind, watchEvent.Type.ToString(), watchEvent.Status?.Code, watchEvent.Status?.Message, errorWait.TotalSeconds);
                             await Task.Delay(errorWait, _time, cancellationToken).ConfigureAwait(false);
                             break;
                         default:
@@ -168,19 +180,12 @@ public sealed partial class ListWatcher<T>
         }
     }
 
-    private void MarkGone(string kind, ref string? staleVersion)
+    /// <summary>client-go's reflector: a random duration in [min, 2 × min), in whole seconds.</summary>
+    internal int WatchTimeoutSeconds()
     {
-        LogGone(kind, ResourceVersion);
-        staleVersion = ResourceVersion;
-        ResourceVersion = null;
+        var min = _options.MinWatchTimeout.TotalSeconds;
+        return (int)(min * (1 + Random.Shared.NextDouble()));
     }
-
-    private static bool IsRetryable(Exception e, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested
-        && e is KubernetesApiException or HttpRequestException or IOException or TimeoutException or OperationCanceledException;
-
-    private TimeSpan WaitAfter(Exception e, int failures) =>
-        e is KubernetesTooManyRequestsException { RetryAfter: { } retryAfter } ? retryAfter : Backoff(failures);
 
     /// <summary>InitialBackoff × 2^(failures−1), capped at MaxBackoff.</summary>
     internal TimeSpan Backoff(int failures)
@@ -190,20 +195,49 @@ public sealed partial class ListWatcher<T>
         return ticks >= _options.MaxBackoff.Ticks ? _options.MaxBackoff : TimeSpan.FromTicks((long)ticks);
     }
 
-    [LoggerMessage(10, LogLevel.Debug, "Listed {Count} {Kind} objects at resourceVersion {ResourceVersion}")]
+    private async Task<ObjectList<T>> ListAllAsync(CancellationToken cancellationToken)
+    {
+        var items = new List<T>();
+        string? continueToken = null;
+        string? version = null;
+        do
+        {
+            var page = await _source.ListAsync(_options.PageSize, continueToken, cancellationToken).ConfigureAwait(false);
+            items.AddRange(page.Items);
+            version ??= page.Metadata.ResourceVersion;
+            continueToken = page.Metadata.Continue;
+        }
+        while (!string.IsNullOrEmpty(continueToken));
+
+        if (string.IsNullOrEmpty(version))
+        {
+            throw new InvalidOperationException($"The list of {_kind} carried no resourceVersion; a watch cannot start without one.");
+        }
+
+        return new ObjectList<T> { Items = items, Metadata = new ListMeta { ResourceVersion = version } };
+    }
+
+    private static bool IsExpired(Status? status) =>
+        status is not null
+        && (status.Code == (int)HttpStatusCode.Gone || status.Reason is StatusReasons.Expired or StatusReasons.Gone);
+
+    private TimeSpan WaitAfter(Exception e, int failures) =>
+        e is KubernetesTooManyRequestsException { RetryAfter: { } retryAfter } ? retryAfter : Backoff(failures);
+
+    [LoggerMessage(10, LogLevel.Debug, "Listed {Kind}: {Count} objects at resourceVersion {ResourceVersion}")]
     private partial void LogListed(string kind, int count, string resourceVersion);
 
     [LoggerMessage(11, LogLevel.Warning, "Listing {Kind} failed; retrying in {WaitSeconds} s")]
-    private partial void LogListFailed(string kind, double waitSeconds, Exception exception);
+    private partial void LogListFailed(string kind, double waitSeconds, Exception? exception);
 
-    [LoggerMessage(12, LogLevel.Debug, "Watching {Kind} from resourceVersion {ResourceVersion}")]
-    private partial void LogWatchStarted(string kind, string? resourceVersion);
+    [LoggerMessage(12, LogLevel.Debug, "Watching {Kind} from resourceVersion {ResourceVersion} (timeoutSeconds {TimeoutSeconds})")]
+    private partial void LogWatchStarted(string kind, string? resourceVersion, int timeoutSeconds);
 
     [LoggerMessage(13, LogLevel.Debug, "Watch of {Kind} ended by the server at resourceVersion {ResourceVersion}; resuming")]
     private partial void LogWatchEnded(string kind, string? resourceVersion);
 
-    [LoggerMessage(14, LogLevel.Information, "Watch of {Kind} at resourceVersion {ResourceVersion} is too old (410 Gone); relisting")]
-    private partial void LogGone(string kind, string? resourceVersion);
+    [LoggerMessage(14, LogLevel.Information, "resourceVersion {ResourceVersion} of {Kind} expired (410 Gone); listing again")]
+    private partial void LogExpired(string kind, string? resourceVersion);
 
     [LoggerMessage(15, LogLevel.Warning, "Watch of {Kind} was silent for {IdleSeconds} s; resuming from resourceVersion {ResourceVersion}")]
     private partial void LogWatchIdle(string kind, double idleSeconds, string? resourceVersion);
@@ -211,6 +245,6 @@ public sealed partial class ListWatcher<T>
     [LoggerMessage(16, LogLevel.Warning, "Watch of {Kind} failed; retrying in {WaitSeconds} s")]
     private partial void LogWatchFailed(string kind, double waitSeconds, Exception exception);
 
-    [LoggerMessage(17, LogLevel.Warning, "Watch of {Kind} ended with error {Code}: {Message}; retrying in {WaitSeconds} s")]
-    private partial void LogWatchErrorEvent(string kind, int? code, string? message, double waitSeconds);
+    [LoggerMessage(17, LogLevel.Warning, "Watch of {Kind} ended with a {EventType} event, code {Code}: {Message}; retrying in {WaitSeconds} s")]
+    private partial void LogWatchErrorEvent(string kind, string eventType, int? code, string? message, double waitSeconds);
 }

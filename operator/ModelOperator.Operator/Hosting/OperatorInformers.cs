@@ -3,6 +3,7 @@ using ModelOperator.Api;
 using ModelOperator.ControllerRuntime.Informers;
 using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Kubernetes.Watching;
 using ModelOperator.Operator.Settings;
 
 namespace ModelOperator.Operator.Hosting;
@@ -27,6 +28,14 @@ public sealed class OperatorInformers
     /// <summary>The value a ModelDeployment's pods are indexed under: <c>namespace/name</c>.</summary>
     public static string ModelDeploymentIndexValue(ObjectKey modelDeployment) => $"{modelDeployment.Namespace}/{modelDeployment.Name}";
 
+    /// <summary>
+    /// A watch silent this long (no event and no bookmark; a real API server sends a bookmark about every minute) is
+    /// abandoned and resumed, so a connection that died without a FIN cannot freeze a cache.
+    /// </summary>
+    private static readonly TimeSpan WatchIdleTimeout = TimeSpan.FromMinutes(3);
+
+    private static readonly InformerOptions Watching = new() { WatchIdleTimeout = WatchIdleTimeout };
+
     public OperatorInformers(IKubernetesClient client, OperatorOptions options, TimeProvider time, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -36,10 +45,11 @@ public sealed class OperatorInformers
         var strings = new StringPool();
         ModelDeployments = new Informer<ModelDeployment>(
             new ResourceListerWatcher<ModelDeployment>(client.Resource<ModelDeployment>(), ns), time, loggers.CreateLogger<Informer<ModelDeployment>>(),
-            new InformerOptions { ResyncPeriod = options.ResyncPeriod }, transform: Trimmed<ModelDeployment>(CacheTransforms.StripManagedFields, strings));
+            new InformerOptions { ResyncPeriod = options.ResyncPeriod, WatchIdleTimeout = WatchIdleTimeout }, transform: Trimmed<ModelDeployment>(CacheTransforms.StripManagedFields, strings));
         Deployments = Owned<Deployment>(client, ns, time, loggers, strings);
         Pods = new Informer<Pod>(
             new ResourceListerWatcher<Pod>(client.Resource<Pod>(), ns, ManagedBySelector), time, loggers.CreateLogger<Informer<Pod>>(),
+            Watching,
             indexers: new Dictionary<string, Func<Pod, IEnumerable<string>>> { [PodsByModelDeploymentIndex] = ByModelDeployment },
             transform: Trimmed<Pod>(OperatorCacheTransforms.Pod, strings));
         Services = Owned<Service>(client, ns, time, loggers, strings);
@@ -49,6 +59,7 @@ public sealed class OperatorInformers
             new OptionalApiListerWatcher<HttpRoute>(new ResourceListerWatcher<HttpRoute>(client.Resource<HttpRoute>(), ns),
                 "HTTPRoute (gateway.networking.k8s.io/v1)", TimeSpan.FromMinutes(1), time, loggers.CreateLogger<OptionalApiListerWatcher<HttpRoute>>()),
             time, loggers.CreateLogger<Informer<HttpRoute>>(),
+            Watching,
             transform: Trimmed<HttpRoute>(CacheTransforms.StripManagedFields, strings));
     }
 
@@ -83,6 +94,7 @@ public sealed class OperatorInformers
     private static Informer<T> Owned<T>(IKubernetesClient client, string? ns, TimeProvider time, ILoggerFactory loggers, StringPool strings)
         where T : class, IKubernetesObject<T> =>
         new(new ResourceListerWatcher<T>(client.Resource<T>(), ns, ManagedBySelector), time, loggers.CreateLogger<Informer<T>>(),
+            Watching,
             indexers: new Dictionary<string, Func<T, IEnumerable<string>>> { [Indexers.ControllerUidIndex] = Indexers.ControllerUid },
             transform: Trimmed<T>(CacheTransforms.StripManagedFields, strings));
 }

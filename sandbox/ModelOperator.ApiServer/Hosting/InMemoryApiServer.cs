@@ -32,6 +32,7 @@ public sealed class InMemoryApiServer : IAsyncDisposable
     private readonly WriteCounter _writes;
     private readonly RequestLog? _requests;
     private int _disposed;
+    private string? _token;
 
     private InMemoryApiServer(WebApplication app, CancellationTokenSource stopping, ResourceService service, ObjectStore store, WatchHub hub, WriteCounter writes, FaultInjector faults, Uri baseUrl, RequestLog? requests)
     {
@@ -105,6 +106,11 @@ public sealed class InMemoryApiServer : IAsyncDisposable
             k.AddServerHeader = false;
         });
         var app = builder.Build();
+        if (options.RequiredBearerToken is { } token)
+        {
+            app.Use(BearerTokenAuthentication.Require(token));
+        }
+
         app.Run(handler.HandleAsync);
         try
         {
@@ -120,14 +126,14 @@ public sealed class InMemoryApiServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var baseUrl = new Uri(address.EndsWith('/') ? address : address + "/");
         Log.Listening(logger, baseUrl.ToString());
-        return new InMemoryApiServer(app, stopping, service, store, hub, writes, faults, baseUrl, requests);
+        return new InMemoryApiServer(app, stopping, service, store, hub, writes, faults, baseUrl, requests) { _token = options.RequiredBearerToken };
     }
 
     /// <summary>The requests received so far, oldest first (empty unless <see cref="InMemoryApiServerOptions.RecordRequests"/> is on).</summary>
     public IReadOnlyList<RecordedRequest> Requests => _requests?.Snapshot() ?? [];
 
     /// <summary>Writes a kubeconfig for this server and returns its full path.</summary>
-    public string WriteKubeconfig(string path, string defaultNamespace = "default") => Kubeconfig.Write(path, BaseUrl, defaultNamespace);
+    public string WriteKubeconfig(string path, string defaultNamespace = "default") => Kubeconfig.Write(path, BaseUrl, defaultNamespace, _token);
 
     /// <summary>Accepted writes to one namespaced object (<paramref name="resource"/> is a plural, optionally qualified).</summary>
     public WriteCounts Writes(string resource, string ns, string name) => _writes.Get(resource, ns, name);

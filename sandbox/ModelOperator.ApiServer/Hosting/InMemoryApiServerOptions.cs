@@ -23,6 +23,12 @@ public sealed record InMemoryApiServerOptions
     /// <summary>Keep every request (method, path, query, User-Agent) for <see cref="InMemoryApiServer.Requests"/>. Off by default.</summary>
     public bool RecordRequests { get; init; }
 
+    /// <summary>
+    /// When set, every request must carry <c>Authorization: Bearer</c> with this token, else 401 Unauthorized
+    /// (see <c>Http/BearerTokenAuthentication.cs</c>); kubeconfigs the server writes carry it. Null (the default): no auth.
+    /// </summary>
+    public string? RequiredBearerToken { get; init; }
+
     /// <summary>Where the server logs; none by default.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
@@ -41,6 +47,11 @@ public sealed record InMemoryApiServerOptions
         if (BookmarkInterval <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(BookmarkInterval), BookmarkInterval, "the bookmark interval must be positive");
+        }
+
+        if (RequiredBearerToken is { } token && string.IsNullOrWhiteSpace(token))
+        {
+            throw new ArgumentException("the required bearer token must not be blank (null turns auth off)", nameof(RequiredBearerToken));
         }
 
         if (!GitVersion.StartsWith('v'))

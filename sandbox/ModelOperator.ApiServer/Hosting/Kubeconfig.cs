@@ -5,7 +5,8 @@ public static class Kubeconfig
 {
     public const string ContextName = "fake-apiserver";
 
-    public static string Render(Uri server, string defaultNamespace = "default") =>
+    /// <summary>The kubeconfig text; <paramref name="token"/> is the bearer token (a placeholder when the server requires none).</summary>
+    public static string Render(Uri server, string defaultNamespace = "default", string? token = null) =>
         $$"""
         apiVersion: v1
         kind: Config
@@ -16,7 +17,7 @@ public static class Kubeconfig
         users:
         - name: {{ContextName}}
           user:
-            token: fake-token
+            token: {{token ?? "fake-token"}}
         contexts:
         - name: {{ContextName}}
           context:
@@ -29,7 +30,7 @@ public static class Kubeconfig
         """;
 
     /// <summary>Writes the kubeconfig to <paramref name="path"/> (creating folders) and returns the full path.</summary>
-    public static string Write(string path, Uri server, string defaultNamespace = "default")
+    public static string Write(string path, Uri server, string defaultNamespace = "default", string? token = null)
     {
         var full = Path.GetFullPath(path);
         if (Path.GetDirectoryName(full) is { } dir)
@@ -37,7 +38,7 @@ public static class Kubeconfig
             Directory.CreateDirectory(dir);
         }
 
-        File.WriteAllText(full, Render(server, defaultNamespace));
+        File.WriteAllText(full, Render(server, defaultNamespace, token));
         return full;
     }
 }

@@ -4,6 +4,7 @@ using ModelOperator.ControllerRuntime.Controllers;
 using ModelOperator.ControllerRuntime.Informers;
 using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Kubernetes.Watching;
 
 namespace ModelOperator.Sandbox.Deployments;
 

@@ -8,6 +8,7 @@ using ModelOperator.ControllerRuntime.Controllers;
 using ModelOperator.ControllerRuntime.Informers;
 using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Kubernetes.Watching;
 
 namespace ModelOperator.Sandbox.Nodes;
 

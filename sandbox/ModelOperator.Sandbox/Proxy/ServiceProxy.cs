@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ModelOperator.ControllerRuntime.Informers;
 using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Kubernetes.Watching;
 
 namespace ModelOperator.Sandbox.Proxy;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using ModelOperator.ControllerRuntime.Informers;
 using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Kubernetes.Watching;
 
 namespace ModelOperator.SandboxHost.Prometheus;
 

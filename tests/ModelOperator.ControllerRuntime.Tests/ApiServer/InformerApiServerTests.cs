@@ -3,6 +3,7 @@ using ModelOperator.ControllerRuntime.Informers;
 using ModelOperator.ControllerRuntime.Tests.Support;
 using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Kubernetes.Watching;
 using ModelOperator.Testing;
 
 namespace ModelOperator.ControllerRuntime.Tests.ApiServer;
@@ -155,7 +156,7 @@ public sealed class InformerApiServerTests : IAsyncLifetime
             return inner.ListAsync(limit, continueToken, cancellationToken);
         }
 
-        public async IAsyncEnumerable<WatchEvent<Lease>> WatchAsync(string resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<WatchEvent<Lease>> WatchAsync(string resourceVersion, int timeoutSeconds, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _watches);
             if (Interlocked.Exchange(ref _gate, null) is { } gate)
@@ -164,7 +165,7 @@ public sealed class InformerApiServerTests : IAsyncLifetime
                 await gate.Task.WaitAsync(cancellationToken);
             }
 
-            await foreach (var e in inner.WatchAsync(resourceVersion, cancellationToken))
+            await foreach (var e in inner.WatchAsync(resourceVersion, timeoutSeconds, cancellationToken))
             {
                 yield return e;
             }

@@ -2,6 +2,7 @@ using ModelOperator.ControllerRuntime.Informers;
 using ModelOperator.ControllerRuntime.Tests.Support;
 using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Kubernetes.Watching;
 using ModelOperator.Testing;
 
 namespace ModelOperator.ControllerRuntime.Tests.Informers;
@@ -46,7 +47,7 @@ public sealed class OptionalApiListerWatcherTests
         var optional = new OptionalApiListerWatcher<Lease>(inner, "Lease", TimeSpan.FromMinutes(1), new ManualTimeProvider());
 
         var events = new List<WatchEvent<Lease>>();
-        await foreach (var e in optional.WatchAsync("5", CancellationToken.None))
+        await foreach (var e in optional.WatchAsync("5", 300, CancellationToken.None))
         {
             events.Add(e);
         }
@@ -59,7 +60,7 @@ public sealed class OptionalApiListerWatcherTests
         public Task<ObjectList<Lease>> ListAsync(int limit, string? continueToken, CancellationToken cancellationToken) =>
             Task.FromResult(new ObjectList<Lease> { Metadata = new ListMeta { ResourceVersion = "5" } });
 
-        public async IAsyncEnumerable<WatchEvent<Lease>> WatchAsync(string resourceVersion, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<WatchEvent<Lease>> WatchAsync(string resourceVersion, int timeoutSeconds, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
             await Task.Yield();
             throw new KubernetesNotFoundException(new Status { Code = 404 }, "the server could not find the requested resource");

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using ModelOperator.ControllerRuntime.Informers;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Kubernetes.Watching;
 
 namespace ModelOperator.ControllerRuntime.Tests.Support;
 
@@ -25,6 +26,9 @@ internal sealed class FakeListerWatcher<T> : IListerWatcher<T>
     public Channel<(int Limit, string? Continue)> ListCalls { get; } = Channel.CreateUnbounded<(int, string?)>();
 
     public Channel<string> WatchCalls { get; } = Channel.CreateUnbounded<string>();
+
+    /// <summary>The timeoutSeconds each watch asked for, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<int> WatchTimeouts { get; } = new();
 
     public Task<ObjectList<T>> ListAsync(int limit, string? continueToken, CancellationToken cancellationToken)
     {
@@ -51,7 +55,7 @@ internal sealed class FakeListerWatcher<T> : IListerWatcher<T>
         }
     }
 
-    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string resourceVersion, int timeoutSeconds, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Channel<WatchEvent<T>> channel;
         lock (_gate)
@@ -59,6 +63,7 @@ internal sealed class FakeListerWatcher<T> : IListerWatcher<T>
             channel = _current;
         }
 
+        WatchTimeouts.Enqueue(timeoutSeconds);
         WatchCalls.Writer.TryWrite(resourceVersion);
         await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken))
         {

@@ -20,12 +20,12 @@ internal sealed class PluginTestBed : IAsyncDisposable
     private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(60);
     private readonly KubernetesClient _client;
 
-    private PluginTestBed(InMemoryApiServer server, string dir, string contextNamespace)
+    private PluginTestBed(InMemoryApiServer server, string dir, string contextNamespace, string? token)
     {
         Server = server;
         Dir = dir;
         Kubeconfig = server.WriteKubeconfig(Path.Combine(dir, "kubeconfig"), contextNamespace);
-        _client = new KubernetesClient(new KubernetesConfiguration { Server = server.BaseUrl });
+        _client = new KubernetesClient(new KubernetesConfiguration { Server = server.BaseUrl, Credentials = token is null ? null : KubernetesCredentials.Token(token) });
     }
 
     public InMemoryApiServer Server { get; }
@@ -42,13 +42,26 @@ internal sealed class PluginTestBed : IAsyncDisposable
     /// <summary>The folder holding the kubectl-model apphost, which goes first on kubectl's PATH.</summary>
     public static string PluginDirectory { get; } = FindPluginDirectory();
 
-    public static async Task<PluginTestBed> StartAsync(string contextNamespace = "default")
+    /// <param name="requiredToken">
+    /// When set, the server requires this bearer token. The real kubectl sends none over plain http, so the CRD is then
+    /// installed by server-side apply over HTTP instead.
+    /// </param>
+    public static async Task<PluginTestBed> StartAsync(string contextNamespace = "default", string? requiredToken = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "kubectl-plugin-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        var bed = new PluginTestBed(await InMemoryApiServer.StartAsync(), dir, contextNamespace);
+        var server = await InMemoryApiServer.StartAsync(new InMemoryApiServerOptions { RequiredBearerToken = requiredToken });
+        var bed = new PluginTestBed(server, dir, contextNamespace, requiredToken);
         var crd = RepositoryPath(Api.Schema.CrdGenerator.RelativePath);
-        (await bed.KubectlAsync("apply", "-f", crd)).Succeeded();
+        if (requiredToken is null)
+        {
+            (await bed.KubectlAsync("apply", "-f", crd)).Succeeded();
+        }
+        else
+        {
+            await CrdInstaller.ApplyAsync(server.BaseUrl, requiredToken, crd);
+        }
+
         return bed;
     }
 
@@ -168,16 +181,5 @@ internal sealed class PluginTestBed : IAsyncDisposable
             : throw new InvalidOperationException($"The kubectl-model apphost is not in {dir}; build operator/ModelOperator.Kubectl first.");
     }
 
-    private static string RepositoryPath(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ModelOperator.sln")))
-            {
-                return Path.Combine(dir.FullName, relative);
-            }
-        }
-
-        throw new InvalidOperationException($"No ModelOperator.sln above {AppContext.BaseDirectory}.");
-    }
+    private static string RepositoryPath(string relative) => RepositoryFiles.Path(relative);
 }

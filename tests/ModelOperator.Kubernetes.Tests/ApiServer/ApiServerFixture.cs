@@ -24,7 +24,7 @@ internal sealed class ApiServerFixture : IAsyncDisposable
         var dir = new TempDirectory();
         var server = await InMemoryApiServer.StartAsync(serverOptions);
         var path = server.WriteKubeconfig(Path.Combine(dir.Path, "kubeconfig"));
-        var config = KubeConfigLoader.LoadFile(path, timeProvider: clientOptions?.TimeProvider);
+        var config = KubeConfigLoader.LoadFile(path);
         return new ApiServerFixture(dir, server, new KubernetesClient(config, clientOptions));
     }
 

@@ -93,7 +93,7 @@ public sealed class WatchTests
         await using var api = await ApiServerFixture.StartAsync();
         var leases = api.Client.Resource<Lease>();
         await leases.CreateAsync(NewLease("a"));
-        var watcher = new ListWatcher<Lease>(leases, new ListWatcherOptions { Namespace = "default" });
+        var watcher = new ListWatcher<Lease>(new ResourceListerWatcher<Lease>(leases, "default"));
         await using var updates = Updates.Start(watcher);
 
         var first = Assert.IsType<ListWatchSnapshot<Lease>>(await updates.NextAsync());
@@ -116,7 +116,7 @@ public sealed class WatchTests
     {
         await using var api = await ApiServerFixture.StartAsync();
         var leases = api.Client.Resource<Lease>();
-        var watcher = new ListWatcher<Lease>(leases, new ListWatcherOptions { Namespace = "default" });
+        var watcher = new ListWatcher<Lease>(new ResourceListerWatcher<Lease>(leases, "default"));
         await using var updates = Updates.Start(watcher);
 
         Assert.IsType<ListWatchSnapshot<Lease>>(await updates.NextAsync());
@@ -138,7 +138,7 @@ public sealed class WatchTests
             new InMemoryApiServerOptions { BookmarkInterval = TimeSpan.FromHours(1) });
         var leases = api.Client.Resource<Lease>();
         var watcher = new ListWatcher<Lease>(
-            leases, new ListWatcherOptions { Namespace = "default", IdleTimeout = TimeSpan.FromSeconds(30) }, time, logs.CreateLogger("watcher"));
+            new ResourceListerWatcher<Lease>(leases, "default"), new ListWatcherOptions { IdleTimeout = TimeSpan.FromSeconds(30) }, time, logs.CreateLogger("watcher"));
         await using var updates = Updates.Start(watcher);
 
         Assert.IsType<ListWatchSnapshot<Lease>>(await updates.NextAsync());
@@ -151,29 +151,6 @@ public sealed class WatchTests
         Assert.True(logs.Has("LogWatchIdle"));
         Assert.Equal("after-silence", change.Event.Object!.Metadata.Name);
         Assert.Equal(1, logs.Entries.Count(e => e.Id.Name == "LogListed"));
-    }
-
-    [Fact]
-    public async Task Raw_watch_throws_when_the_stream_goes_silent()
-    {
-        var time = new ManualTimeProvider();
-        await using var api = await ApiServerFixture.StartAsync(
-            new KubernetesClientOptions { TimeProvider = time },
-            new InMemoryApiServerOptions { BookmarkInterval = TimeSpan.FromHours(1) });
-        var leases = api.Client.Resource<Lease>();
-        var version = (await leases.ListAsync("default")).Metadata.ResourceVersion;
-
-        var read = Task.Run(async () =>
-        {
-            await foreach (var unused in leases.WatchAsync("default", new WatchOptions { ResourceVersion = version, IdleTimeout = TimeSpan.FromSeconds(20) }))
-            {
-            }
-        });
-        await Eventually.TrueAsync(() => api.Server.OpenWatches == 1 && time.PendingTimers == 1);
-        time.Advance(TimeSpan.FromSeconds(20));
-
-        var e = await Assert.ThrowsAsync<WatchIdleException>(() => read.WaitAsync(Deadline));
-        Assert.Equal(TimeSpan.FromSeconds(20), e.IdleTimeout);
     }
 
     [Fact]

@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using ModelOperator.Kubernetes.Configuration;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.Testing;
+using k8s.Authentication;
+using Moq;
 
 namespace ModelOperator.Kubernetes.Tests.Http;
 
@@ -10,8 +12,8 @@ public sealed class ErrorMappingTests
 {
     private static readonly ObjectKey Key = new("serving", "churn");
 
-    private static KubernetesClient Client(StubHandler handler, KubernetesClientOptions? options = null, ITokenSource? token = null) =>
-        new(new KubernetesConfiguration { Server = new Uri("https://api.test:6443"), Token = token ?? new StaticTokenSource("secret") }, options, handler);
+    private static KubernetesClient Client(StubHandler handler, KubernetesClientOptions? options = null, KubernetesCredentials? credentials = null) =>
+        new(new KubernetesConfiguration { Server = new Uri("https://api.test:6443"), Credentials = credentials ?? KubernetesCredentials.Token("secret") }, options, handler);
 
     private static string StatusJson(int code, string reason, string message, string details = "null") =>
         $$"""{"kind":"Status","apiVersion":"v1","status":"Failure","code":{{code}},"reason":"{{reason}}","message":"{{message}}","details":{{details}}}""";
@@ -113,18 +115,30 @@ public sealed class ErrorMappingTests
     }
 
     [Fact]
-    public async Task Unauthorized_rereads_the_token_once_then_fails()
+    public async Task Unauthorized_renews_the_credentials_once_then_fails()
     {
-        var token = new CountingTokenSource();
+        // The boundary is KubernetesClient's token provider: after a 401 the client must ask a new one (an exec plugin
+        // runs again), exactly once per request.
+        var created = new List<Mock<ITokenProvider>>();
+        var credentials = new KubernetesCredentials(() =>
+        {
+            var provider = new Mock<ITokenProvider>(MockBehavior.Strict);
+            var token = $"token-{created.Count + 1}";
+            provider.Setup(p => p.GetAuthenticationHeaderAsync(It.IsAny<CancellationToken>())).ReturnsAsync(new AuthenticationHeaderValue("Bearer", token));
+            created.Add(provider);
+            return provider.Object;
+        });
         var handler = new StubHandler()
             .Respond(HttpStatusCode.Unauthorized, StatusJson(401, "Unauthorized", "Unauthorized"))
             .Respond(HttpStatusCode.Unauthorized, StatusJson(401, "Unauthorized", "Unauthorized"));
-        using var client = Client(handler, token: token);
+        using var client = Client(handler, credentials: credentials);
 
         var e = await Assert.ThrowsAsync<KubernetesApiException>(() => client.Resource<Deployment>().GetAsync(Key));
 
         Assert.Equal(HttpStatusCode.Unauthorized, e.StatusCode);
-        Assert.Equal(1, token.Invalidations);
+        Assert.Equal(2, created.Count);
+        created[0].Verify(p => p.GetAuthenticationHeaderAsync(It.IsAny<CancellationToken>()), Times.Once);
+        created[1].Verify(p => p.GetAuthenticationHeaderAsync(It.IsAny<CancellationToken>()), Times.Once);
         Assert.Equal(["Bearer token-1", "Bearer token-2"], handler.Requests.Select(r => r.Authorization));
     }
 
@@ -158,20 +172,5 @@ public sealed class ErrorMappingTests
         Assert.Equal("application/merge-patch+json", handler.Requests[2].ContentType);
         Assert.Equal("DELETE", handler.Requests[3].Method);
         Assert.Equal("""{"apiVersion":"v1","kind":"DeleteOptions","propagationPolicy":"Foreground","preconditions":{"uid":"u1"}}""", handler.Requests[3].Body);
-    }
-
-    private sealed class CountingTokenSource : ITokenSource
-    {
-        private int _version = 1;
-
-        public int Invalidations { get; private set; }
-
-        public ValueTask<string> GetTokenAsync(CancellationToken cancellationToken) => ValueTask.FromResult($"token-{_version}");
-
-        public void Invalidate()
-        {
-            Invalidations++;
-            _version++;
-        }
     }
 }

@@ -21,16 +21,16 @@ public sealed class ListWatcherBackoffTests
 
     [Theory]
     [InlineData(0, 300, 90, 800, 30000, "PageSize")]
-    [InlineData(500, 0, 90, 800, 30000, "WatchTimeoutSeconds")]
+    [InlineData(500, 0, 90, 800, 30000, "MinWatchTimeout")]
     [InlineData(500, 300, 0, 800, 30000, "IdleTimeout")]
     [InlineData(500, 300, 90, 0, 30000, "backoff")]
     [InlineData(500, 300, 90, 800, 100, "backoff")]
-    public void Options_are_validated(int pageSize, int watchTimeout, int idleSeconds, int initialMs, int maxMs, string expected)
+    public void Options_are_validated(int pageSize, int minWatchSeconds, int idleSeconds, int initialMs, int maxMs, string expected)
     {
         var options = new ListWatcherOptions
         {
             PageSize = pageSize,
-            WatchTimeoutSeconds = watchTimeout,
+            MinWatchTimeout = TimeSpan.FromSeconds(minWatchSeconds),
             IdleTimeout = TimeSpan.FromSeconds(idleSeconds),
             InitialBackoff = TimeSpan.FromMilliseconds(initialMs),
             MaxBackoff = TimeSpan.FromMilliseconds(maxMs),
@@ -41,37 +41,23 @@ public sealed class ListWatcherBackoffTests
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
-    // Construction only; the watcher's behaviour is tested against the in-memory API server.
-    private sealed class NeverCalledClient : IResourceClient<Lease>
+    [Fact]
+    public void Watch_timeouts_are_drawn_from_the_minimum_to_twice_it()
     {
-        public Task<Lease> GetAsync(ObjectKey key, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        var watcher = new ListWatcher<Lease>(new NeverCalledClient());
 
-        public Task<ObjectList<Lease>> ListAsync(string? @namespace, ListOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        var drawn = Enumerable.Range(0, 500).Select(_ => watcher.WatchTimeoutSeconds()).ToArray();
 
-        public Task<ObjectList<Lease>> ListAllAsync(string? @namespace, ListOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        Assert.All(drawn, t => Assert.InRange(t, 300, 599));
+        Assert.True(drawn.Max() - drawn.Min() > 100, "the timeouts spread over the range");
+    }
 
-        public IAsyncEnumerable<WatchEvent<Lease>> WatchAsync(string? @namespace, WatchOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    // Construction only; the watcher's behaviour is tested against the in-memory API server and, on a manual clock,
+    // through the informers (ControllerRuntime.Tests, ListWatcherEngineTests).
+    private sealed class NeverCalledClient : IListerWatcher<Lease>
+    {
+        public Task<ObjectList<Lease>> ListAsync(int limit, string? continueToken, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<Lease> CreateAsync(Lease obj, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<Lease> UpdateAsync(Lease obj, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<Lease?> DeleteAsync(ObjectKey key, DeleteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<Lease> PatchAsync(ObjectKey key, Patch patch, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<Lease> ApplyAsync(Lease obj, ApplyOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<Lease> GetStatusAsync(ObjectKey key, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<Lease> UpdateStatusAsync(Lease obj, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<Lease> PatchStatusAsync(ObjectKey key, Patch patch, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<Lease> ApplyStatusAsync(Lease obj, ApplyOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<Scale> GetScaleAsync(ObjectKey key, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<Scale> UpdateScaleAsync(ObjectKey key, Scale scale, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public IAsyncEnumerable<WatchEvent<Lease>> WatchAsync(string resourceVersion, int timeoutSeconds, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }
