@@ -31,6 +31,7 @@ internal sealed partial class ResourceService
     private readonly FaultInjector _faults;
     private readonly ILogger _logger;
     private int _nextClusterIp = 1;
+    private int _nextNodePort;
 
     public ResourceService(ObjectStore store, ResourceRegistry registry, TimeProvider time, WriteCounter writes, FaultInjector faults, ILogger logger)
     {
@@ -333,19 +334,19 @@ internal sealed partial class ResourceService
     /// <summary>Defaults, pruning, strict field checks and validation of a new version.</summary>
     private void Admit(ResourceType type, JsonObject obj, JsonObject? old, WriteOptions options)
     {
-        BuiltInDefaults.Apply(type.StorageKey, obj, creating: old is null, AllocateClusterIp);
+        var causes = new List<StatusCause>();
         if (old is not null && type.StorageKey == "services")
         {
-            // The cluster IP is immutable once allocated.
-            var oldIp = JsonHelpers.AtPath(old, "spec.clusterIP");
-            if (oldIp is not null)
-            {
-                obj.GetOrAddObject("spec")["clusterIP"] = oldIp.DeepClone();
-                obj.GetOrAddObject("spec")["clusterIPs"] = JsonHelpers.AtPath(old, "spec.clusterIPs")?.DeepClone();
-            }
+            causes.AddRange(KeepAllocations(old, obj));
         }
 
-        var causes = new List<StatusCause>();
+        var notQuantities = BuiltInDefaults.Apply(type.StorageKey, obj, creating: old is null, AllocateClusterIp, AllocateNodePort);
+        if (notQuantities.Count > 0)
+        {
+            throw ApiException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {Kubernetes.Models.QuantityRules.Message}");
+        }
+
+        OmitEmpty.Apply(obj, typedBody: !type.IsCustom && type.StorageKey is not ("httproutes.gateway.networking.k8s.io" or "customresourcedefinitions.apiextensions.k8s.io"));
         if (type.Schema is { } schema)
         {
             var unknown = SchemaPruner.Prune(obj, schema);
@@ -495,6 +496,49 @@ internal sealed partial class ResourceService
     {
         var n = _nextClusterIp++;
         return $"10.96.{(n >> 8) & 0xff}.{n & 0xff}";
+    }
+
+    private int AllocateNodePort() => 30000 + (_nextNodePort++ % 2768);
+
+    /// <summary>
+    /// A Service update that leaves out what the registry allocated (cluster IPs, IP families, node ports) keeps the old
+    /// values, as the real registry does; one that changes the cluster IP is refused: it may not change once set.
+    /// </summary>
+    private static List<StatusCause> KeepAllocations(JsonObject old, JsonObject next)
+    {
+        var causes = new List<StatusCause>();
+        var oldSpec = old.GetObject("spec");
+        var spec = next.GetOrAddObject("spec");
+        var oldIp = oldSpec?.GetString("clusterIP");
+        if (string.IsNullOrEmpty(oldIp) || spec.GetString("type") == "ExternalName")
+        {
+            return causes;
+        }
+
+        var newIp = spec.GetString("clusterIP");
+        if (string.IsNullOrEmpty(newIp))
+        {
+            spec["clusterIP"] = oldIp;
+            spec["clusterIPs"] = oldSpec!["clusterIPs"]?.DeepClone();
+        }
+        else if (newIp != oldIp)
+        {
+            causes.Add(new StatusCause("FieldValueInvalid", $"Invalid value: [\"{newIp}\"]: may not change once set", "spec.clusterIPs[0]"));
+        }
+
+        spec["ipFamilies"] ??= oldSpec!["ipFamilies"]?.DeepClone();
+        spec["ipFamilyPolicy"] ??= oldSpec!["ipFamilyPolicy"]?.DeepClone();
+        var oldPorts = oldSpec!.GetArray("ports")?.OfType<JsonObject>().ToList() ?? [];
+        foreach (var port in spec.GetArray("ports")?.OfType<JsonObject>() ?? [])
+        {
+            var match = oldPorts.FirstOrDefault(p => JsonHelpers.ScalarText(p["port"]) == JsonHelpers.ScalarText(port["port"]) && (p.GetString("protocol") ?? "TCP") == (port.GetString("protocol") ?? "TCP"));
+            if (match?["nodePort"] is { } nodePort && JsonHelpers.AsInt64(port["nodePort"]) is null or 0)
+            {
+                port["nodePort"] = nodePort.DeepClone();
+            }
+        }
+
+        return causes;
     }
 
     private static string EncodeContinue(ObjectKey last, long rv)
