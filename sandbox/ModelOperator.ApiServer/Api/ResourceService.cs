@@ -361,6 +361,11 @@ internal sealed partial class ResourceService
         }
 
         causes.AddRange(BuiltInRules.Validate(type, obj));
+        if (old is not null)
+        {
+            causes.AddRange(BuiltInRules.ValidateUpdate(type, old, obj));
+        }
+
         if (causes.Count > 0)
         {
             throw Invalid(type, obj.Name() ?? "", causes);
