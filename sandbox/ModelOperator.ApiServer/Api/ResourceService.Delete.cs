@@ -31,15 +31,33 @@ internal sealed partial class ResourceService
             CheckPreconditions(type, existing, delete);
             if (options.DryRun)
             {
-                return new WriteResult(200, Present(type, existing.Object));
+                var held = existing.Object.Finalizers().Count > 0 || PolicyOf(delete) == "Foreground";
+                return new WriteResult(200, held ? Present(type, existing.Object) : Deleted(type, existing.Object));
             }
 
             _writes.Record(type.StorageKey, existing.Key.Namespace, existing.Key.Name, WriteKind.Delete);
             var result = DeleteObject(type, existing, PolicyOf(delete));
             Log.Deleted(_logger, type.QualifiedResource, existing.Key.ToString());
-            return new WriteResult(200, Present(type, result));
+            var stillThere = _store.Get(type.StorageKey, existing.Key) is not null;
+            return new WriteResult(200, stillThere ? Present(type, result) : Deleted(type, result));
         }
     }
+
+    /// <summary>
+    /// The answer for an object that is gone: the object itself where the real storage returns it (pods, service
+    /// accounts), else a Status Success whose details name it (details.kind is the resource, as a real server writes it).
+    /// An object still held by finalizers is answered by the caller, with its deletionTimestamp.
+    /// </summary>
+    private static JsonObject Deleted(ResourceType type, JsonObject last) => type.ReturnsDeletedObject
+        ? Present(type, last)
+        : new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Success",
+            ["details"] = new JsonObject { ["name"] = last.Name(), ["group"] = type.Group, ["kind"] = type.Plural, ["uid"] = last.Uid() },
+        };
 
     public List<JsonObject> DeleteCollection(ResourceType type, string? ns, ListOptions list, DeleteOptions delete, WriteOptions options)
     {
