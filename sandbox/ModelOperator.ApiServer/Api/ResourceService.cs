@@ -32,6 +32,7 @@ internal sealed partial class ResourceService
     private readonly ILogger _logger;
     private int _nextClusterIp = 1;
     private int _nextNodePort;
+    private readonly ListSnapshots _snapshots = new();
 
     public ResourceService(ObjectStore store, ResourceRegistry registry, TimeProvider time, WriteCounter writes, FaultInjector faults, ILogger logger)
     {
@@ -79,52 +80,54 @@ internal sealed partial class ResourceService
         }
     }
 
-    public (List<JsonObject> Items, string ResourceVersion, string? Continue) List(ResourceType type, string? ns, ListOptions options)
+    /// <summary>
+    /// A list with selectors. With a limit, the first page takes a snapshot of the whole result and the continue token
+    /// resumes it (see <see cref="ListSnapshots"/>); remainingItemCount is set when no selector filters the list.
+    /// </summary>
+    public ListPage List(ResourceType type, string? ns, ListOptions options)
     {
         var labels = LabelSelector.Parse(options.LabelSelector);
         var fields = FieldSelector.Parse(options.FieldSelector, type.StorageKey);
-        ObjectKey? after = null;
-        if (!string.IsNullOrEmpty(options.Continue))
-        {
-            after = DecodeContinue(options.Continue);
-        }
-
+        var filtered = !string.IsNullOrEmpty(options.LabelSelector) || !string.IsNullOrEmpty(options.FieldSelector);
         lock (_store.Gate)
         {
-            var rv = _store.ResourceVersion.ToString(CultureInfo.InvariantCulture);
-            var items = new List<JsonObject>();
-            IEnumerable<StoredObject> candidates;
-            if (fields.ExactName is { } exact && (ns is not null || !type.Namespaced))
+            List<JsonObject> all;
+            long rv;
+            var start = 0;
+            long? snapshotId = null;
+            if (!string.IsNullOrEmpty(options.Continue))
             {
-                var one = _store.Get(type.StorageKey, new ObjectKey(ns ?? "", exact));
-                candidates = one is null || (after is { } a && one.Key.CompareTo(a) <= 0) ? [] : [one];
+                var (tokenRv, id, offset) = DecodeContinue(options.Continue);
+                var snapshot = _snapshots.Get(id);
+                if (snapshot is null || snapshot.ResourceVersion != tokenRv)
+                {
+                    throw ApiException.Gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
+                }
+
+                (all, rv, start, snapshotId) = (snapshot.Items, snapshot.ResourceVersion, offset, id);
             }
             else
             {
-                candidates = _store.Enumerate(type.StorageKey, type.Namespaced ? ns : null, after);
+                rv = _store.ResourceVersion;
+                IEnumerable<StoredObject> candidates = fields.ExactName is { } exact && (ns is not null || !type.Namespaced)
+                    ? _store.Get(type.StorageKey, new ObjectKey(ns ?? "", exact)) is { } one ? [one] : []
+                    : _store.Enumerate(type.StorageKey, type.Namespaced ? ns : null, null);
+                all = candidates.Where(c => labels.Matches(c.Object.Labels()) && fields.Matches(c.Object)).Select(c => c.Object).ToList();
             }
 
-            StoredObject? last = null;
-            var more = false;
-            foreach (var candidate in candidates)
+            var count = options.Limit > 0 ? (int)Math.Min(options.Limit, all.Count - start) : all.Count - start;
+            var items = all.GetRange(start, Math.Max(0, count));
+            var next = start + items.Count;
+            string? token = null;
+            long? remaining = null;
+            if (options.Limit > 0 && next < all.Count)
             {
-                if (!labels.Matches(candidate.Object.Labels()) || !fields.Matches(candidate.Object))
-                {
-                    continue;
-                }
-
-                if (options.Limit > 0 && items.Count == options.Limit)
-                {
-                    more = true;
-                    break;
-                }
-
-                items.Add(candidate.Object);
-                last = candidate;
+                snapshotId ??= _snapshots.Add(rv, all);
+                token = EncodeContinue(rv, snapshotId.Value, next);
+                remaining = filtered ? null : all.Count - next;
             }
 
-            var token = more && last is not null ? EncodeContinue(last.Key, _store.ResourceVersion) : null;
-            return (items, rv, token);
+            return new ListPage(items, rv.ToString(CultureInfo.InvariantCulture), token, remaining);
         }
     }
 
@@ -546,22 +549,22 @@ internal sealed partial class ResourceService
         return causes;
     }
 
-    private static string EncodeContinue(ObjectKey last, long rv)
+    private static string EncodeContinue(long rv, long snapshot, int offset)
     {
-        var json = new JsonObject { ["rv"] = rv, ["ns"] = last.Namespace, ["name"] = last.Name }.ToJsonString(JsonHelpers.Compact);
+        var json = new JsonObject { ["rv"] = rv, ["snapshot"] = snapshot, ["offset"] = offset }.ToJsonString(JsonHelpers.Compact);
         return Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
-    private static ObjectKey DecodeContinue(string token)
+    private static (long Rv, long Snapshot, int Offset) DecodeContinue(string token)
     {
         try
         {
             var b64 = token.Replace('-', '+').Replace('_', '/');
             b64 += new string('=', (4 - (b64.Length % 4)) % 4);
             var obj = JsonHelpers.ParseObject(Convert.FromBase64String(b64));
-            return new ObjectKey(obj.GetString("ns") ?? throw new FormatException(), obj.GetString("name") ?? throw new FormatException());
+            return (obj.GetInt64("rv") ?? throw new FormatException(), obj.GetInt64("snapshot") ?? throw new FormatException(), (int)(obj.GetInt64("offset") ?? throw new FormatException()));
         }
-        catch (Exception ex) when (ex is FormatException or JsonException)
+        catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException)
         {
             throw ApiException.BadRequest($"the continue token \"{token}\" is not valid: pass the metadata.continue value of the previous page unchanged");
         }
