@@ -228,6 +228,34 @@ internal sealed partial class ResourceService
         }
     }
 
+    /// <summary>
+    /// The garbage collector's view of a written object: one whose every owner is of a served kind yet does not exist
+    /// (never created, or gone before the dependent was written) is collected, as a real cluster's garbage collector
+    /// collects it moments later. An owner of a kind this server does not serve cannot be resolved, and keeps the
+    /// dependent, as with a real collector.
+    /// </summary>
+    private void CollectIfOwnersAbsent(StoredObject written)
+    {
+        var owners = written.Object.GetObject("metadata")?.GetArray("ownerReferences")?.OfType<JsonObject>().ToList() ?? [];
+        if (owners.Count == 0 || written.Object.DeletionTimestamp() is not null)
+        {
+            return;
+        }
+
+        var types = _registry.Current.ByPath.Values;
+        foreach (var owner in owners)
+        {
+            var kind = owner.GetString("kind");
+            var apiVersion = owner.GetString("apiVersion");
+            if (!types.Any(t => t.Kind == kind && t.ApiVersion == apiVersion) || owner.GetString("uid") is not { } uid || _store.FindByUid(uid) is not null)
+            {
+                return;
+            }
+        }
+
+        DeleteDependent(written);
+    }
+
     private void DeleteDependent(StoredObject dependent)
     {
         if (_store.Get(dependent.StorageKey, dependent.Key) is not { } current || TypeFor(current.StorageKey) is not { } type)

@@ -204,6 +204,7 @@ internal sealed partial class ResourceService
 
             AfterWrite(type, stored.Object);
             Log.Created(_logger, type.QualifiedResource, stored.Key.ToString(), stored.ResourceVersion);
+            CollectIfOwnersAbsent(stored);
             return new WriteResult(201, Present(type, stored.Object));
         }
     }
@@ -331,6 +332,7 @@ internal sealed partial class ResourceService
         var stored = _store.Put(type.StorageKey, next, Watch.WatchEvent.Modified);
         AfterWrite(type, stored.Object);
         Log.Updated(_logger, type.QualifiedResource, stored.Key.ToString(), stored.ResourceVersion);
+        CollectIfOwnersAbsent(stored);
         return new WriteResult(status, Present(type, stored.Object));
     }
 

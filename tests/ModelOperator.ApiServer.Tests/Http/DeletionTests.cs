@@ -8,6 +8,21 @@ public sealed class DeletionTests
     private const string ConfigMaps = "/api/v1/namespaces/default/configmaps";
 
     [Fact]
+    public async Task A_dependent_whose_owner_never_existed_is_collected_unless_the_owner_kind_is_unknown()
+    {
+        await using var h = await ServerHarness.StartAsync();
+        const string Ghost = """{"apiVersion":"v1","kind":"ConfigMap","name":"ghost","uid":"00000000-0000-0000-0000-000000000001"}""";
+        const string Unknown = """{"apiVersion":"example.com/v9","kind":"Gadget","name":"g","uid":"00000000-0000-0000-0000-000000000002"}""";
+
+        var (code, _) = await h.PostAsync(ConfigMaps, Child("orphan", Ghost));
+        await h.CreateAsync(ConfigMaps, Child("unresolvable", Unknown));
+
+        Assert.Equal(201, code); // accepted, then collected
+        Assert.Equal(404, (await h.GetAsync(ConfigMaps + "/orphan")).Code);
+        Assert.Equal(200, (await h.GetAsync(ConfigMaps + "/unresolvable")).Code);
+    }
+
+    [Fact]
     public async Task Delete_answers_a_Status_for_most_kinds_and_the_object_for_pods_or_while_finalizers_hold_it()
     {
         await using var h = await ServerHarness.StartAsync();
