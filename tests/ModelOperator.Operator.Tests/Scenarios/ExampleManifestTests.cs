@@ -12,7 +12,7 @@ public sealed class ExampleManifestTests
 {
     public static TheoryData<string> Examples()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Path;
         var data = new TheoryData<string>();
         foreach (var file in Directory.GetFiles(Path.Combine(root, "examples"), "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
@@ -29,7 +29,7 @@ public sealed class ExampleManifestTests
     [MemberData(nameof(Examples))]
     public async Task An_example_converges_and_then_resyncs_without_writes(string example)
     {
-        var yaml = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), example));
+        var yaml = await File.ReadAllTextAsync(RepositoryRoot.Combine(example));
         await ConvergesThenStaysQuietAsync(yaml);
     }
 
@@ -37,7 +37,7 @@ public sealed class ExampleManifestTests
     public async Task Quantities_written_in_any_form_resync_without_writes()
     {
         // Given resources a real server rewrites: 0.5 is stored as 500m, 1024Mi as 1Gi, 1000m as 1, 2e3 stays 2e3
-        var yaml = (await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "examples/churn-modeldeployment.yaml")))
+        var yaml = (await File.ReadAllTextAsync(RepositoryRoot.Combine("examples/churn-modeldeployment.yaml")))
             .Replace("cpu: 250m", "cpu: \"0.5\"\n        ephemeral-storage: \"2e3\"", StringComparison.Ordinal)
             .Replace("memory: 256Mi", "memory: 1024Mi", StringComparison.Ordinal)
             .Replace("memory: 512Mi", "memory: 2048Mi\n        cpu: 1000m", StringComparison.Ordinal);
@@ -75,18 +75,5 @@ public sealed class ExampleManifestTests
         var writes = bed.Server.AllWrites();
         var before = await bed.GetAsync(name);
         Assert.True(writes.Total == 0 && writes.StatusTotal == 0, $"a no-op resync wrote: {writes}; md writes {bed.Server.Writes("modeldeployments.modeloperator.io", OperatorTestBed.Namespace, name)}; status {System.Text.Json.JsonSerializer.Serialize(before.Status, ModelOperator.Api.ModelDeploymentJsonContext.Default.ModelDeploymentStatus)}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ModelOperator.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ModelOperator.sln not found above " + AppContext.BaseDirectory);
     }
 }
