@@ -21,7 +21,7 @@ public sealed class PublishTests
             var app = Path.Combine(temp.FullName, "app");
             // Its own artifacts folder, so the publish neither reads nor rewrites the tree's obj/ and bin/.
             var (exit, output) = await RunAsync(
-                "dotnet", "publish", Path.Combine(RepositoryRoot.Path, "runtime", "ModelOperator.Runtime.Server", "ModelOperator.Runtime.Server.csproj"),
+                "dotnet", "publish", Path.Combine(RepositoryFiles.Root, "runtime", "ModelOperator.Runtime.Server", "ModelOperator.Runtime.Server.csproj"),
                 "-c", "Release", "-r", "linux-arm64", "--self-contained", "false", "-p:UseAppHost=false",
                 "--artifacts-path", Path.Combine(temp.FullName, "artifacts"), "-o", app, "-nologo", "-v", "q");
             Assert.True(exit == 0, $"dotnet publish exited {exit}:\n{output}");

@@ -31,15 +31,33 @@ internal sealed partial class ResourceService
             CheckPreconditions(type, existing, delete);
             if (options.DryRun)
             {
-                return new WriteResult(200, Present(type, existing.Object));
+                var held = existing.Object.Finalizers().Count > 0 || PolicyOf(delete) == "Foreground";
+                return new WriteResult(200, held ? Present(type, existing.Object) : Deleted(type, existing.Object));
             }
 
             _writes.Record(type.StorageKey, existing.Key.Namespace, existing.Key.Name, WriteKind.Delete);
             var result = DeleteObject(type, existing, PolicyOf(delete));
             Log.Deleted(_logger, type.QualifiedResource, existing.Key.ToString());
-            return new WriteResult(200, Present(type, result));
+            var stillThere = _store.Get(type.StorageKey, existing.Key) is not null;
+            return new WriteResult(200, stillThere ? Present(type, result) : Deleted(type, result));
         }
     }
+
+    /// <summary>
+    /// The answer for an object that is gone: the object itself where the real storage returns it (pods, service
+    /// accounts), else a Status Success whose details name it (details.kind is the resource, as a real server writes it).
+    /// An object still held by finalizers is answered by the caller, with its deletionTimestamp.
+    /// </summary>
+    private static JsonObject Deleted(ResourceType type, JsonObject last) => type.ReturnsDeletedObject
+        ? Present(type, last)
+        : new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Success",
+            ["details"] = new JsonObject { ["name"] = last.Name(), ["group"] = type.Group, ["kind"] = type.Plural, ["uid"] = last.Uid() },
+        };
 
     public List<JsonObject> DeleteCollection(ResourceType type, string? ns, ListOptions list, DeleteOptions delete, WriteOptions options)
     {
@@ -208,6 +226,34 @@ internal sealed partial class ResourceService
                 _store.RemoveAll(storageKey);
             }
         }
+    }
+
+    /// <summary>
+    /// The garbage collector's view of a written object: one whose every owner is of a served kind yet does not exist
+    /// (never created, or gone before the dependent was written) is collected, as a real cluster's garbage collector
+    /// collects it moments later. An owner of a kind this server does not serve cannot be resolved, and keeps the
+    /// dependent, as with a real collector.
+    /// </summary>
+    private void CollectIfOwnersAbsent(StoredObject written)
+    {
+        var owners = written.Object.GetObject("metadata")?.GetArray("ownerReferences")?.OfType<JsonObject>().ToList() ?? [];
+        if (owners.Count == 0 || written.Object.DeletionTimestamp() is not null)
+        {
+            return;
+        }
+
+        var types = _registry.Current.ByPath.Values;
+        foreach (var owner in owners)
+        {
+            var kind = owner.GetString("kind");
+            var apiVersion = owner.GetString("apiVersion");
+            if (!types.Any(t => t.Kind == kind && t.ApiVersion == apiVersion) || owner.GetString("uid") is not { } uid || _store.FindByUid(uid) is not null)
+            {
+                return;
+            }
+        }
+
+        DeleteDependent(written);
     }
 
     private void DeleteDependent(StoredObject dependent)

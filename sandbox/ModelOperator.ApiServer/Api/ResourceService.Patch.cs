@@ -109,7 +109,7 @@ internal sealed partial class ResourceService
                 throw ApiException.NotFound(type.QualifiedResource, name, type.Group, type.Plural);
             }
 
-            var created = ServerSideApply.Apply(null, config, options.FieldManager, type.ApiVersion, Timestamp(), strategies);
+            var created = ServerSideApply.Apply(null, config, options.FieldManager, type.ApiVersion, Timestamp(), strategies, options.Force, _ => { });
             var result = Create(type, ns, created, options, count: false);
             if (!options.DryRun)
             {
@@ -124,7 +124,8 @@ internal sealed partial class ResourceService
             throw ApiException.StaleResourceVersion(type.QualifiedResource, name, type.Group, type.Plural);
         }
 
-        var merged = ServerSideApply.Apply(Present(type, existing.Object), config, options.FieldManager, type.ApiVersion, Timestamp(), strategies);
+        var merged = ServerSideApply.Apply(Present(type, existing.Object), config, options.FieldManager, type.ApiVersion, Timestamp(), strategies, options.Force,
+            conflicts => throw ApiException.ApplyConflict(ApplyConflicts.Message(conflicts), name, type.Group, type.Plural, conflicts.Select(c => new StatusCause("FieldManagerConflict", ApplyConflicts.CauseMessage(c), c.Field)).ToList()));
         merged.Metadata()["resourceVersion"] = existing.Object.ResourceVersion();
         return Commit(type, existing, merged, subresource, options, subresource == Subresource.Status ? WriteKind.StatusPatch : WriteKind.Apply);
     }

@@ -31,6 +31,8 @@ internal sealed partial class ResourceService
     private readonly FaultInjector _faults;
     private readonly ILogger _logger;
     private int _nextClusterIp = 1;
+    private int _nextNodePort;
+    private readonly ListSnapshots _snapshots = new();
 
     public ResourceService(ObjectStore store, ResourceRegistry registry, TimeProvider time, WriteCounter writes, FaultInjector faults, ILogger logger)
     {
@@ -78,52 +80,54 @@ internal sealed partial class ResourceService
         }
     }
 
-    public (List<JsonObject> Items, string ResourceVersion, string? Continue) List(ResourceType type, string? ns, ListOptions options)
+    /// <summary>
+    /// A list with selectors. With a limit, the first page takes a snapshot of the whole result and the continue token
+    /// resumes it (see <see cref="ListSnapshots"/>); remainingItemCount is set when no selector filters the list.
+    /// </summary>
+    public ListPage List(ResourceType type, string? ns, ListOptions options)
     {
         var labels = LabelSelector.Parse(options.LabelSelector);
         var fields = FieldSelector.Parse(options.FieldSelector, type.StorageKey);
-        ObjectKey? after = null;
-        if (!string.IsNullOrEmpty(options.Continue))
-        {
-            after = DecodeContinue(options.Continue);
-        }
-
+        var filtered = !string.IsNullOrEmpty(options.LabelSelector) || !string.IsNullOrEmpty(options.FieldSelector);
         lock (_store.Gate)
         {
-            var rv = _store.ResourceVersion.ToString(CultureInfo.InvariantCulture);
-            var items = new List<JsonObject>();
-            IEnumerable<StoredObject> candidates;
-            if (fields.ExactName is { } exact && (ns is not null || !type.Namespaced))
+            List<JsonObject> all;
+            long rv;
+            var start = 0;
+            long? snapshotId = null;
+            if (!string.IsNullOrEmpty(options.Continue))
             {
-                var one = _store.Get(type.StorageKey, new ObjectKey(ns ?? "", exact));
-                candidates = one is null || (after is { } a && one.Key.CompareTo(a) <= 0) ? [] : [one];
+                var (tokenRv, id, offset) = DecodeContinue(options.Continue);
+                var snapshot = _snapshots.Get(id);
+                if (snapshot is null || snapshot.ResourceVersion != tokenRv)
+                {
+                    throw ApiException.Gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
+                }
+
+                (all, rv, start, snapshotId) = (snapshot.Items, snapshot.ResourceVersion, offset, id);
             }
             else
             {
-                candidates = _store.Enumerate(type.StorageKey, type.Namespaced ? ns : null, after);
+                rv = _store.ResourceVersion;
+                IEnumerable<StoredObject> candidates = fields.ExactName is { } exact && (ns is not null || !type.Namespaced)
+                    ? _store.Get(type.StorageKey, new ObjectKey(ns ?? "", exact)) is { } one ? [one] : []
+                    : _store.Enumerate(type.StorageKey, type.Namespaced ? ns : null, null);
+                all = candidates.Where(c => labels.Matches(c.Object.Labels()) && fields.Matches(c.Object)).Select(c => c.Object).ToList();
             }
 
-            StoredObject? last = null;
-            var more = false;
-            foreach (var candidate in candidates)
+            var count = options.Limit > 0 ? (int)Math.Min(options.Limit, all.Count - start) : all.Count - start;
+            var items = all.GetRange(start, Math.Max(0, count));
+            var next = start + items.Count;
+            string? token = null;
+            long? remaining = null;
+            if (options.Limit > 0 && next < all.Count)
             {
-                if (!labels.Matches(candidate.Object.Labels()) || !fields.Matches(candidate.Object))
-                {
-                    continue;
-                }
-
-                if (options.Limit > 0 && items.Count == options.Limit)
-                {
-                    more = true;
-                    break;
-                }
-
-                items.Add(candidate.Object);
-                last = candidate;
+                snapshotId ??= _snapshots.Add(rv, all);
+                token = EncodeContinue(rv, snapshotId.Value, next);
+                remaining = filtered ? null : all.Count - next;
             }
 
-            var token = more && last is not null ? EncodeContinue(last.Key, _store.ResourceVersion) : null;
-            return (items, rv, token);
+            return new ListPage(items, rv.ToString(CultureInfo.InvariantCulture), token, remaining);
         }
     }
 
@@ -200,6 +204,7 @@ internal sealed partial class ResourceService
 
             AfterWrite(type, stored.Object);
             Log.Created(_logger, type.QualifiedResource, stored.Key.ToString(), stored.ResourceVersion);
+            CollectIfOwnersAbsent(stored);
             return new WriteResult(201, Present(type, stored.Object));
         }
     }
@@ -327,25 +332,26 @@ internal sealed partial class ResourceService
         var stored = _store.Put(type.StorageKey, next, Watch.WatchEvent.Modified);
         AfterWrite(type, stored.Object);
         Log.Updated(_logger, type.QualifiedResource, stored.Key.ToString(), stored.ResourceVersion);
+        CollectIfOwnersAbsent(stored);
         return new WriteResult(status, Present(type, stored.Object));
     }
 
     /// <summary>Defaults, pruning, strict field checks and validation of a new version.</summary>
     private void Admit(ResourceType type, JsonObject obj, JsonObject? old, WriteOptions options)
     {
-        BuiltInDefaults.Apply(type.StorageKey, obj, creating: old is null, AllocateClusterIp);
+        var causes = new List<StatusCause>();
         if (old is not null && type.StorageKey == "services")
         {
-            // The cluster IP is immutable once allocated.
-            var oldIp = JsonHelpers.AtPath(old, "spec.clusterIP");
-            if (oldIp is not null)
-            {
-                obj.GetOrAddObject("spec")["clusterIP"] = oldIp.DeepClone();
-                obj.GetOrAddObject("spec")["clusterIPs"] = JsonHelpers.AtPath(old, "spec.clusterIPs")?.DeepClone();
-            }
+            causes.AddRange(KeepAllocations(old, obj));
         }
 
-        var causes = new List<StatusCause>();
+        var notQuantities = BuiltInDefaults.Apply(type.StorageKey, obj, creating: old is null, AllocateClusterIp, AllocateNodePort);
+        if (notQuantities.Count > 0)
+        {
+            throw ApiException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {Kubernetes.Models.QuantityRules.Message}");
+        }
+
+        OmitEmpty.Apply(obj, typedBody: !type.IsCustom && type.StorageKey is not ("httproutes.gateway.networking.k8s.io" or "customresourcedefinitions.apiextensions.k8s.io"));
         if (type.Schema is { } schema)
         {
             var unknown = SchemaPruner.Prune(obj, schema);
@@ -360,6 +366,11 @@ internal sealed partial class ResourceService
         }
 
         causes.AddRange(BuiltInRules.Validate(type, obj));
+        if (old is not null)
+        {
+            causes.AddRange(BuiltInRules.ValidateUpdate(type, old, obj));
+        }
+
         if (causes.Count > 0)
         {
             throw Invalid(type, obj.Name() ?? "", causes);
@@ -497,22 +508,65 @@ internal sealed partial class ResourceService
         return $"10.96.{(n >> 8) & 0xff}.{n & 0xff}";
     }
 
-    private static string EncodeContinue(ObjectKey last, long rv)
+    private int AllocateNodePort() => 30000 + (_nextNodePort++ % 2768);
+
+    /// <summary>
+    /// A Service update that leaves out what the registry allocated (cluster IPs, IP families, node ports) keeps the old
+    /// values, as the real registry does; one that changes the cluster IP is refused: it may not change once set.
+    /// </summary>
+    private static List<StatusCause> KeepAllocations(JsonObject old, JsonObject next)
     {
-        var json = new JsonObject { ["rv"] = rv, ["ns"] = last.Namespace, ["name"] = last.Name }.ToJsonString(JsonHelpers.Compact);
+        var causes = new List<StatusCause>();
+        var oldSpec = old.GetObject("spec");
+        var spec = next.GetOrAddObject("spec");
+        var oldIp = oldSpec?.GetString("clusterIP");
+        if (string.IsNullOrEmpty(oldIp) || spec.GetString("type") == "ExternalName")
+        {
+            return causes;
+        }
+
+        var newIp = spec.GetString("clusterIP");
+        if (string.IsNullOrEmpty(newIp))
+        {
+            spec["clusterIP"] = oldIp;
+            spec["clusterIPs"] = oldSpec!["clusterIPs"]?.DeepClone();
+        }
+        else if (newIp != oldIp)
+        {
+            causes.Add(new StatusCause("FieldValueInvalid", $"Invalid value: [\"{newIp}\"]: may not change once set", "spec.clusterIPs[0]"));
+        }
+
+        spec["ipFamilies"] ??= oldSpec!["ipFamilies"]?.DeepClone();
+        spec["ipFamilyPolicy"] ??= oldSpec!["ipFamilyPolicy"]?.DeepClone();
+        var oldPorts = oldSpec!.GetArray("ports")?.OfType<JsonObject>().ToList() ?? [];
+        foreach (var port in spec.GetArray("ports")?.OfType<JsonObject>() ?? [])
+        {
+            var match = oldPorts.FirstOrDefault(p => JsonHelpers.ScalarText(p["port"]) == JsonHelpers.ScalarText(port["port"]) && (p.GetString("protocol") ?? "TCP") == (port.GetString("protocol") ?? "TCP"));
+            if (match?["nodePort"] is { } nodePort && JsonHelpers.AsInt64(port["nodePort"]) is null or 0)
+            {
+                port["nodePort"] = nodePort.DeepClone();
+            }
+        }
+
+        return causes;
+    }
+
+    private static string EncodeContinue(long rv, long snapshot, int offset)
+    {
+        var json = new JsonObject { ["rv"] = rv, ["snapshot"] = snapshot, ["offset"] = offset }.ToJsonString(JsonHelpers.Compact);
         return Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
-    private static ObjectKey DecodeContinue(string token)
+    private static (long Rv, long Snapshot, int Offset) DecodeContinue(string token)
     {
         try
         {
             var b64 = token.Replace('-', '+').Replace('_', '/');
             b64 += new string('=', (4 - (b64.Length % 4)) % 4);
             var obj = JsonHelpers.ParseObject(Convert.FromBase64String(b64));
-            return new ObjectKey(obj.GetString("ns") ?? throw new FormatException(), obj.GetString("name") ?? throw new FormatException());
+            return (obj.GetInt64("rv") ?? throw new FormatException(), obj.GetInt64("snapshot") ?? throw new FormatException(), (int)(obj.GetInt64("offset") ?? throw new FormatException()));
         }
-        catch (Exception ex) when (ex is FormatException or JsonException)
+        catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException)
         {
             throw ApiException.BadRequest($"the continue token \"{token}\" is not valid: pass the metadata.continue value of the previous page unchanged");
         }

@@ -54,6 +54,10 @@ internal sealed class ApiException : Exception
     public static ApiException Conflict(string qualifiedResource, string name, string group, string resource, string why) =>
         new(409, "Conflict", $"Operation cannot be fulfilled on {qualifiedResource} \"{name}\": {why}", new StatusDetails(name, group, resource));
 
+    /// <summary>409 for a server-side apply that would change fields other managers own.</summary>
+    public static ApiException ApplyConflict(string message, string name, string group, string resource, IReadOnlyList<StatusCause> causes) =>
+        new(409, "Conflict", message, new StatusDetails(name, group, resource) { Causes = causes });
+
     public static ApiException StaleResourceVersion(string qualifiedResource, string name, string group, string resource) =>
         Conflict(qualifiedResource, name, group, resource, "the object has been modified; please apply your changes to the latest version and try again");
 

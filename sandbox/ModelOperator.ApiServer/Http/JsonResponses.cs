@@ -34,7 +34,7 @@ internal static class JsonResponses
     }
 
     /// <summary>A list (<c>{Kind}List</c>) whose items are written straight from the store, apiVersion and kind first.</summary>
-    public static async Task WriteListAsync(HttpContext context, ResourceType type, IReadOnlyList<JsonObject> items, string resourceVersion, string? continueToken)
+    public static async Task WriteListAsync(HttpContext context, ResourceType type, IReadOnlyList<JsonObject> items, string resourceVersion, string? continueToken, long? remainingItemCount = null)
     {
         var buffer = new ArrayBufferWriter<byte>(Math.Max(256, items.Count * 512));
         using (var writer = new Utf8JsonWriter(buffer))
@@ -47,6 +47,11 @@ internal static class JsonResponses
             if (!string.IsNullOrEmpty(continueToken))
             {
                 writer.WriteString("continue", continueToken);
+            }
+
+            if (remainingItemCount is { } remaining)
+            {
+                writer.WriteNumber("remainingItemCount", remaining);
             }
 
             writer.WriteEndObject();

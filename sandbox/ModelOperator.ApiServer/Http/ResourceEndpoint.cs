@@ -98,15 +98,15 @@ internal sealed class ResourceEndpoint
                 await _watches.StreamAsync(context, type, ns).ConfigureAwait(false);
                 break;
             case "GET":
-                var (items, rv, token) = _service.List(type, ns, RequestQuery.ListOptions(request));
+                var page = _service.List(type, ns, RequestQuery.ListOptions(request));
                 if (RequestQuery.WantsTable(request))
                 {
-                    var table = TableBuilder.Build(TableBuilder.Columns(type), items, _service.Now, RequestQuery.Get(request, "includeObject") ?? "Metadata", true, rv, token);
+                    var table = TableBuilder.Build(TableBuilder.Columns(type), page.Items, _service.Now, RequestQuery.Get(request, "includeObject") ?? "Metadata", true, page.ResourceVersion, page.Continue);
                     await JsonResponses.WriteAsync(context, 200, table).ConfigureAwait(false);
                 }
                 else
                 {
-                    await JsonResponses.WriteListAsync(context, type, items, rv, token).ConfigureAwait(false);
+                    await JsonResponses.WriteListAsync(context, type, page.Items, page.ResourceVersion, page.Continue, page.RemainingItemCount).ConfigureAwait(false);
                 }
 
                 break;

@@ -11,7 +11,11 @@ namespace ModelOperator.ApiServer.Patch;
 /// </summary>
 internal static class ServerSideApply
 {
-    public static JsonObject Apply(JsonObject? live, JsonObject config, string manager, string apiVersion, string now, ListStrategyResolver strategies)
+    /// <summary>
+    /// Applies <paramref name="config"/>; a field another manager owns and this apply would change is a conflict
+    /// (<see cref="ApplyConflicts"/>) unless <paramref name="force"/>, which takes it over.
+    /// </summary>
+    public static JsonObject Apply(JsonObject? live, JsonObject config, string manager, string apiVersion, string now, ListStrategyResolver strategies, bool force, Action<IReadOnlyList<ApplyConflicts.Conflict>> onConflict)
     {
         var clean = (JsonObject)config.DeepClone();
         clean.GetObject("metadata")?.Remove("managedFields");
@@ -27,6 +31,14 @@ internal static class ServerSideApply
         {
             managed = live.GetObject("metadata")?.GetArray("managedFields")?.OfType<JsonObject>().Select(m => (JsonObject)m.DeepClone()).ToList() ?? [];
             result = StrategicMergePatch.Apply(live, clean, strategies);
+            var conflicts = ApplyConflicts.Find(live, result, fields, manager, managed);
+            if (conflicts.Count > 0 && !force)
+            {
+                onConflict(conflicts);
+            }
+
+            ApplyConflicts.TakeOwnership(conflicts);
+            managed.RemoveAll(m => m.GetObject("fieldsV1") is { Count: 0 });
             var mine = managed.FirstOrDefault(m => IsApplyBy(m, manager));
             if (mine?.GetObject("fieldsV1") is { } previous)
             {

@@ -12,7 +12,7 @@ internal static class BuiltInResources
     public static readonly ResourceType Pods = new()
     {
         Group = "", Version = "v1", Kind = "Pod", Plural = "pods", Singular = "pod", Namespaced = true,
-        ShortNames = ["po"], Categories = ["all"], HasStatus = true,
+        ShortNames = ["po"], Categories = ["all"], HasStatus = true, ReturnsDeletedObject = true,
     };
 
     public static readonly ResourceType Services = new()
@@ -71,7 +71,7 @@ internal static class BuiltInResources
     public static readonly ResourceType ServiceAccounts = new()
     {
         Group = "", Version = "v1", Kind = "ServiceAccount", Plural = "serviceaccounts", Singular = "serviceaccount", Namespaced = true,
-        ShortNames = ["sa"],
+        ShortNames = ["sa"], ReturnsDeletedObject = true,
     };
 
     // RBAC objects are stored and served, not enforced: this server authorizes every request.

@@ -34,6 +34,12 @@ internal sealed record ResourceType
     /// <summary>Printer columns of a CRD version; empty means Name and Age (or the built-in columns).</summary>
     public IReadOnlyList<PrinterColumn> PrinterColumns { get; init; } = [];
 
+    /// <summary>
+    /// True where the real storage answers a DELETE with the deleted object (pods, service accounts); the others answer
+    /// a Status. Every kind answers with the object while finalizers still hold it.
+    /// </summary>
+    public bool ReturnsDeletedObject { get; init; }
+
     /// <summary>True for custom resources: no strategic merge patch, items pruned by their schema.</summary>
     public bool IsCustom { get; init; }
 

@@ -15,9 +15,12 @@ internal static class BuiltInRules
         var name = obj.Name() ?? "";
         var nameCause = type.IsCustom
             ? NameRules.PathSegment(name, "metadata.name")
-            : type.Plural is "namespaces" or "services"
-                ? NameRules.Label(name, "metadata.name")
-                : NameRules.Subdomain(name, "metadata.name");
+            : type.StorageKey switch
+            {
+                "namespaces" => NameRules.Label(name, "metadata.name"),
+                "services" => NameRules.Dns1035(name, "metadata.name"),
+                _ => NameRules.Subdomain(name, "metadata.name"),
+            };
         if (nameCause is not null)
         {
             causes.Add(nameCause);
@@ -32,12 +35,79 @@ internal static class BuiltInRules
             case "pods":
                 ValidatePodSpec(obj.GetObject("spec"), "spec", causes);
                 break;
+            case "services":
+                ValidateServicePorts(obj.GetObject("spec")?.GetArray("ports"), causes);
+                break;
             case "customresourcedefinitions.apiextensions.k8s.io":
                 causes.AddRange(CrdDefinition.Validate(obj));
                 break;
         }
 
         return causes;
+    }
+
+    /// <summary>The rules of an update that a create does not have: fields that may not change.</summary>
+    public static List<StatusCause> ValidateUpdate(ResourceType type, JsonObject old, JsonObject obj)
+    {
+        var causes = new List<StatusCause>();
+        switch (type.StorageKey)
+        {
+            case "deployments.apps":
+                var oldSelector = old.GetObject("spec")?.GetObject("selector");
+                var selector = obj.GetObject("spec")?.GetObject("selector");
+                if (oldSelector is not null && !JsonHelpers.DeepEquals(oldSelector, selector))
+                {
+                    causes.Add(new StatusCause("FieldValueInvalid", $"Invalid value: {selector?.ToJsonString() ?? "null"}: field is immutable", "spec.selector"));
+                }
+
+                break;
+            case "configmaps" or "secrets" when old.GetBoolean("immutable") == true:
+                const string Immutable = "Forbidden: field is immutable when `immutable` is set";
+                if (obj.GetBoolean("immutable") != true)
+                {
+                    causes.Add(new StatusCause("FieldValueForbidden", Immutable, "immutable"));
+                }
+
+                foreach (var field in type.StorageKey == "configmaps" ? new[] { "data", "binaryData" } : ["data"])
+                {
+                    if (!JsonHelpers.DeepEquals(old[field] ?? new JsonObject(), obj[field] ?? new JsonObject()))
+                    {
+                        causes.Add(new StatusCause("FieldValueForbidden", Immutable, field));
+                    }
+                }
+
+                break;
+        }
+
+        return causes;
+    }
+
+    /// <summary>Port names are required when there are several, and unique; numbers in range.</summary>
+    private static void ValidateServicePorts(JsonArray? ports, List<StatusCause> causes)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < (ports?.Count ?? 0); i++)
+        {
+            var port = ports![i] as JsonObject;
+            var name = port?.GetString("name");
+            var path = $"spec.ports[{i}]";
+            if (string.IsNullOrEmpty(name))
+            {
+                if (ports.Count > 1)
+                {
+                    causes.Add(new StatusCause("FieldValueRequired", "Required value", path + ".name"));
+                }
+            }
+            else if (!names.Add(name))
+            {
+                causes.Add(new StatusCause("FieldValueDuplicate", $"Duplicate value: \"{name}\"", path + ".name"));
+            }
+
+            if (JsonHelpers.AsInt64(port?["port"]) is not { } number || number is < 1 or > 65535)
+            {
+                causes.Add(new StatusCause("FieldValueInvalid", $"Invalid value: {JsonHelpers.Display(port?["port"])}: must be between 1 and 65535, inclusive", path + ".port"));
+            }
+        }
     }
 
     private static void ValidateDeployment(JsonObject obj, List<StatusCause> causes)

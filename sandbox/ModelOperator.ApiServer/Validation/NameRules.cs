@@ -8,6 +8,7 @@ internal static partial class NameRules
 {
     private const string SubdomainRegex = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
     private const string LabelRegex = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+    private const string Dns1035Regex = "[a-z]([-a-z0-9]*[a-z0-9])?";
     private const string LabelValueRegex = "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?";
 
     public static StatusCause? Subdomain(string name, string field)
@@ -32,6 +33,19 @@ internal static partial class NameRules
         return Dns1123Label().IsMatch(name)
             ? null
             : new StatusCause("FieldValueInvalid", $"Invalid value: \"{name}\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc', regex used for validation is '{LabelRegex}')", field);
+    }
+
+    /// <summary>A DNS-1035 label (Service names): like a DNS-1123 label, but starting with a letter.</summary>
+    public static StatusCause? Dns1035(string name, string field)
+    {
+        if (name.Length > 63)
+        {
+            return new StatusCause("FieldValueInvalid", $"Invalid value: \"{name}\": must be no more than 63 characters", field);
+        }
+
+        return Dns1035Label().IsMatch(name)
+            ? null
+            : new StatusCause("FieldValueInvalid", $"Invalid value: \"{name}\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '{Dns1035Regex}')", field);
     }
 
     /// <summary>Custom resource names only need to be usable as a path segment.</summary>
@@ -69,6 +83,9 @@ internal static partial class NameRules
 
     [GeneratedRegex("^" + LabelRegex + "$")]
     private static partial Regex Dns1123Label();
+
+    [GeneratedRegex("^" + Dns1035Regex + "$")]
+    private static partial Regex Dns1035Label();
 
     [GeneratedRegex("^" + LabelValueRegex + "$")]
     private static partial Regex LabelValue();

@@ -8,6 +8,42 @@ public sealed class DeletionTests
     private const string ConfigMaps = "/api/v1/namespaces/default/configmaps";
 
     [Fact]
+    public async Task A_dependent_whose_owner_never_existed_is_collected_unless_the_owner_kind_is_unknown()
+    {
+        await using var h = await ServerHarness.StartAsync();
+        const string Ghost = """{"apiVersion":"v1","kind":"ConfigMap","name":"ghost","uid":"00000000-0000-0000-0000-000000000001"}""";
+        const string Unknown = """{"apiVersion":"example.com/v9","kind":"Gadget","name":"g","uid":"00000000-0000-0000-0000-000000000002"}""";
+
+        var (code, _) = await h.PostAsync(ConfigMaps, Child("orphan", Ghost));
+        await h.CreateAsync(ConfigMaps, Child("unresolvable", Unknown));
+
+        Assert.Equal(201, code); // accepted, then collected
+        Assert.Equal(404, (await h.GetAsync(ConfigMaps + "/orphan")).Code);
+        Assert.Equal(200, (await h.GetAsync(ConfigMaps + "/unresolvable")).Code);
+    }
+
+    [Fact]
+    public async Task Delete_answers_a_Status_for_most_kinds_and_the_object_for_pods_or_while_finalizers_hold_it()
+    {
+        await using var h = await ServerHarness.StartAsync();
+        var cm = await h.CreateAsync(ConfigMaps, """{"metadata":{"name":"plain"}}""");
+        await h.CreateAsync(ConfigMaps, """{"metadata":{"name":"held","finalizers":["example.com/hold"]}}""");
+        await h.CreateAsync("/api/v1/namespaces/default/pods", """{"metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"nginx:1.25"}]}}""");
+
+        var (plainCode, plain) = await h.DeleteAsync(ConfigMaps + "/plain");
+        var (_, held) = await h.DeleteAsync(ConfigMaps + "/held");
+        var (_, pod) = await h.DeleteAsync("/api/v1/namespaces/default/pods/p");
+
+        Assert.Equal(200, plainCode);
+        Assert.Equal(
+            $$$"""{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","details":{"name":"plain","group":"","kind":"configmaps","uid":"{{{cm["metadata"]!["uid"]!.GetValue<string>()}}}"}}""",
+            plain.ToJsonString());
+        Assert.Equal("ConfigMap", held["kind"]!.GetValue<string>());
+        Assert.NotNull(held["metadata"]!["deletionTimestamp"]);
+        Assert.Equal("Pod", pod["kind"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Background_deletion_collects_dependents_whose_only_owner_is_gone()
     {
         await using var h = await ServerHarness.StartAsync();

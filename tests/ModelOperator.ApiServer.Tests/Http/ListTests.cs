@@ -83,6 +83,57 @@ public sealed class ListTests
     }
 
     [Fact]
+    public async Task A_paginated_list_is_a_snapshot_of_its_first_page()
+    {
+        await using var h = await ServerHarness.StartAsync();
+        foreach (var name in new[] { "a", "b", "c", "d" })
+        {
+            await h.CreateAsync(ConfigMaps, $$$"""{"metadata":{"name":"{{{name}}}"},"data":{"v":"1"}}""");
+        }
+
+        // Given a first page read at some resourceVersion
+        var (_, first) = await h.GetAsync($"{ConfigMaps}?limit=2");
+        var rv = first["metadata"]!["resourceVersion"]!.GetValue<string>();
+        Assert.Equal(2, first["metadata"]!["remainingItemCount"]!.GetValue<long>());
+
+        // When objects are created, changed and deleted before the next page
+        await h.CreateAsync(ConfigMaps, """{"metadata":{"name":"e"}}""");
+        await h.PatchAsync(ConfigMaps + "/c", """{"data":{"v":"2"}}""");
+        await h.DeleteAsync(ConfigMaps + "/d");
+        var (_, second) = await h.GetAsync($"{ConfigMaps}?limit=2&continue={first["metadata"]!["continue"]!.GetValue<string>()}");
+
+        // Then the next page shows the list as it was: no e, c unchanged, d still there, at the first page's resourceVersion
+        Assert.Equal(["c", "d"], Names(second));
+        Assert.Equal("1", second["items"]![0]!["data"]!["v"]!.GetValue<string>());
+        Assert.Equal(rv, second["metadata"]!["resourceVersion"]!.GetValue<string>());
+        Assert.Null(second["metadata"]!["continue"]);
+        Assert.Null(second["metadata"]!["remainingItemCount"]);
+
+        // And a selector-filtered list has no remainingItemCount (the server cannot count it)
+        var (_, filtered) = await h.GetAsync($"{ConfigMaps}?limit=1&fieldSelector=metadata.namespace%3Ddefault");
+        Assert.NotNull(filtered["metadata"]!["continue"]);
+        Assert.Null(filtered["metadata"]!["remainingItemCount"]);
+    }
+
+    [Fact]
+    public async Task A_continue_token_of_a_forgotten_snapshot_is_answered_410_Expired()
+    {
+        await using var h = await ServerHarness.StartAsync();
+        await h.CreateAsync(ConfigMaps, """{"metadata":{"name":"a"}}""");
+        await h.CreateAsync(ConfigMaps, """{"metadata":{"name":"b"}}""");
+        var (_, first) = await h.GetAsync($"{ConfigMaps}?limit=1");
+        for (var i = 0; i < 64; i++)
+        {
+            await h.GetAsync($"{ConfigMaps}?limit=1"); // newer paginated lists push the first one's snapshot out
+        }
+
+        var (code, status) = await h.GetAsync($"{ConfigMaps}?limit=1&continue={first["metadata"]!["continue"]!.GetValue<string>()}");
+
+        Assert.Equal(410, code);
+        Assert.Equal("Expired", status["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Tables_have_name_and_age_for_kinds_without_printer_columns()
     {
         await using var h = await ServerHarness.StartAsync();

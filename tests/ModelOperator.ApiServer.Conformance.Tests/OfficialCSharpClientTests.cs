@@ -1,0 +1,204 @@
+using System.Net;
+using System.Text.Json;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using ModelOperator.ApiServer.Hosting;
+
+namespace ModelOperator.ApiServer.Conformance.Tests;
+
+/// <summary>
+/// The in-memory API server through NuGet's official KubernetesClient: its typed calls must read every answer the way
+/// they read a real cluster's (Status vs object on delete, 409/410/422, subresources, pagination, watches, apply).
+/// </summary>
+public sealed class OfficialCSharpClientTests : IAsyncLifetime
+{
+    private const string Ns = "default";
+    private InMemoryApiServer _server = null!;
+    private k8s.Kubernetes _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await InMemoryApiServer.StartAsync();
+        _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _server.BaseUrl.ToString() });
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    private static V1Deployment Deployment(string name, string cpu = "0.5", string memory = "1024Mi") => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = name } },
+        Spec = new V1DeploymentSpec
+        {
+            Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = name } },
+            Template = new V1PodTemplateSpec
+            {
+                Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = name } },
+                Spec = new V1PodSpec
+                {
+                    Containers =
+                    [
+                        new V1Container
+                        {
+                            Name = "c", Image = "nginx:1.25",
+                            Ports = [new V1ContainerPort { Name = "http", ContainerPort = 80 }],
+                            Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(cpu), ["memory"] = new(memory) } },
+                            ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Port = "http" } },
+                        },
+                    ],
+                },
+            },
+        },
+    };
+
+    [Fact]
+    public async Task Created_deployments_come_back_defaulted_with_canonical_quantities()
+    {
+        var created = await _client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web"), Ns);
+        var read = await _client.AppsV1.ReadNamespacedDeploymentAsync("web", Ns);
+
+        foreach (var d in new[] { created, read })
+        {
+            Assert.Equal(1, d.Spec.Replicas);
+            Assert.Equal("RollingUpdate", d.Spec.Strategy.Type);
+            Assert.Equal("25%", d.Spec.Strategy.RollingUpdate.MaxSurge.Value);
+            var pod = d.Spec.Template.Spec;
+            Assert.Equal(("Always", "ClusterFirst", 30L, "default-scheduler"), (pod.RestartPolicy, pod.DnsPolicy, pod.TerminationGracePeriodSeconds, pod.SchedulerName));
+            Assert.NotNull(pod.SecurityContext);
+            var c = pod.Containers[0];
+            Assert.Equal(("IfNotPresent", "/dev/termination-log", "File", "TCP"), (c.ImagePullPolicy, c.TerminationMessagePath, c.TerminationMessagePolicy, c.Ports[0].Protocol));
+            Assert.Equal((1, 10, 1, 3, "HTTP"), (c.ReadinessProbe.TimeoutSeconds, c.ReadinessProbe.PeriodSeconds, c.ReadinessProbe.SuccessThreshold, c.ReadinessProbe.FailureThreshold, c.ReadinessProbe.HttpGet.Scheme));
+            Assert.Equal("500m", c.Resources.Requests["cpu"].ToString());
+            Assert.Equal("1Gi", c.Resources.Requests["memory"].ToString());
+        }
+    }
+
+    [Fact]
+    public async Task Delete_reads_a_Status_for_deployments_and_the_object_for_pods()
+    {
+        var d = await _client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web"), Ns);
+        await _client.CoreV1.CreateNamespacedPodAsync(new V1Pod { Metadata = new V1ObjectMeta { Name = "p" }, Spec = d.Spec.Template.Spec }, Ns);
+
+        var status = await _client.AppsV1.DeleteNamespacedDeploymentAsync("web", Ns);
+        var pod = await _client.CoreV1.DeleteNamespacedPodAsync("p", Ns);
+
+        Assert.Equal(("Success", "web", "apps", "deployments", d.Metadata.Uid), (status.Status, status.Details.Name, status.Details.Group, status.Details.Kind, status.Details.Uid));
+        Assert.Equal("p", pod.Metadata.Name);
+        Assert.True(pod.Spec.EnableServiceLinks); // a Pod's own default
+    }
+
+    [Fact]
+    public async Task Errors_arrive_as_409_410_and_422_with_the_status_body()
+    {
+        var cm = await _client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "c" }, Data = new Dictionary<string, string> { ["k"] = "1" } }, Ns);
+        await _client.CoreV1.ReplaceNamespacedConfigMapAsync(cm, "c", Ns);
+
+        var stale = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CoreV1.ReplaceNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "c", ResourceVersion = "1" } }, "c", Ns));
+        var invalid = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CoreV1.CreateNamespacedServiceAsync(new V1Service { Metadata = new V1ObjectMeta { Name = "9svc" }, Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Port = 80 }] } }, Ns));
+        _server.CompactHistory();
+        var gone = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CoreV1.ListNamespacedConfigMapAsync(Ns, limit: 1, continueParameter: "eyJydiI6MSwic25hcHNob3QiOjk5LCJvZmZzZXQiOjF9"));
+
+        Assert.Equal(HttpStatusCode.Conflict, stale.Response.StatusCode);
+        Assert.Equal((HttpStatusCode)422, invalid.Response.StatusCode);
+        var body = JsonDocument.Parse(invalid.Response.Content).RootElement;
+        Assert.Equal("metadata.name", body.GetProperty("details").GetProperty("causes")[0].GetProperty("field").GetString());
+        Assert.Equal(HttpStatusCode.Gone, gone.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Scale_and_status_subresources_change_only_their_part()
+    {
+        await _client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web"), Ns);
+
+        var scale = await _client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":4}}""", V1Patch.PatchType.MergePatch), "web", Ns);
+        var d = await _client.AppsV1.ReadNamespacedDeploymentAsync("web", Ns);
+        d.Status = new V1DeploymentStatus { Replicas = 4, ReadyReplicas = 2 };
+        d.Spec.Replicas = 9; // ignored by the status subresource
+        var afterStatus = await _client.AppsV1.ReplaceNamespacedDeploymentStatusAsync(d, "web", Ns);
+
+        Assert.Equal(4, scale.Spec.Replicas);
+        Assert.Equal("app=web", (await _client.AppsV1.ReadNamespacedDeploymentScaleAsync("web", Ns)).Status.Selector);
+        Assert.Equal(4, afterStatus.Spec.Replicas);
+        Assert.Equal(2, afterStatus.Status.ReadyReplicas);
+    }
+
+    [Fact]
+    public async Task Pagination_is_a_snapshot_with_a_remaining_item_count()
+    {
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            await _client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name } }, Ns);
+        }
+
+        var first = await _client.CoreV1.ListNamespacedConfigMapAsync(Ns, limit: 2);
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "d" } }, Ns);
+        var second = await _client.CoreV1.ListNamespacedConfigMapAsync(Ns, limit: 2, continueParameter: first.Metadata.ContinueProperty);
+
+        Assert.Equal(1, first.Metadata.RemainingItemCount);
+        Assert.Equal(["c"], second.Items.Select(i => i.Metadata.Name));
+        Assert.Equal(first.Metadata.ResourceVersion, second.Metadata.ResourceVersion);
+    }
+
+    [Fact]
+    public async Task A_watch_from_a_resource_version_sees_later_events_and_a_compacted_one_reports_410()
+    {
+        var list = await _client.CoreV1.ListNamespacedConfigMapAsync(Ns);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var events = new List<(WatchEventType, string)>();
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var (type, item) in _client.CoreV1.WatchListNamespacedConfigMapAsync(Ns, allowWatchBookmarks: true, resourceVersion: list.Metadata.ResourceVersion, cancellationToken: cancel.Token))
+            {
+                if (type != WatchEventType.Bookmark)
+                {
+                    events.Add((type, item.Metadata.Name));
+                }
+
+                if (type == WatchEventType.Deleted)
+                {
+                    return;
+                }
+            }
+        });
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "w" } }, Ns);
+        await _client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"data":{"k":"v"}}""", V1Patch.PatchType.MergePatch), "w", Ns);
+        await _client.CoreV1.DeleteNamespacedConfigMapAsync("w", Ns);
+        await watching;
+
+        Assert.Equal([(WatchEventType.Added, "w"), (WatchEventType.Modified, "w"), (WatchEventType.Deleted, "w")], events);
+
+        _server.CompactHistory();
+        Exception? error = null;
+        await foreach (var _ in _client.CoreV1.WatchListNamespacedConfigMapAsync(Ns, resourceVersion: list.Metadata.ResourceVersion, onError: e => error = e, cancellationToken: cancel.Token))
+        {
+        }
+
+        var expired = Assert.IsType<KubernetesException>(error);
+        Assert.Equal((410, "Expired"), (expired.Status.Code, expired.Status.Reason));
+    }
+
+    [Fact]
+    public async Task Server_side_apply_leases_and_garbage_collection_work_through_the_typed_calls()
+    {
+        var applied = await _client.CoreV1.PatchNamespacedConfigMapAsync(
+            new V1Patch("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"owner"},"data":{"k":"1"}}""", V1Patch.PatchType.ApplyPatch), "owner", Ns, fieldManager: "conformance", force: true);
+        var lease = await _client.CoordinationV1.CreateNamespacedLeaseAsync(new V1Lease { Metadata = new V1ObjectMeta { Name = "leader" }, Spec = new V1LeaseSpec { HolderIdentity = "a", LeaseDurationSeconds = 15 } }, Ns);
+        lease.Spec.HolderIdentity = "b";
+        var taken = await _client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, "leader", Ns);
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
+        {
+            Metadata = new V1ObjectMeta { Name = "child", OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = "owner", Uid = applied.Metadata.Uid }] },
+        }, Ns);
+
+        await _client.CoreV1.DeleteNamespacedConfigMapAsync("owner", Ns, propagationPolicy: "Background");
+
+        Assert.Equal("conformance", applied.Metadata.ManagedFields[0].Manager);
+        Assert.Equal("b", taken.Spec.HolderIdentity);
+        var missing = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CoreV1.ReadNamespacedConfigMapAsync("child", Ns));
+        Assert.Equal(HttpStatusCode.NotFound, missing.Response.StatusCode);
+    }
+}
