@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Prometheus;
 
@@ -20,10 +21,11 @@ public static class MetricsEndpoint
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(registry);
+        // MapMetrics alone answers every method; a scrape is GET (HEAD as HTTP allows), anything else is 405 with Allow.
         return endpoints.MapMetrics(settings =>
         {
             settings.Registry = registry;
             settings.EnableOpenMetrics = true;
-        }, pattern);
+        }, pattern).WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
     }
 }
