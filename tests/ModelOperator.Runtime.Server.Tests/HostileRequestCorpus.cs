@@ -277,7 +277,7 @@ public static class HostileRequestCorpus
     {
         var types = new[]
         {
-            "application/xml", "text/xml", "text/plain; charset=utf-16", "text/html", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+            "application/xml", "text/xml", "text/plain; charset=utf-16", "text/html", "application/x-www-form-urlencoded; charset=utf-16", "multipart/form-data; boundary=x",
             "application/octet-stream", "application/x-protobuf", "application/cbor", "application/msgpack", "image/png",
             "application/json; charset=utf-16", "application/json; charset=utf-32", "application/json; charset=iso-8859-1",
             "application/json; charset=latin1", "application/jsonx", "json", "application/", "/json", ";;;", "application/json; charset=\"",

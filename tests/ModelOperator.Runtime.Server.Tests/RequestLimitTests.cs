@@ -56,7 +56,7 @@ public sealed class RequestLimitTests
     [Theory]
     [InlineData("application/xml")]
     [InlineData("text/html")]
-    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("application/x-www-form-urlencoded; charset=utf-16")]
     [InlineData("multipart/form-data; boundary=x")]
     [InlineData("application/json; charset=utf-16")]
     [InlineData("application/json; charset=iso-8859-1")]
@@ -78,6 +78,7 @@ public sealed class RequestLimitTests
     [InlineData("application/json")]
     [InlineData("application/json; charset=UTF-8")]
     [InlineData("application/vnd.inference+json")]
+    [InlineData("application/x-www-form-urlencoded")]
     [InlineData("text/plain; charset=utf-8")]
     public async Task Utf8_json_or_no_content_type_is_served(string? contentType)
     {

@@ -217,8 +217,8 @@ internal sealed class InferenceHandler(
     }
 
     /// <summary>
-    /// Null for a body that may be JSON: no Content-Type, application/json, any +json type or
-    /// text/plain, in UTF-8 (the only charset the protocol's JSON may use); otherwise the 415 message.
+    /// Null for a body that may be JSON: no Content-Type, application/json, any +json type, text/plain or
+    /// application/x-www-form-urlencoded, in UTF-8 (the only charset the protocol's JSON may use); otherwise the 415 message.
     /// </summary>
     internal static string? UnacceptedContentType(string? contentType)
     {
@@ -230,10 +230,12 @@ internal sealed class InferenceHandler(
         if (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media))
         {
             var type = media.MediaType.Value ?? string.Empty;
-            // text/plain too: it is what simple clients send by default (.NET's StringContent).
+            // text/plain and form-urlencoded too: they are what simple clients send by default (.NET's
+            // StringContent; `curl -d`, as Triton's and KServe's own examples call the protocol).
             var json = type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
                        || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
-                       || type.Equals("text/plain", StringComparison.OrdinalIgnoreCase);
+                       || type.Equals("text/plain", StringComparison.OrdinalIgnoreCase)
+                       || type.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
             var charset = media.Charset.Value;
             if (json && (charset is null || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase)))
             {
