@@ -11,7 +11,7 @@ namespace ModelOperator.Operator.Analysis;
 /// the labels a standard <c>kubernetes-pods</c> scrape job attaches: <c>namespace="NS", pod=~"REVISION-.*"</c>
 /// (a revision's pods are named after its Deployment).
 /// <list type="bullet">
-/// <item>requests: <c>sum(increase(modelserver_requests_total{sel}[w]))</c>, failures the same with <c>outcome!="success"</c>;</item>
+/// <item>requests: <c>sum(increase(modelserver_requests_total{sel}[w]))</c>, failures the same with <see cref="RequestOutcomes.FailedMatcher"/>;</item>
 /// <item>p99: <c>histogram_quantile(0.99, sum by (le) (increase(modelserver_request_duration_seconds_bucket{sel}[w])))</c>;</item>
 /// <item>prediction drift: <c>sum by (output, le) (increase(modelserver_prediction_value_bucket{sel}[w]))</c> for canary and
 /// stable, bins from the cumulative buckets, PSI computed here (<see cref="HistogramMath"/>);</item>
@@ -36,7 +36,7 @@ public sealed partial class PrometheusAnalysisProvider(HttpClient http, TimeSpan
         var w = GoDuration.Format(window);
         var sel = Selector(request.Deployment.Namespace, request.CanaryRevision);
         var requests = await ScalarAsync(baseUri, $"sum(increase(modelserver_requests_total{{{sel}}}[{w}]))", request.Now, cancellationToken).ConfigureAwait(false);
-        var failed = await ScalarAsync(baseUri, $"sum(increase(modelserver_requests_total{{{sel},outcome!=\"success\"}}[{w}]))", request.Now, cancellationToken).ConfigureAwait(false);
+        var failed = await ScalarAsync(baseUri, $"sum(increase(modelserver_requests_total{{{sel},{RequestOutcomes.FailedMatcher}}}[{w}]))", request.Now, cancellationToken).ConfigureAwait(false);
         var p99 = await ScalarAsync(baseUri, $"histogram_quantile(0.99, sum by (le) (increase(modelserver_request_duration_seconds_bucket{{{sel}}}[{w}])))", request.Now, cancellationToken).ConfigureAwait(false);
 
         Measurement errorRate, latency;

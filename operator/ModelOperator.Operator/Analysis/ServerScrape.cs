@@ -29,8 +29,7 @@ public sealed record ServerScrape
     public static ServerScrape Zero { get; } = new();
 
     /// <summary>
-    /// Reads a model server exposition. Failed requests are every outcome but <c>success</c>: a canary that rejects what
-    /// the stable accepts (a changed input shape: <c>bad_request</c>) is as broken for clients as one that fails.
+    /// Reads a model server exposition. Failed requests are those <see cref="RequestOutcomes.IsFailure"/> names.
     /// </summary>
     public static ServerScrape From(IReadOnlyList<MetricSample> samples)
     {
@@ -44,7 +43,7 @@ public sealed record ServerScrape
             {
                 case "modelserver_requests_total":
                     requests += s.Value;
-                    if (s.Label("outcome") != "success")
+                    if (RequestOutcomes.IsFailure(s.Label("outcome")))
                     {
                         failed += s.Value;
                     }

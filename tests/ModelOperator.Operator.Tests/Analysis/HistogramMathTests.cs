@@ -54,6 +54,22 @@ public sealed class HistogramMathTests
         Assert.True(double.IsNaN(samples[2].Value));
     }
 
+    [Theory]
+    [InlineData("success", 0)]
+    [InlineData("client_aborted", 0)]
+    [InlineData("error", 5)]
+    [InlineData("unavailable", 5)]
+    [InlineData("bad_request", 5)]
+    [InlineData("busy", 5)]
+    public void A_scrape_counts_every_outcome_as_a_request_and_all_but_success_and_client_aborts_as_failures(string outcome, double failed)
+    {
+        var scrape = ServerScrape.From(PrometheusText.Parse(
+            $"modelserver_requests_total{{outcome=\"success\"}} 95\nmodelserver_requests_total{{outcome=\"{outcome}\"}} 5\n", out _));
+
+        Assert.Equal(100, scrape.Requests);
+        Assert.Equal(failed, scrape.FailedRequests);
+    }
+
     [Fact]
     public void Server_scrape_deltas_give_error_rate_latency_and_drift()
     {

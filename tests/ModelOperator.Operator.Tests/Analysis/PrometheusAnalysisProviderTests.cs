@@ -33,7 +33,7 @@ public sealed class PrometheusAnalysisProviderTests
 
         string query = request.Query["query"]!;
         string body;
-        if (query.Contains("outcome!=", StringComparison.Ordinal))
+        if (query.Contains("outcome!~", StringComparison.Ordinal))
         {
             body = Vector(("", 25));
         }

@@ -1,0 +1,18 @@
+namespace ModelOperator.Operator.Analysis;
+
+/// <summary>
+/// Which values of the model server's <c>outcome</c> label count as failed requests in the error rate. Every outcome
+/// but <c>success</c> does (a canary that rejects what stable accepts, e.g. a changed input shape answered
+/// <c>bad_request</c>, is as broken for its clients as one that fails), except <c>client_aborted</c>: a client that went
+/// away says nothing about the model. Read by the direct scrape and by the Prometheus query alike.
+/// </summary>
+internal static class RequestOutcomes
+{
+    public const string Success = "success";
+    public const string ClientAborted = "client_aborted";
+
+    /// <summary>The PromQL label matcher that selects failed requests.</summary>
+    public const string FailedMatcher = "outcome!~\"" + Success + "|" + ClientAborted + "\"";
+
+    public static bool IsFailure(string outcome) => outcome is not (Success or ClientAborted);
+}
