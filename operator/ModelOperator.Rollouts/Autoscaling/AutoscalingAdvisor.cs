@@ -123,7 +123,8 @@ public static class AutoscalingAdvisor
     /// <remarks>
     /// <code>replicas = desired ≥ current ? desired : min(current, max(desired, recommendations within (now − window, now]))</code>
     /// An empty memory counts <paramref name="current"/> as recommended now. The returned memory holds only samples higher
-    /// than every later one, at most <see cref="MaxHistory"/>. Examples (window 5m): desired 3, current 8, memory
+    /// than every later one, at most <see cref="MaxHistory"/>, and is empty at rest (desired = current, nothing higher
+    /// remembered), so a steady revision's status does not change with the clock. Examples (window 5m): desired 3, current 8, memory
     /// [(now−1m, 8)] → 8; memory [(now−6m, 8)] → 3; desired 9, current 8 → 9.
     /// </remarks>
     public static (int Replicas, IReadOnlyList<RecommendationSample> Memory) Stabilize(
@@ -143,6 +144,14 @@ public static class AutoscalingAdvisor
         if (memory.Count > MaxHistory)
         {
             memory = memory.Skip(memory.Count - MaxHistory).ToList();
+        }
+
+        // At rest (the count running is the count recommended, and nothing higher is remembered) the memory would be one
+        // sample stamped now, which an empty memory means as well: keeping none leaves status unchanged from one resync
+        // to the next instead of rewriting a timestamp every time.
+        if (memory is [var only] && only.Replicas == current)
+        {
+            memory = [];
         }
 
         return (replicas, memory);

@@ -73,6 +73,6 @@ public sealed record RolloutProgress
             LastAnalysisInconclusive = LastAnalysisInconclusive ? true : null,
             ManualPauseStartTime = ManualPauseStartTime,
             PauseStepAcknowledged = PauseStepAcknowledged ? true : null,
-            ScaleMemory = ScaleMemory?.Select(m => new ScaleRecommendation { Time = m.Time, Replicas = m.Replicas }).ToList(),
+            ScaleMemory = ScaleMemory is { Count: > 0 } ? ScaleMemory.Select(m => new ScaleRecommendation { Time = m.Time, Replicas = m.Replicas }).ToList() : null,
         };
 }

@@ -63,12 +63,13 @@ public sealed class ExampleManifestTests
         var md = await bed.RunUntilAsync(name, m => m.Status?.Phase == Phases.Healthy);
         await bed.RoundAsync(name); // the last status the controller simulation wrote is read once more
 
-        // Then resyncs of the unchanged world write nothing (the clock stands still: an autoscaled revision records its
-        // recommendation with the time in status, a deliberate write when time passes)
+        // Then resyncs of the unchanged world write nothing, while the clock moves on (an autoscaled revision at rest keeps
+        // no timestamped recommendation in status)
         Assert.Equal(md.Metadata.Generation, md.Status!.ObservedGeneration);
         bed.Server.ResetWriteCounts();
         for (var i = 0; i < 3; i++)
         {
+            bed.Clock.Advance(TimeSpan.FromSeconds(30));
             await bed.RoundAsync(name);
         }
 

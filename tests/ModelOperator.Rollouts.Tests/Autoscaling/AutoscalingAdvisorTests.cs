@@ -67,9 +67,10 @@ public sealed class AutoscalingAdvisorTests
             seen.Add(replicas);
         }
 
-        // The 8 recommended at t=-1 stays in the 5 minute window until t=4 (window (t-5, t]); at t=4 it is gone.
-        Assert.Equal([8, 8, 8, 8, 1, 1, 1], seen);
-        Assert.Single(history!);
+        // At rest at t=-1 (8 running, 8 recommended) nothing is remembered, so the 8 running counts as recommended when the
+        // drop is first seen (t=0): it stays in the 5 minute window (t-5, t] until t=5, and then the count is at rest again.
+        Assert.Equal([8, 8, 8, 8, 8, 1, 1], seen);
+        Assert.Empty(history!);
     }
 
     [Fact]
@@ -136,6 +137,8 @@ public sealed class AutoscalingAdvisorTests
         { 9, 8, 2, 1, 9 },        // scaling up is immediate
         { 3, 8, null, null, 8 },  // no memory: the current count counts as recommended now
         { 0, 0, null, null, 0 },
+        { 4, 4, null, null, 4 },  // at rest
+        { 4, 4, 6, 1, 4 },        // scaling up to the recommendation is immediate; the remembered 6 is kept
     };
 
     [Theory]
@@ -147,7 +150,33 @@ public sealed class AutoscalingAdvisorTests
         var (replicas, next) = AutoscalingAdvisor.Stabilize(desired, current, memory, TimeSpan.FromMinutes(5), Now);
 
         Assert.Equal(expected, replicas);
-        Assert.Equal(new RecommendationSample(Now, desired), next[^1]);
+        if (desired == current && (remembered ?? current) <= current)
+        {
+            Assert.Empty(next); // at rest: an empty memory means "current recommended now"
+        }
+        else
+        {
+            Assert.Equal(new RecommendationSample(Now, desired), next[^1]);
+        }
+    }
+
+    [Fact]
+    public void At_rest_the_memory_stays_empty_as_time_passes_so_status_does_not_change()
+    {
+        IReadOnlyList<RecommendationSample>? memory = null;
+        for (var minute = 0; minute < 10; minute++)
+        {
+            var (replicas, next) = AutoscalingAdvisor.Stabilize(4, 4, memory, TimeSpan.FromMinutes(5), Now.AddMinutes(minute));
+            Assert.Equal(4, replicas);
+            Assert.Empty(next);
+            memory = next;
+        }
+
+        // Leaving rest still holds scale-down for the window, as if 4 had been recommended until then.
+        var (held, remembered) = AutoscalingAdvisor.Stabilize(2, 4, memory, TimeSpan.FromMinutes(5), Now.AddMinutes(10));
+        Assert.Equal(4, held);
+        var (later, _) = AutoscalingAdvisor.Stabilize(2, 4, remembered, TimeSpan.FromMinutes(5), Now.AddMinutes(16));
+        Assert.Equal(2, later);
     }
 
     [Theory]
