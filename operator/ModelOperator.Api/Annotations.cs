@@ -11,6 +11,13 @@ public static class Annotations
 
     /// <summary>With <c>action: undo</c>, the <c>revision</c> number from <c>status.revisionHistory</c> to go back to; without it, the previous one.</summary>
     public const string UndoRevision = "modeloperator.io/undo-revision";
+
+    /// <summary>
+    /// On an HTTPRoute: the name of the ModelDeployment (same namespace) that may set the backendRefs of the route's rules
+    /// pointing at its Services. A route without it is never written: the route belongs to its author, and naming it in
+    /// <c>spec.rollout.trafficRouting.gatewayAPI.httpRoute</c> alone must not hand it to any ModelDeployment author.
+    /// </summary>
+    public const string ManagedByModelDeployment = "modeloperator.io/managed-by-modeldeployment";
 }
 
 /// <summary>The values of the <see cref="Annotations.Action"/> annotation.</summary>

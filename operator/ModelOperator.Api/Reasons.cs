@@ -29,6 +29,10 @@ public static class Reasons
     public const string Undo = "Undo";
     public const string Quarantined = "Quarantined";
     public const string InvalidSpec = "InvalidSpec";
+    public const string ImageNotAllowed = "ImageNotAllowed";
+    public const string TolerationNotAllowed = "TolerationNotAllowed";
+    public const string ChildConflict = "ChildConflict";
+    public const string RouteNotOptedIn = "RouteNotOptedIn";
     public const string InvalidAction = "InvalidAction";
     public const string BakeFailed = "BakeFailed";
     public const string Baking = "Baking";

@@ -67,7 +67,10 @@ public sealed class LengthAttribute(int minLength, int maxLength) : Attribute
     public int MaxLength { get; } = maxLength;
 }
 
-/// <summary>List length bounds (OpenAPI <c>minItems</c> / <c>maxItems</c>); 0 minimum and -1 maximum mean "no bound".</summary>
+/// <summary>
+/// List length bounds (OpenAPI <c>minItems</c> / <c>maxItems</c>), or on a map its entry bounds (<c>minProperties</c> /
+/// <c>maxProperties</c>); 0 minimum and -1 maximum mean "no bound".
+/// </summary>
 [AttributeUsage(AttributeTargets.Property, Inherited = false)]
 public sealed class ItemsAttribute(int minItems, int maxItems) : Attribute
 {
@@ -88,7 +91,26 @@ public sealed class EnumAttribute(Type constants) : Attribute
 
 /// <summary>The string is a Go/Kubernetes duration such as <c>30s</c>, <c>5m</c>, <c>1h30m</c>, <c>500ms</c> (pattern and format <c>duration</c>).</summary>
 [AttributeUsage(AttributeTargets.Property, Inherited = false)]
-public sealed class DurationAttribute : Attribute;
+public sealed class DurationAttribute : Attribute
+{
+    /// <summary>The longest duration text (OpenAPI <c>maxLength</c>): far more than any sensible duration, and a bound on the pattern's work.</summary>
+    public const int MaxLength = 64;
+}
+
+/// <summary>
+/// Bounds on the keys and values of a string map: the values' <c>maxLength</c> and, as a CEL rule on the map (OpenAPI
+/// has no key schema in a structural CRD), the keys' length.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property, Inherited = false)]
+public sealed class MapBoundsAttribute(int maxKeyLength, int maxValueLength) : Attribute
+{
+    public int MaxKeyLength { get; } = maxKeyLength;
+
+    public int MaxValueLength { get; } = maxValueLength;
+
+    /// <summary>The CEL rule the schema carries for the keys.</summary>
+    public string KeyRule => $"self.all(k, size(k) >= 1 && size(k) <= {MaxKeyLength})";
+}
 
 /// <summary>
 /// A CEL rule on the object the type describes (OpenAPI <c>x-kubernetes-validations</c>). <c>self</c> is the object;

@@ -17,7 +17,7 @@ public static class SchemaBuilder
     private static readonly string[] KeyOrder =
     [
         "description", "type", "format", "enum", "default", "minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum",
-        "minLength", "maxLength", "pattern", "minItems", "maxItems", "items", "properties", "additionalProperties", "required",
+        "minLength", "maxLength", "pattern", "minItems", "maxItems", "minProperties", "maxProperties", "items", "properties", "additionalProperties", "required",
         "x-kubernetes-int-or-string", "x-kubernetes-preserve-unknown-fields", "x-kubernetes-list-type", "x-kubernetes-list-map-keys",
         "x-kubernetes-validations",
     ];
@@ -255,6 +255,7 @@ public static class SchemaBuilder
             }
 
             pattern = GoDuration.Pattern;
+            schema["maxLength"] = DurationAttribute.MaxLength;
         }
 
         if (pattern is not null)
@@ -264,15 +265,31 @@ public static class SchemaBuilder
 
         if (property.GetCustomAttribute<ItemsAttribute>() is { } items)
         {
+            var isMap = schema["type"]?.GetValue<string>() == "object";
             if (items.MinItems > 0)
             {
-                schema["minItems"] = items.MinItems;
+                schema[isMap ? "minProperties" : "minItems"] = items.MinItems;
             }
 
             if (items.MaxItems >= 0)
             {
-                schema["maxItems"] = items.MaxItems;
+                schema[isMap ? "maxProperties" : "maxItems"] = items.MaxItems;
             }
+        }
+
+        if (property.GetCustomAttribute<MapBoundsAttribute>() is { } map)
+        {
+            if (schema["additionalProperties"] is not JsonObject values || values["type"]?.GetValue<string>() != "string")
+            {
+                throw new InvalidOperationException($"{where}: [MapBounds] needs a map of strings.");
+            }
+
+            values["maxLength"] = map.MaxValueLength;
+            schema["x-kubernetes-validations"] = new JsonArray(new JsonObject
+            {
+                ["rule"] = map.KeyRule,
+                ["message"] = $"keys must have 1 to {map.MaxKeyLength} characters",
+            });
         }
 
         if (property.GetCustomAttribute<ListMapAttribute>() is { } listMap)

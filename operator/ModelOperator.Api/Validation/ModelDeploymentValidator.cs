@@ -16,20 +16,6 @@ public static partial class ModelDeploymentValidator
     /// <summary>Revision names are <c>&lt;name&gt;-&lt;10 hex&gt;</c> and must fit a 63-character label value.</summary>
     public const int MaxNameLength = 63 - 11;
 
-    /// <summary>Environment variables the operator sets from the spec; users set the spec fields instead.</summary>
-    public static IReadOnlyDictionary<string, string> OperatorEnv { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["MODEL_NAME"] = "spec.model.name",
-        ["MODEL_VERSION"] = "spec.model.version",
-        ["MODEL_URI"] = "spec.model.uri",
-        ["MODEL_SHA256"] = "spec.model.sha256",
-        ["MODEL_PROFILE_URI"] = "spec.model.profile.uri",
-        ["MODEL_PROFILE_SHA256"] = "spec.model.profile.sha256",
-        ["MAX_BATCH_SIZE"] = "spec.runtime.batching.maxBatchSize",
-        ["MAX_BATCH_DELAY"] = "spec.runtime.batching.maxBatchDelay",
-        ["PORT"] = "the operator (the serving port is fixed)",
-    };
-
     private static readonly string[] TolerationOperators = ["", "Equal", "Exists"];
     private static readonly string[] TolerationEffects = ["", "NoSchedule", "PreferNoSchedule", "NoExecute"];
 
@@ -45,6 +31,7 @@ public static partial class ModelDeploymentValidator
             return problems;
         }
 
+        SchemaBounds.Check(spec, "spec", problems);
         CheckModel(spec.Model, problems);
         CheckRuntime(spec.Runtime, problems);
         CheckScaling(spec, problems);
@@ -61,25 +48,25 @@ public static partial class ModelDeploymentValidator
         }
         else if (!DnsLabel().IsMatch(name))
         {
-            problems.Add(new("metadata.name", $"\"{name}\" is not allowed; use lower-case letters, digits and '-', starting and ending with a letter or digit"));
+            problems.Add(new("metadata.name", $"\"{Shorten(name)}\" is not allowed; use lower-case letters, digits and '-', starting and ending with a letter or digit"));
         }
         else if (name.Length > MaxNameLength)
         {
-            problems.Add(new("metadata.name", $"\"{name}\" has {name.Length} characters; at most {MaxNameLength} are allowed, because revision names <name>-<10 hex> must fit 63"));
+            problems.Add(new("metadata.name", $"\"{Shorten(name)}\" has {name.Length} characters; at most {MaxNameLength} are allowed, because revision names <name>-<10 hex> must fit 63"));
         }
 
         var annotations = metadata.Annotations ?? new Dictionary<string, string>();
         if (annotations.TryGetValue(Annotations.Action, out var action) && !ManualActions.All.Contains(action, StringComparer.Ordinal))
         {
             problems.Add(new($"metadata.annotations[{Annotations.Action}]",
-                $"\"{action}\" is not an action; use one of {string.Join(", ", ManualActions.All)}"));
+                $"\"{Shorten(action)}\" is not an action; use one of {string.Join(", ", ManualActions.All)}"));
         }
 
         if (annotations.TryGetValue(Annotations.UndoRevision, out var revision)
             && !(long.TryParse(revision, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1))
         {
             problems.Add(new($"metadata.annotations[{Annotations.UndoRevision}]",
-                $"\"{revision}\" is not a revision number; use a revision from status.revisionHistory, a whole number from 1"));
+                $"\"{Shorten(revision)}\" is not a revision number; use a revision from status.revisionHistory, a whole number from 1"));
         }
     }
 
@@ -110,7 +97,7 @@ public static partial class ModelDeploymentValidator
         }
         else if (!ModelName().IsMatch(value))
         {
-            problems.Add(new(path, $"\"{value}\" is not allowed; use 1-63 characters of letters, digits, '.', '_' and '-', starting with a letter or digit"));
+            problems.Add(new(path, $"\"{Shorten(value)}\" is not allowed; use 1-63 characters of letters, digits, '.', '_' and '-', starting with a letter or digit"));
         }
     }
 
@@ -123,7 +110,7 @@ public static partial class ModelDeploymentValidator
         else if (!Sha256().IsMatch(value))
         {
             var hint = value.Length == 64 && Sha256().IsMatch(value.ToLowerInvariant()) ? "use lowercase" : $"it has {value.Length} characters";
-            problems.Add(new(path, $"\"{value}\" is not a sha256 digest ({hint}); use 64 lowercase hexadecimal characters"));
+            problems.Add(new(path, $"\"{Shorten(value)}\" is not a sha256 digest ({hint}); use 64 lowercase hexadecimal characters"));
         }
     }
 
@@ -140,18 +127,18 @@ public static partial class ModelDeploymentValidator
         var shown = ModelOperator.Runtime.Protocol.UriRedaction.Redact(uri);
         if (uri.Any(char.IsWhiteSpace))
         {
-            return $"\"{shown}\" contains white space; {allowed}";
+            return $"\"{Shorten(shown)}\" contains white space; {allowed}";
         }
 
         if (uri.StartsWith('/'))
         {
-            return uri.Length > 1 && !uri.EndsWith('/') ? null : $"\"{shown}\" names a folder, not a file; {allowed}";
+            return uri.Length > 1 && !uri.EndsWith('/') ? null : $"\"{Shorten(shown)}\" names a folder, not a file; {allowed}";
         }
 
         var match = SchemeAndRest().Match(uri);
         if (!match.Success)
         {
-            return $"\"{shown}\" is neither an absolute path nor a URI; {allowed}";
+            return $"\"{Shorten(shown)}\" is neither an absolute path nor a URI; {allowed}";
         }
 
         var scheme = match.Groups[1].Value;
@@ -162,20 +149,20 @@ public static partial class ModelDeploymentValidator
         switch (scheme)
         {
             case "file":
-                return host.Length == 0 && path.Length > 0 && !path.EndsWith('/') ? null : $"\"{shown}\" is not a file URI; write file:///absolute/path (three slashes)";
+                return host.Length == 0 && path.Length > 0 && !path.EndsWith('/') ? null : $"\"{Shorten(shown)}\" is not a file URI; write file:///absolute/path (three slashes)";
             case "pvc":
                 if (!DnsSubdomain().IsMatch(host) || host.Length > 253)
                 {
-                    return $"\"{shown}\" does not start with a PersistentVolumeClaim name; write pvc://CLAIM/PATH with CLAIM in lower-case letters, digits, '-' and '.'";
+                    return $"\"{Shorten(shown)}\" does not start with a PersistentVolumeClaim name; write pvc://CLAIM/PATH with CLAIM in lower-case letters, digits, '-' and '.'";
                 }
 
                 return path.Length > 0 && !path.EndsWith('/') && !path.Split('/').Contains("..")
                     ? null
-                    : $"\"{shown}\" has no file path inside the claim (or uses '..'); write pvc://CLAIM/PATH, e.g. pvc://models/churn/1/model.onnx";
+                    : $"\"{Shorten(shown)}\" has no file path inside the claim (or uses '..'); write pvc://CLAIM/PATH, e.g. pvc://models/churn/1/model.onnx";
             case "http" or "https":
-                return host.Length > 0 && Uri.TryCreate(uri, UriKind.Absolute, out _) ? null : $"\"{shown}\" is not a valid {scheme} URL; write {scheme}://HOST/PATH";
+                return host.Length > 0 && Uri.TryCreate(uri, UriKind.Absolute, out _) ? null : $"\"{Shorten(shown)}\" is not a valid {scheme} URL; write {scheme}://HOST/PATH";
             case "s3":
-                return host.Length > 0 && path.Length > 0 ? null : $"\"{shown}\" needs a bucket and a key; write s3://BUCKET/KEY";
+                return host.Length > 0 && path.Length > 0 ? null : $"\"{Shorten(shown)}\" needs a bucket and a key; write s3://BUCKET/KEY";
             default:
                 return $"the scheme \"{scheme}\" is not supported; {allowed}";
         }
@@ -198,7 +185,7 @@ public static partial class ModelDeploymentValidator
 
         if (runtime.Image is { } image && (image.Length == 0 || image.Any(char.IsWhiteSpace)))
         {
-            problems.Add(new("spec.runtime.image", $"\"{image}\" is not an image reference; write e.g. registry.example.com/modelserver:1.0, or leave it out for the operator's default"));
+            problems.Add(new("spec.runtime.image", $"\"{Shorten(image)}\" is not an image reference; write e.g. registry.example.com/modelserver:1.0, or leave it out for the operator's default"));
         }
 
         CheckQuantities("spec.runtime.resources.requests", runtime.Resources?.Requests, problems);
@@ -230,11 +217,24 @@ public static partial class ModelDeploymentValidator
 
     private static void CheckQuantities(string path, IReadOnlyDictionary<string, string>? quantities, List<FieldProblem> problems)
     {
+        if (quantities?.Count > KubernetesTypeSchemas.MaxResources)
+        {
+            problems.Add(new(path, $"names {quantities.Count} resources; at most {KubernetesTypeSchemas.MaxResources} are allowed"));
+        }
+
         foreach (var (resource, quantity) in quantities ?? new Dictionary<string, string>())
         {
-            if (!Quantity().IsMatch(quantity))
+            if (resource.Length is 0 or > KubernetesTypeSchemas.ResourceNameMaxLength)
             {
-                problems.Add(new($"{path}.{resource}", $"\"{quantity}\" is not a quantity; write e.g. 500m or 2 for cpu, 256Mi or 1Gi for memory"));
+                problems.Add(new(path, $"has a resource name of {resource.Length} characters; use 1 to {KubernetesTypeSchemas.ResourceNameMaxLength}"));
+            }
+            else if (quantity.Length > KubernetesTypeSchemas.QuantityMaxLength)
+            {
+                problems.Add(new($"{path}.{resource}", $"has {quantity.Length} characters; a quantity has at most {KubernetesTypeSchemas.QuantityMaxLength}"));
+            }
+            else if (!Quantity().IsMatch(quantity))
+            {
+                problems.Add(new($"{path}.{resource}", $"\"{Shorten(quantity)}\" is not a quantity; write e.g. 500m or 2 for cpu, 256Mi or 1Gi for memory"));
             }
         }
     }
@@ -246,20 +246,36 @@ public static partial class ModelDeploymentValidator
         {
             var variable = env![i];
             var path = $"spec.runtime.env[{i}]";
+            if (variable.Name?.Length > KubernetesTypeSchemas.EnvNameMaxLength)
+            {
+                problems.Add(new($"{path}.name", $"has {variable.Name.Length} characters; at most {KubernetesTypeSchemas.EnvNameMaxLength} are allowed"));
+                continue;
+            }
+
             if (string.IsNullOrEmpty(variable.Name) || !EnvName().IsMatch(variable.Name))
             {
-                problems.Add(new($"{path}.name", $"\"{variable.Name}\" is not a variable name; use letters, digits, '_', '-' and '.', not starting with a digit"));
+                problems.Add(new($"{path}.name", $"\"{Shorten(variable.Name)}\" is not a variable name; use letters, digits, '_', '-' and '.', not starting with a digit"));
                 continue;
+            }
+
+            if (variable.Value?.Length > KubernetesTypeSchemas.EnvValueMaxLength)
+            {
+                problems.Add(new($"{path}.value", $"has {variable.Value.Length} characters; at most {KubernetesTypeSchemas.EnvValueMaxLength} are allowed (use valueFrom with a ConfigMap for more)"));
+            }
+
+            if (variable.ValueFrom is { } from && from.GetRawText().Length > KubernetesTypeSchemas.ValueFromMaxLength)
+            {
+                problems.Add(new($"{path}.valueFrom", $"is {from.GetRawText().Length} characters of JSON; at most {KubernetesTypeSchemas.ValueFromMaxLength} are allowed (one secretKeyRef, configMapKeyRef, fieldRef or resourceFieldRef)"));
             }
 
             if (!seen.Add(variable.Name))
             {
-                problems.Add(new($"{path}.name", $"\"{variable.Name}\" is set twice; each variable may appear once"));
+                problems.Add(new($"{path}.name", $"\"{Shorten(variable.Name)}\" is set twice; each variable may appear once"));
             }
 
-            if (OperatorEnv.TryGetValue(variable.Name, out var owner))
+            if (ReservedEnv.Problem(variable.Name) is { } reserved)
             {
-                problems.Add(new($"{path}.name", $"{variable.Name} is set by the operator from {owner}; set that instead"));
+                problems.Add(new($"{path}.name", reserved));
             }
 
             if (variable.Value is not null && variable.ValueFrom is not null)
@@ -271,16 +287,26 @@ public static partial class ModelDeploymentValidator
 
     private static void CheckToleration(string path, Toleration toleration, List<FieldProblem> problems)
     {
+        if (toleration.Key?.Length > KubernetesTypeSchemas.TolerationKeyMaxLength)
+        {
+            problems.Add(new($"{path}.key", $"has {toleration.Key.Length} characters; a taint key has at most {KubernetesTypeSchemas.TolerationKeyMaxLength}"));
+        }
+
+        if (toleration.Value?.Length > KubernetesTypeSchemas.TolerationValueMaxLength)
+        {
+            problems.Add(new($"{path}.value", $"has {toleration.Value.Length} characters; a taint value has at most {KubernetesTypeSchemas.TolerationValueMaxLength}"));
+        }
+
         var op = toleration.Operator ?? "";
         if (!TolerationOperators.Contains(op, StringComparer.Ordinal))
         {
-            problems.Add(new($"{path}.operator", $"\"{op}\" is not an operator; use Equal or Exists"));
+            problems.Add(new($"{path}.operator", $"\"{Shorten(op)}\" is not an operator; use Equal or Exists"));
         }
 
         var effect = toleration.Effect ?? "";
         if (!TolerationEffects.Contains(effect, StringComparer.Ordinal))
         {
-            problems.Add(new($"{path}.effect", $"\"{effect}\" is not a taint effect; use NoSchedule, PreferNoSchedule, NoExecute or leave it empty for all"));
+            problems.Add(new($"{path}.effect", $"\"{Shorten(effect)}\" is not a taint effect; use NoSchedule, PreferNoSchedule, NoExecute or leave it empty for all"));
         }
 
         if (op == "Exists" && !string.IsNullOrEmpty(toleration.Value))
@@ -358,11 +384,7 @@ public static partial class ModelDeploymentValidator
             return;
         }
 
-        var steps = rollout.Steps ?? [];
-        if (steps.Count > 50)
-        {
-            problems.Add(new("spec.rollout.steps", $"has {steps.Count} steps; at most 50 are allowed"));
-        }
+        var steps = rollout.Steps ?? []; // their number is bounded by SchemaBounds
 
         var lastWeight = (Step: -1, Weight: 0);
         var hasAnalysisStep = false;
@@ -413,7 +435,7 @@ public static partial class ModelDeploymentValidator
 
             if (routing.GatewayApi is { } gateway && (string.IsNullOrEmpty(gateway.HttpRoute) || gateway.HttpRoute.Length > 253 || !DnsSubdomain().IsMatch(gateway.HttpRoute)))
             {
-                problems.Add(new("spec.rollout.trafficRouting.gatewayAPI.httpRoute", $"\"{gateway.HttpRoute}\" is not an HTTPRoute name; name an HTTPRoute in the same namespace (lower-case letters, digits, '-' and '.')"));
+                problems.Add(new("spec.rollout.trafficRouting.gatewayAPI.httpRoute", $"\"{Shorten(gateway.HttpRoute)}\" is not an HTTPRoute name; name an HTTPRoute in the same namespace (lower-case letters, digits, '-' and '.')"));
             }
         }
     }
@@ -471,7 +493,7 @@ public static partial class ModelDeploymentValidator
             if (provider.Prometheus is { } prometheus
                 && !(Uri.TryCreate(prometheus.Address, UriKind.Absolute, out var address) && address.Scheme is "http" or "https" && address.Host.Length > 0))
             {
-                problems.Add(new($"{path}.provider.prometheus.address", $"\"{prometheus.Address}\" is not an http:// or https:// URL; write e.g. http://prometheus.monitoring:9090"));
+                problems.Add(new($"{path}.provider.prometheus.address", $"\"{Shorten(prometheus.Address)}\" is not an http:// or https:// URL; write e.g. http://prometheus.monitoring:9090"));
             }
         }
     }
@@ -493,13 +515,16 @@ public static partial class ModelDeploymentValidator
 
         if (!GoDuration.TryParse(value, out var duration))
         {
-            problems.Add(new(path, $"\"{value}\" is not a duration; write {GoDuration.Allowed}"));
+            problems.Add(new(path, $"\"{Shorten(value)}\" is not a duration; write {GoDuration.Allowed}"));
         }
         else if (duration < min || duration > max)
         {
             problems.Add(new(path, $"{value} is out of range; use {range}"));
         }
     }
+
+    /// <summary>A value quoted in a message, cut short: problems end up in conditions and Events.</summary>
+    private static string Shorten(string? value) => value is null || value.Length <= 100 ? value ?? string.Empty : value[..100] + "…";
 
     private static string Show(double value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -154,6 +154,14 @@ public sealed class ModelDeploymentKubectlTests
         { "spec:\n  runtime:\n    tolerations:\n    - operator: Sometimes", "spec.runtime.tolerations[0].operator", "Unsupported value: \"Sometimes\"" },
         { "spec:\n  rollout:\n    trafficRouting:\n      gatewayAPI: {}", "spec.rollout.trafficRouting.gatewayAPI.httpRoute", "Required value" },
         { "spec:\n  model:\n    color: blue", "spec.model.color", "unknown field" },
+        { "spec:\n  model:\n    uri: s3://b/" + new string('k', 4096), "spec.model.uri", "Too long: may not be more than 4096 bytes" },
+        { "spec:\n  runtime:\n    env:\n" + string.Concat(Enumerable.Range(0, 65).Select(i => $"    - name: V{i}\n      value: x\n")), "spec.runtime.env", "Too many: 65: must have at most 64 items" },
+        { "spec:\n  runtime:\n    env:\n    - name: A\n      value: " + new string('v', 2049), "spec.runtime.env[0].value", "Too long: may not be more than 2048 bytes" },
+        { "spec:\n  runtime:\n    nodeSelector:\n" + string.Concat(Enumerable.Range(0, 33).Select(i => $"      k{i}: v\n")), "spec.runtime.nodeSelector", "Too many: 33: must have at most 32 items" },
+        { "spec:\n  runtime:\n    tolerations:\n" + string.Concat(Enumerable.Range(0, 33).Select(i => $"    - key: k{i}\n      operator: Exists\n")), "spec.runtime.tolerations", "Too many: 33: must have at most 32 items" },
+        { "spec:\n  runtime:\n    tolerations:\n    - key: " + new string('k', 318), "spec.runtime.tolerations[0].key", "Too long: may not be more than 317 bytes" },
+        { "spec:\n  rollout:\n    progressDeadline: " + string.Concat(Enumerable.Repeat("1s", 33)), "spec.rollout.progressDeadline", "Too long: may not be more than 64 bytes" },
+        { "spec:\n  runtime:\n    env:\n    - name: A\n      valueFrom:\n        secretKeyRef:\n          key: k\n          name: s\n          extra: " + new string('x', 100), "spec.runtime.env[0].valueFrom.secretKeyRef.extra", "unknown field" },
     };
 
     [Theory]

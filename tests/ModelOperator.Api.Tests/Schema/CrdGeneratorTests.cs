@@ -94,6 +94,35 @@ public sealed class CrdGeneratorTests
     }
 
     [Fact]
+    public void Every_string_list_and_map_of_the_spec_is_bounded()
+    {
+        // So that no ModelDeployment can blow up the revision annotation the operator writes on a Deployment, nor the cache
+        var unbounded = new List<string>();
+        Walk(At(Root, "spec"), "spec", (path, schema) =>
+        {
+            var type = schema["type"]?.GetValue<string>();
+            if (type == "string" && schema["maxLength"] is null && schema["enum"] is null)
+            {
+                unbounded.Add($"{path}: string without maxLength");
+            }
+            else if (type == "array" && schema["maxItems"] is null)
+            {
+                unbounded.Add($"{path}: list without maxItems");
+            }
+            else if (type == "object" && schema["additionalProperties"] is not null && schema["maxProperties"] is null)
+            {
+                unbounded.Add($"{path}: map without maxProperties");
+            }
+            else if (schema["x-kubernetes-preserve-unknown-fields"] is not null)
+            {
+                unbounded.Add($"{path}: free-form object");
+            }
+        });
+
+        Assert.Empty(unbounded);
+    }
+
+    [Fact]
     public void Every_object_with_fields_is_structural()
     {
         Walk(Root, "", (path, schema) =>
@@ -116,6 +145,8 @@ public sealed class CrdGeneratorTests
     [InlineData("spec.rollout.trafficRouting", "has(self.replicas) != has(self.gatewayAPI)")]
     [InlineData("spec.rollout.trafficRouting.gatewayAPI", "size(self.httpRoute) > 0")]
     [InlineData("spec.rollout", "!has(self.steps) || !self.steps.exists(s, has(s.analysis)) || has(self.analysis)")]
+    [InlineData("spec.runtime", ModelOperator.Api.Validation.ReservedEnv.CelRule)]
+    [InlineData("spec.runtime.nodeSelector", "self.all(k, size(k) >= 1 && size(k) <= 317)")]
     public void Cross_field_rules_are_cel_validations_with_a_message(string path, string rule)
     {
         var rules = At(Root, path)["x-kubernetes-validations"]?.AsArray() ?? [];

@@ -55,6 +55,35 @@ public sealed class ModelDeploymentValidatorTests
         ["image with a space"] = (md => Runtime(md, r => r with { Image = "model server" }), "spec.runtime.image", "not an image reference"),
         ["bad quantity"] = (md => Runtime(md, r => r with { Resources = new() { Requests = new Dictionary<string, string> { ["cpu"] = "half" } } }), "spec.runtime.resources.requests.cpu", "not a quantity"),
         ["env sets MODEL_URI"] = (md => Runtime(md, r => r with { Env = [new() { Name = "MODEL_URI", Value = "/x" }] }), "spec.runtime.env[0].name", "set by the operator from spec.model.uri"),
+        ["env sets LD_PRELOAD"] = (md => Env(md, "LD_PRELOAD"), "spec.runtime.env[0].name", "LD_PRELOAD is reserved for the operator and the model server; reserved are LD_*, DOTNET_*, CORECLR_*, COMPlus_*"),
+        ["env sets LD_LIBRARY_PATH"] = (md => Env(md, "LD_LIBRARY_PATH"), "spec.runtime.env[0].name", "is reserved"),
+        ["env sets a loader variable in lower case"] = (md => Env(md, "ld_audit"), "spec.runtime.env[0].name", "is reserved"),
+        ["env sets a startup hook"] = (md => Env(md, "DOTNET_STARTUP_HOOKS"), "spec.runtime.env[0].name", "is reserved"),
+        ["env sets a profiler"] = (md => Env(md, "CORECLR_PROFILER_PATH"), "spec.runtime.env[0].name", "is reserved"),
+        ["env sets COMPlus in any case"] = (md => Env(md, "complus_EnableDiagnostics"), "spec.runtime.env[0].name", "is reserved"),
+        ["env sets a hosting startup assembly"] = (md => Env(md, "ASPNETCORE_HOSTINGSTARTUPASSEMBLIES"), "spec.runtime.env[0].name", "is reserved"),
+        ["env sets a request limit"] = (md => Env(md, "MAX_REQUEST_BODY_BYTES"), "spec.runtime.env[0].name", "is reserved"),
+        ["env sets the model size limit"] = (md => Env(md, "MAX_MODEL_BYTES"), "spec.runtime.env[0].name", "is reserved"),
+        ["env sets the batch size"] = (md => Env(md, "MAX_BATCH_SIZE"), "spec.runtime.env[0].name", "set by the operator from spec.runtime.batching.maxBatchSize"),
+        ["env sets the metrics port"] = (md => Env(md, "METRICS_PORT"), "spec.runtime.env[0].name", "is reserved"),
+        ["env sets the listen address"] = (md => Env(md, "HOST"), "spec.runtime.env[0].name", "is reserved"),
+        ["env sets a timeout"] = (md => Env(md, "MODEL_DOWNLOAD_TIMEOUT"), "spec.runtime.env[0].name", "is reserved"),
+        ["env sets HOME"] = (md => Env(md, "HOME"), "spec.runtime.env[0].name", "is reserved"),
+        ["env sets the cache folder"] = (md => Env(md, "MODEL_CACHE_DIR"), "spec.runtime.env[0].name", "is reserved"),
+        ["env sets glibc tunables"] = (md => Env(md, "GLIBC_TUNABLES"), "spec.runtime.env[0].name", "is reserved"),
+        ["uri too long"] = (md => Model(md, m => m with { Uri = "s3://b/" + new string('k', ModelSource.MaxUriLength) }), "spec.model.uri", $"at most {ModelSource.MaxUriLength} are allowed"),
+        ["image too long"] = (md => Runtime(md, r => r with { Image = "registry.example.com/" + new string('i', 600) }), "spec.runtime.image", "at most 512 are allowed"),
+        ["too many env variables"] = (md => Runtime(md, r => r with { Env = [.. Enumerable.Range(0, 65).Select(i => new EnvVar { Name = $"V{i}", Value = "x" })] }), "spec.runtime.env", "has 65 items; at most 64 are allowed"),
+        ["env value too long"] = (md => Runtime(md, r => r with { Env = [new() { Name = "A", Value = new string('v', 2049) }] }), "spec.runtime.env[0].value", "at most 2048 are allowed"),
+        ["env name too long"] = (md => Runtime(md, r => r with { Env = [new() { Name = new string('N', 257), Value = "v" }] }), "spec.runtime.env[0].name", "at most 256 are allowed"),
+        ["env valueFrom too long"] = (md => Runtime(md, r => r with { Env = [new() { Name = "A", ValueFrom = JsonDocument.Parse($"{{\"fieldRef\":{{\"fieldPath\":\"{new string('f', 2000)}\"}}}}").RootElement }] }), "spec.runtime.env[0].valueFrom", "at most 1024 are allowed"),
+        ["too many node selector labels"] = (md => Runtime(md, r => r with { NodeSelector = Enumerable.Range(0, 33).ToDictionary(i => $"k{i}", _ => "v") }), "spec.runtime.nodeSelector", "has 33 entries; at most 32 are allowed"),
+        ["node selector key too long"] = (md => Runtime(md, r => r with { NodeSelector = new Dictionary<string, string> { [new string('k', 318)] = "v" } }), "spec.runtime.nodeSelector", "a key of 318 characters; at most 317"),
+        ["node selector value too long"] = (md => Runtime(md, r => r with { NodeSelector = new Dictionary<string, string> { ["zone"] = new string('v', 64) } }), "spec.runtime.nodeSelector[zone]", "at most 63 are allowed"),
+        ["too many tolerations"] = (md => Runtime(md, r => r with { Tolerations = [.. Enumerable.Range(0, 33).Select(i => new Toleration { Key = $"k{i}", Operator = "Exists" })] }), "spec.runtime.tolerations", "has 33 items; at most 32 are allowed"),
+        ["toleration key too long"] = (md => Runtime(md, r => r with { Tolerations = [new() { Key = new string('k', 318), Operator = "Exists" }] }), "spec.runtime.tolerations[0].key", "at most 317"),
+        ["too many resources"] = (md => Runtime(md, r => r with { Resources = new() { Limits = Enumerable.Range(0, 17).ToDictionary(i => $"example.com/r{i}", _ => "1") } }), "spec.runtime.resources.limits", "names 17 resources; at most 16 are allowed"),
+        ["duration too long"] = (md => Rollout(md, r => r with { ProgressDeadline = string.Concat(Enumerable.Repeat("1s", 33)) }), "spec.rollout.progressDeadline", "has 66 characters; at most 64 are allowed"),
         ["env twice"] = (md => Runtime(md, r => r with { Env = [new() { Name = "A", Value = "1" }, new() { Name = "A", Value = "2" }] }), "spec.runtime.env[1].name", "set twice"),
         ["env bad name"] = (md => Runtime(md, r => r with { Env = [new() { Name = "1A", Value = "1" }] }), "spec.runtime.env[0].name", "not a variable name"),
         ["env value and valueFrom"] = (md => Runtime(md, r => r with { Env = [new() { Name = "A", Value = "1", ValueFrom = JsonDocument.Parse("{}").RootElement }] }), "spec.runtime.env[0]", "use one of them"),
@@ -140,6 +169,8 @@ public sealed class ModelDeploymentValidatorTests
         "bake time zero",
         "duration zero without unit",
         "toleration Exists without key",
+        "env the server reads but a tenant may set",
+        "bounds reached exactly",
         "actions",
     };
 
@@ -161,6 +192,13 @@ public sealed class ModelDeploymentValidatorTests
         ["bake time zero"] = md => Rollout(md, r => r with { BakeTime = "0s" }),
         ["duration zero without unit"] = md => Steps(md, [new() { Pause = new() { Duration = "0" } }]),
         ["toleration Exists without key"] = md => Runtime(md, r => r with { Tolerations = [new() { Operator = "Exists" }] }),
+        ["env the server reads but a tenant may set"] = md => Runtime(md, r => r with { Env = [new() { Name = "LOG_FORMAT", Value = "text" }, new() { Name = "S3_ENDPOINT", Value = "http://minio:9000" }, new() { Name = "AWS_ACCESS_KEY_ID", Value = "x" }, new() { Name = "DRIFT_WINDOW", Value = "10m" }, new() { Name = "MY_LD_PRELOAD", Value = "x" }] }),
+        ["bounds reached exactly"] = md => Runtime(Model(md, m => m with { Uri = "s3://b/" + new string('k', ModelSource.MaxUriLength - 7) }), r => r with
+        {
+            Env = [.. Enumerable.Range(0, 64).Select(i => new EnvVar { Name = $"V{i}", Value = new string('v', 2048) })],
+            NodeSelector = Enumerable.Range(0, 32).ToDictionary(i => $"k{i}", _ => new string('v', 63)),
+            Tolerations = [.. Enumerable.Range(0, 32).Select(i => new Toleration { Key = $"k{i}", Operator = "Exists" })],
+        }),
         ["actions"] = md => Annotate(Annotate(md, Annotations.Action, ManualActions.Undo), Annotations.UndoRevision, "3"),
     };
 
@@ -171,6 +209,24 @@ public sealed class ModelDeploymentValidatorTests
         var problems = ModelDeploymentValidator.Validate(ValidChanges[name](Valid));
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>The model server's settings a tenant may tune; every other one in its settings table is reserved.</summary>
+    private static readonly string[] TenantSettings = ["LOG_FORMAT", "S3_ENDPOINT", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "DRIFT_WINDOW", "DRIFT_BUCKET", "DRIFT_PSI_THRESHOLD", "DRIFT_JS_THRESHOLD", "DRIFT_MIN_SAMPLES", "PREDICTION_BUCKETS"];
+
+    [Fact]
+    public void Every_server_setting_in_the_reference_is_reserved_unless_a_tenant_may_tune_it()
+    {
+        // The server's settings table (docs/inference-server.md) lists its variables: a new limit, endpoint or timeout
+        // added there fails here until it is reserved (or deliberately left to tenants).
+        var table = RepositoryFiles.Read("docs/inference-server.md").Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal));
+        var names = table.SelectMany(l => System.Text.RegularExpressions.Regex.Matches(l.Split('|')[1], "`([A-Z0-9_]+)`").Select(m => m.Groups[1].Value)).Distinct().ToList();
+        Assert.Contains("MAX_REQUEST_BODY_BYTES", names);
+
+        var open = names.Where(n => !ReservedEnv.IsReserved(n) && !TenantSettings.Contains(n)).ToList();
+
+        Assert.Empty(open);
+        Assert.All(TenantSettings, n => Assert.False(ReservedEnv.IsReserved(n), n));
     }
 
     [Fact]
@@ -220,6 +276,8 @@ public sealed class ModelDeploymentValidatorTests
     private static ModelDeployment Model(ModelDeployment md, Func<ModelSource, ModelSource> change) => Spec(md, s => s with { Model = change(s.Model!) });
 
     private static ModelDeployment Runtime(ModelDeployment md, Func<RuntimeSpec, RuntimeSpec> change) => Spec(md, s => s with { Runtime = change(s.Runtime ?? new RuntimeSpec()) });
+
+    private static ModelDeployment Env(ModelDeployment md, string name) => Runtime(md, r => r with { Env = [new() { Name = name, Value = "/tmp/x" }] });
 
     private static ModelDeployment Autoscale(ModelDeployment md, AutoscalingSpec autoscaling) => Spec(md, s => s with { Replicas = null, Autoscaling = autoscaling });
 
