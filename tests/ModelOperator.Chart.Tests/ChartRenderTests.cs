@@ -78,26 +78,48 @@ public sealed partial class ChartRenderTests
     [Fact]
     public void Non_default_values_reach_the_Deployment()
     {
-        var valuesFile = Path.Combine(Path.GetTempPath(), $"chart-values-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(valuesFile, """
+        var r = RenderWithValues("""
             resources:
               requests: {cpu: 250m, memory: 256Mi}
               limits: {memory: 1Gi}
             operator: {workers: 8, resyncPeriod: 1m}
             leaderElection: {leaseName: mo-lease}
-            """);
+            """, "--set", "replicaCount=1,leaderElection.enabled=false,image.repository=registry.example.com/ml/operator,image.tag=1.2.3");
+
+        Assert.Equal(1, r.Single("Deployment")["spec"]!["replicas"]!.GetValue<long>());
+        var container = Container(r);
+        Assert.Equal("registry.example.com/ml/operator:1.2.3", container["image"]!.GetValue<string>());
+        Assert.Equal("250m", container["resources"]!["requests"]!["cpu"]!.GetValue<string>());
+        Assert.Equal("1Gi", container["resources"]!["limits"]!["memory"]!.GetValue<string>());
+        var env = Env(r);
+        Assert.Equal(("false", "8", "1m", "mo-lease"), (env["LEADER_ELECT"], env["WORKERS"], env["RESYNC_PERIOD"], env["LEASE_NAME"]));
+        Assert.DoesNotContain(r.Objects, o => Rendered.Kind(o) == "Role" && Rendered.Name(o).EndsWith("-leader-election", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_admins_limits_on_tenants_reach_the_operator_and_are_off_by_default()
+    {
+        var defaults = Env(Render());
+        Assert.Equal(("", "false"), (defaults["IMAGE_ALLOWLIST"], defaults["ALLOW_CONTROL_PLANE_TOLERATIONS"]));
+
+        var env = Env(RenderWithValues("""
+            operator:
+              imageAllowlist: [registry.example.com/ml/, ghcr.io/acme/modelserver]
+              allowControlPlaneTolerations: true
+            """));
+
+        // IMAGE_ALLOWLIST is the comma-separated list the operator reads (OperatorOptionsParser)
+        Assert.Equal(("registry.example.com/ml/,ghcr.io/acme/modelserver", "true"), (env["IMAGE_ALLOWLIST"], env["ALLOW_CONTROL_PLANE_TOLERATIONS"]));
+    }
+
+    /// <summary>Renders with a values file holding <paramref name="values"/> (as <c>helm --values</c>), then <paramref name="flags"/>.</summary>
+    private static Rendered RenderWithValues(string values, params string[] flags)
+    {
+        var valuesFile = Path.Combine(Path.GetTempPath(), $"chart-values-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(valuesFile, values);
         try
         {
-            var r = Render("--values", valuesFile, "--set", "replicaCount=1,leaderElection.enabled=false,image.repository=registry.example.com/ml/operator,image.tag=1.2.3");
-
-            Assert.Equal(1, r.Single("Deployment")["spec"]!["replicas"]!.GetValue<long>());
-            var container = Container(r);
-            Assert.Equal("registry.example.com/ml/operator:1.2.3", container["image"]!.GetValue<string>());
-            Assert.Equal("250m", container["resources"]!["requests"]!["cpu"]!.GetValue<string>());
-            Assert.Equal("1Gi", container["resources"]!["limits"]!["memory"]!.GetValue<string>());
-            var env = Env(r);
-            Assert.Equal(("false", "8", "1m", "mo-lease"), (env["LEADER_ELECT"], env["WORKERS"], env["RESYNC_PERIOD"], env["LEASE_NAME"]));
-            Assert.DoesNotContain(r.Objects, o => Rendered.Kind(o) == "Role" && Rendered.Name(o).EndsWith("-leader-election", StringComparison.Ordinal));
+            return Render([.. new[] { "--values", valuesFile }, .. flags]);
         }
         finally
         {

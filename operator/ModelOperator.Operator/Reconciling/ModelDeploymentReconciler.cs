@@ -38,7 +38,13 @@ public sealed partial class ModelDeploymentReconciler(
     ILogger<ModelDeploymentReconciler> logger) : IReconciler
 {
     private readonly ChildApplier _applier = new(client);
-    private readonly OperatorSettings _settings = new() { DefaultImage = options.DefaultImage, MaxRestarts = options.MaxRestarts };
+    private readonly OperatorSettings _settings = new()
+    {
+        DefaultImage = options.DefaultImage,
+        MaxRestarts = options.MaxRestarts,
+        ImageAllowlist = options.ImageAllowlist,
+        AllowControlPlaneTolerations = options.AllowControlPlaneTolerations,
+    };
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {

@@ -50,6 +50,15 @@ public sealed record OperatorOptions
     /// </summary>
     public string? PodPortAnnotation { get; init; }
 
+    /// <summary>
+    /// Image prefixes that <c>spec.runtime.image</c> must start with, set by the cluster admin; empty allows every image.
+    /// <see cref="DefaultImage"/> is always allowed. A refused image is a status condition and an Event, never a Deployment.
+    /// </summary>
+    public IReadOnlyList<string> ImageAllowlist { get; init; } = [];
+
+    /// <summary>Whether serving pods may tolerate the control-plane taints or every taint (an admin's opt-in; off by default).</summary>
+    public bool AllowControlPlaneTolerations { get; init; }
+
     /// <summary>An explicit kubeconfig path; null uses in-cluster config in a pod, else <c>KUBECONFIG</c> or <c>~/.kube/config</c>.</summary>
     public string? Kubeconfig { get; init; }
 
@@ -63,6 +72,11 @@ public sealed record OperatorOptions
         if (string.IsNullOrWhiteSpace(DefaultImage) || DefaultImage.Any(char.IsWhiteSpace))
         {
             problems.Add($"DEFAULT_IMAGE (--default-image) is '{DefaultImage}'; it must be an image reference without spaces, e.g. modeloperator/modelserver:0.1.0");
+        }
+
+        foreach (var prefix in ImageAllowlist.Where(p => p.Length == 0 || p.Any(char.IsWhiteSpace) || p.Length > 512))
+        {
+            problems.Add($"IMAGE_ALLOWLIST (--image-allowlist) has the entry '{prefix}'; each entry must be an image prefix without spaces (at most 512 characters), e.g. registry.example.com/ml/");
         }
 
         if (WatchNamespace is { } ns && !IsDnsLabel(ns))

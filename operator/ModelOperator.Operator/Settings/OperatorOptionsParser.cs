@@ -26,6 +26,8 @@ public static class OperatorOptionsParser
         ("ANALYSIS_TIMEOUT", "--analysis-timeout", "duration: timeout of one analysis query or pod scrape"),
         ("MODELSERVER_PORT", "--modelserver-port", "port of the model server in its pods"),
         ("POD_PORT_ANNOTATION", "--pod-port-annotation", "pod annotation that overrides that port (the local sandbox's modeloperator.io/sandbox-port); off by default"),
+        ("IMAGE_ALLOWLIST", "--image-allowlist", "comma-separated image prefixes spec.runtime.image must start with (e.g. registry.example.com/ml/); empty allows every image; DEFAULT_IMAGE is always allowed"),
+        ("ALLOW_CONTROL_PLANE_TOLERATIONS", "--allow-control-plane-tolerations", "true/false: let serving pods tolerate control-plane taints (or every taint); false by default"),
         ("KUBECONFIG", "--kubeconfig", "kubeconfig path (default: in-cluster, else ~/.kube/config)"),
         ("KUBE_CONTEXT", "--context", "kubeconfig context (default: its current-context)"),
     ];
@@ -56,6 +58,8 @@ public static class OperatorOptionsParser
             AnalysisTimeout = Duration(Value("ANALYSIS_TIMEOUT", "--analysis-timeout"), "ANALYSIS_TIMEOUT (--analysis-timeout)", defaults.AnalysisTimeout, errors),
             ModelServerPort = Int(Value("MODELSERVER_PORT", "--modelserver-port"), "MODELSERVER_PORT (--modelserver-port)", defaults.ModelServerPort, errors),
             PodPortAnnotation = Value("POD_PORT_ANNOTATION", "--pod-port-annotation"),
+            ImageAllowlist = List(Value("IMAGE_ALLOWLIST", "--image-allowlist")),
+            AllowControlPlaneTolerations = Bool(Value("ALLOW_CONTROL_PLANE_TOLERATIONS", "--allow-control-plane-tolerations"), "ALLOW_CONTROL_PLANE_TOLERATIONS (--allow-control-plane-tolerations)", defaults.AllowControlPlaneTolerations, errors),
             Kubeconfig = Value("KUBECONFIG", "--kubeconfig"),
             KubeContext = Value("KUBE_CONTEXT", "--context"),
         };
@@ -116,6 +120,10 @@ public static class OperatorOptionsParser
         errors.Add($"{name} is '{text}'; it must be true or false");
         return fallback;
     }
+
+    /// <summary>A comma-separated list; blank entries (a trailing comma) are dropped, so an empty text is an empty list.</summary>
+    private static IReadOnlyList<string> List(string? text) =>
+        text is null ? [] : text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     private static int Int(string? text, string name, int fallback, List<string> errors)
     {

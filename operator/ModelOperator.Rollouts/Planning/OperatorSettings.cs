@@ -6,6 +6,15 @@ public sealed record OperatorSettings
     /// <summary>The model server image used when <c>spec.runtime.image</c> is not set.</summary>
     public required string DefaultImage { get; init; }
 
+    /// <summary>
+    /// Image prefixes a <c>spec.runtime.image</c> must start with (<see cref="TenantPolicy.IsImageAllowed"/>); empty
+    /// allows every image. <see cref="DefaultImage"/> is always allowed.
+    /// </summary>
+    public IReadOnlyList<string> ImageAllowlist { get; init; } = [];
+
+    /// <summary>Whether serving pods may tolerate control-plane taints (or every taint); off unless the admin opts in.</summary>
+    public bool AllowControlPlaneTolerations { get; init; }
+
     /// <summary>Container restarts tolerated over a revision's pods before it counts as crash looping.</summary>
     public int MaxRestarts { get; init; } = 3;
 

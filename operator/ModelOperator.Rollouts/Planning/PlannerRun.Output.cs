@@ -81,18 +81,19 @@ internal sealed partial class PlannerRun
         };
     }
 
-    private RolloutPlan Invalid(IReadOnlyList<FieldProblem> problems)
+    /// <summary>A spec that is invalid (<see cref="Reasons.InvalidSpec"/>) or not allowed (<see cref="TenantPolicy"/>): no child changes.</summary>
+    private RolloutPlan Invalid(IReadOnlyList<FieldProblem> problems, string reason)
     {
         var generation = _md.Metadata.Generation;
-        var message = "spec is invalid: " + string.Join("; ", problems.Select(p => p.ToString()));
-        var conditions = ConditionList.Set(_old.Conditions, Conditions.Degraded, ConditionList.True, Reasons.InvalidSpec, message, generation, _now);
-        conditions = ConditionList.Set(conditions, Conditions.Progressing, ConditionList.False, Reasons.InvalidSpec,
+        var message = (reason == Reasons.InvalidSpec ? "spec is invalid: " : "spec is not allowed: ") + string.Join("; ", problems.Select(p => p.ToString()));
+        var conditions = ConditionList.Set(_old.Conditions, Conditions.Degraded, ConditionList.True, reason, message, generation, _now);
+        conditions = ConditionList.Set(conditions, Conditions.Progressing, ConditionList.False, reason,
             "nothing changes until a new generation of the spec is valid", generation, _now);
         var alreadyReported = _old.Phase == Phases.Invalid && _old.ObservedGeneration == generation;
         return new RolloutPlan
         {
             Status = _old with { ObservedGeneration = generation, Phase = Phases.Invalid, Conditions = conditions },
-            Events = alreadyReported ? [] : [new PlannedEvent(PlannedEvent.Warning, Reasons.InvalidSpec, message)],
+            Events = alreadyReported ? [] : [new PlannedEvent(PlannedEvent.Warning, reason, message)],
         };
     }
 

@@ -92,7 +92,13 @@ internal sealed partial class PlannerRun
 
         if (problems.Count > 0)
         {
-            return Invalid(problems);
+            return Invalid(problems, Reasons.InvalidSpec);
+        }
+
+        var refusals = TenantPolicy.Check(_md.Spec!, _settings);
+        if (refusals.Count > 0)
+        {
+            return Invalid([.. refusals.Select(r => r.Problem)], refusals[0].Reason);
         }
 
         var spec = _md.Spec!;

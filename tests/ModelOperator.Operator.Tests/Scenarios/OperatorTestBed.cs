@@ -54,7 +54,8 @@ internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider, IMo
 
     public ModelDeploymentReconciler Reconciler { get; set; }
 
-    public OperatorOptions Options { get; } = new() { DefaultImage = "modeloperator/modelserver:test" };
+    /// <summary>The operator's settings; after changing them, take a <see cref="NewReconciler"/> that reads them.</summary>
+    public OperatorOptions Options { get; set; } = new() { DefaultImage = "modeloperator/modelserver:test" };
 
     public static async Task<OperatorTestBed> StartAsync()
     {

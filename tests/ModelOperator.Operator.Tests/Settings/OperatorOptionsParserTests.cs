@@ -54,6 +54,31 @@ public sealed class OperatorOptionsParserTests
     }
 
     [Fact]
+    public void The_admins_limits_on_tenants_are_read_and_off_by_default()
+    {
+        var defaults = OperatorOptionsParser.Parse([], Env(), out _);
+        Assert.Empty(defaults.ImageAllowlist);
+        Assert.False(defaults.AllowControlPlaneTolerations);
+
+        var options = OperatorOptionsParser.Parse(["--allow-control-plane-tolerations=true"],
+            Env(("IMAGE_ALLOWLIST", " registry.example.com/ml/ , ghcr.io/acme/modelserver,")), out var problems);
+
+        Assert.Empty(problems);
+        Assert.Equal(["registry.example.com/ml/", "ghcr.io/acme/modelserver"], options.ImageAllowlist);
+        Assert.True(options.AllowControlPlaneTolerations);
+    }
+
+    [Fact]
+    public void A_bad_allowlist_entry_or_opt_in_is_a_problem_naming_the_setting()
+    {
+        OperatorOptionsParser.Parse([], Env(("IMAGE_ALLOWLIST", "registry.example.com/ml/,bad image"), ("ALLOW_CONTROL_PLANE_TOLERATIONS", "yes")), out var problems);
+
+        Assert.Contains(problems, p => p.Contains("IMAGE_ALLOWLIST (--image-allowlist) has the entry 'bad image'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("ALLOW_CONTROL_PLANE_TOLERATIONS (--allow-control-plane-tolerations) is 'yes'; it must be true or false", StringComparison.Ordinal));
+        Assert.Equal(2, problems.Count);
+    }
+
+    [Fact]
     public void A_flag_without_a_value_is_a_problem()
     {
         OperatorOptionsParser.Parse(["--lease-name"], Env(), out var problems);
