@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ModelOperator.Api;
+using ModelOperator.ControllerRuntime.Informers;
 using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
 
@@ -10,6 +12,8 @@ namespace ModelOperator.Operator.Apply;
 /// we set (<see cref="JsonSubset"/>) is left alone: a resync with nothing to do makes no write. An update starts from
 /// the observed object (its resourceVersion guards against a stale cache: a conflict is retried by the controller) and
 /// replaces the spec and our labels, annotations and owner references, keeping what others added.
+/// An existing object whose controller is not the owner of <c>desired</c> (another controller's, or a hand-made one
+/// without an owner reference) is never adopted or overwritten: <see cref="ChildConflictException"/>.
 /// </summary>
 public sealed class ChildApplier(IKubernetesClient client)
 {
@@ -32,6 +36,11 @@ public sealed class ChildApplier(IKubernetesClient client)
             }
         }
 
+        if (ConflictWith(observed, desired) is { } conflict)
+        {
+            throw new ChildConflictException(Reasons.ChildConflict, conflict);
+        }
+
         if (IsUpToDate(observed, desired))
         {
             return (observed, ApplyOutcome.Unchanged);
@@ -39,6 +48,26 @@ public sealed class ChildApplier(IKubernetesClient client)
 
         var merged = Merge(observed, desired);
         return (await resource.UpdateAsync(merged, cancellationToken: cancellationToken).ConfigureAwait(false), ApplyOutcome.Updated);
+    }
+
+    /// <summary>
+    /// Why <paramref name="observed"/> may not be written as <paramref name="desired"/>: the desired object names a
+    /// controller (its owner reference with <c>controller: true</c>) and the observed one's controller has another uid.
+    /// Null when it is ours, or when <paramref name="desired"/> names no controller (a user's HTTPRoute, checked by opt-in).
+    /// </summary>
+    public static string? ConflictWith<T>(T observed, T desired)
+        where T : class, IKubernetesObject<T>
+    {
+        ArgumentNullException.ThrowIfNull(observed);
+        ArgumentNullException.ThrowIfNull(desired);
+        if (Indexers.ControllerOf(desired) is not { } owner || Indexers.ControllerOf(observed) is { } current && current.Uid == owner.Uid)
+        {
+            return null;
+        }
+
+        var holder = Indexers.ControllerOf(observed) is { } other ? $"is controlled by {other.Kind} {other.Name}" : "has no controller owner reference";
+        return $"{T.Resource.Kind} {observed.Metadata.Name} already exists in namespace {observed.Metadata.Namespace} and {holder}, not by {owner.Kind} {owner.Name} (uid {owner.Uid}); "
+            + "the operator does not adopt or overwrite it: delete or rename it, or rename the ModelDeployment";
     }
 
     /// <summary>Deletes a child (in the background: its pods go with it). Already gone is fine.</summary>

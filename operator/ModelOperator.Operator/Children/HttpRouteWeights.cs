@@ -1,17 +1,41 @@
+using ModelOperator.Api;
 using ModelOperator.Kubernetes.Models;
 
 namespace ModelOperator.Operator.Children;
 
 /// <summary>
 /// Sets the stable/canary weights on a user's HTTPRoute (pure). The route belongs to the user (it names the Gateway and
-/// the matches), so it gets no owner reference; the operator only rewrites the backendRefs of every rule to the two
-/// revision Services: <c>stable: 100 − w</c>, <c>canary: w</c> (the canary backend is left out when there is no canary).
+/// the matches), so it gets no owner reference, and the operator writes it only when it opted in
+/// (<see cref="Annotations.ManagedByModelDeployment"/> naming the ModelDeployment). Only the backendRefs of the rules that
+/// point at the ModelDeployment's Services are rewritten, to the two revision Services: <c>stable: 100 − w</c>,
+/// <c>canary: w</c> (the canary backend is left out when there is no canary); every other rule stays as it is.
 /// </summary>
 public static class HttpRouteWeights
 {
-    public static HttpRoute Apply(HttpRoute route, string stableService, string? canaryService, int canaryWeight)
+    /// <summary>Null when <paramref name="route"/> opted in to <paramref name="modelDeployment"/>; else why it may not be written.</summary>
+    public static string? OptInProblem(HttpRoute route, string modelDeployment)
     {
         ArgumentNullException.ThrowIfNull(route);
+        var named = route.Metadata.Annotations?.GetValueOrDefault(Annotations.ManagedByModelDeployment);
+        if (named == modelDeployment)
+        {
+            return null;
+        }
+
+        var found = named is null ? "has no annotation" : $"has the annotation {Annotations.ManagedByModelDeployment}: {named}";
+        return $"HTTPRoute {route.Metadata.Name} {found}; the operator changes a route only when it opts in: "
+            + $"annotate it with {Annotations.ManagedByModelDeployment}: {modelDeployment} to let ModelDeployment {modelDeployment} set the weights of its rules that point at its Services";
+    }
+
+    /// <param name="route">The observed route.</param>
+    /// <param name="ours">The names of the ModelDeployment's Services (main and revisions): a rule with a backendRef to one of them is rewritten.</param>
+    /// <param name="stableService">The stable revision's Service.</param>
+    /// <param name="canaryService">The canary revision's Service, or null.</param>
+    /// <param name="canaryWeight">The canary's share in percent.</param>
+    public static HttpRoute Apply(HttpRoute route, IReadOnlySet<string> ours, string stableService, string? canaryService, int canaryWeight)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        ArgumentNullException.ThrowIfNull(ours);
         ArgumentException.ThrowIfNullOrEmpty(stableService);
         ArgumentOutOfRangeException.ThrowIfLessThan(canaryWeight, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(canaryWeight, 100);
@@ -26,8 +50,12 @@ public static class HttpRouteWeights
 
         var spec = route.Spec ?? new HttpRouteSpec();
         var rules = spec.Rules is { Count: > 0 } existing
-            ? existing.Select(r => r with { BackendRefs = backends }).ToList()
+            ? existing.Select(r => PointsAt(r, ours) ? r with { BackendRefs = backends } : r).ToList()
             : [new HttpRouteRule { BackendRefs = backends }];
         return route with { Spec = spec with { Rules = rules } };
     }
+
+    /// <summary>A rule is the ModelDeployment's when one of its backendRefs names one of its Services (a core Service: no group, kind Service).</summary>
+    private static bool PointsAt(HttpRouteRule rule, IReadOnlySet<string> ours) =>
+        rule.BackendRefs?.Any(b => b.Name is { } name && ours.Contains(name) && string.IsNullOrEmpty(b.Group) && (b.Kind ?? "Service") == "Service") == true;
 }

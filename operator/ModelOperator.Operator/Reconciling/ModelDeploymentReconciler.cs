@@ -75,14 +75,28 @@ public sealed partial class ModelDeploymentReconciler(
             plan = RolloutPlanner.Plan(md, snapshot, result, now, _settings);
         }
 
-        if (plan.Revisions is { } revisions)
+        try
         {
-            await ApplyRevisionsAsync(md, revisions, deployments, cancellationToken).ConfigureAwait(false);
-        }
+            // A route that did not opt in stops the apply before anything is written.
+            if (plan.Traffic is { Mode: TrafficRoutingMode.GatewayApi } && route is not null && HttpRouteWeights.OptInProblem(route, key.Name) is { } notOptedIn)
+            {
+                throw new ChildConflictException(Reasons.RouteNotOptedIn, notOptedIn);
+            }
 
-        if (plan.Traffic is { } traffic)
+            if (plan.Revisions is { } revisions)
+            {
+                await ApplyRevisionsAsync(md, revisions, deployments, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (plan.Traffic is { } traffic)
+            {
+                await ApplyTrafficAsync(md, traffic, route, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (ChildConflictException conflict)
         {
-            await ApplyTrafficAsync(md, traffic, route, cancellationToken).ConfigureAwait(false);
+            Log.Blocked(logger, conflict.Reason, conflict.Message);
+            plan = RolloutPlanner.Blocked(md, conflict.Reason, conflict.Message, now, _settings.PollInterval);
         }
 
         md = await ApplyAnnotationsAsync(md, plan.Annotations, cancellationToken).ConfigureAwait(false);
@@ -246,7 +260,8 @@ public sealed partial class ModelDeploymentReconciler(
             }
 
             var canary = traffic.Backends.Count > 1 ? traffic.Backends[1] : null;
-            var desired = HttpRouteWeights.Apply(route, traffic.Backends[0].Revision, canary?.Revision, canary?.Weight ?? 0);
+            var ours = wanted.Concat(services).Select(s => s.Metadata.Name!).ToHashSet(StringComparer.Ordinal);
+            var desired = HttpRouteWeights.Apply(route, ours, traffic.Backends[0].Revision, canary?.Revision, canary?.Weight ?? 0);
             var (_, outcome) = await _applier.EnsureAsync(desired, route, cancellationToken).ConfigureAwait(false);
             LogOutcome("HTTPRoute", route.Metadata.Name!, outcome);
         }
@@ -316,6 +331,9 @@ public sealed partial class ModelDeploymentReconciler(
     {
         [LoggerMessage(1, LogLevel.Information, "{Kind} {Name} {Outcome}")]
         public static partial void Applied(ILogger logger, string kind, string name, string outcome);
+
+        [LoggerMessage(3, LogLevel.Warning, "Not applied ({Reason}): {Message}")]
+        public static partial void Blocked(ILogger logger, string reason, string message);
 
         [LoggerMessage(2, LogLevel.Debug, "Measured revision {Revision}: error rate {ErrorRate} over {Samples} requests")]
         public static partial void Measured(ILogger logger, string revision, double errorRate, long samples);

@@ -1,5 +1,6 @@
 using ModelOperator.Api;
 using ModelOperator.Rollouts.Analysis;
+using ModelOperator.Rollouts.Status;
 
 namespace ModelOperator.Rollouts.Planning;
 
@@ -38,5 +39,30 @@ public static class RolloutPlanner
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrEmpty(deployment.Metadata.Name, "deployment.metadata.name");
         return new PlannerRun(deployment, snapshot, analysis, now, settings).Run();
+    }
+
+    /// <summary>
+    /// The plan when applying stopped at an object the ModelDeployment may not write (<paramref name="reason"/>:
+    /// <c>ChildConflict</c>, <c>RouteNotOptedIn</c>): the status stays where it was, so the rollout does not proceed,
+    /// with <c>Degraded=True</c> and <c>Progressing=False</c> saying why; a Warning Event when the message is new; and a
+    /// look again after <paramref name="retryAfter"/> (the conflicting object is not watched: it carries none of our labels).
+    /// </summary>
+    public static RolloutPlan Blocked(ModelDeployment deployment, string reason, string message, DateTimeOffset now, TimeSpan retryAfter)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        ArgumentException.ThrowIfNullOrEmpty(message);
+        var old = deployment.Status ?? new ModelDeploymentStatus();
+        var generation = deployment.Metadata.Generation;
+        var reported = old.Conditions?.Any(c => c.Type == Conditions.Degraded && c.Reason == reason && c.Message == message) == true;
+        var conditions = ConditionList.Set(old.Conditions, Conditions.Degraded, ConditionList.True, reason, message, generation, now);
+        conditions = ConditionList.Set(conditions, Conditions.Progressing, ConditionList.False, reason,
+            "the rollout waits until the object in the way is removed or, for an HTTPRoute, opts in", generation, now);
+        return new RolloutPlan
+        {
+            Status = old with { Conditions = conditions },
+            Events = reported ? [] : [new PlannedEvent(PlannedEvent.Warning, reason, message)],
+            RequeueAfter = retryAfter,
+        };
     }
 }

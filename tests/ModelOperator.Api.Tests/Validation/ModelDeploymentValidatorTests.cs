@@ -230,6 +230,16 @@ public sealed class ModelDeploymentValidatorTests
     }
 
     [Fact]
+    public void A_long_value_is_quoted_cut_short()
+    {
+        // Problems end up in conditions and Events: a hostile value is not copied there whole
+        var problem = Assert.Single(ModelDeploymentValidator.Validate(Annotate(Valid, Annotations.Action, new string('x', 100_000))));
+
+        Assert.Contains(new string('x', 100) + "…\" is not an action", problem.Message, StringComparison.Ordinal);
+        Assert.True(problem.Message.Length < 300, problem.Message);
+    }
+
+    [Fact]
     public void Several_mistakes_are_all_reported_in_field_order()
     {
         var md = Spec(Valid, s => s with

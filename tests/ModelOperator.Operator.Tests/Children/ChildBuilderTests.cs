@@ -107,25 +107,45 @@ public sealed class ChildBuilderTests
     }
 
     [Fact]
-    public void Http_route_weights_replace_the_backends_of_every_rule_and_keep_the_rest()
+    public void Http_route_weights_replace_the_backends_of_the_rules_pointing_at_the_model_deployment_and_keep_the_rest()
     {
+        // Given a route with a rule for the ModelDeployment's main Service and a rule for another team's Service
         var route = new HttpRoute
         {
             Metadata = new ObjectMeta { Name = "churn", Namespace = "ml" },
             Spec = new HttpRouteSpec
             {
                 ParentRefs = [new ParentReference { Name = "gateway" }],
-                Rules = [new HttpRouteRule { Name = "predict", BackendRefs = [new HttpBackendRef { Name = "old", Port = 80 }] }],
+                Rules =
+                [
+                    new HttpRouteRule { Name = "predict", BackendRefs = [new HttpBackendRef { Name = "churn", Port = 80 }] },
+                    new HttpRouteRule { Name = "docs", BackendRefs = [new HttpBackendRef { Name = "docs-site", Port = 8080, Weight = 1 }] },
+                ],
             },
         };
+        var ours = new HashSet<string>(["churn", "churn-aaaaaaaaaa", "churn-bbbbbbbbbb"], StringComparer.Ordinal);
 
-        var weighted = HttpRouteWeights.Apply(route, "churn-aaaaaaaaaa", "churn-bbbbbbbbbb", 25);
-        var noCanary = HttpRouteWeights.Apply(route, "churn-aaaaaaaaaa", null, 0);
+        var weighted = HttpRouteWeights.Apply(route, ours, "churn-aaaaaaaaaa", "churn-bbbbbbbbbb", 25);
+        var noCanary = HttpRouteWeights.Apply(weighted, ours, "churn-aaaaaaaaaa", null, 0);
 
+        // Then only the first rule's backends are the weighted revision Services; the other rule is untouched
         Golden.Verify("httproute-25.json", Samples.Json(weighted));
-        Assert.Equal("predict", Assert.Single(weighted.Spec!.Rules!).Name);
+        Assert.Equal(["predict", "docs"], weighted.Spec!.Rules!.Select(r => r.Name));
         Assert.Equal([75, 25], weighted.Spec.Rules![0].BackendRefs!.Select(b => b.Weight!.Value));
+        Assert.Equal(route.Spec.Rules![1], weighted.Spec.Rules[1]);
         Assert.Equal(100, Assert.Single(noCanary.Spec!.Rules![0].BackendRefs!).Weight);
+        Assert.Equal(route.Spec.Rules[1], noCanary.Spec.Rules[1]);
+    }
+
+    [Fact]
+    public void Http_route_opt_in_needs_the_annotation_naming_the_model_deployment()
+    {
+        var route = new HttpRoute { Metadata = new ObjectMeta { Name = "shared", Namespace = "ml" } };
+        var optedIn = route with { Metadata = route.Metadata with { Annotations = new Dictionary<string, string> { [ModelOperator.Api.Annotations.ManagedByModelDeployment] = "churn" } } };
+
+        Assert.Null(HttpRouteWeights.OptInProblem(optedIn, "churn"));
+        Assert.Contains("modeloperator.io/managed-by-modeldeployment: churn", HttpRouteWeights.OptInProblem(route, "churn"), StringComparison.Ordinal);
+        Assert.Contains("has the annotation modeloperator.io/managed-by-modeldeployment: churn", HttpRouteWeights.OptInProblem(optedIn, "fraud"), StringComparison.Ordinal);
     }
 
     [Fact]
