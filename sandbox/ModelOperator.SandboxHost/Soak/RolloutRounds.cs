@@ -7,15 +7,18 @@ namespace ModelOperator.SandboxHost.Soak;
 /// The soak's rollouts, one round after another: a model version applied with kubectl as a revision of its own
 /// (<see cref="SoakManifests"/>), then watched until it is promoted or rolled back, or its deadline passes. Good
 /// versions are the churn model's 1 and 2 (the same predictions), the bad one is 3 (its predictions drift); which comes
-/// next is drawn from a seeded random sequence.
+/// next is drawn from a seeded random sequence (<see cref="NextIsBad"/>).
 /// </summary>
 public sealed class RolloutRounds(LocalSandbox sandbox, SoakObserver observer, string repositoryRoot, int seed, TextWriter log, TimeProvider? time = null)
 {
     public const string BadVersion = "3";
     public static readonly IReadOnlyList<string> GoodVersions = ["1", "2"];
 
-    /// <summary>The chance that a round rolls out the bad version.</summary>
-    public const double BadShare = 0.4;
+    /// <summary>The chance that a round rolls out the bad version, unless <see cref="MaxSameInARow"/> decides.</summary>
+    public const double BadShare = 0.5;
+
+    /// <summary>At most this many good (or bad) rounds in a row, so that even a short soak rolls out both kinds.</summary>
+    public const int MaxSameInARow = 2;
 
     /// <summary>How long a round may take: the manifests' progressDeadline (3m) for a stuck step, plus the steps before it.</summary>
     public static readonly TimeSpan RoundTimeout = TimeSpan.FromMinutes(6);
@@ -56,11 +59,27 @@ public sealed class RolloutRounds(LocalSandbox sandbox, SoakObserver observer, s
         ArgumentNullException.ThrowIfNull(keepStarting);
         while (keepStarting() && !cancellationToken.IsCancellationRequested)
         {
-            var bad = _random.NextDouble() < BadShare;
+            var bad = NextIsBad([.. Rounds.Skip(1).Select(r => r.Bad)], _random.NextDouble());
             var version = bad ? BadVersion : GoodVersions[_random.Next(GoodVersions.Count)];
             await RunRoundAsync(version, cancellationToken).ConfigureAwait(false);
             await Task.Delay(TimeSpan.FromSeconds(5), _time, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Whether the next round rolls out the bad version (pure): after <see cref="MaxSameInARow"/> rounds of one kind the
+    /// other kind; otherwise bad when <paramref name="draw"/> (uniform in [0, 1)) is below <see cref="BadShare"/>.
+    /// <paramref name="earlier"/> holds whether each earlier round (the initial version left out) was bad, oldest first.
+    /// </summary>
+    public static bool NextIsBad(IReadOnlyList<bool> earlier, double draw)
+    {
+        ArgumentNullException.ThrowIfNull(earlier);
+        if (earlier.Count >= MaxSameInARow && earlier.TakeLast(MaxSameInARow).Distinct().Count() == 1)
+        {
+            return !earlier[^1];
+        }
+
+        return draw < BadShare;
     }
 
     /// <summary>Applies <paramref name="version"/> as the next round and waits for its end.</summary>

@@ -20,8 +20,8 @@ public sealed record ServedAnswer(DateTimeOffset Sent, DateTimeOffset Answered, 
 /// <summary>A model metadata answer (<c>GET /v2/models/{name}</c>) through the Service proxy: the version and sha256 of the model that answered.</summary>
 public sealed record MetadataAnswer(DateTimeOffset Time, string Version, string Sha256);
 
-/// <summary>An Event recorded on the ModelDeployment.</summary>
-public sealed record EventRecord(string Type, string Reason, string Message);
+/// <summary>An Event recorded on the ModelDeployment; <paramref name="Count"/> is how many times it happened (repeats are aggregated).</summary>
+public sealed record EventRecord(string Type, string Reason, string Message, int Count = 1);
 
 /// <summary>The resident memory of one operator process at one time; <paramref name="Started"/> is when the soak started that process.</summary>
 public sealed record RssSample(int Pid, DateTimeOffset Started, DateTimeOffset Time, long Bytes);

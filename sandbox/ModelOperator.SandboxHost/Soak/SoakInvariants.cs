@@ -133,8 +133,11 @@ public static class SoakInvariants
 
     /// <summary>
     /// Every decision seen in <c>status.lastDecision</c> has an Event with its message (the recorder cuts messages longer
-    /// than 1024 characters to a prefix ending in "..."). Waiting on an inconclusive analysis is the one decision the
-    /// operator records in status only: it repeats every interval and is not a change a user acts on.
+    /// than 1024 characters to a prefix ending in "..."). Messages repeat across rollouts ("step 2 of 4 (analysis)
+    /// complete") and the recorder folds repeats into one Event with a count, so per message the Events' counts must add
+    /// up to at least the number of distinct decisions (by time) seen with it: a lost Event is not hidden by a later one.
+    /// Waiting on an inconclusive analysis is the one decision the operator records in status only: it repeats every
+    /// interval and is not a change a user acts on.
     /// </summary>
     public static InvariantResult CheckDecisionEvents(IReadOnlyList<StatusSample> statuses, IReadOnlyList<EventRecord> events)
     {
@@ -147,11 +150,15 @@ public static class SoakInvariants
             .Where(d => d.Reason != Reasons.AnalysisInconclusive && !string.IsNullOrEmpty(d.Message))
             .DistinctBy(d => (d.Time, d.Message))
             .ToList();
-        foreach (var decision in decisions)
+        foreach (var sameMessage in decisions.GroupBy(d => d.Message!, StringComparer.Ordinal))
         {
-            if (!events.Any(e => SameMessage(e.Message, decision.Message!)))
+            var recorded = events.Where(e => SameMessage(e.Message, sameMessage.Key)).Sum(e => Math.Max(1, e.Count));
+            var seen = sameMessage.OrderBy(d => d.Time).ToList();
+            if (recorded < seen.Count)
             {
-                evidence.Add(decision.Time ?? DateTimeOffset.MinValue, $"decision {decision.Action} ({decision.Reason}) has no Event: \"{decision.Message}\"");
+                var first = seen[recorded];
+                evidence.Add(first.Time ?? DateTimeOffset.MinValue, string.Create(CultureInfo.InvariantCulture,
+                    $"decision {first.Action} ({first.Reason}) seen {seen.Count} times (at {string.Join(", ", seen.Select(d => Time(d.Time ?? DateTimeOffset.MinValue)))}), its Event recorded {recorded} times: \"{sameMessage.Key}\""));
             }
         }
 

@@ -93,7 +93,7 @@ public sealed class SoakObserver(LocalSandbox sandbox, string deploymentName, Ti
                 var events = await sandbox.Client.Resource<Event>().ListAllAsync(DemoRunner.Namespace, null, cancellationToken).ConfigureAwait(false);
                 return [.. events.Items
                     .Where(e => e.InvolvedObject?.Kind == ModelDeployment.KindName && e.InvolvedObject.Name == deploymentName)
-                    .Select(e => new EventRecord(e.Type ?? string.Empty, e.Reason ?? string.Empty, e.Message ?? string.Empty))];
+                    .Select(e => new EventRecord(e.Type ?? string.Empty, e.Reason ?? string.Empty, e.Message ?? string.Empty, e.Count ?? 1))];
             }
             catch (Exception e) when (attempt < 10 && IsLookFailure(e))
             {

@@ -101,6 +101,8 @@ public sealed class SoakInvariantsTests
             { "a long message cut by the recorder still matches", [Status(6, V1, decision: longMessage)], [new("Warning", "PredictionDrift", new string('x', 1021) + "...")], true },
             { "a promotion without an Event", [Status(5, V2, decision: promote)], [new("Normal", "Progressing", "canary started")], false },
             { "an Event with another message", [Status(5, V2, decision: promote)], [new("Normal", "Promoted", "churn-cccccccccc (model version 3) promoted to stable")], false },
+            { "the same message in two rollouts, one Event each, aggregated", [Status(3, V1, V2, decision: passed), Status(90, V2, V3, decision: passed with { Time = At(90) })], [new("Normal", "StepComplete", passed.Message!, 2)], true },
+            { "the same message in two rollouts, the first Event lost", [Status(3, V1, V2, decision: passed), Status(90, V2, V3, decision: passed with { Time = At(90) })], [new("Normal", "StepComplete", passed.Message!, 1)], false },
         };
     }
 

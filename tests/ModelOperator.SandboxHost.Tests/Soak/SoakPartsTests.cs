@@ -32,6 +32,17 @@ public sealed class SoakPartsTests
     }
 
     [Theory]
+    [InlineData(new bool[0], 0.1, true)]
+    [InlineData(new bool[0], 0.9, false)]
+    [InlineData(new[] { false }, 0.9, false)]
+    [InlineData(new[] { false, false }, 0.9, true)] // two good in a row: bad next, whatever the draw
+    [InlineData(new[] { true, true }, 0.1, false)] // two bad in a row: good next
+    [InlineData(new[] { true, false }, 0.1, true)]
+    [InlineData(new[] { false, true, true }, 0.0, false)]
+    public void Rounds_mix_good_and_bad_versions(bool[] earlier, double draw, bool bad) =>
+        Assert.Equal(bad, RolloutRounds.NextIsBad(earlier, draw));
+
+    [Theory]
     [InlineData("1")]
     [InlineData("2")]
     [InlineData("3")]
