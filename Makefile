@@ -19,7 +19,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: help setup debs restore build test run sandbox sandbox-build serve server-build bench apiserver operator plugin models profiles crds clean
+.PHONY: help setup debs restore build test run sandbox sandbox-build soak serve server-build bench apiserver operator plugin models profiles crds clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -71,6 +71,13 @@ run: sandbox-build plugin ## The local sandbox: churn v1, v2 promoted by canary,
 
 sandbox: sandbox-build ## The local sandbox alone (API server, operator, node agent, proxy, Prometheus) until Ctrl-C
 	@exec $(SANDBOX_BIN) up $(SANDBOX_FLAGS) $(RUN_ARGS)
+
+# The fault soak: free ports (it can run beside make run), its own state folder, the report into docs/reliability.md.
+SOAK_DURATION ?= 10m
+SOAK_SEED     ?=
+soak: sandbox-build ## Fault soak on the sandbox (SOAK_DURATION=10m, SOAK_SEED=N replays): rollouts under faults, invariants checked, report in docs/reliability.md
+	@exec $(SANDBOX_BIN) soak $(SANDBOX_FLAGS) --dir $(CURDIR)/$(LOCAL)/soak --api-port 0 --proxy-port 0 --prometheus-port 0 --operator-port 0 \
+	  --duration $(SOAK_DURATION) $(if $(SOAK_SEED),--seed $(SOAK_SEED)) --report $(CURDIR)/docs/reliability.md $(SOAK_ARGS)
 
 bench: setup ## Run the benchmarks and write docs/benchmarks.md
 	$(DOTNET) build $(BENCH_PROJ) -c Release --no-restore -v q -nologo

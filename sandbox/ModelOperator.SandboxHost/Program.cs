@@ -3,12 +3,15 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using ModelOperator.SandboxHost;
 using ModelOperator.SandboxHost.Demo;
+using ModelOperator.SandboxHost.Soak;
 
-// modeloperator-sandbox up|demo [flags]: see Usage below and README.md.
+// modeloperator-sandbox up|demo|soak [flags]: see Usage below and README.md.
 const string Usage = """
-    usage: modeloperator-sandbox up|demo [flags]
+    usage: modeloperator-sandbox up|demo|soak [flags]
       up     start the sandbox and keep it running until Ctrl-C
       demo   start it, then roll out churn v1, v2 (promoted) and v3 (rolled back), then keep it running
+      soak   start it, then roll out good and bad versions while injecting faults; check the invariants,
+             print the report (and write it with --report), stop; exit code 1 when an invariant was violated
     flags:
       --repo DIR              the repository (default: the current folder)
       --dir DIR               state and logs (default: .local/sandbox)
@@ -21,9 +24,12 @@ const string Usage = """
       --operator-port N       first operator's metrics port (default 8081)
       --operators N           operator replicas (default 1)
       --exit-when-done        demo: stop everything after the rollback instead of waiting for Ctrl-C
+      --duration D            soak: how long faults are injected (default 10m; e.g. 3m, 90s)
+      --seed N                soak: the fault schedule's seed (default: random, printed)
+      --report FILE           soak: the Markdown file to write the report into, between its markers
     """;
 
-if (args.Length == 0 || args[0] is "-h" or "--help" || args[0] is not ("up" or "demo"))
+if (args.Length == 0 || args[0] is "-h" or "--help" || args[0] is not ("up" or "demo" or "soak"))
 {
     Console.Error.WriteLine(args.Length == 0 || args[0] is "-h" or "--help" ? Usage : $"unknown command '{args[0]}'\n{Usage}");
     return args.Length > 0 && args[0] is "-h" or "--help" ? 0 : 2;
@@ -75,6 +81,14 @@ var settings = new SandboxSettings
     Operators = Port("--operators", 1),
     Proxies = [("default", "churn", Port("--proxy-port", 8080))],
 };
+SoakOptions? soak = null;
+if (args[0] == "soak")
+{
+    var (parsed, soakProblems) = SoakOptions.Parse(Flag("--duration", string.Empty), Flag("--seed", string.Empty), Flag("--report", string.Empty));
+    soak = parsed;
+    problems.AddRange(soakProblems);
+}
+
 problems.AddRange(flags.Keys.Select(k => $"unknown flag {k}"));
 problems.AddRange(settings.Validate());
 if (problems.Count > 0)
@@ -120,7 +134,27 @@ await using (sandbox)
           export KUBECONFIG={Relative(sandbox.KubeconfigPath)}
           kubectl get md -w        kubectl get pods,deploy,svc        kubectl describe md churn
         """);
-    if (args[0] == "demo")
+    if (soak is not null)
+    {
+        Console.WriteLine();
+        exitWhenDone = true;
+        try
+        {
+            var report = await new SoakRunner(sandbox, repo, soak, Console.Out).RunAsync(stop.Token);
+            await SoakRunner.WriteAsync(report, soak.ReportPath, Console.Out, CancellationToken.None);
+            exitCode = report.Passed ? 0 : 1;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            exitCode = 1;
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or HttpRequestException or IOException)
+        {
+            Console.Error.WriteLine($"modeloperator-sandbox: the soak failed: {e.Message}");
+            exitCode = 1;
+        }
+    }
+    else if (args[0] == "demo")
     {
         Console.WriteLine();
         var demo = new DemoRunner(sandbox, repo, Console.Out);
@@ -144,7 +178,7 @@ await using (sandbox)
 
     try
     {
-        if (exitCode == 0 && !stop.IsCancellationRequested)
+        if (exitCode == 0 && !stop.IsCancellationRequested && soak is null)
         {
             var service = sandbox.ServiceUrls.Values.First();
             Console.WriteLine($$"""

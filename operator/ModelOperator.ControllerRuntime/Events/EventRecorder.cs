@@ -12,7 +12,10 @@ namespace ModelOperator.ControllerRuntime.Events;
 /// Writes core/v1 Events and folds repeats of the same (object, type, reason, message) into one Event
 /// whose <c>count</c> and <c>lastTimestamp</c> grow (client-go's event correlator), remembering recent
 /// events in a bounded least-recently-used cache. Writes are serialized, so two identical events in a
-/// row always aggregate. Failures are logged, never thrown.
+/// row always aggregate. A write answered 409 Conflict is tried again at once (up to
+/// <see cref="EventRecorderOptions.ConflictAttempts"/> in all), as every conflict is a quiet retry here: the status
+/// this Event tells of is already written, so an Event dropped on a conflict leaves the status without its story.
+/// Other failures are logged, never thrown.
 /// </summary>
 public sealed partial class EventRecorder : IEventRecorder, IDisposable
 {
@@ -52,7 +55,18 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
             await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await WriteAsync(involved, key, cancellationToken).ConfigureAwait(false);
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        await WriteAsync(involved, key, cancellationToken).ConfigureAwait(false);
+                        break;
+                    }
+                    catch (KubernetesConflictException) when (attempt < _options.ConflictAttempts)
+                    {
+                        // A new name is drawn for a create, and a patch only adds to the count: trying again is safe.
+                    }
+                }
             }
             finally
             {

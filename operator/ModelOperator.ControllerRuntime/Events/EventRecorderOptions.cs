@@ -15,6 +15,9 @@ public sealed record EventRecorderOptions
     /// <summary>Messages longer than this are cut (with an ellipsis). Default 1024.</summary>
     public int MaxMessageLength { get; init; } = 1024;
 
+    /// <summary>How many times a write answered 409 Conflict is tried in all, with no wait between (a conflict is a quiet retry). Default 3; 1 never retries.</summary>
+    public int ConflictAttempts { get; init; } = 3;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting and what is allowed.</summary>
     public void Validate()
     {
@@ -26,6 +29,11 @@ public sealed record EventRecorderOptions
         if (CacheSize < 1)
         {
             throw new ArgumentException($"{nameof(CacheSize)} is {CacheSize}; it must be at least 1.");
+        }
+
+        if (ConflictAttempts is < 1 or > 10)
+        {
+            throw new ArgumentException($"{nameof(ConflictAttempts)} is {ConflictAttempts}; it must be from 1 to 10.");
         }
 
         if (MaxMessageLength < 16)

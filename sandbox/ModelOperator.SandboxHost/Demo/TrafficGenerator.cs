@@ -7,7 +7,8 @@ namespace ModelOperator.SandboxHost.Demo;
 /// <summary>
 /// Steady inference traffic: Open Inference Protocol requests at a fixed rate to one URL, each carrying the next row of
 /// a CSV of customers (the churn reference data: reference-like traffic, so only a model change can move the
-/// predictions). Counts answers by outcome; never throws from a request.
+/// predictions). Counts answers by outcome and failures by reason, tells <see cref="OnAnswer"/> of each; never throws
+/// from a request.
 /// </summary>
 public sealed class TrafficGenerator : IAsyncDisposable
 {
@@ -23,9 +24,12 @@ public sealed class TrafficGenerator : IAsyncDisposable
     private long _failed;
     private long _sent;
     private readonly ConcurrentDictionary<string, long> _byVersion = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _failedBy = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
 
-    public TrafficGenerator(Uri url, IReadOnlyList<string> bodies, double rate)
+    public TrafficGenerator(Uri url, IReadOnlyList<string> bodies, double rate, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(bodies);
         if (bodies.Count == 0 || rate <= 0)
         {
@@ -43,6 +47,13 @@ public sealed class TrafficGenerator : IAsyncDisposable
 
     /// <summary>Successful answers by the <c>model_version</c> they name: which revision really served.</summary>
     public IReadOnlyDictionary<string, long> AnsweredByVersion => _byVersion;
+
+    /// <summary>Failed requests by reason: <c>HTTP 503</c> (any status other than 200), <c>connection failed</c>,
+    /// <c>timed out</c> (no answer in 5 s), <c>not sent: 32 in flight</c> (the servers are behind).</summary>
+    public IReadOnlyDictionary<string, long> FailedByReason => _failedBy;
+
+    /// <summary>Called once per request that was sent, when it ends (on the request's own task; keep it short and thread-safe).</summary>
+    public Action<TrafficAnswer>? OnAnswer { get; init; }
 
     /// <summary>Request bodies for a features input from a CSV with a header row and numeric columns.</summary>
     public static IReadOnlyList<string> BodiesFromCsv(string path, string inputName)
@@ -81,7 +92,7 @@ public sealed class TrafficGenerator : IAsyncDisposable
             {
                 if (!await _inFlight.WaitAsync(0, stop).ConfigureAwait(false))
                 {
-                    Interlocked.Increment(ref _failed); // the servers are behind: count it, do not pile up
+                    Fail("not sent: 32 in flight"); // the servers are behind: count it, do not pile up
                     continue;
                 }
 
@@ -96,24 +107,53 @@ public sealed class TrafficGenerator : IAsyncDisposable
 
     private async Task SendAsync(string body, CancellationToken stop)
     {
+        var sent = _time.GetUtcNow();
+        string? version = null;
+        string? failure = null;
         try
         {
             using var content = new StringContent(body, Encoding.UTF8, "application/json");
             using var response = await _http.PostAsync(_url, content, stop).ConfigureAwait(false);
-            Interlocked.Increment(ref response.IsSuccessStatusCode ? ref _ok : ref _failed);
             if (response.IsSuccessStatusCode)
             {
-                _byVersion.AddOrUpdate(VersionOf(await response.Content.ReadAsStringAsync(stop).ConfigureAwait(false)), 1, (_, n) => n + 1);
+                version = VersionOf(await response.Content.ReadAsStringAsync(stop).ConfigureAwait(false));
+                Interlocked.Increment(ref _ok);
+                _byVersion.AddOrUpdate(version, 1, (_, n) => n + 1);
+            }
+            else
+            {
+                failure = string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}");
             }
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or ObjectDisposedException)
+        catch (HttpRequestException)
         {
-            Interlocked.Increment(ref _failed);
+            failure = "connection failed";
+        }
+        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+        {
+            failure = "timed out";
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            failure = "stopped";
         }
         finally
         {
             _inFlight.Release();
         }
+
+        if (failure is not null)
+        {
+            Fail(failure);
+        }
+
+        OnAnswer?.Invoke(new TrafficAnswer(sent, _time.GetUtcNow(), version, failure));
+    }
+
+    private void Fail(string reason)
+    {
+        Interlocked.Increment(ref _failed);
+        _failedBy.AddOrUpdate(reason, 1, (_, n) => n + 1);
     }
 
     public async ValueTask DisposeAsync()

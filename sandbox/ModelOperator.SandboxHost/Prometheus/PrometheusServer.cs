@@ -8,17 +8,20 @@ namespace ModelOperator.SandboxHost.Prometheus;
 /// The real Prometheus (Debian's <c>prometheus</c> package) as a child process: it scrapes the sandbox's pods through the
 /// target file that <see cref="TargetFileWriter"/> keeps, and the operator replicas through a second target file, every
 /// 2 seconds (a cluster scrapes every 15-30 s; the demo would be slow), and evaluates the project's alert rules.
-/// Its data lives under the sandbox folder and starts empty each time.
+/// Its data lives under the sandbox folder and starts empty each time; <see cref="StopAsync"/> and
+/// <see cref="StartAgainAsync"/> take it away and bring it back on the same port and data (the soak's "Prometheus away").
 /// </summary>
 public sealed class PrometheusServer : IAsyncDisposable
 {
     public const string PodsJob = "kubernetes-pods";
     public const string OperatorJob = "modeloperator";
-    private readonly ChildProcess _process;
+    private readonly Func<ChildProcess> _start;
+    private ChildProcess _process;
 
-    private PrometheusServer(ChildProcess process, Uri url, string podTargets, string operatorTargets)
+    private PrometheusServer(Func<ChildProcess> start, Uri url, string podTargets, string operatorTargets)
     {
-        _process = process;
+        _start = start;
+        _process = start();
         Url = url;
         PodTargetsPath = podTargets;
         OperatorTargetsPath = operatorTargets;
@@ -76,13 +79,14 @@ public sealed class PrometheusServer : IAsyncDisposable
         File.WriteAllText(config, Config(pods, operators, ruleFiles, TimeSpan.FromSeconds(2)));
 
         var url = new Uri($"http://127.0.0.1:{port}/");
-        var process = ChildProcess.Start("prometheus", binary,
-            [$"--config.file={config}", $"--storage.tsdb.path={data}", $"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=1d", "--log.level=warn"],
-            logPath);
-        var server = new PrometheusServer(process, url, pods, operators);
+        var server = new PrometheusServer(
+            () => ChildProcess.Start("prometheus", binary,
+                [$"--config.file={config}", $"--storage.tsdb.path={data}", $"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=1d", "--log.level=warn"],
+                logPath),
+            url, pods, operators);
         try
         {
-            await WaitReadyAsync(process, url, logPath, cancellationToken).ConfigureAwait(false);
+            await WaitReadyAsync(server._process, url, logPath, cancellationToken).ConfigureAwait(false);
             return server;
         }
         catch
@@ -137,6 +141,22 @@ public sealed class PrometheusServer : IAsyncDisposable
     }
 
     private static string Quote(string value) => JsonSerializer.Serialize(value);
+
+    /// <summary>Stops Prometheus (SIGTERM, then SIGKILL after 10 s); its data stays for <see cref="StartAgainAsync"/>.</summary>
+    public async Task StopAsync() => await _process.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+
+    /// <summary>Starts Prometheus again after <see cref="StopAsync"/>, with the same port, config and data, and waits until it is ready.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken)
+    {
+        if (!_process.HasExited)
+        {
+            throw new InvalidOperationException("Prometheus is still running; stop it first.");
+        }
+
+        await _process.DisposeAsync().ConfigureAwait(false);
+        _process = _start();
+        await WaitReadyAsync(_process, Url, _process.LogPath, cancellationToken).ConfigureAwait(false);
+    }
 
     public async ValueTask DisposeAsync() => await _process.DisposeAsync().ConfigureAwait(false);
 }

@@ -88,6 +88,31 @@ public sealed class EventRecorderApiServerTests : IAsyncLifetime
         Assert.Empty(await Events());
     }
 
+    [Theory]
+    [InlineData(2)] // the second write (a new Event) and the fourth (an aggregating patch) are 409s
+    [InlineData(3)] // the third write (the aggregating patch) is a 409
+    public async Task A_write_answered_with_a_conflict_is_tried_again_and_the_event_is_kept(int k)
+    {
+        using var recorder = new EventRecorder(_api.Client.Resource<Event>(), _clock);
+        _api.Server.Faults.FailEveryKthWrite(k, "events");
+
+        await recorder.RecordAsync(Involved, EventType.Normal, "Progressing", "canary started");
+        await recorder.RecordAsync(Involved, EventType.Normal, "Promoted", "canary promoted");
+        await recorder.RecordAsync(Involved, EventType.Normal, "Promoted", "canary promoted");
+
+        _api.Server.Faults.Reset();
+        var events = await Events();
+        Assert.Equal(1, Assert.Single(events, e => e.Reason == "Progressing").Count);
+        Assert.Equal(2, Assert.Single(events, e => e.Reason == "Promoted").Count);
+    }
+
+    [Fact]
+    public void Conflict_attempts_are_bounded()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new EventRecorder(_api.Client.Resource<Event>(), _clock, options: new EventRecorderOptions { ConflictAttempts = 0 }));
+        Assert.Contains("ConflictAttempts is 0; it must be from 1 to 10", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Cluster_scoped_objects_get_their_events_in_default_and_long_messages_are_cut()
     {
