@@ -363,6 +363,7 @@ internal sealed partial class ResourceService
 
             SchemaPruner.ApplyDefaults(obj, schema);
             causes.AddRange(SchemaValidator.Validate(obj, schema));
+            causes.AddRange(ValidationRules.Validate(obj, old, schema));
         }
 
         causes.AddRange(BuiltInRules.Validate(type, obj));
