@@ -201,4 +201,59 @@ public sealed class OfficialCSharpClientTests : IAsyncLifetime
         var missing = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CoreV1.ReadNamespacedConfigMapAsync("child", Ns));
         Assert.Equal(HttpStatusCode.NotFound, missing.Response.StatusCode);
     }
+
+    [Fact]
+    public async Task Crd_validation_rules_answer_422_with_a_cause_per_failed_rule_and_transition_rules_on_update()
+    {
+        // Given a CRD with CEL rules, written through the typed model (V1ValidationRule)
+        var spec = new V1JSONSchemaProps
+        {
+            Type = "object",
+            Properties = new Dictionary<string, V1JSONSchemaProps>
+            {
+                ["min"] = new() { Type = "integer" },
+                ["max"] = new() { Type = "integer" },
+                ["unit"] = new() { Type = "string" },
+            },
+            XKubernetesValidations =
+            [
+                new V1ValidationRule { Rule = "!has(self.min) || self.min <= self.max", Message = "min must not exceed max", FieldPath = ".min" },
+                new V1ValidationRule { Rule = "self.unit == oldSelf.unit", Message = "unit is immutable", Reason = "FieldValueForbidden" },
+            ],
+        };
+        await _client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(new V1CustomResourceDefinition
+        {
+            Metadata = new V1ObjectMeta { Name = "gauges.example.com" },
+            Spec = new V1CustomResourceDefinitionSpec
+            {
+                Group = "example.com",
+                Scope = "Namespaced",
+                Names = new V1CustomResourceDefinitionNames { Plural = "gauges", Kind = "Gauge" },
+                Versions =
+                [
+                    new V1CustomResourceDefinitionVersion
+                    {
+                        Name = "v1", Served = true, Storage = true,
+                        Schema = new V1CustomResourceValidation { OpenAPIV3Schema = new V1JSONSchemaProps { Type = "object", Properties = new Dictionary<string, V1JSONSchemaProps> { ["spec"] = spec } } },
+                    },
+                ],
+            },
+        });
+        static object Gauge(object spec) => new { apiVersion = "example.com/v1", kind = "Gauge", metadata = new { name = "g" }, spec };
+
+        // When an object breaks the cross-field rule, a valid one is created, and its unit is then changed
+        var invalid = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CustomObjects.CreateNamespacedCustomObjectAsync(Gauge(new { unit = "m", min = 5, max = 2 }), "example.com", "v1", Ns, "gauges"));
+        await _client.CustomObjects.CreateNamespacedCustomObjectAsync(Gauge(new { unit = "m", max = 2 }), "example.com", "v1", Ns, "gauges");
+        var changed = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch("""{"spec":{"unit":"s"}}""", V1Patch.PatchType.MergePatch), "example.com", "v1", Ns, "gauges", "g"));
+
+        // Then both are 422 Invalid with the cause a real server gives
+        Assert.Equal((HttpStatusCode)422, invalid.Response.StatusCode);
+        var status = KubernetesJson.Deserialize<V1Status>(invalid.Response.Content);
+        Assert.Equal(("Invalid", "Gauge.example.com \"g\" is invalid: spec.min: Invalid value: \"object\": min must not exceed max"), (status.Reason, status.Message));
+        Assert.Equal(("spec.min", "FieldValueInvalid"), (status.Details.Causes[0].Field, status.Details.Causes[0].Reason));
+        var forbidden = KubernetesJson.Deserialize<V1Status>(changed.Response.Content);
+        Assert.Equal((HttpStatusCode)422, changed.Response.StatusCode);
+        Assert.Equal(("spec", "FieldValueForbidden", "Forbidden: unit is immutable"), (forbidden.Details.Causes[0].Field, forbidden.Details.Causes[0].Reason, forbidden.Details.Causes[0].Message));
+    }
 }
