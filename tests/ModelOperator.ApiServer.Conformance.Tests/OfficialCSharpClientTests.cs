@@ -256,4 +256,60 @@ public sealed class OfficialCSharpClientTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode)422, changed.Response.StatusCode);
         Assert.Equal(("spec", "FieldValueForbidden", "Forbidden: unit is immutable"), (forbidden.Details.Causes[0].Field, forbidden.Details.Causes[0].Reason, forbidden.Details.Causes[0].Message));
     }
+
+    [Fact]
+    public async Task Events_k8s_io_v1_serves_the_core_events_under_its_own_field_names()
+    {
+        // Given a watch on events.k8s.io/v1 and a pod the events are about
+        var resources = await _client.EventsV1.GetAPIResourcesAsync();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var seen = new List<(WatchEventType, string?, int?)>();
+        var list = await _client.EventsV1.ListNamespacedEventAsync(Ns);
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var (type, item) in _client.EventsV1.WatchListNamespacedEventAsync(Ns, resourceVersion: list.Metadata.ResourceVersion, cancellationToken: cancel.Token))
+            {
+                seen.Add((type, item.Note, item.Series?.Count));
+                if (seen.Count == 2)
+                {
+                    return;
+                }
+            }
+        });
+        var regarding = new V1ObjectReference { ApiVersion = "v1", Kind = "Pod", Name = "web-0", NamespaceProperty = Ns };
+        var now = new DateTime(2026, 12, 4, 12, 0, 0, DateTimeKind.Utc);
+
+        // When an event is created through events.k8s.io/v1, its series bumped with a patch, and an invalid one sent
+        var created = await _client.EventsV1.CreateNamespacedEventAsync(new Eventsv1Event
+        {
+            Metadata = new V1ObjectMeta { Name = "web-0.scaled" },
+            EventTime = now, ReportingController = "modeloperator.io/operator", ReportingInstance = "operator-0",
+            Action = "Scale", Reason = "ScaledUp", Regarding = regarding, Note = "scaled to 3", Type = "Normal",
+        }, Ns);
+        var patched = await _client.EventsV1.PatchNamespacedEventAsync(
+            new V1Patch("""{"series":{"count":2,"lastObservedTime":"2026-12-04T12:01:00.000000Z"}}""", V1Patch.PatchType.MergePatch), "web-0.scaled", Ns);
+        var invalid = await Assert.ThrowsAsync<HttpOperationException>(() => _client.EventsV1.CreateNamespacedEventAsync(new Eventsv1Event
+        {
+            Metadata = new V1ObjectMeta { Name = "bad" }, Regarding = regarding, Note = "no time, no controller", Type = "Sometimes",
+        }, Ns));
+        var changedNote = await Assert.ThrowsAsync<HttpOperationException>(() => _client.EventsV1.PatchNamespacedEventAsync(
+            new V1Patch("""{"note":"rewritten"}""", V1Patch.PatchType.MergePatch), "web-0.scaled", Ns));
+        await watching;
+
+        // Then it reads back under both APIs with each one's field names, and the errors are the real server's
+        Assert.Contains(resources.Resources, r => r.Name == "events" && r.Kind == "Event" && r.Namespaced);
+        Assert.Equal(("scaled to 3", "modeloperator.io/operator", "Pod", "web-0"), (created.Note, created.ReportingController, created.Regarding.Kind, created.Regarding.Name));
+        Assert.Equal(2, patched.Series.Count);
+        var core = await _client.CoreV1.ReadNamespacedEventAsync("web-0.scaled", Ns);
+        Assert.Equal(("scaled to 3", "modeloperator.io/operator", "Pod", "ScaledUp", "Scale"), (core.Message, core.ReportingComponent, core.InvolvedObject.Kind, core.Reason, core.Action));
+        Assert.Equal(2, core.Series.Count);
+        Assert.Equal([(WatchEventType.Added, "scaled to 3", null), (WatchEventType.Modified, "scaled to 3", 2)], seen);
+        var status = KubernetesJson.Deserialize<V1Status>(invalid.Response.Content);
+        Assert.Equal((HttpStatusCode)422, invalid.Response.StatusCode);
+        Assert.Equal(["eventTime", "reportingController", "reportingInstance", "action", "reason", "type"], status.Details.Causes.Select(c => c.Field));
+        Assert.StartsWith("Event.events.k8s.io \"bad\" is invalid: [eventTime: Required value, reportingController: Required value", status.Message, StringComparison.Ordinal);
+        Assert.Equal("message", KubernetesJson.Deserialize<V1Status>(changedNote.Response.Content).Details.Causes.Single().Field);
+        var coreList = await _client.CoreV1.ListNamespacedEventAsync(Ns);
+        Assert.Equal(["web-0.scaled"], coreList.Items.Select(e => e.Metadata.Name));
+    }
 }

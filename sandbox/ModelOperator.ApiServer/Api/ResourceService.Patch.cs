@@ -57,7 +57,7 @@ internal sealed partial class ResourceService
 
             CheckKind(type, patched);
             var kind = subresource == Subresource.Status ? WriteKind.StatusPatch : WriteKind.Patch;
-            return Commit(type, existing, patched, subresource, options, kind);
+            return Commit(type, existing, ToStorage(type, patched, existing.Object), subresource, options, kind);
         }
     }
 
@@ -127,7 +127,7 @@ internal sealed partial class ResourceService
         var merged = ServerSideApply.Apply(Present(type, existing.Object), config, options.FieldManager, type.ApiVersion, Timestamp(), strategies, options.Force,
             conflicts => throw ApiException.ApplyConflict(ApplyConflicts.Message(conflicts), name, type.Group, type.Plural, conflicts.Select(c => new StatusCause("FieldManagerConflict", ApplyConflicts.CauseMessage(c), c.Field)).ToList()));
         merged.Metadata()["resourceVersion"] = existing.Object.ResourceVersion();
-        return Commit(type, existing, merged, subresource, options, subresource == Subresource.Status ? WriteKind.StatusPatch : WriteKind.Apply);
+        return Commit(type, existing, ToStorage(type, merged, existing.Object), subresource, options, subresource == Subresource.Status ? WriteKind.StatusPatch : WriteKind.Apply);
     }
 
     public JsonObject GetScale(ResourceType type, string? ns, string name)

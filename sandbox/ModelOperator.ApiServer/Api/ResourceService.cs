@@ -64,7 +64,7 @@ internal sealed partial class ResourceService
     /// <summary>A copy of the object as the requested version presents it.</summary>
     public static JsonObject Present(ResourceType type, JsonObject stored)
     {
-        var copy = (JsonObject)stored.DeepClone();
+        var copy = type.StoredForm is { } form ? form.FromStorage(stored) : (JsonObject)stored.DeepClone();
         copy.Remove("apiVersion");
         copy.Remove("kind");
         copy.Insert(0, "kind", type.Kind);
@@ -142,6 +142,7 @@ internal sealed partial class ResourceService
 
             var obj = (JsonObject)body.DeepClone();
             CheckKind(type, obj);
+            obj = ToStorage(type, obj, null);
             var meta = obj.Metadata();
             var name = obj.Name();
             if (string.IsNullOrEmpty(name))
@@ -227,6 +228,7 @@ internal sealed partial class ResourceService
             }
 
             candidate.Metadata()["name"] = name;
+            candidate = ToStorage(type, candidate, existing.Object);
             CheckNamespace(type, ns, candidate);
             if (candidate.ResourceVersion() is { Length: > 0 } rv && rv != existing.Object.ResourceVersion())
             {
@@ -458,6 +460,26 @@ internal sealed partial class ResourceService
 
         obj["apiVersion"] = type.ApiVersion;
         obj["kind"] = type.Kind;
+    }
+
+    /// <summary>
+    /// The stored form of an object written through a resource that presents another's store (events.k8s.io/v1), after
+    /// that resource's own rules; other objects pass unchanged. <paramref name="oldStored"/> is null on create.
+    /// </summary>
+    private static JsonObject ToStorage(ResourceType type, JsonObject external, JsonObject? oldStored)
+    {
+        if (type.StoredForm is not { } form)
+        {
+            return external;
+        }
+
+        var causes = form.Validate(external, oldStored is null ? null : form.FromStorage(oldStored));
+        if (causes.Count > 0)
+        {
+            throw Invalid(type, external.Name() ?? "", causes);
+        }
+
+        return form.ToStorage(external);
     }
 
     private static void CheckNamespace(ResourceType type, string? ns, JsonObject obj)

@@ -33,6 +33,13 @@ internal static class BuiltInResources
         ShortNames = ["ev"],
     };
 
+    /// <summary>The same objects as <see cref="Events"/>, under events.k8s.io/v1's field names and rules.</summary>
+    public static readonly ResourceType EventsV1 = new()
+    {
+        Group = "events.k8s.io", Version = "v1", Kind = "Event", Plural = "events", Singular = "event", Namespaced = true,
+        ShortNames = ["ev"], StoredForm = new EventsV1StoredForm(),
+    };
+
     public static readonly ResourceType ConfigMaps = new()
     {
         Group = "", Version = "v1", Kind = "ConfigMap", Plural = "configmaps", Singular = "configmap", Namespaced = true,
@@ -104,7 +111,7 @@ internal static class BuiltInResources
 
     public static IReadOnlyList<ResourceType> All { get; } =
     [
-        Namespaces, Pods, Services, Endpoints, Events, ConfigMaps, Secrets, Deployments, HorizontalPodAutoscalers, Leases, HttpRoutes,
+        Namespaces, Pods, Services, Endpoints, Events, EventsV1, ConfigMaps, Secrets, Deployments, HorizontalPodAutoscalers, Leases, HttpRoutes,
         ServiceAccounts, Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, CustomResourceDefinitions,
     ];
 }
