@@ -312,4 +312,33 @@ public sealed class OfficialCSharpClientTests : IAsyncLifetime
         var coreList = await _client.CoreV1.ListNamespacedEventAsync(Ns);
         Assert.Equal(["web-0.scaled"], coreList.Items.Select(e => e.Metadata.Name));
     }
+
+    [Fact]
+    public async Task Non_apply_writes_record_Update_managed_fields_that_a_later_apply_conflicts_with()
+    {
+        // Given a config map created by the typed client (no fieldManager: its User-Agent names the manager) and then
+        // changed by a replace under an explicit field manager
+        var created = await _client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "settings" }, Data = new Dictionary<string, string> { ["k"] = "1", ["l"] = "2" } }, Ns);
+        created.Data["k"] = "9";
+        var replaced = await _client.CoreV1.ReplaceNamespacedConfigMapAsync(created, "settings", Ns, fieldManager: "editor");
+
+        // When a GitOps tool applies another value of the edited field, without and then with force
+        var apply = new V1Patch("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"},"data":{"k":"5"}}""", V1Patch.PatchType.ApplyPatch);
+        var conflict = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CoreV1.PatchNamespacedConfigMapAsync(apply, "settings", Ns, fieldManager: "gitops"));
+        var forced = await _client.CoreV1.PatchNamespacedConfigMapAsync(apply, "settings", Ns, fieldManager: "gitops", force: true);
+
+        // Then each write has its entry with the fields it set, and the apply conflicted with the Update owner
+        var creator = created.Metadata.ManagedFields.Single();
+        Assert.Equal("Update", creator.Operation);
+        Assert.False(string.IsNullOrEmpty(creator.Manager));
+        Assert.DoesNotContain("/", creator.Manager, StringComparison.Ordinal);
+        Assert.Equal("{\"f:data\":{\"f:k\":{},\"f:l\":{}}}", JsonSerializer.Serialize(creator.FieldsV1));
+        var editor = replaced.Metadata.ManagedFields.Single(m => m.Manager == "editor");
+        Assert.Equal(("Update", "v1", "{\"f:data\":{\"f:k\":{}}}"), (editor.Operation, editor.ApiVersion, JsonSerializer.Serialize(editor.FieldsV1)));
+        Assert.Equal("{\"f:data\":{\"f:l\":{}}}", JsonSerializer.Serialize(replaced.Metadata.ManagedFields.Single(m => m.Manager == creator.Manager).FieldsV1));
+        Assert.Equal(HttpStatusCode.Conflict, conflict.Response.StatusCode);
+        Assert.Equal("Apply failed with 1 conflict: conflict with \"editor\" using v1: .data.k", KubernetesJson.Deserialize<V1Status>(conflict.Response.Content).Message);
+        Assert.Equal(("5", "Apply"), (forced.Data["k"], forced.Metadata.ManagedFields.Single(m => m.Manager == "gitops").Operation));
+        Assert.DoesNotContain(forced.Metadata.ManagedFields, m => m.Manager == "editor");
+    }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using ModelOperator.ApiServer.Errors;
 using ModelOperator.ApiServer.Faults;
 using ModelOperator.ApiServer.Json;
+using ModelOperator.ApiServer.Patch;
 using ModelOperator.ApiServer.Resources;
 using ModelOperator.ApiServer.Selectors;
 using ModelOperator.ApiServer.Storage;
@@ -131,7 +132,7 @@ internal sealed partial class ResourceService
         }
     }
 
-    public WriteResult Create(ResourceType type, string? ns, JsonObject body, WriteOptions options, bool count = true)
+    public WriteResult Create(ResourceType type, string? ns, JsonObject body, WriteOptions options, bool count = true, bool applied = false)
     {
         lock (_store.Gate)
         {
@@ -186,6 +187,10 @@ internal sealed partial class ResourceService
             meta.Remove("deletionGracePeriodSeconds");
             meta.Remove("selfLink");
             Admit(type, obj, old: null, options);
+            if (!applied)
+            {
+                RecordUpdate(type, null, obj, options, managedSubresource: null);
+            }
 
             if (type.StorageKey == BuiltInResources.CustomResourceDefinitions.StorageKey)
             {
@@ -245,7 +250,7 @@ internal sealed partial class ResourceService
     /// everything-but-status kept depending on the subresource, admission, generation, finalizer
     /// rules, and no write at all when nothing changed.
     /// </summary>
-    private WriteResult Commit(ResourceType type, StoredObject existing, JsonObject candidate, Subresource subresource, WriteOptions options, WriteKind kind)
+    private WriteResult Commit(ResourceType type, StoredObject existing, JsonObject candidate, Subresource subresource, WriteOptions options, WriteKind kind, bool applied = false, string? managedSubresource = null)
     {
         var old = existing.Object;
         JsonObject next;
@@ -295,6 +300,10 @@ internal sealed partial class ResourceService
 
         meta["resourceVersion"] = old.ResourceVersion();
         Admit(type, next, old, options);
+        if (!applied)
+        {
+            RecordUpdate(type, old, next, options, managedSubresource ?? (subresource == Subresource.Status ? "status" : null));
+        }
 
         if (old.DeletionTimestamp() is not null)
         {
@@ -377,6 +386,15 @@ internal sealed partial class ResourceService
         if (causes.Count > 0)
         {
             throw Invalid(type, obj.Name() ?? "", causes);
+        }
+    }
+
+    /// <summary>The writer's Update entry in managedFields (see <see cref="UpdateManagedFields"/>); a write with no manager records none.</summary>
+    private void RecordUpdate(ResourceType type, JsonObject? old, JsonObject next, WriteOptions options, string? managedSubresource)
+    {
+        if (options.Manager is { Length: > 0 } manager)
+        {
+            UpdateManagedFields.Record(old, next, manager, type.ApiVersion, managedSubresource, Timestamp(), Strategies(type));
         }
     }
 

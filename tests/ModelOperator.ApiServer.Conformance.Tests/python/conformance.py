@@ -270,6 +270,19 @@ def crd_validation_rules_answer_422(ns):
     expect(patched["spec"]["max"], 3, "an update keeping the unit")
 
 
+@check
+def non_apply_writes_record_update_managed_fields(ns):
+    core = client.CoreV1Api()
+    created = core.create_namespaced_config_map(ns, {"metadata": {"name": "c"}, "data": {"k": "1", "l": "2"}})
+    entry = created.metadata.managed_fields[0]
+    expect((entry.manager, entry.operation, entry.api_version, entry.fields_type), ("OpenAPI-Generator", "Update", "v1", "FieldsV1"),
+           "creator's entry (manager from the User-Agent)")
+    expect(entry.fields_v1, {"f:data": {"f:k": {}, "f:l": {}}}, "creator's fields")
+    patched = core.patch_namespaced_config_map("c", ns, {"data": {"k": "9"}}, field_manager="editor")
+    owners = {m.manager: m.fields_v1 for m in patched.metadata.managed_fields}
+    expect(owners, {"OpenAPI-Generator": {"f:data": {"f:l": {}}}, "editor": {"f:data": {"f:k": {}}}}, "fields taken over by the patch")
+
+
 def main():
     config.load_kube_config(config_file=sys.argv[1])
     core = client.CoreV1Api()
