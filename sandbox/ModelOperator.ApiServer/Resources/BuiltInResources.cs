@@ -81,6 +81,30 @@ internal static class BuiltInResources
         ShortNames = ["sa"], ReturnsDeletedObject = true,
     };
 
+    public static readonly ResourceType PersistentVolumeClaims = new()
+    {
+        Group = "", Version = "v1", Kind = "PersistentVolumeClaim", Plural = "persistentvolumeclaims", Singular = "persistentvolumeclaim",
+        Namespaced = true, ShortNames = ["pvc"], HasStatus = true,
+    };
+
+    public static readonly ResourceType ResourceQuotas = new()
+    {
+        Group = "", Version = "v1", Kind = "ResourceQuota", Plural = "resourcequotas", Singular = "resourcequota", Namespaced = true,
+        ShortNames = ["quota"], HasStatus = true,
+    };
+
+    public static readonly ResourceType LimitRanges = new()
+    {
+        Group = "", Version = "v1", Kind = "LimitRange", Plural = "limitranges", Singular = "limitrange", Namespaced = true,
+        ShortNames = ["limits"],
+    };
+
+    public static readonly ResourceType PodDisruptionBudgets = new()
+    {
+        Group = "policy", Version = "v1", Kind = "PodDisruptionBudget", Plural = "poddisruptionbudgets", Singular = "poddisruptionbudget",
+        Namespaced = true, ShortNames = ["pdb"], HasStatus = true,
+    };
+
     // RBAC objects are stored and served, not enforced: this server authorizes every request.
     public static readonly ResourceType Roles = new()
     {
@@ -112,6 +136,7 @@ internal static class BuiltInResources
     public static IReadOnlyList<ResourceType> All { get; } =
     [
         Namespaces, Pods, Services, Endpoints, Events, EventsV1, ConfigMaps, Secrets, Deployments, HorizontalPodAutoscalers, Leases, HttpRoutes,
-        ServiceAccounts, Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, CustomResourceDefinitions,
+        ServiceAccounts, PersistentVolumeClaims, ResourceQuotas, LimitRanges, PodDisruptionBudgets, Roles, RoleBindings, ClusterRoles,
+        ClusterRoleBindings, CustomResourceDefinitions,
     ];
 }
