@@ -201,4 +201,144 @@ public sealed class OfficialCSharpClientTests : IAsyncLifetime
         var missing = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CoreV1.ReadNamespacedConfigMapAsync("child", Ns));
         Assert.Equal(HttpStatusCode.NotFound, missing.Response.StatusCode);
     }
+
+    [Fact]
+    public async Task Crd_validation_rules_answer_422_with_a_cause_per_failed_rule_and_transition_rules_on_update()
+    {
+        // Given a CRD with CEL rules, written through the typed model (V1ValidationRule)
+        var spec = new V1JSONSchemaProps
+        {
+            Type = "object",
+            Properties = new Dictionary<string, V1JSONSchemaProps>
+            {
+                ["min"] = new() { Type = "integer" },
+                ["max"] = new() { Type = "integer" },
+                ["unit"] = new() { Type = "string" },
+            },
+            XKubernetesValidations =
+            [
+                new V1ValidationRule { Rule = "!has(self.min) || self.min <= self.max", Message = "min must not exceed max", FieldPath = ".min" },
+                new V1ValidationRule { Rule = "self.unit == oldSelf.unit", Message = "unit is immutable", Reason = "FieldValueForbidden" },
+            ],
+        };
+        await _client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(new V1CustomResourceDefinition
+        {
+            Metadata = new V1ObjectMeta { Name = "gauges.example.com" },
+            Spec = new V1CustomResourceDefinitionSpec
+            {
+                Group = "example.com",
+                Scope = "Namespaced",
+                Names = new V1CustomResourceDefinitionNames { Plural = "gauges", Kind = "Gauge" },
+                Versions =
+                [
+                    new V1CustomResourceDefinitionVersion
+                    {
+                        Name = "v1", Served = true, Storage = true,
+                        Schema = new V1CustomResourceValidation { OpenAPIV3Schema = new V1JSONSchemaProps { Type = "object", Properties = new Dictionary<string, V1JSONSchemaProps> { ["spec"] = spec } } },
+                    },
+                ],
+            },
+        });
+        static object Gauge(object spec) => new { apiVersion = "example.com/v1", kind = "Gauge", metadata = new { name = "g" }, spec };
+
+        // When an object breaks the cross-field rule, a valid one is created, and its unit is then changed
+        var invalid = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CustomObjects.CreateNamespacedCustomObjectAsync(Gauge(new { unit = "m", min = 5, max = 2 }), "example.com", "v1", Ns, "gauges"));
+        await _client.CustomObjects.CreateNamespacedCustomObjectAsync(Gauge(new { unit = "m", max = 2 }), "example.com", "v1", Ns, "gauges");
+        var changed = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch("""{"spec":{"unit":"s"}}""", V1Patch.PatchType.MergePatch), "example.com", "v1", Ns, "gauges", "g"));
+
+        // Then both are 422 Invalid with the cause a real server gives
+        Assert.Equal((HttpStatusCode)422, invalid.Response.StatusCode);
+        var status = KubernetesJson.Deserialize<V1Status>(invalid.Response.Content);
+        Assert.Equal(("Invalid", "Gauge.example.com \"g\" is invalid: spec.min: Invalid value: \"object\": min must not exceed max"), (status.Reason, status.Message));
+        Assert.Equal(("spec.min", "FieldValueInvalid"), (status.Details.Causes[0].Field, status.Details.Causes[0].Reason));
+        var forbidden = KubernetesJson.Deserialize<V1Status>(changed.Response.Content);
+        Assert.Equal((HttpStatusCode)422, changed.Response.StatusCode);
+        Assert.Equal(("spec", "FieldValueForbidden", "Forbidden: unit is immutable"), (forbidden.Details.Causes[0].Field, forbidden.Details.Causes[0].Reason, forbidden.Details.Causes[0].Message));
+    }
+
+    [Fact]
+    public async Task Events_k8s_io_v1_serves_the_core_events_under_its_own_field_names()
+    {
+        // Given a watch on events.k8s.io/v1 and a pod the events are about
+        var resources = await _client.EventsV1.GetAPIResourcesAsync();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var seen = new List<(WatchEventType, string?, int?)>();
+        var list = await _client.EventsV1.ListNamespacedEventAsync(Ns);
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var (type, item) in _client.EventsV1.WatchListNamespacedEventAsync(Ns, resourceVersion: list.Metadata.ResourceVersion, cancellationToken: cancel.Token))
+            {
+                seen.Add((type, item.Note, item.Series?.Count));
+                if (seen.Count == 2)
+                {
+                    return;
+                }
+            }
+        });
+        var regarding = new V1ObjectReference { ApiVersion = "v1", Kind = "Pod", Name = "web-0", NamespaceProperty = Ns };
+        var now = new DateTime(2026, 12, 4, 12, 0, 0, DateTimeKind.Utc);
+
+        // When an event is created through events.k8s.io/v1, its series bumped with a patch, and an invalid one sent
+        var created = await _client.EventsV1.CreateNamespacedEventAsync(new Eventsv1Event
+        {
+            Metadata = new V1ObjectMeta { Name = "web-0.scaled" },
+            EventTime = now, ReportingController = "modeloperator.io/operator", ReportingInstance = "operator-0",
+            Action = "Scale", Reason = "ScaledUp", Regarding = regarding, Note = "scaled to 3", Type = "Normal",
+        }, Ns);
+        var patched = await _client.EventsV1.PatchNamespacedEventAsync(
+            new V1Patch("""{"series":{"count":2,"lastObservedTime":"2026-12-04T12:01:00.000000Z"}}""", V1Patch.PatchType.MergePatch), "web-0.scaled", Ns);
+        var invalid = await Assert.ThrowsAsync<HttpOperationException>(() => _client.EventsV1.CreateNamespacedEventAsync(new Eventsv1Event
+        {
+            Metadata = new V1ObjectMeta { Name = "bad" }, Regarding = regarding, Note = "no time, no controller", Type = "Sometimes",
+        }, Ns));
+        var changedNote = await Assert.ThrowsAsync<HttpOperationException>(() => _client.EventsV1.PatchNamespacedEventAsync(
+            new V1Patch("""{"note":"rewritten"}""", V1Patch.PatchType.MergePatch), "web-0.scaled", Ns));
+        await watching;
+
+        // Then it reads back under both APIs with each one's field names, and the errors are the real server's
+        Assert.Contains(resources.Resources, r => r.Name == "events" && r.Kind == "Event" && r.Namespaced);
+        Assert.Equal(("scaled to 3", "modeloperator.io/operator", "Pod", "web-0"), (created.Note, created.ReportingController, created.Regarding.Kind, created.Regarding.Name));
+        Assert.Equal(2, patched.Series.Count);
+        var core = await _client.CoreV1.ReadNamespacedEventAsync("web-0.scaled", Ns);
+        Assert.Equal(("scaled to 3", "modeloperator.io/operator", "Pod", "ScaledUp", "Scale"), (core.Message, core.ReportingComponent, core.InvolvedObject.Kind, core.Reason, core.Action));
+        Assert.Equal(2, core.Series.Count);
+        Assert.Equal([(WatchEventType.Added, "scaled to 3", null), (WatchEventType.Modified, "scaled to 3", 2)], seen);
+        var status = KubernetesJson.Deserialize<V1Status>(invalid.Response.Content);
+        Assert.Equal((HttpStatusCode)422, invalid.Response.StatusCode);
+        Assert.Equal(["eventTime", "reportingController", "reportingInstance", "action", "reason", "type"], status.Details.Causes.Select(c => c.Field));
+        Assert.StartsWith("Event.events.k8s.io \"bad\" is invalid: [eventTime: Required value, reportingController: Required value", status.Message, StringComparison.Ordinal);
+        Assert.Equal("message", KubernetesJson.Deserialize<V1Status>(changedNote.Response.Content).Details.Causes.Single().Field);
+        var coreList = await _client.CoreV1.ListNamespacedEventAsync(Ns);
+        Assert.Equal(["web-0.scaled"], coreList.Items.Select(e => e.Metadata.Name));
+    }
+
+    [Fact]
+    public async Task Non_apply_writes_record_Update_managed_fields_that_a_later_apply_conflicts_with()
+    {
+        // Given a config map created by the typed client (no fieldManager: its User-Agent names the manager) and then
+        // changed by a replace under an explicit field manager
+        var created = await _client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "settings" }, Data = new Dictionary<string, string> { ["k"] = "1", ["l"] = "2" } }, Ns);
+        created.Data["k"] = "9";
+        var replaced = await _client.CoreV1.ReplaceNamespacedConfigMapAsync(created, "settings", Ns, fieldManager: "editor");
+
+        // When a GitOps tool applies another value of the edited field, without and then with force
+        var apply = new V1Patch("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"},"data":{"k":"5"}}""", V1Patch.PatchType.ApplyPatch);
+        var conflict = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CoreV1.PatchNamespacedConfigMapAsync(apply, "settings", Ns, fieldManager: "gitops"));
+        var forced = await _client.CoreV1.PatchNamespacedConfigMapAsync(apply, "settings", Ns, fieldManager: "gitops", force: true);
+
+        // Then each write has its entry with the fields it set, and the apply conflicted with the Update owner
+        var creator = created.Metadata.ManagedFields.Single();
+        Assert.Equal("Update", creator.Operation);
+        Assert.False(string.IsNullOrEmpty(creator.Manager));
+        Assert.DoesNotContain("/", creator.Manager, StringComparison.Ordinal);
+        Assert.Equal("{\"f:data\":{\"f:k\":{},\"f:l\":{}}}", JsonSerializer.Serialize(creator.FieldsV1));
+        var editor = replaced.Metadata.ManagedFields.Single(m => m.Manager == "editor");
+        Assert.Equal(("Update", "v1", "{\"f:data\":{\"f:k\":{}}}"), (editor.Operation, editor.ApiVersion, JsonSerializer.Serialize(editor.FieldsV1)));
+        Assert.Equal("{\"f:data\":{\"f:l\":{}}}", JsonSerializer.Serialize(replaced.Metadata.ManagedFields.Single(m => m.Manager == creator.Manager).FieldsV1));
+        Assert.Equal(HttpStatusCode.Conflict, conflict.Response.StatusCode);
+        Assert.Equal("Apply failed with 1 conflict: conflict with \"editor\" using v1: .data.k", KubernetesJson.Deserialize<V1Status>(conflict.Response.Content).Message);
+        Assert.Equal(("5", "Apply"), (forced.Data["k"], forced.Metadata.ManagedFields.Single(m => m.Manager == "gitops").Operation));
+        Assert.DoesNotContain(forced.Metadata.ManagedFields, m => m.Manager == "editor");
+    }
 }

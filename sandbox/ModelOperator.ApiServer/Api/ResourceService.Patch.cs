@@ -57,7 +57,7 @@ internal sealed partial class ResourceService
 
             CheckKind(type, patched);
             var kind = subresource == Subresource.Status ? WriteKind.StatusPatch : WriteKind.Patch;
-            return Commit(type, existing, patched, subresource, options, kind);
+            return Commit(type, existing, ToStorage(type, patched, existing.Object), subresource, options, kind);
         }
     }
 
@@ -110,7 +110,7 @@ internal sealed partial class ResourceService
             }
 
             var created = ServerSideApply.Apply(null, config, options.FieldManager, type.ApiVersion, Timestamp(), strategies, options.Force, _ => { });
-            var result = Create(type, ns, created, options, count: false);
+            var result = Create(type, ns, created, options, count: false, applied: true);
             if (!options.DryRun)
             {
                 _writes.Record(type.StorageKey, ns ?? "", name, WriteKind.Apply);
@@ -127,7 +127,7 @@ internal sealed partial class ResourceService
         var merged = ServerSideApply.Apply(Present(type, existing.Object), config, options.FieldManager, type.ApiVersion, Timestamp(), strategies, options.Force,
             conflicts => throw ApiException.ApplyConflict(ApplyConflicts.Message(conflicts), name, type.Group, type.Plural, conflicts.Select(c => new StatusCause("FieldManagerConflict", ApplyConflicts.CauseMessage(c), c.Field)).ToList()));
         merged.Metadata()["resourceVersion"] = existing.Object.ResourceVersion();
-        return Commit(type, existing, merged, subresource, options, subresource == Subresource.Status ? WriteKind.StatusPatch : WriteKind.Apply);
+        return Commit(type, existing, ToStorage(type, merged, existing.Object), subresource, options, subresource == Subresource.Status ? WriteKind.StatusPatch : WriteKind.Apply, applied: true);
     }
 
     public JsonObject GetScale(ResourceType type, string? ns, string name)
@@ -163,7 +163,7 @@ internal sealed partial class ResourceService
 
             var next = Present(type, existing.Object);
             JsonHelpers.SetPath(next, type.Scale!.SpecReplicasPath, replicas.Value);
-            var result = Commit(type, existing, next, Subresource.None, options, kind);
+            var result = Commit(type, existing, next, Subresource.None, options, kind, managedSubresource: "scale");
             return ScaleOf(type, result.Object);
         }
     }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using ModelOperator.ApiServer.Errors;
 using ModelOperator.ApiServer.Faults;
 using ModelOperator.ApiServer.Json;
+using ModelOperator.ApiServer.Patch;
 using ModelOperator.ApiServer.Resources;
 using ModelOperator.ApiServer.Selectors;
 using ModelOperator.ApiServer.Storage;
@@ -64,7 +65,7 @@ internal sealed partial class ResourceService
     /// <summary>A copy of the object as the requested version presents it.</summary>
     public static JsonObject Present(ResourceType type, JsonObject stored)
     {
-        var copy = (JsonObject)stored.DeepClone();
+        var copy = type.StoredForm is { } form ? form.FromStorage(stored) : (JsonObject)stored.DeepClone();
         copy.Remove("apiVersion");
         copy.Remove("kind");
         copy.Insert(0, "kind", type.Kind);
@@ -131,7 +132,7 @@ internal sealed partial class ResourceService
         }
     }
 
-    public WriteResult Create(ResourceType type, string? ns, JsonObject body, WriteOptions options, bool count = true)
+    public WriteResult Create(ResourceType type, string? ns, JsonObject body, WriteOptions options, bool count = true, bool applied = false)
     {
         lock (_store.Gate)
         {
@@ -142,6 +143,7 @@ internal sealed partial class ResourceService
 
             var obj = (JsonObject)body.DeepClone();
             CheckKind(type, obj);
+            obj = ToStorage(type, obj, null);
             var meta = obj.Metadata();
             var name = obj.Name();
             if (string.IsNullOrEmpty(name))
@@ -185,6 +187,10 @@ internal sealed partial class ResourceService
             meta.Remove("deletionGracePeriodSeconds");
             meta.Remove("selfLink");
             Admit(type, obj, old: null, options);
+            if (!applied)
+            {
+                RecordUpdate(type, null, obj, options, managedSubresource: null);
+            }
 
             if (type.StorageKey == BuiltInResources.CustomResourceDefinitions.StorageKey)
             {
@@ -227,6 +233,7 @@ internal sealed partial class ResourceService
             }
 
             candidate.Metadata()["name"] = name;
+            candidate = ToStorage(type, candidate, existing.Object);
             CheckNamespace(type, ns, candidate);
             if (candidate.ResourceVersion() is { Length: > 0 } rv && rv != existing.Object.ResourceVersion())
             {
@@ -243,7 +250,7 @@ internal sealed partial class ResourceService
     /// everything-but-status kept depending on the subresource, admission, generation, finalizer
     /// rules, and no write at all when nothing changed.
     /// </summary>
-    private WriteResult Commit(ResourceType type, StoredObject existing, JsonObject candidate, Subresource subresource, WriteOptions options, WriteKind kind)
+    private WriteResult Commit(ResourceType type, StoredObject existing, JsonObject candidate, Subresource subresource, WriteOptions options, WriteKind kind, bool applied = false, string? managedSubresource = null)
     {
         var old = existing.Object;
         JsonObject next;
@@ -293,6 +300,10 @@ internal sealed partial class ResourceService
 
         meta["resourceVersion"] = old.ResourceVersion();
         Admit(type, next, old, options);
+        if (!applied)
+        {
+            RecordUpdate(type, old, next, options, managedSubresource ?? (subresource == Subresource.Status ? "status" : null));
+        }
 
         if (old.DeletionTimestamp() is not null)
         {
@@ -363,6 +374,7 @@ internal sealed partial class ResourceService
 
             SchemaPruner.ApplyDefaults(obj, schema);
             causes.AddRange(SchemaValidator.Validate(obj, schema));
+            causes.AddRange(ValidationRules.Validate(obj, old, schema));
         }
 
         causes.AddRange(BuiltInRules.Validate(type, obj));
@@ -374,6 +386,15 @@ internal sealed partial class ResourceService
         if (causes.Count > 0)
         {
             throw Invalid(type, obj.Name() ?? "", causes);
+        }
+    }
+
+    /// <summary>The writer's Update entry in managedFields (see <see cref="UpdateManagedFields"/>); a write with no manager records none.</summary>
+    private void RecordUpdate(ResourceType type, JsonObject? old, JsonObject next, WriteOptions options, string? managedSubresource)
+    {
+        if (options.Manager is { Length: > 0 } manager)
+        {
+            UpdateManagedFields.Record(old, next, manager, type.ApiVersion, managedSubresource, Timestamp(), Strategies(type));
         }
     }
 
@@ -457,6 +478,26 @@ internal sealed partial class ResourceService
 
         obj["apiVersion"] = type.ApiVersion;
         obj["kind"] = type.Kind;
+    }
+
+    /// <summary>
+    /// The stored form of an object written through a resource that presents another's store (events.k8s.io/v1), after
+    /// that resource's own rules; other objects pass unchanged. <paramref name="oldStored"/> is null on create.
+    /// </summary>
+    private static JsonObject ToStorage(ResourceType type, JsonObject external, JsonObject? oldStored)
+    {
+        if (type.StoredForm is not { } form)
+        {
+            return external;
+        }
+
+        var causes = form.Validate(external, oldStored is null ? null : form.FromStorage(oldStored));
+        if (causes.Count > 0)
+        {
+            throw Invalid(type, external.Name() ?? "", causes);
+        }
+
+        return form.ToStorage(external);
     }
 
     private static void CheckNamespace(ResourceType type, string? ns, JsonObject obj)

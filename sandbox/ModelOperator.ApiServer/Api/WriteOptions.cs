@@ -12,6 +12,12 @@ internal sealed record WriteOptions
 
     public bool Force { get; init; }
 
+    /// <summary>The request's User-Agent, which names the manager of a write without a fieldManager.</summary>
+    public string? UserAgent { get; init; }
+
+    /// <summary>Who a non-apply write's managedFields entry names: the fieldManager, else the User-Agent's product.</summary>
+    public string Manager => FieldManager ?? Patch.UpdateManagedFields.ManagerFromUserAgent(UserAgent);
+
     public static WriteOptions Default { get; } = new();
 }
 

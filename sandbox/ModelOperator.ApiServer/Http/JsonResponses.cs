@@ -71,6 +71,11 @@ internal static class JsonResponses
     /// <summary>Writes a stored object as the requested version presents it, without cloning it.</summary>
     public static void WriteObject(Utf8JsonWriter writer, ResourceType type, JsonObject obj)
     {
+        if (type.StoredForm is { } form)
+        {
+            obj = form.FromStorage(obj);
+        }
+
         writer.WriteStartObject();
         writer.WriteString("apiVersion", type.ApiVersion);
         writer.WriteString("kind", type.Kind);

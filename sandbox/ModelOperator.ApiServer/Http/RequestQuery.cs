@@ -38,6 +38,7 @@ internal static class RequestQuery
             FieldManager = Get(request, "fieldManager"),
             FieldValidation = validation,
             Force = Flag(request, "force"),
+            UserAgent = request.Headers.UserAgent.ToString(),
         };
     }
 

@@ -31,9 +31,9 @@ internal static class ApplyConflicts
                 continue;
             }
 
-            foreach (var path in Leaves(applied, []))
+            foreach (var path in FieldSet.Leaves(applied))
             {
-                if (Contains(owned, path) && !JsonHelpers.DeepEquals(Resolve(live, path), Resolve(merged, path)))
+                if (FieldSet.Contains(owned, path) && !JsonHelpers.DeepEquals(FieldSet.Resolve(live, path), FieldSet.Resolve(merged, path)))
                 {
                     conflicts.Add(new Conflict(Display(path), entry.GetString("manager") ?? "", entry.GetString("operation") ?? "", entry.GetString("apiVersion")) { Path = path, Entry = entry });
                 }
@@ -50,7 +50,7 @@ internal static class ApplyConflicts
         {
             if (conflict.Entry?.GetObject("fieldsV1") is { } owned)
             {
-                Remove(owned, conflict.Path, 0);
+                FieldSet.Remove(owned, conflict.Path);
             }
         }
     }
@@ -69,83 +69,6 @@ internal static class ApplyConflicts
     public static string CauseMessage(Conflict conflict) => $"conflict with {Owner(conflict)}";
 
     private static string Owner(Conflict c) => c.Operation == "Update" && c.ApiVersion is not null ? $"\"{c.Manager}\" using {c.ApiVersion}" : $"\"{c.Manager}\"";
-
-    private static IEnumerable<List<string>> Leaves(JsonObject set, List<string> prefix)
-    {
-        var children = set.Where(p => p.Key != ".").ToList();
-        if (children.Count == 0)
-        {
-            if (prefix.Count > 0)
-            {
-                yield return prefix;
-            }
-
-            yield break;
-        }
-
-        foreach (var (key, value) in children)
-        {
-            foreach (var leaf in Leaves(value as JsonObject ?? new JsonObject(), [.. prefix, key]))
-            {
-                yield return leaf;
-            }
-        }
-    }
-
-    private static bool Contains(JsonObject set, List<string> path)
-    {
-        JsonObject? node = set;
-        foreach (var segment in path)
-        {
-            node = node?.GetObject(segment);
-            if (node is null)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static void Remove(JsonObject set, IReadOnlyList<string> path, int at)
-    {
-        if (set.GetObject(path[at]) is not { } child)
-        {
-            return;
-        }
-
-        if (at == path.Count - 1)
-        {
-            set.Remove(path[at]);
-            return;
-        }
-
-        Remove(child, path, at + 1);
-        if (child.Count == 0 || (child.Count == 1 && child.ContainsKey(".")))
-        {
-            set.Remove(path[at]);
-        }
-    }
-
-    /// <summary>The value a FieldsV1 path names in an object (f: fields, k: keyed list items, v: set members).</summary>
-    private static JsonNode? Resolve(JsonNode? node, List<string> path)
-    {
-        foreach (var segment in path)
-        {
-            node = segment[..2] switch
-            {
-                "f:" => (node as JsonObject)?[segment[2..]],
-                "k:" => (node as JsonArray)?.OfType<JsonObject>().FirstOrDefault(item => Matches(item, segment[2..])),
-                "v:" => (node as JsonArray)?.FirstOrDefault(item => item?.ToJsonString(JsonHelpers.Compact) == segment[2..]),
-                _ => null,
-            };
-        }
-
-        return node;
-    }
-
-    private static bool Matches(JsonObject item, string keyJson) =>
-        JsonNode.Parse(keyJson) is JsonObject keys && keys.All(k => JsonHelpers.DeepEquals(item[k.Key], k.Value));
 
     /// <summary>The path as a real server prints it: <c>.spec.containers[name="c"].image</c>.</summary>
     private static string Display(List<string> path) => string.Concat(path.Select(segment => segment[..2] switch

@@ -12,7 +12,18 @@ internal static class FieldSet
     private static readonly HashSet<string> ServerOwnedMetadata =
         ["name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields", "selfLink"];
 
-    public static JsonObject Of(JsonObject config, ListStrategyResolver strategies) => OfObject(config, [], strategies);
+    public static JsonObject Of(JsonObject config, ListStrategyResolver strategies)
+    {
+        var set = OfObject(config, [], strategies);
+
+        // Metadata with only server-owned fields (name, namespace, ...) names no field a manager can own.
+        if (set.GetObject("f:metadata") is { Count: 0 })
+        {
+            set.Remove("f:metadata");
+        }
+
+        return set;
+    }
 
     private static JsonObject OfObject(JsonObject o, List<string> path, ListStrategyResolver strategies)
     {
@@ -151,4 +162,87 @@ internal static class FieldSet
             }
         }
     }
+
+    /// <summary>The paths of a field set's leaves (fields it names with nothing named below them).</summary>
+    public static IEnumerable<List<string>> Leaves(JsonObject set) => Leaves(set, []);
+
+    private static IEnumerable<List<string>> Leaves(JsonObject set, List<string> prefix)
+    {
+        var children = set.Where(p => p.Key != ".").ToList();
+        if (children.Count == 0)
+        {
+            if (prefix.Count > 0)
+            {
+                yield return prefix;
+            }
+
+            yield break;
+        }
+
+        foreach (var (key, value) in children)
+        {
+            foreach (var leaf in Leaves(value as JsonObject ?? new JsonObject(), [.. prefix, key]))
+            {
+                yield return leaf;
+            }
+        }
+    }
+
+    public static bool Contains(JsonObject set, IReadOnlyList<string> path)
+    {
+        JsonObject? node = set;
+        foreach (var segment in path)
+        {
+            node = node?.GetObject(segment);
+            if (node is null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Removes a path from a field set, and the parents it leaves empty.</summary>
+    public static void Remove(JsonObject set, IReadOnlyList<string> path) => Remove(set, path, 0);
+
+    private static void Remove(JsonObject set, IReadOnlyList<string> path, int at)
+    {
+        if (set.GetObject(path[at]) is not { } child)
+        {
+            return;
+        }
+
+        if (at == path.Count - 1)
+        {
+            set.Remove(path[at]);
+            return;
+        }
+
+        Remove(child, path, at + 1);
+        if (child.Count == 0 || (child.Count == 1 && child.ContainsKey(".")))
+        {
+            set.Remove(path[at]);
+        }
+    }
+
+    /// <summary>The value a FieldsV1 path names in an object (f: fields, k: keyed list items, v: set members).</summary>
+    public static JsonNode? Resolve(JsonNode? node, IReadOnlyList<string> path)
+    {
+        foreach (var segment in path)
+        {
+            node = segment[..2] switch
+            {
+                "f:" => (node as JsonObject)?[segment[2..]],
+                "k:" => (node as JsonArray)?.OfType<JsonObject>().FirstOrDefault(item => Matches(item, segment[2..])),
+                "v:" => (node as JsonArray)?.FirstOrDefault(item => item?.ToJsonString(JsonHelpers.Compact) == segment[2..]),
+                _ => null,
+            };
+        }
+
+        return node;
+    }
+
+    private static bool Matches(JsonObject item, string keyJson) =>
+        JsonNode.Parse(keyJson) is JsonObject keys && keys.All(k => JsonHelpers.DeepEquals(item[k.Key], k.Value));
 }

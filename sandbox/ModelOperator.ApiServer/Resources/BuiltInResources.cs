@@ -33,6 +33,13 @@ internal static class BuiltInResources
         ShortNames = ["ev"],
     };
 
+    /// <summary>The same objects as <see cref="Events"/>, under events.k8s.io/v1's field names and rules.</summary>
+    public static readonly ResourceType EventsV1 = new()
+    {
+        Group = "events.k8s.io", Version = "v1", Kind = "Event", Plural = "events", Singular = "event", Namespaced = true,
+        ShortNames = ["ev"], StoredForm = new EventsV1StoredForm(),
+    };
+
     public static readonly ResourceType ConfigMaps = new()
     {
         Group = "", Version = "v1", Kind = "ConfigMap", Plural = "configmaps", Singular = "configmap", Namespaced = true,
@@ -74,6 +81,30 @@ internal static class BuiltInResources
         ShortNames = ["sa"], ReturnsDeletedObject = true,
     };
 
+    public static readonly ResourceType PersistentVolumeClaims = new()
+    {
+        Group = "", Version = "v1", Kind = "PersistentVolumeClaim", Plural = "persistentvolumeclaims", Singular = "persistentvolumeclaim",
+        Namespaced = true, ShortNames = ["pvc"], HasStatus = true,
+    };
+
+    public static readonly ResourceType ResourceQuotas = new()
+    {
+        Group = "", Version = "v1", Kind = "ResourceQuota", Plural = "resourcequotas", Singular = "resourcequota", Namespaced = true,
+        ShortNames = ["quota"], HasStatus = true,
+    };
+
+    public static readonly ResourceType LimitRanges = new()
+    {
+        Group = "", Version = "v1", Kind = "LimitRange", Plural = "limitranges", Singular = "limitrange", Namespaced = true,
+        ShortNames = ["limits"],
+    };
+
+    public static readonly ResourceType PodDisruptionBudgets = new()
+    {
+        Group = "policy", Version = "v1", Kind = "PodDisruptionBudget", Plural = "poddisruptionbudgets", Singular = "poddisruptionbudget",
+        Namespaced = true, ShortNames = ["pdb"], HasStatus = true,
+    };
+
     // RBAC objects are stored and served, not enforced: this server authorizes every request.
     public static readonly ResourceType Roles = new()
     {
@@ -104,7 +135,8 @@ internal static class BuiltInResources
 
     public static IReadOnlyList<ResourceType> All { get; } =
     [
-        Namespaces, Pods, Services, Endpoints, Events, ConfigMaps, Secrets, Deployments, HorizontalPodAutoscalers, Leases, HttpRoutes,
-        ServiceAccounts, Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, CustomResourceDefinitions,
+        Namespaces, Pods, Services, Endpoints, Events, EventsV1, ConfigMaps, Secrets, Deployments, HorizontalPodAutoscalers, Leases, HttpRoutes,
+        ServiceAccounts, PersistentVolumeClaims, ResourceQuotas, LimitRanges, PodDisruptionBudgets, Roles, RoleBindings, ClusterRoles,
+        ClusterRoleBindings, CustomResourceDefinitions,
     ];
 }

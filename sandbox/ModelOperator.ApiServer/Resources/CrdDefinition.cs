@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ModelOperator.ApiServer.Errors;
 using ModelOperator.ApiServer.Json;
+using ModelOperator.ApiServer.Validation;
 
 namespace ModelOperator.ApiServer.Resources;
 
@@ -99,6 +100,10 @@ internal static class CrdDefinition
             else if (schema.GetString("type") != "object")
             {
                 causes.Add(new StatusCause("FieldValueInvalid", "Invalid value: must be object at the root", path + ".schema.openAPIV3Schema.type"));
+            }
+            else
+            {
+                causes.AddRange(ValidationRuleDefinitions.Check(schema, path + ".schema.openAPIV3Schema"));
             }
 
             if (v.GetArray("additionalPrinterColumns") is { } columns)

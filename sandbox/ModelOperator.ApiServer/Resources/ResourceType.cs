@@ -49,11 +49,17 @@ internal sealed record ResourceType
 
     public string GroupVersion => ApiVersion;
 
-    /// <summary>Objects of every version of a resource share one store, keyed by group and plural.</summary>
-    public string StorageKey => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
+    /// <summary>
+    /// Set where this resource presents objects another resource stores (events.k8s.io/v1 Events are core/v1 Events):
+    /// that store, and how objects convert to and from it.
+    /// </summary>
+    public IStoredForm? StoredForm { get; init; }
 
-    /// <summary>How messages name the resource: <c>pods</c>, <c>deployments.apps</c>.</summary>
-    public string QualifiedResource => StorageKey;
+    /// <summary>Objects of every version of a resource share one store, keyed by group and plural (or by the stored form's store).</summary>
+    public string StorageKey => StoredForm?.StorageKey ?? (Group.Length == 0 ? Plural : $"{Plural}.{Group}");
+
+    /// <summary>How messages name the resource: <c>pods</c>, <c>deployments.apps</c>, <c>events.events.k8s.io</c>.</summary>
+    public string QualifiedResource => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
 
     /// <summary>How Invalid messages name the kind: <c>Pod</c>, <c>Deployment.apps</c>.</summary>
     public string QualifiedKind => Group.Length == 0 ? Kind : $"{Kind}.{Group}";

@@ -52,9 +52,61 @@ internal static class BuiltInDefaults
             case "secrets":
                 obj["type"] ??= "Opaque";
                 break;
+            case "persistentvolumeclaims":
+                obj.GetOrAddObject("spec")["volumeMode"] ??= "Filesystem";
+                quantities.Requirements(obj.GetObject("spec")?.GetObject("resources"));
+                if (creating && obj.GetObject("status")?.GetString("phase") is null)
+                {
+                    obj.GetOrAddObject("status")["phase"] = "Pending";
+                }
+
+                quantities.Map(obj.GetObject("status")?.GetObject("capacity"));
+                break;
+            case "resourcequotas":
+                quantities.Map(obj.GetObject("spec")?.GetObject("hard"));
+                quantities.Map(obj.GetObject("status")?.GetObject("hard"));
+                quantities.Map(obj.GetObject("status")?.GetObject("used"));
+                break;
+            case "limitranges":
+                LimitRange(obj.GetObject("spec")?.GetArray("limits"), quantities);
+                break;
+            case "poddisruptionbudgets.policy" when creating:
+                // The status is a struct of non-omitempty counters: a new PDB reads them as zeros.
+                obj["status"] = new JsonObject { ["disruptionsAllowed"] = 0, ["currentHealthy"] = 0, ["desiredHealthy"] = 0, ["expectedPods"] = 0 };
+                break;
         }
 
         return quantities.Invalid;
+    }
+
+    /// <summary>
+    /// SetDefaults_LimitRangeItem for Container items: the default limit falls back to max, the default request to the
+    /// default limit and then to min. Every quantity is canonical.
+    /// </summary>
+    private static void LimitRange(JsonArray? limits, QuantityFields quantities)
+    {
+        foreach (var item in limits?.OfType<JsonObject>() ?? [])
+        {
+            foreach (var field in new[] { "max", "min", "default", "defaultRequest", "maxLimitRequestRatio" })
+            {
+                quantities.Map(item.GetObject(field));
+            }
+
+            if (item.GetString("type") != "Container")
+            {
+                continue;
+            }
+
+            var defaults = item.GetOrAddObject("default");
+            var requests = item.GetOrAddObject("defaultRequest");
+            foreach (var (source, target) in new[] { ("max", defaults), ("default", requests), ("min", requests) })
+            {
+                foreach (var (resource, value) in item.GetObject(source) ?? [])
+                {
+                    target[resource] ??= value?.DeepClone();
+                }
+            }
+        }
     }
 
     private static void Deployment(JsonObject spec)

@@ -41,9 +41,72 @@ internal static class BuiltInRules
             case "customresourcedefinitions.apiextensions.k8s.io":
                 causes.AddRange(CrdDefinition.Validate(obj));
                 break;
+            case "persistentvolumeclaims":
+                ValidateClaim(obj.GetObject("spec"), causes);
+                break;
+            case "resourcequotas":
+                foreach (var (resource, value) in obj.GetObject("spec")?.GetObject("hard") ?? [])
+                {
+                    if ((JsonHelpers.ScalarText(value) ?? "").StartsWith('-'))
+                    {
+                        causes.Add(new StatusCause("FieldValueInvalid", $"Invalid value: \"{JsonHelpers.ScalarText(value)}\": must be greater than or equal to 0", $"spec.hard[{resource}]"));
+                    }
+                }
+
+                break;
+            case "poddisruptionbudgets.policy":
+                ValidateDisruptionBudget(obj.GetObject("spec"), causes);
+                break;
         }
 
         return causes;
+    }
+
+    /// <summary>A claim asks for at least one access mode and a storage size.</summary>
+    private static void ValidateClaim(JsonObject? spec, List<StatusCause> causes)
+    {
+        if (spec?.GetArray("accessModes") is not { Count: > 0 })
+        {
+            causes.Add(new StatusCause("FieldValueRequired", "Required value: at least 1 access mode is required", "spec.accessModes"));
+        }
+
+        if (spec?.GetObject("resources")?.GetObject("requests")?["storage"] is null)
+        {
+            causes.Add(new StatusCause("FieldValueRequired", "Required value", "spec.resources[storage]"));
+        }
+    }
+
+    /// <summary>minAvailable and maxUnavailable exclude each other; each is a count of at least 0 or a percentage up to 100%.</summary>
+    private static void ValidateDisruptionBudget(JsonObject? spec, List<StatusCause> causes)
+    {
+        if (spec?["minAvailable"] is not null && spec["maxUnavailable"] is not null)
+        {
+            causes.Add(new StatusCause("FieldValueInvalid", $"Invalid value: {spec.ToJsonString()}: minAvailable and maxUnavailable cannot be both set", "spec"));
+        }
+
+        foreach (var field in new[] { "minAvailable", "maxUnavailable" })
+        {
+            var value = spec?[field];
+            var text = JsonHelpers.ScalarText(value);
+            if (value is null || text is null)
+            {
+                continue;
+            }
+
+            var percent = text.EndsWith('%');
+            if (!long.TryParse(percent ? text[..^1] : text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n))
+            {
+                causes.Add(new StatusCause("FieldValueInvalid", $"Invalid value: {JsonHelpers.Display(value)}: a valid percent string must be a numeric string followed by an ending '%'", $"spec.{field}"));
+            }
+            else if (n < 0)
+            {
+                causes.Add(new StatusCause("FieldValueInvalid", $"Invalid value: {JsonHelpers.Display(value)}: must be greater than or equal to 0", $"spec.{field}"));
+            }
+            else if (percent && n > 100)
+            {
+                causes.Add(new StatusCause("FieldValueInvalid", $"Invalid value: {JsonHelpers.Display(value)}: must not be greater than 100%", $"spec.{field}"));
+            }
+        }
     }
 
     /// <summary>The rules of an update that a create does not have: fields that may not change.</summary>

@@ -6,7 +6,7 @@ namespace ModelOperator.Api.Tests.Kubectl;
 
 /// <summary>
 /// The generated CRD in a (in-memory) API server, driven by the real kubectl as a user would: apply, get, explain,
-/// scale, and the server's schema validation of bad objects.
+/// scale, and the server's schema and CEL (x-kubernetes-validations) validation of bad objects.
 /// </summary>
 public sealed class ModelDeploymentKubectlTests
 {
@@ -162,6 +162,18 @@ public sealed class ModelDeploymentKubectlTests
         { "spec:\n  runtime:\n    tolerations:\n    - key: " + new string('k', 318), "spec.runtime.tolerations[0].key", "Too long: may not be more than 317 bytes" },
         { "spec:\n  rollout:\n    progressDeadline: " + string.Concat(Enumerable.Repeat("1s", 33)), "spec.rollout.progressDeadline", "Too long: may not be more than 64 bytes" },
         { "spec:\n  runtime:\n    env:\n    - name: A\n      valueFrom:\n        secretKeyRef:\n          key: k\n          name: s\n          extra: " + new string('x', 100), "spec.runtime.env[0].valueFrom.secretKeyRef.extra", "unknown field" },
+
+        // The CRD's CEL (x-kubernetes-validations) rules, one case each: the base object sets spec.replicas.
+        { "spec:\n  autoscaling:\n    maxReplicas: 3\n    targetInFlightPerPod: 4", "spec: Invalid value: \"object\"", "set exactly one of spec.replicas (a fixed count) or spec.autoscaling" },
+        { "spec:\n  rollout:\n    analysis:\n      maxFeatureDrift: 0.2", "spec.rollout.analysis.maxFeatureDrift", "compares live inputs with the reference profile" },
+        { "spec:\n  autoscaling:\n    minReplicas: 5\n    maxReplicas: 2\n    targetInFlightPerPod: 4", "spec.autoscaling.minReplicas", "autoscaling.minReplicas must be less than or equal to autoscaling.maxReplicas" },
+        { "spec:\n  autoscaling:\n    maxReplicas: 3", "spec.autoscaling: Invalid value", "autoscaling needs a target" },
+        { "spec:\n  rollout:\n    steps:\n    - setWeight: 10\n      pause: {}", "spec.rollout.steps[0]", "each rollout step sets exactly one of setWeight, pause or analysis" },
+        { "spec:\n  rollout:\n    analysis:\n      provider:\n        prometheus:\n          address: prometheus:9090", "spec.rollout.analysis.provider.prometheus.address", "provider.prometheus needs an address" },
+        { "spec:\n  rollout:\n    analysis:\n      provider:\n        prometheus:\n          address: http://prometheus:9090\n        direct: {}", "spec.rollout.analysis.provider", "set exactly one of provider.prometheus or provider.direct" },
+        { "spec:\n  rollout:\n    trafficRouting:\n      gatewayAPI:\n        httpRoute: ''", "spec.rollout.trafficRouting.gatewayAPI.httpRoute", "trafficRouting.gatewayAPI needs httpRoute" },
+        { "spec:\n  rollout:\n    trafficRouting:\n      replicas: {}\n      gatewayAPI:\n        httpRoute: web", "spec.rollout.trafficRouting", "set exactly one of trafficRouting.replicas or trafficRouting.gatewayAPI" },
+        { "spec:\n  rollout:\n    steps:\n    - analysis: {}", "spec.rollout.steps", "an analysis step needs rollout.analysis" },
     };
 
     [Theory]

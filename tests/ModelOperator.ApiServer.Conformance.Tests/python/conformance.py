@@ -4,6 +4,7 @@ Usage: /usr/bin/python3 conformance.py KUBECONFIG
 Runs every check against a fresh namespace each, prints one line per check ("ok NAME" or "FAIL NAME: why") and exits 1
 when any failed. The client sends what it is given (quantities as written), so canonicalization is the server's.
 """
+import copy
 import sys
 import traceback
 import uuid
@@ -221,6 +222,65 @@ def hpa_defaults_and_garbage_collection(ns):
     core.delete_namespaced_config_map("owner", ns)
     names = [i.metadata.name for i in core.list_namespaced_config_map(ns).items]
     expect(names, [], "dependents of a deleted or absent owner collected")
+
+
+@check
+def crd_validation_rules_answer_422(ns):
+    crd = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition", "metadata": {"name": "meters.example.com"},
+           "spec": {"group": "example.com", "scope": "Namespaced", "names": {"plural": "meters", "kind": "Meter"},
+                    "versions": [{"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": {
+                        "type": "object", "properties": {"spec": {
+                            "type": "object",
+                            "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}, "unit": {"type": "string"}},
+                            "x-kubernetes-validations": [
+                                {"rule": "!has(self.min) || self.min <= self.max", "message": "min must not exceed max", "fieldPath": ".min"},
+                                {"rule": "self.unit == oldSelf.unit", "message": "unit is immutable", "reason": "FieldValueForbidden"}]}}}}}]}}
+    ext = client.ApiextensionsV1Api()
+    broken = copy.deepcopy(crd)
+    broken["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["x-kubernetes-validations"][0]["rule"] = "self.min <="
+    try:
+        ext.create_custom_resource_definition(broken)
+        raise AssertionError("a CRD with an uncompilable rule was created")
+    except ApiException as e:
+        expect(e.status, 422, "uncompilable CRD status")
+        expect(status_of(e)["details"]["causes"][0]["field"],
+               "spec.versions[0].schema.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule", "uncompilable rule's path")
+    ext.create_custom_resource_definition(crd)
+    objects = client.CustomObjectsApi()
+
+    def meter(spec):
+        return {"apiVersion": "example.com/v1", "kind": "Meter", "metadata": {"name": "m"}, "spec": spec}
+
+    try:
+        objects.create_namespaced_custom_object("example.com", "v1", ns, "meters", meter({"unit": "m", "min": 5, "max": 2}))
+        raise AssertionError("an object breaking a rule was created")
+    except ApiException as e:
+        expect(e.status, 422, "status")
+        s = status_of(e)
+        expect(s["message"], 'Meter.example.com "m" is invalid: spec.min: Invalid value: "object": min must not exceed max', "message")
+        expect([(c["field"], c["reason"]) for c in s["details"]["causes"]], [("spec.min", "FieldValueInvalid")], "causes")
+    objects.create_namespaced_custom_object("example.com", "v1", ns, "meters", meter({"unit": "m", "max": 2}))
+    try:
+        objects.patch_namespaced_custom_object("example.com", "v1", ns, "meters", "m", {"spec": {"unit": "s"}})
+        raise AssertionError("a transition rule let the unit change")
+    except ApiException as e:
+        expect(e.status, 422, "transition status")
+        expect(status_of(e)["details"]["causes"], [{"reason": "FieldValueForbidden", "message": "Forbidden: unit is immutable", "field": "spec"}], "transition cause")
+    patched = objects.patch_namespaced_custom_object("example.com", "v1", ns, "meters", "m", {"spec": {"max": 3}})
+    expect(patched["spec"]["max"], 3, "an update keeping the unit")
+
+
+@check
+def non_apply_writes_record_update_managed_fields(ns):
+    core = client.CoreV1Api()
+    created = core.create_namespaced_config_map(ns, {"metadata": {"name": "c"}, "data": {"k": "1", "l": "2"}})
+    entry = created.metadata.managed_fields[0]
+    expect((entry.manager, entry.operation, entry.api_version, entry.fields_type), ("OpenAPI-Generator", "Update", "v1", "FieldsV1"),
+           "creator's entry (manager from the User-Agent)")
+    expect(entry.fields_v1, {"f:data": {"f:k": {}, "f:l": {}}}, "creator's fields")
+    patched = core.patch_namespaced_config_map("c", ns, {"data": {"k": "9"}}, field_manager="editor")
+    owners = {m.manager: m.fields_v1 for m in patched.metadata.managed_fields}
+    expect(owners, {"OpenAPI-Generator": {"f:data": {"f:l": {}}}, "editor": {"f:data": {"f:k": {}}}}, "fields taken over by the patch")
 
 
 def main():

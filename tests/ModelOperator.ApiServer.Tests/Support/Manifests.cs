@@ -109,6 +109,54 @@ internal static class Manifests
 
     public static string WidgetCrdJson => ToJson(WidgetCrd);
 
+    /// <summary>A CRD whose spec carries CEL rules: a cross-field rule with fieldPath, a transition rule, a rule without message, a messageExpression.</summary>
+    public const string GaugeCrd = """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: gauges.example.com
+        spec:
+          group: example.com
+          scope: Namespaced
+          names: {plural: gauges, singular: gauge, kind: Gauge}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            subresources: {status: {}}
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    x-kubernetes-validations:
+                    - rule: "!has(self.min) || self.min <= self.max"
+                      message: min must not exceed max
+                      fieldPath: .min
+                    - rule: self.unit == oldSelf.unit
+                      message: unit is immutable
+                      reason: FieldValueForbidden
+                    - rule: "!has(self.tags) || self.tags.all(t, t.startsWith('x-'))"
+                    properties:
+                      min: {type: integer}
+                      max: {type: integer}
+                      unit:
+                        type: string
+                        x-kubernetes-validations:
+                        - rule: self.lowerAscii() == self
+                          message: unit must be lower case
+                          messageExpression: "'unit must be lower case, not ' + self"
+                      tags:
+                        type: array
+                        items: {type: string}
+                  status:
+                    type: object
+                    x-kubernetes-preserve-unknown-fields: true
+        """;
+
+    public static string GaugeCrdJson => ToJson(GaugeCrd);
+
     public static string Widget(string name, string color = "red", int? replicas = null, string ns = "default", string labels = "app: demo") => $"""
         apiVersion: example.com/v1
         kind: Widget

@@ -123,12 +123,12 @@ public sealed class RobustnessScenarioTests
             [9] = async () =>
             {
                 var md = await bed.GetAsync("churn");
-                await bed.Client.Resource<ModelDeployment>().UpdateAsync(md with { Spec = md.Spec! with { Autoscaling = new AutoscalingSpec { MaxReplicas = 5, TargetInFlightPerPod = 4 } } }); // invalid: replicas and autoscaling
+                await bed.Client.Resource<ModelDeployment>().UpdateAsync(md with { Spec = ScenarioTests.WithReservedEnv(md.Spec!) }); // invalid: an operator-set variable
             },
             [12] = async () =>
             {
                 var md = await bed.GetAsync("churn");
-                await bed.Client.Resource<ModelDeployment>().UpdateAsync(md with { Spec = md.Spec! with { Replicas = 3, Autoscaling = null } });
+                await bed.Client.Resource<ModelDeployment>().UpdateAsync(md with { Spec = md.Spec! with { Runtime = md.Spec.Runtime! with { Env = null } } });
             },
         };
 

@@ -128,6 +128,13 @@ public sealed class ScenarioTests
         Assert.Equal(midway.Status!.CanaryRevision!.Name, promoted.Status!.StableRevision!.Name);
     }
 
+    /// <summary>
+    /// A spec a real API server accepts (the CRD's schema and CEL rules pass) but the operator refuses: an environment
+    /// variable the operator sets itself. Specs the CRD refuses never reach the operator.
+    /// </summary>
+    internal static ModelDeploymentSpec WithReservedEnv(ModelDeploymentSpec spec) =>
+        spec with { Runtime = (spec.Runtime ?? new RuntimeSpec()) with { Env = [new EnvVar { Name = "MODEL_URI", Value = "/models/elsewhere.onnx" }] } };
+
     [Fact]
     public async Task Invalid_spec_gets_the_invalid_phase_with_a_clear_condition()
     {
@@ -135,16 +142,13 @@ public sealed class ScenarioTests
         await HealthyAsync(bed);
         var md = await bed.GetAsync("churn");
         var deploymentsBefore = (await bed.Client.Resource<Deployment>().ListAllAsync(OperatorTestBed.Namespace)).Items.Select(d => d.Metadata.ResourceVersion).ToList();
-        await bed.Client.Resource<ModelDeployment>().UpdateAsync(md with
-        {
-            Spec = md.Spec! with { Autoscaling = new AutoscalingSpec { MaxReplicas = 5, TargetInFlightPerPod = 4 } },
-        });
+        await bed.Client.Resource<ModelDeployment>().UpdateAsync(md with { Spec = WithReservedEnv(md.Spec!) });
 
         var invalid = await bed.RunUntilAsync("churn", m => m.Status?.Phase == Phases.Invalid);
 
         var degraded = invalid.Status!.Conditions!.Single(c => c.Type == Conditions.Degraded);
         Assert.Equal(Reasons.InvalidSpec, degraded.Reason);
-        Assert.Contains("sets both replicas", degraded.Message, StringComparison.Ordinal);
+        Assert.Contains("MODEL_URI is set by the operator from spec.model.uri", degraded.Message, StringComparison.Ordinal);
         Assert.Equal(invalid.Metadata.Generation, invalid.Status.ObservedGeneration);
         var deploymentsAfter = (await bed.Client.Resource<Deployment>().ListAllAsync(OperatorTestBed.Namespace)).Items.Select(d => d.Metadata.ResourceVersion).ToList();
         Assert.Equal(deploymentsBefore, deploymentsAfter); // no child changes while invalid
