@@ -5,6 +5,19 @@ internal static class Machine
 {
     public static string Description { get; } = Describe();
 
+    /// <summary>The one-minute load average now (others' work on a shared machine moves the numbers), or "unknown".</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
     private static string Describe()
     {
         var cpu = "unknown CPU";

@@ -54,7 +54,7 @@ internal sealed class MetricsBenchmark : IBenchmarkSection
         s.AppendLine("In process, on the bench's thread. Recording: ns per call over 20 batches of 1 000 000 calls on a cached child (median batch, and the best batch, " +
             "which a busy machine disturbs least), bytes from the thread's allocation counter. Scrapes: time to write the whole exposition into a reused " +
             "MemoryStream, before-collect callbacks included (median and best scrape), bytes allocated per scrape. " +
-            $"Load average when the section started: {LoadAverage()} on {Environment.ProcessorCount} cores.");
+            $"Load average when the section started: {Machine.LoadAverage()} on {Environment.ProcessorCount} cores.");
         s.AppendLine();
         s.AppendLine("| what | median | best | allocated |");
         s.AppendLine("|---|---|---|---|");
@@ -232,18 +232,6 @@ internal sealed class MetricsBenchmark : IBenchmarkSection
         var bytes = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)scrapes;
         var series = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length).Split('\n').Count(l => l.Length > 0 && l[0] != '#');
         return (Stats.Median(times), times.Min(), bytes, buffer.Length, series);
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
     }
 
     private static string Exposition(CollectorRegistry registry, ExpositionFormat format)

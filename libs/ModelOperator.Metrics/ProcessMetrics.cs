@@ -13,7 +13,7 @@ namespace ModelOperator.Metrics;
 /// <remarks>
 /// Read cheaply, since a model server's whole scrape should take tens of microseconds: CPU time from getrusage
 /// (<see cref="Environment.CpuUsage"/>), resident memory from <c>/proc/self/statm</c> read in place, open descriptors by
-/// counting <c>/proc/self/fd</c> without building names. <see cref="Process"/> (which reads and parses several /proc files
+/// the size the kernel reports for <c>/proc/self/fd</c> (or, on kernels before 6.2, its entries counted without building names). <see cref="Process"/> (which reads and parses several /proc files
 /// per property) is used once, for the start time. Where /proc is missing (not Linux) the /proc series fall back to
 /// <see cref="Process"/>.
 /// </remarks>
@@ -57,7 +57,7 @@ public static class ProcessMetrics
     }
 
     /// <summary>The two /proc readings, with a fallback to <see cref="Process"/> where /proc is missing.</summary>
-    private sealed class ProcSelf
+    internal sealed class ProcSelf
     {
         private const string Statm = "/proc/self/statm";
         private const string FdDirectory = "/proc/self/fd";
@@ -65,6 +65,7 @@ public static class ProcessMetrics
         private readonly SafeFileHandle? _statm;
         private readonly byte[] _buffer = new byte[128];
         private readonly object _gate = new();
+        private bool _sizeCounts = true;
 
         private ProcSelf(SafeFileHandle? statm) => _statm = statm;
 
@@ -96,9 +97,10 @@ public static class ProcessMetrics
         }
 
         /// <summary>
-        /// Entries of /proc/self/fd, counted with readdir: .NET's directory enumeration stats every entry (they are
-        /// symbolic links), which costs about 20 times as much. As other clients count, the enumeration's own descriptor is
-        /// among them.
+        /// The number of open descriptors. Linux 6.2 and later report it as the size of the /proc/self/fd directory: one
+        /// statx call that counts bits in the kernel's descriptor table, a few microseconds whatever the count. Older
+        /// kernels report size 0 (a process always has a descriptor open, so 0 means "not supported"), and there the
+        /// entries are counted (<see cref="CountEntries"/>), which costs about 0.2 µs per descriptor.
         /// </summary>
         public int OpenDescriptors()
         {
@@ -108,6 +110,37 @@ public static class ProcessMetrics
                 return process.HandleCount;
             }
 
+            if (Volatile.Read(ref _sizeCounts) && SizeOfDirectory() is > 0 and var size)
+            {
+                return (int)size;
+            }
+
+            Volatile.Write(ref _sizeCounts, false);
+            return CountEntries();
+        }
+
+        /// <summary>The size the kernel reports for /proc/self/fd, or -1 when statx is missing or fails.</summary>
+        internal static long SizeOfDirectory()
+        {
+            try
+            {
+                return NativeMethods.StatX(NativeMethods.CurrentDirectory, FdDirectory, 0, NativeMethods.StatXSize, out var buffer) == 0
+                    ? (long)buffer.Size
+                    : -1;
+            }
+            catch (EntryPointNotFoundException)
+            {
+                return -1; // a libc older than glibc 2.28
+            }
+        }
+
+        /// <summary>
+        /// Entries of /proc/self/fd, counted with readdir: .NET's directory enumeration stats every entry (they are
+        /// symbolic links), which costs about 20 times as much. The descriptor the enumeration itself holds is not
+        /// counted, so both ways report the same number.
+        /// </summary>
+        internal static int CountEntries()
+        {
             nint directory = NativeMethods.OpenDirectory(FdDirectory);
             if (directory == 0)
             {
@@ -121,7 +154,7 @@ public static class ProcessMetrics
             }
 
             _ = NativeMethods.CloseDirectory(directory);
-            return Math.Max(0, entries - 2); // "." and ".."
+            return Math.Max(0, entries - 3); // ".", ".." and the enumeration's own descriptor
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ModelOperator.Kubernetes.Configuration;
 using ModelOperator.Kubernetes.Http;
@@ -60,6 +61,13 @@ public sealed class KubernetesClient : IKubernetesClient, IDisposable
     public IResourceClient<T> Resource<T>()
         where T : class, IKubernetesObject<T> =>
         (IResourceClient<T>)_resources.GetOrAdd(typeof(T), _ => new ResourceClient<T>(this));
+
+    public IResourceClient<T> Resource<T>(JsonSerializerOptions decoding)
+        where T : class, IKubernetesObject<T>
+    {
+        ArgumentNullException.ThrowIfNull(decoding);
+        return new ResourceClient<T>(this, decoding);
+    }
 
     public void Dispose() => _http.Dispose();
 

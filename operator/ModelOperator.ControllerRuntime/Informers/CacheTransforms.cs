@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using ModelOperator.Kubernetes.Models;
 
@@ -47,35 +46,18 @@ public static class CacheTransforms
     /// <summary>
     /// A transform that makes the strings of each object shared through <paramref name="pool"/>: the object is written to
     /// JSON and read back with every string (property values and dictionary keys alike) looked up in the pool. The copy
-    /// is equal to the original, field for field, unknown fields included; it costs one more serialization per object
-    /// the informer receives, which is small next to the HTTP and parsing the informer already did for it.
+    /// is equal to the original, field for field, unknown fields included. It costs one more serialization per object;
+    /// an informer that reads from the API server avoids it by decoding with <see cref="CacheDecoding.For{T}"/> instead.
     /// </summary>
     public static Func<T, T> ShareStrings<T>(StringPool pool)
         where T : class, IKubernetesObject<T>
     {
         ArgumentNullException.ThrowIfNull(pool);
-        var options = new JsonSerializerOptions(T.JsonTypeInfo.Options);
-        options.Converters.Insert(0, new PooledStringConverter(pool));
-        var pooled = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+        var pooled = (JsonTypeInfo<T>)CacheDecoding.For<T>(pool).GetTypeInfo(typeof(T));
         return obj =>
         {
             ArgumentNullException.ThrowIfNull(obj);
             return JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(obj, T.JsonTypeInfo), pooled)!;
         };
-    }
-
-    private sealed class PooledStringConverter(StringPool pool) : JsonConverter<string>
-    {
-        public override bool HandleNull => false;
-
-        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            reader.GetString() is { } value ? pool.Get(value) : null;
-
-        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
-
-        public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            pool.Get(reader.GetString()!);
-
-        public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WritePropertyName(value);
     }
 }

@@ -31,19 +31,40 @@ public sealed class StringPool
     public string Get(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (value.Length > MaxLength || value.Length == 0)
+        return Find(value, out var slot) ?? Keep(slot, value);
+    }
+
+    /// <summary>
+    /// The pooled string equal to <paramref name="value"/>, or a new string that may become the pooled one. A decoder
+    /// that has the characters in a buffer allocates only when the string is not pooled yet.
+    /// </summary>
+    public string Get(ReadOnlySpan<char> value) => Find(value, out var slot) ?? Keep(slot, value.ToString());
+
+    private string? Find(ReadOnlySpan<char> value, out int slot)
+    {
+        slot = -1;
+        if (value.Length == 0)
         {
-            return value.Length == 0 ? string.Empty : value;
+            return string.Empty;
         }
 
-        var slot = (string.GetHashCode(value, StringComparison.Ordinal) & int.MaxValue) & (_slots.Length - 1);
+        if (value.Length > MaxLength)
+        {
+            return null;
+        }
+
+        slot = (string.GetHashCode(value, StringComparison.Ordinal) & int.MaxValue) & (_slots.Length - 1);
         var pooled = Volatile.Read(ref _slots[slot]);
-        if (pooled is not null && string.Equals(pooled, value, StringComparison.Ordinal))
+        return pooled is not null && value.SequenceEqual(pooled) ? pooled : null;
+    }
+
+    private string Keep(int slot, string value)
+    {
+        if (slot >= 0)
         {
-            return pooled;
+            Volatile.Write(ref _slots[slot], value);
         }
 
-        Volatile.Write(ref _slots[slot], value);
         return value;
     }
 }

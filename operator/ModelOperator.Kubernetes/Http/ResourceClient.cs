@@ -18,10 +18,19 @@ internal sealed class ResourceClient<T> : IResourceClient<T>
     private readonly KubernetesClient _client;
     private readonly ResourceDescriptor _resource = T.Resource;
 
-    public ResourceClient(KubernetesClient client) => _client = client;
+    // What answers are read with: the kind's own contract, or the caller's (IKubernetesClient.Resource<T>(decoding)).
+    private readonly JsonTypeInfo<T> _read;
+    private readonly JsonTypeInfo<ObjectList<T>> _readList;
+
+    public ResourceClient(KubernetesClient client, JsonSerializerOptions? decoding = null)
+    {
+        _client = client;
+        _read = decoding is null ? T.JsonTypeInfo : (JsonTypeInfo<T>)decoding.GetTypeInfo(typeof(T));
+        _readList = decoding is null ? T.ListJsonTypeInfo : (JsonTypeInfo<ObjectList<T>>)decoding.GetTypeInfo(typeof(ObjectList<T>));
+    }
 
     public Task<T> GetAsync(ObjectKey key, CancellationToken cancellationToken = default) =>
-        SendForObjectAsync(HttpMethod.Get, _resource.ObjectPath(key), null, $"get {_resource.Kind} {key}", T.JsonTypeInfo, cancellationToken);
+        SendForObjectAsync(HttpMethod.Get, _resource.ObjectPath(key), null, $"get {_resource.Kind} {key}", _read, cancellationToken);
 
     public Task<ObjectList<T>> ListAsync(string? @namespace, ListOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -39,7 +48,7 @@ internal sealed class ResourceClient<T> : IResourceClient<T>
             .Add("resourceVersion", options.ResourceVersion)
             .Add("resourceVersionMatch", options.ResourceVersionMatch);
         return SendForObjectAsync(
-            HttpMethod.Get, _resource.CollectionPath(@namespace) + query, null, $"list {_resource.Plural}{InNamespace(@namespace)}", T.ListJsonTypeInfo, cancellationToken);
+            HttpMethod.Get, _resource.CollectionPath(@namespace) + query, null, $"list {_resource.Plural}{InNamespace(@namespace)}", _readList, cancellationToken);
     }
 
     public async Task<ObjectList<T>> ListAllAsync(string? @namespace, ListOptions? options = null, CancellationToken cancellationToken = default)
@@ -102,7 +111,7 @@ internal sealed class ResourceClient<T> : IResourceClient<T>
                 continue;
             }
 
-            var watchEvent = WatchEventParser.Parse(line, T.JsonTypeInfo);
+            var watchEvent = WatchEventParser.Parse(line, _read);
             yield return watchEvent;
             if (watchEvent.Type == WatchEventType.Error)
             {
@@ -117,7 +126,7 @@ internal sealed class ResourceClient<T> : IResourceClient<T>
         var ns = _resource.Namespaced ? RequireNamespace(obj) : null;
         var path = _resource.CollectionPath(ns) + WriteQuery(options);
         var name = obj.Metadata.Name ?? obj.Metadata.GenerateName + "*";
-        return SendForObjectAsync(HttpMethod.Post, path, JsonBody(obj, T.JsonTypeInfo, JsonMediaType), $"create {_resource.Kind} {new ObjectKey(ns ?? string.Empty, name)}", T.JsonTypeInfo, cancellationToken);
+        return SendForObjectAsync(HttpMethod.Post, path, JsonBody(obj, T.JsonTypeInfo, JsonMediaType), $"create {_resource.Kind} {new ObjectKey(ns ?? string.Empty, name)}", _read, cancellationToken);
     }
 
     public Task<T> UpdateAsync(T obj, WriteOptions? options = null, CancellationToken cancellationToken = default)
@@ -125,7 +134,7 @@ internal sealed class ResourceClient<T> : IResourceClient<T>
         ArgumentNullException.ThrowIfNull(obj);
         var key = KeyOf(obj);
         return SendForObjectAsync(
-            HttpMethod.Put, _resource.ObjectPath(key) + WriteQuery(options), JsonBody(obj, T.JsonTypeInfo, JsonMediaType), $"update {_resource.Kind} {key}", T.JsonTypeInfo, cancellationToken);
+            HttpMethod.Put, _resource.ObjectPath(key) + WriteQuery(options), JsonBody(obj, T.JsonTypeInfo, JsonMediaType), $"update {_resource.Kind} {key}", _read, cancellationToken);
     }
 
     public async Task<T?> DeleteAsync(ObjectKey key, DeleteOptions? options = null, CancellationToken cancellationToken = default)
@@ -143,7 +152,7 @@ internal sealed class ResourceClient<T> : IResourceClient<T>
             return null;
         }
 
-        return Deserialize(text, T.JsonTypeInfo, $"delete {_resource.Kind} {key}");
+        return Deserialize(text, _read, $"delete {_resource.Kind} {key}");
     }
 
     public Task<T> PatchAsync(ObjectKey key, Patch patch, WriteOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -153,14 +162,14 @@ internal sealed class ResourceClient<T> : IResourceClient<T>
         ApplyCoreAsync(obj, string.Empty, options, cancellationToken);
 
     public Task<T> GetStatusAsync(ObjectKey key, CancellationToken cancellationToken = default) =>
-        SendForObjectAsync(HttpMethod.Get, _resource.ObjectPath(key) + "/status", null, $"get {_resource.Kind} {key} status", T.JsonTypeInfo, cancellationToken);
+        SendForObjectAsync(HttpMethod.Get, _resource.ObjectPath(key) + "/status", null, $"get {_resource.Kind} {key} status", _read, cancellationToken);
 
     public Task<T> UpdateStatusAsync(T obj, WriteOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(obj);
         var key = KeyOf(obj);
         return SendForObjectAsync(
-            HttpMethod.Put, _resource.ObjectPath(key) + "/status" + WriteQuery(options), JsonBody(obj, T.JsonTypeInfo, JsonMediaType), $"update {_resource.Kind} {key} status", T.JsonTypeInfo, cancellationToken);
+            HttpMethod.Put, _resource.ObjectPath(key) + "/status" + WriteQuery(options), JsonBody(obj, T.JsonTypeInfo, JsonMediaType), $"update {_resource.Kind} {key} status", _read, cancellationToken);
     }
 
     public Task<T> PatchStatusAsync(ObjectKey key, Patch patch, WriteOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -193,7 +202,7 @@ internal sealed class ResourceClient<T> : IResourceClient<T>
             _resource.ObjectPath(key) + subresource + WriteQuery(options),
             () => Content(bytes, contentType),
             $"patch {_resource.Kind} {key}{subresource} ({patch.Type})",
-            T.JsonTypeInfo,
+            _read,
             cancellationToken);
     }
 
@@ -221,7 +230,7 @@ internal sealed class ResourceClient<T> : IResourceClient<T>
 
         // JSON is valid YAML, so the apply body is the object's JSON sent as application/apply-patch+yaml.
         return SendForObjectAsync(
-            HttpMethod.Patch, _resource.ObjectPath(key) + subresource + query, JsonBody(obj, T.JsonTypeInfo, ApplyMediaType), $"apply {_resource.Kind} {key}{subresource}", T.JsonTypeInfo, cancellationToken);
+            HttpMethod.Patch, _resource.ObjectPath(key) + subresource + query, JsonBody(obj, T.JsonTypeInfo, ApplyMediaType), $"apply {_resource.Kind} {key}{subresource}", _read, cancellationToken);
     }
 
     private async Task<TResult> SendForObjectAsync<TResult>(
@@ -232,22 +241,36 @@ internal sealed class ResourceClient<T> : IResourceClient<T>
             operation,
             streaming: false,
             cancellationToken).ConfigureAwait(false);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        return Deserialize(text, typeInfo, operation);
+        // Decoded from the body's UTF-8 bytes: reading it as a string first would transcode every page of a list to UTF-16
+        // and back. Whole rather than streamed, because a contract may read past values (see CacheDecoding in the
+        // controller runtime), which needs the value complete in the buffer.
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return JsonSerializer.Deserialize(body, typeInfo) ?? throw EmptyBody(operation);
+        }
+        catch (JsonException e)
+        {
+            throw NotA<TResult>(operation, e);
+        }
     }
 
     private static TResult Deserialize<TResult>(string text, JsonTypeInfo<TResult> typeInfo, string operation)
     {
         try
         {
-            return JsonSerializer.Deserialize(text, typeInfo)
-                ?? throw new KubernetesApiException($"{operation} returned an empty body.");
+            return JsonSerializer.Deserialize(text, typeInfo) ?? throw EmptyBody(operation);
         }
         catch (JsonException e)
         {
-            throw new KubernetesApiException($"{operation} returned a body that is not a {typeof(TResult).Name}: {e.Message}", e);
+            throw NotA<TResult>(operation, e);
         }
     }
+
+    private static KubernetesApiException EmptyBody(string operation) => new($"{operation} returned an empty body.");
+
+    private static KubernetesApiException NotA<TResult>(string operation, JsonException e) =>
+        new($"{operation} returned a body that is not a {typeof(TResult).Name}: {e.Message}", e);
 
     private string WriteQuery(WriteOptions? options) =>
         new QueryString()

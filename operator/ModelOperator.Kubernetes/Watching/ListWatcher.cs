@@ -203,6 +203,12 @@ public sealed partial class ListWatcher<T>
         do
         {
             var page = await _source.ListAsync(_options.PageSize, continueToken, cancellationToken).ConfigureAwait(false);
+            if (page.Metadata.RemainingItemCount is long remaining && remaining > 0)
+            {
+                // The server says how many are still to come (unfiltered lists): one allocation for the whole snapshot.
+                items.EnsureCapacity(items.Count + page.Items.Count + (int)Math.Min(remaining, Array.MaxLength / 2));
+            }
+
             items.AddRange(page.Items);
             version ??= page.Metadata.ResourceVersion;
             continueToken = page.Metadata.Continue;

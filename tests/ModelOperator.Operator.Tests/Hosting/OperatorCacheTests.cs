@@ -42,6 +42,24 @@ public sealed class OperatorCacheTests
     }
 
     [Fact]
+    public void The_informers_decoding_reads_a_pod_into_the_same_shape_as_the_transform()
+    {
+        var pod = Pod("churn", "churn-abc-1", ready: false);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(pod, Kubernetes.Models.Pod.JsonTypeInfo))!;
+        json["metadata"]!["managedFields"] = System.Text.Json.Nodes.JsonNode.Parse("""[{"manager":"kubelet","operation":"Update"}]""");
+        json["spec"]!["dnsPolicy"] = "ClusterFirst"; // a default the API server fills in
+
+        var decoded = System.Text.Json.JsonSerializer.Deserialize<Pod>(json.ToJsonString(), OperatorCacheTransforms.Decoding<Pod>(new ControllerRuntime.Informers.StringPool()))!;
+        var transformed = OperatorCacheTransforms.Pod(System.Text.Json.JsonSerializer.Deserialize(json.ToJsonString(), Kubernetes.Models.Pod.JsonTypeInfo)!);
+
+        Assert.Equal(
+            System.Text.Json.JsonSerializer.Serialize(transformed, Kubernetes.Models.Pod.JsonTypeInfo),
+            System.Text.Json.JsonSerializer.Serialize(decoded, Kubernetes.Models.Pod.JsonTypeInfo));
+        Assert.Null(decoded.Spec);
+        Assert.Null(decoded.Metadata.ExtensionData);
+    }
+
+    [Fact]
     public async Task A_model_deployments_pods_come_from_the_index_and_only_its_own()
     {
         await using var server = await InMemoryApiServer.StartAsync();
