@@ -1,4 +1,5 @@
 using System.Globalization;
+using ModelOperator.Statistics;
 using ModelOperator.Testing;
 using Prometheus;
 
