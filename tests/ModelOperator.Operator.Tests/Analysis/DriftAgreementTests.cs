@@ -1,3 +1,4 @@
+using ModelOperator.Metrics;
 using ModelOperator.Operator.Analysis;
 using ModelOperator.Runtime.Drift;
 

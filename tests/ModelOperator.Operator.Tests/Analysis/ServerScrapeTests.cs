@@ -1,23 +1,10 @@
+using ModelOperator.Metrics;
 using ModelOperator.Operator.Analysis;
 
 namespace ModelOperator.Operator.Tests.Analysis;
 
 public sealed class ServerScrapeTests
 {
-    [Fact]
-    public void Prometheus_text_is_read_with_escapes_and_special_values()
-    {
-        var samples = PrometheusText.Parse(
-            "# HELP x y\nmodelserver_requests_total{model=\"a\\\"b\",outcome=\"success\"} 12\nm_bucket{le=\"+Inf\"} 3 1700000000\nbroken{ 1\nnan_metric NaN\n",
-            out var skipped);
-
-        Assert.Equal(1, skipped);
-        Assert.Equal("a\"b", samples[0].Label("model"));
-        Assert.Equal(12, samples[0].Value);
-        Assert.Equal("+Inf", samples[1].Label("le"));
-        Assert.True(double.IsNaN(samples[2].Value));
-    }
-
     [Theory]
     [InlineData("success", 0)]
     [InlineData("client_aborted", 0)]
