@@ -50,7 +50,9 @@ public sealed class TestCertificateAuthority : IDisposable
 
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var issued = request.Create(Certificate, now.AddMinutes(-5), now.AddDays(1), RandomNumberGenerator.GetBytes(8));
+        // Never outlive the authority: a certificate valid past its issuer is refused at creation.
+        var notAfter = new DateTimeOffset(Certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero).AddMinutes(-1);
+        using var issued = request.Create(Certificate, now.AddMinutes(-5), notAfter, RandomNumberGenerator.GetBytes(8));
         using var withKey = issued.CopyWithPrivateKey(key);
 
         // Round-trip through PKCS#12 so the key is usable by the TLS stack on every platform.
