@@ -36,7 +36,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         }
     }
 
-    [PromtoolFact]
+    [Fact]
     public async Task A_plain_scrape_gets_the_text_format_that_promtool_accepts()
     {
         using HttpResponseMessage response = await _client!.GetAsync("/metrics");
@@ -90,7 +90,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.Contains(OpenMetricsCheck.Problems($"# TYPE x gauge\n{line}\n# EOF\n"), p => p.Contains("not a sample line", StringComparison.Ordinal));
     }
 
-    [PromtoolFact]
+    [Fact]
     public async Task Promtool_rejects_a_broken_exposition_so_the_check_can_fail()
     {
         // Two TYPE lines for one family and an unterminated label value.

@@ -27,28 +27,8 @@ public sealed class Kubectl
 
     public async Task<KubectlResult> RunWithInputAsync(string? stdin, params string[] args)
     {
-        using var process = Create(args);
-        process.Start();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(DefaultTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"kubectl {string.Join(' ', args)} did not finish in {DefaultTimeout}; stderr: {await stderr}");
-        }
-
-        return new KubectlResult(args, process.ExitCode, await stdout, await stderr);
+        var result = await ChildProcess.RunAsync(Binary, Arguments(args), stdin, _workDir, ChildEnvironment(), DefaultTimeout);
+        return new KubectlResult(args, result.ExitCode, result.Stdout, result.Stderr);
     }
 
     /// <summary>Applies a manifest given as text (through stdin) and expects success.</summary>
@@ -74,19 +54,31 @@ public sealed class Kubectl
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        info.ArgumentList.Add("--kubeconfig");
-        info.ArgumentList.Add(_kubeconfig);
-        info.ArgumentList.Add("--cache-dir");
-        info.ArgumentList.Add(Path.Combine(_workDir, "kube-cache"));
-        foreach (var a in args)
+        foreach (var argument in Arguments(args))
         {
-            info.ArgumentList.Add(a);
+            info.ArgumentList.Add(argument);
         }
 
-        info.Environment["HOME"] = _workDir;
-        info.Environment.Remove("KUBECONFIG");
+        foreach (var (name, value) in ChildEnvironment())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
+
         return new Process { StartInfo = info };
     }
+
+    // Its own kubeconfig, cache and home: nothing of the machine's kubectl setup leaks into a test.
+    private IEnumerable<string> Arguments(string[] args) =>
+        ["--kubeconfig", _kubeconfig, "--cache-dir", Path.Combine(_workDir, "kube-cache"), .. args];
+
+    private Dictionary<string, string?> ChildEnvironment() => new() { ["HOME"] = _workDir, ["KUBECONFIG"] = null };
 }
 
 public sealed record KubectlResult(string[] Args, int ExitCode, string Stdout, string Stderr)
