@@ -28,6 +28,39 @@ public static class ChildProcess
         IReadOnlyDictionary<string, string?>? environment = null,
         TimeSpan? timeout = null)
     {
+        var info = StartInfo(file, arguments, workingDirectory, environment);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin).ConfigureAwait(false);
+        }
+
+        process.StandardInput.Close();
+        var limit = timeout ?? DefaultTimeout;
+        using var cancel = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException(
+                $"{file} {string.Join(' ', info.ArgumentList)} did not finish in {limit.TotalSeconds:0} s; stderr: {await stderr.ConfigureAwait(false)}");
+        }
+
+        return new ChildProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// How every child of the tests starts: the arguments as a list, all three streams redirected (UTF-8), no shell, the
+    /// working folder, and <paramref name="environment"/> on top of this process's (a null value removes a variable).
+    /// </summary>
+    public static ProcessStartInfo StartInfo(
+        string file, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
+    {
         ArgumentNullException.ThrowIfNull(arguments);
         var info = new ProcessStartInfo(file)
         {
@@ -60,28 +93,6 @@ public static class ChildProcess
             }
         }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin).ConfigureAwait(false);
-        }
-
-        process.StandardInput.Close();
-        var limit = timeout ?? DefaultTimeout;
-        using var cancel = new CancellationTokenSource(limit);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException(
-                $"{file} {string.Join(' ', info.ArgumentList)} did not finish in {limit.TotalSeconds:0} s; stderr: {await stderr.ConfigureAwait(false)}");
-        }
-
-        return new ChildProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+        return info;
     }
 }

@@ -42,37 +42,8 @@ public sealed class Kubectl
         return new KubectlStream(process, args);
     }
 
-    private Process Create(string[] args)
-    {
-        var info = new ProcessStartInfo(Binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = _workDir,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in Arguments(args))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in ChildEnvironment())
-        {
-            if (value is null)
-            {
-                info.Environment.Remove(name);
-            }
-            else
-            {
-                info.Environment[name] = value;
-            }
-        }
-
-        return new Process { StartInfo = info };
-    }
+    private Process Create(string[] args) =>
+        new() { StartInfo = ChildProcess.StartInfo(Binary, Arguments(args), _workDir, ChildEnvironment()) };
 
     // Its own kubeconfig, cache and home: nothing of the machine's kubectl setup leaks into a test.
     private IEnumerable<string> Arguments(string[] args) =>
