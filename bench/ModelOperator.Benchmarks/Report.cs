@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using ModelOperator.Operator.Analysis;
+using ModelOperator.Metrics;
 
 namespace ModelOperator.Benchmarks;
 

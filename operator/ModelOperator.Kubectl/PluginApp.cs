@@ -19,6 +19,9 @@ internal static class PluginApp
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(env);
+
+        // One choke point for everything printed: tenant-controlled text cannot drive the terminal.
+        env = env with { Out = new TerminalSafeWriter(env.Out), Error = new TerminalSafeWriter(env.Error) };
         CommandLine line;
         try
         {
@@ -39,6 +42,7 @@ internal static class PluginApp
         try
         {
             config = KubernetesConfigurationLoader.Load(line.Kubeconfig, line.Context, env.GetEnvironmentVariable);
+            RefuseCaWithInsecure(config);
         }
         catch (KubernetesConfigurationException e)
         {
@@ -81,6 +85,17 @@ internal static class PluginApp
             // e.g. an exec credential plugin that failed when a credential was due
             await env.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return 1;
+        }
+    }
+
+    // kubectl (client-go's rest.Config validation) refuses this pair rather than guess which one was meant; so do we.
+    private static void RefuseCaWithInsecure(KubernetesConfiguration config)
+    {
+        if (config.InsecureSkipTlsVerify && config.CertificateAuthorities is { Count: > 0 })
+        {
+            throw new KubernetesConfigurationException(
+                $"specifying a root certificates file with the insecure flag is not allowed: the cluster of {config.Source} sets both " +
+                "certificate-authority(-data) and insecure-skip-tls-verify; remove one of them");
         }
     }
 

@@ -1,3 +1,5 @@
+using ModelOperator.Statistics;
+
 namespace ModelOperator.Runtime.Drift;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using ModelOperator.Statistics;
+
 namespace ModelOperator.Runtime.Drift;
 
 /// <summary>Settings of a <see cref="DriftMonitor"/>; validated when the monitor is created.</summary>

@@ -1,3 +1,5 @@
+using ModelOperator.Contracts;
+
 namespace ModelOperator.Api.Tests;
 
 public sealed class GoDurationTests

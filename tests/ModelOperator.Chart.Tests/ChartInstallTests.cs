@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using ModelOperator.Api.Tests.Support;
 using ModelOperator.ApiServer.Hosting;
 using ModelOperator.Chart.Tests.Support;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using ModelOperator.Api.Tests.Support;
 using ModelOperator.Chart.Tests.Support;
 
 namespace ModelOperator.Chart.Tests;

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using ModelOperator.Api.Tests.Support;
 using YamlDotNet.RepresentationModel;
 
 namespace ModelOperator.Chart.Tests;

@@ -1,3 +1,5 @@
+using ModelOperator.Testing;
+
 namespace ModelOperator.Deploy.Tests;
 
 /// <summary>

@@ -63,25 +63,18 @@ internal static class ExportedMetrics
             }
             else if (line.Length > 0 && line[0] != '#')
             {
-                var end = line.IndexOfAny(['{', ' ']);
-                var series = line[..end];
-                var family = types.ContainsKey(series) ? series : StripHistogramSuffix(series);
-                if (!labels.TryGetValue(family, out var set))
+                if (!PrometheusText.TryParseSample(line, out var sample))
                 {
-                    throw new InvalidOperationException($"sample {series} has no TYPE line");
+                    throw new InvalidOperationException($"\"{line}\" is not a sample line");
                 }
 
-                if (line[end] == '{')
+                var family = types.ContainsKey(sample.Name) ? sample.Name : StripHistogramSuffix(sample.Name);
+                if (!labels.TryGetValue(family, out var set))
                 {
-                    foreach (var pair in line[(end + 1)..line.IndexOf('}', StringComparison.Ordinal)].Split(',', StringSplitOptions.RemoveEmptyEntries))
-                    {
-                        var label = pair[..pair.IndexOf('=', StringComparison.Ordinal)];
-                        if (label != "le")
-                        {
-                            set.Add(label);
-                        }
-                    }
+                    throw new InvalidOperationException($"sample {sample.Name} has no TYPE line");
                 }
+
+                set.UnionWith(sample.Labels.Keys.Where(label => label != "le"));
             }
         }
 

@@ -36,7 +36,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         }
     }
 
-    [PromtoolFact]
+    [Fact]
     public async Task A_plain_scrape_gets_the_text_format_that_promtool_accepts()
     {
         using HttpResponseMessage response = await _client!.GetAsync("/metrics");
@@ -78,7 +78,19 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.Empty(OpenMetricsCheck.Problems("# TYPE x counter\nx_total{a=\"b\\\"\"} 1.0\n# EOF\n"));
     }
 
-    [PromtoolFact]
+    [Theory]
+    [InlineData("x  1")]
+    [InlineData("x\t1")]
+    [InlineData("x{a=\"b\", c=\"d\"} 1")]
+    [InlineData("x{a=\"b\"} 1 ")]
+    [InlineData("x{a=\"\\q\"} 1")]
+    public void The_structure_check_rejects_sample_lines_OpenMetrics_forbids(string line)
+    {
+        Assert.Empty(OpenMetricsCheck.Problems("# TYPE x gauge\nx{a=\"two  spaces\"} 1 1700000000\n# EOF\n"));
+        Assert.Contains(OpenMetricsCheck.Problems($"# TYPE x gauge\n{line}\n# EOF\n"), p => p.Contains("not a sample line", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Promtool_rejects_a_broken_exposition_so_the_check_can_fail()
     {
         // Two TYPE lines for one family and an unterminated label value.

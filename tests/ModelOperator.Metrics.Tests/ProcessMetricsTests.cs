@@ -68,7 +68,7 @@ public sealed class ProcessMetricsTests
         Assert.InRange(Value(text, "process_cpu_seconds_total"), 0.01, process.TotalProcessorTime.TotalSeconds + 1);
     }
 
-    [PromtoolFact]
+    [Fact]
     public async Task Promtool_accepts_the_process_series()
     {
         CollectorRegistry registry = Prometheus.Metrics.NewCustomRegistry();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ModelOperator.Statistics;
 using ModelOperator.Testing;
 using Prometheus;
 
@@ -53,7 +54,7 @@ public sealed class DriftMetricsTests
         Assert.Contains("modelserver_drift_psi{model=\"m\",version=\"1\",series=\"feature\",name=\"tenure\"} NaN\n", text, StringComparison.Ordinal);
     }
 
-    [PromtoolFact]
+    [Fact]
     public async Task Promtool_accepts_the_drift_metrics()
     {
         var clock = new ManualTimeProvider();

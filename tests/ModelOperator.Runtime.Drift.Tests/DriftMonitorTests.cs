@@ -1,3 +1,4 @@
+using ModelOperator.Statistics;
 using ModelOperator.Testing;
 
 namespace ModelOperator.Runtime.Drift.Tests;

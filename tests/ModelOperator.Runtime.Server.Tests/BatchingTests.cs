@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ModelOperator.Metrics;
 using ModelOperator.Runtime.Protocol;
 using ModelOperator.Runtime.Server.Inference;
 
@@ -123,5 +124,5 @@ public sealed class BatchingTests
     }
 
     private static double Sample(string metrics, string name) =>
-        metrics.Split('\n').Where(l => l.StartsWith(name, StringComparison.Ordinal)).Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).Sum();
+        PrometheusText.Parse(metrics, out _).Where(s => s.Name == name).Sum(s => s.Value);
 }

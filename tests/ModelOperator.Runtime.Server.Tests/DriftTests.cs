@@ -5,6 +5,7 @@ using System.Text.Json;
 using ModelOperator.Runtime.Drift;
 using ModelOperator.Runtime.Onnx;
 using ModelOperator.Runtime.Server.Drift;
+using ModelOperator.Testing;
 
 namespace ModelOperator.Runtime.Server.Tests;
 
@@ -82,7 +83,7 @@ public sealed class DriftTests
         Assert.Contains("modelserver_drift_psi{model=\"churn\",version=\"1\",series=\"feature\",name=\"tenure_months\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("modelserver_drift_psi{model=\"churn\",version=\"1\",series=\"output\",name=\"churn_probability\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("modelserver_prediction_value_count{model=\"churn\",version=\"1\",output=\"churn_probability\"} 1600", metrics, StringComparison.Ordinal);
-        var (exit, output) = await MetricsTests.RunAsync(MetricsTests.FindPromtool(), "check metrics", metrics);
+        var (exit, output) = await Promtool.CheckMetricsAsync(metrics);
         Assert.True(exit == 0, output);
     }
 

@@ -27,28 +27,8 @@ public sealed class Kubectl
 
     public async Task<KubectlResult> RunWithInputAsync(string? stdin, params string[] args)
     {
-        using var process = Create(args);
-        process.Start();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(DefaultTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"kubectl {string.Join(' ', args)} did not finish in {DefaultTimeout}; stderr: {await stderr}");
-        }
-
-        return new KubectlResult(args, process.ExitCode, await stdout, await stderr);
+        var result = await ChildProcess.RunAsync(Binary, Arguments(args), stdin, _workDir, ChildEnvironment(), DefaultTimeout);
+        return new KubectlResult(args, result.ExitCode, result.Stdout, result.Stderr);
     }
 
     /// <summary>Applies a manifest given as text (through stdin) and expects success.</summary>
@@ -62,31 +42,14 @@ public sealed class Kubectl
         return new KubectlStream(process, args);
     }
 
-    private Process Create(string[] args)
-    {
-        var info = new ProcessStartInfo(Binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = _workDir,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        info.ArgumentList.Add("--kubeconfig");
-        info.ArgumentList.Add(_kubeconfig);
-        info.ArgumentList.Add("--cache-dir");
-        info.ArgumentList.Add(Path.Combine(_workDir, "kube-cache"));
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
+    private Process Create(string[] args) =>
+        new() { StartInfo = ChildProcess.StartInfo(Binary, Arguments(args), _workDir, ChildEnvironment()) };
 
-        info.Environment["HOME"] = _workDir;
-        info.Environment.Remove("KUBECONFIG");
-        return new Process { StartInfo = info };
-    }
+    // Its own kubeconfig, cache and home: nothing of the machine's kubectl setup leaks into a test.
+    private IEnumerable<string> Arguments(string[] args) =>
+        ["--kubeconfig", _kubeconfig, "--cache-dir", Path.Combine(_workDir, "kube-cache"), .. args];
+
+    private Dictionary<string, string?> ChildEnvironment() => new() { ["HOME"] = _workDir, ["KUBECONFIG"] = null };
 }
 
 public sealed record KubectlResult(string[] Args, int ExitCode, string Stdout, string Stderr)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ModelOperator.Metrics;
 using Xunit;
 
 namespace ModelOperator.Testing;
@@ -96,11 +97,14 @@ public static class OpenMetricsCheck
                 continue;
             }
 
-            if (!TryParseSample(line, out string name, out var labels, out double value))
+            if (!IsOpenMetricsSpacing(line) || !PrometheusText.TryParseSample(line, out var sample))
             {
                 problems.Add($"{where}: not a sample line");
                 continue;
             }
+
+            var (name, value) = (sample.Name, sample.Value);
+            var labels = new SortedDictionary<string, string>(sample.Labels.ToDictionary(), StringComparer.Ordinal);
 
             string? owner = current is not null && types.TryGetValue(current, out string? currentType) && SeriesOf(current, currentType).Contains(name) ? current : null;
             if (owner is null)
@@ -125,7 +129,7 @@ public static class OpenMetricsCheck
                 string key = string.Join(',', labels.Where(l => l.Key != "le"));
                 if (name.EndsWith("_bucket", StringComparison.Ordinal))
                 {
-                    if (!labels.TryGetValue("le", out string? le) || !TryParseValue(le, out double bound))
+                    if (!labels.TryGetValue("le", out string? le) || !PrometheusText.TryParseValue(le, out double bound))
                     {
                         problems.Add($"{where}: a bucket without a numeric le");
                         continue;
@@ -174,94 +178,40 @@ public static class OpenMetricsCheck
         _ => [family],
     };
 
-    private static bool TryParseSample(string line, out string name, out SortedDictionary<string, string> labels, out double value)
+    // OpenMetrics separates the parts of a sample line with exactly one space and allows none inside a label set;
+    // PrometheusText (the one grammar of a sample line) is lenient about blanks, so that is checked here.
+    private static bool IsOpenMetricsSpacing(string line)
     {
-        labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        value = 0;
-        int i = 0;
-        while (i < line.Length && line[i] is not ('{' or ' '))
+        bool quoted = false, inLabels = false;
+        var spaces = 0;
+        for (var i = 0; i < line.Length; i++)
         {
-            i++;
-        }
-
-        name = line[..i];
-        if (name.Length == 0)
-        {
-            return false;
-        }
-
-        if (i < line.Length && line[i] == '{')
-        {
-            i++;
-            while (i < line.Length && line[i] != '}')
+            var c = line[i];
+            if (quoted)
             {
-                int eq = line.IndexOf('=', i);
-                if (eq < 0 || eq + 1 >= line.Length || line[eq + 1] != '"')
-                {
-                    return false;
-                }
-
-                string key = line[i..eq];
-                int j = eq + 2;
-                var text = new System.Text.StringBuilder();
-                for (; j < line.Length && line[j] != '"'; j++)
-                {
-                    if (line[j] == '\\')
-                    {
-                        j++;
-                        if (j >= line.Length || line[j] is not ('\\' or '"' or 'n'))
-                        {
-                            return false;
-                        }
-                    }
-
-                    text.Append(line[j]);
-                }
-
-                if (j >= line.Length || !labels.TryAdd(key, text.ToString()))
-                {
-                    return false;
-                }
-
-                i = j + 1;
-                if (i < line.Length && line[i] == ',')
-                {
-                    i++;
-                }
+                i += c == '\\' ? 1 : 0;
+                quoted = c != '"';
+                continue;
             }
 
-            if (i >= line.Length)
+            switch (c)
             {
-                return false;
+                case '"':
+                    quoted = true;
+                    break;
+                case '{' or '}':
+                    inLabels = c == '{';
+                    break;
+                case '\t':
+                    return false;
+                case ' ' when inLabels || i == 0 || line[i - 1] == ' ':
+                    return false;
+                case ' ':
+                    spaces++;
+                    break;
             }
-
-            i++;
         }
 
-        if (i >= line.Length || line[i] != ' ')
-        {
-            return false;
-        }
-
-        var rest = line[(i + 1)..].Split(' ');
-        return rest.Length is 1 or 2 && TryParseValue(rest[0], out value) && (rest.Length == 1 || double.TryParse(rest[1], NumberStyles.Float, CultureInfo.InvariantCulture, out _));
-    }
-
-    private static bool TryParseValue(string text, out double value)
-    {
-        switch (text)
-        {
-            case "+Inf":
-                value = double.PositiveInfinity;
-                return true;
-            case "-Inf":
-                value = double.NegativeInfinity;
-                return true;
-            case "NaN":
-                value = double.NaN;
-                return true;
-            default:
-                return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
-        }
+        return spaces is 1 or 2 && line[^1] != ' ';
     }
 }

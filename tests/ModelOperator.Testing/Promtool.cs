@@ -1,36 +1,26 @@
-using System.Diagnostics;
 using Xunit;
 
 namespace ModelOperator.Testing;
 
-/// <summary>Runs the real <c>promtool check metrics</c> (Debian's prometheus package) on an exposition.</summary>
+/// <summary>
+/// The real promtool (Debian's prometheus package), the one helper of every test that asks it. One policy: a test that
+/// needs promtool fails when it is missing, everywhere (<c>make test</c> installs it), so a run without it can never
+/// pass by skipping what it was meant to check.
+/// </summary>
 public static class Promtool
 {
-    public static string? Path { get; } = Find();
+    private static readonly string? Found = Find();
 
-    /// <summary>True when tests must fail rather than skip without promtool (CI=true).</summary>
-    public static bool Required => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    /// <summary>promtool on PATH or at /usr/bin/promtool; fails the calling test when there is none.</summary>
+    public static string Path =>
+        Found ?? throw new Xunit.Sdk.XunitException(
+            "promtool is missing: run `make test` (it installs Debian's prometheus package) or apt-get install -y prometheus");
 
     /// <summary>Exit code and output (stdout and stderr) of <c>promtool check metrics</c> fed <paramref name="exposition"/>.</summary>
     public static async Task<(int ExitCode, string Output)> CheckMetricsAsync(string exposition)
     {
-        string path = Path ?? throw new InvalidOperationException(
-            "promtool was not found on PATH or at /usr/bin/promtool; install Debian's prometheus package (apt-get install -y prometheus).");
-        var start = new ProcessStartInfo(path, ["check", "metrics"])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("promtool did not start.");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(exposition).ConfigureAwait(false);
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        return (process.ExitCode, await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false));
+        var result = await ChildProcess.RunAsync(Path, ["check", "metrics"], stdin: exposition).ConfigureAwait(false);
+        return (result.ExitCode, result.Output);
     }
 
     /// <summary>Fails with promtool's output and the exposition unless promtool accepts it without a word.</summary>
@@ -40,11 +30,18 @@ public static class Promtool
         Assert.True(exitCode == 0 && output.Trim().Length == 0, $"promtool check metrics (exit {exitCode}):\n{output}\n--- exposition ---\n{exposition}");
     }
 
+    /// <summary>Any promtool command (<c>check rules</c>, <c>test rules</c>) run in <paramref name="workingDirectory"/>.</summary>
+    public static (int ExitCode, string Output) Run(string workingDirectory, params string[] args)
+    {
+        var result = ChildProcess.RunAsync(Path, args, workingDirectory: workingDirectory).GetAwaiter().GetResult();
+        return (result.ExitCode, result.Output);
+    }
+
     private static string? Find()
     {
-        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
-            string candidate = System.IO.Path.Combine(dir, "promtool");
+            var candidate = System.IO.Path.Combine(dir, "promtool");
             if (File.Exists(candidate))
             {
                 return candidate;
@@ -52,17 +49,5 @@ public static class Promtool
         }
 
         return File.Exists("/usr/bin/promtool") ? "/usr/bin/promtool" : null;
-    }
-}
-
-/// <summary>A fact that needs promtool: skipped with a reason when it is missing, unless CI=true, where it runs and fails.</summary>
-public sealed class PromtoolFactAttribute : FactAttribute
-{
-    public PromtoolFactAttribute()
-    {
-        if (Promtool.Path is null && !Promtool.Required)
-        {
-            Skip = "promtool is not installed (apt-get install -y prometheus); under CI=true this test fails instead of skipping.";
-        }
     }
 }

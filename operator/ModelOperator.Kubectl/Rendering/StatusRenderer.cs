@@ -1,6 +1,7 @@
 using System.Globalization;
 using ModelOperator.Api;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Rollouts.Planning;
 
 namespace ModelOperator.Kubectl.Rendering;
 
@@ -135,7 +136,7 @@ internal static class StatusRenderer
             return;
         }
 
-        var steps = md.Spec?.Rollout?.Steps ?? [];
+        var steps = RolloutSteps.Effective(md.Spec?.Rollout);
         var step = status.CurrentStepIndex is { } i && i < steps.Count ? steps[i] : null;
         var progressing = status.Conditions?.FirstOrDefault(c => c.Type == Conditions.Progressing)?.Message;
         var why = step switch

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ModelOperator.Api;
+using ModelOperator.Rollouts.Planning;
 
 namespace ModelOperator.Kubectl.Rendering;
 
@@ -25,7 +26,8 @@ internal static class StepText
 
     /// <summary>
     /// The position for a 0-based <paramref name="index"/>: <c>2/5 (analysis)</c>, or <c>5/5 done</c> once the index
-    /// equals the number of steps (the operator promotes then). Null when there is no index.
+    /// equals the number of steps (the operator promotes then). The steps are those the planner runs: a spec without
+    /// steps has one implicit <c>setWeight 100%</c>. Null when there is no index.
     /// </summary>
     public static string? Position(ModelDeployment md)
     {
@@ -35,7 +37,7 @@ internal static class StepText
             return null;
         }
 
-        var steps = md.Spec?.Rollout?.Steps ?? [];
+        var steps = RolloutSteps.Effective(md.Spec?.Rollout);
         if (index >= steps.Count)
         {
             return string.Create(CultureInfo.InvariantCulture, $"{steps.Count}/{steps.Count} done");

@@ -1,11 +1,15 @@
 namespace ModelOperator.Kubectl.Rendering;
 
-/// <summary>Left-aligned columns separated by at least two spaces, the last column unpadded (as kubectl's tables).</summary>
+/// <summary>
+/// Left-aligned columns separated by at least two spaces, the last column unpadded (as kubectl's tables). A cell is
+/// one line: line breaks and other control characters in it (a condition message, say) are shown escaped.
+/// </summary>
 internal static class Table
 {
     public static IReadOnlyList<string> Lines(IReadOnlyList<IReadOnlyList<string>> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        rows = rows.Select(row => (IReadOnlyList<string>)row.Select(cell => TerminalText.Escape(cell)).ToList()).ToList();
         if (rows.Count == 0)
         {
             return [];

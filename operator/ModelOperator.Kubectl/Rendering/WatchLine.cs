@@ -6,7 +6,7 @@ namespace ModelOperator.Kubectl.Rendering;
 /// <summary>
 /// One line of <c>kubectl model watch</c>: phase, step, canary weight and the last decision. Pure; the watch prints
 /// a line only when this text changes, so status writes that move nothing a person watches (e.g. replica counts,
-/// analysis bookkeeping) stay quiet.
+/// analysis bookkeeping) stay quiet. Control characters in it, line breaks included, are shown escaped.
 /// </summary>
 internal static class WatchLine
 {
@@ -58,6 +58,7 @@ internal static class WatchLine
             }
         }
 
-        return text.ToString();
+        // One line per change: a line break in a message must not start what looks like another one.
+        return TerminalText.Escape(text.ToString());
     }
 }

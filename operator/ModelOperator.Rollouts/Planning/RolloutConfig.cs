@@ -9,7 +9,7 @@ namespace ModelOperator.Rollouts.Planning;
 /// <summary>The rollout settings of a spec in numbers, with the API defaults applied.</summary>
 internal sealed record RolloutConfig
 {
-    /// <summary>The steps to run; a spec without steps runs one implicit <c>setWeight: 100</c> (promote once ready).</summary>
+    /// <summary>The steps to run (<see cref="RolloutSteps.Effective"/>: a spec without steps runs one implicit <c>setWeight: 100</c>).</summary>
     public required IReadOnlyList<RolloutStep> Steps { get; init; }
 
     public required string StepsHash { get; init; }
@@ -37,11 +37,10 @@ internal sealed record RolloutConfig
     public static RolloutConfig From(ModelDeploymentSpec spec, OperatorSettings settings)
     {
         var rollout = spec.Rollout;
-        IReadOnlyList<RolloutStep> steps = rollout?.Steps is { Count: > 0 } given ? given : [new RolloutStep { SetWeight = 100 }];
         var gateway = rollout?.TrafficRouting?.GatewayApi;
         return new RolloutConfig
         {
-            Steps = steps,
+            Steps = RolloutSteps.Effective(rollout),
             StepsHash = RevisionNaming.StepsHash(rollout?.Steps),
             ProgressDeadline = GoDuration.ParseOrDefault(rollout?.ProgressDeadline, ModelDeploymentDefaults.ProgressDeadline),
             BakeTime = GoDuration.ParseOrDefault(rollout?.BakeTime, ModelDeploymentDefaults.BakeTime),

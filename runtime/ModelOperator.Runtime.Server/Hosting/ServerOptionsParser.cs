@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using ModelOperator.Contracts;
 
 namespace ModelOperator.Runtime.Server.Hosting;
 
@@ -205,7 +206,8 @@ internal static partial class ServerOptionsParser
         return fallback;
     }
 
-    // Durations as Kubernetes and Prometheus write them: 500us, 2ms, 10s, 5m, 1h; a bare number is seconds.
+    // The operator passes spec.runtime durations through verbatim, so the server reads exactly the grammar the CRD
+    // pattern and the operator's validation accept (GoDuration); anything else would crash-loop the pods.
     private static TimeSpan Duration(Dictionary<string, string> values, string key, TimeSpan fallback, TimeSpan min, TimeSpan max, List<string> errors)
     {
         if (!values.TryGetValue(key, out var text))
@@ -213,40 +215,13 @@ internal static partial class ServerOptionsParser
             return fallback;
         }
 
-        if (TryParseDuration(text, out var value) && value >= min && value <= max)
+        if (GoDuration.TryParse(text, out var value) && value >= min && value <= max)
         {
             return value;
         }
 
-        errors.Add($"{key} \"{text}\" is not allowed; expected a duration from {min} to {max} such as 500us, 2ms, 10s, 5m or 1h");
+        errors.Add($"{key} \"{text}\" is not allowed; expected {GoDuration.Allowed}, from {GoDuration.Format(min)} to {GoDuration.Format(max)}");
         return fallback;
-    }
-
-    internal static bool TryParseDuration(string text, out TimeSpan value)
-    {
-        var match = DurationPattern().Match(text.Trim());
-        value = default;
-        if (!match.Success || !double.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-        {
-            return false;
-        }
-
-        var seconds = match.Groups[2].Value switch
-        {
-            "us" or "µs" => number / 1e6,
-            "ms" => number / 1e3,
-            "" or "s" => number,
-            "m" => number * 60,
-            "h" => number * 3600,
-            _ => double.NaN,
-        };
-        if (!double.IsFinite(seconds))
-        {
-            return false;
-        }
-
-        value = TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
-        return true;
     }
 
     private static double[] Buckets(Dictionary<string, string> values, List<string> errors)
@@ -276,9 +251,6 @@ internal static partial class ServerOptionsParser
 
         return buckets;
     }
-
-    [GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)(us|µs|ms|s|m|h)?$")]
-    private static partial Regex DurationPattern();
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
     private static partial Regex ModelNamePattern();

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using ModelOperator.Api.Tests.Support;
 
 namespace ModelOperator.Chart.Tests.Support;
 

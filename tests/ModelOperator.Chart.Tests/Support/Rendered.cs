@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using ModelOperator.Api.Tests.Support;
 
 namespace ModelOperator.Chart.Tests.Support;
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using ModelOperator.Api;
 using ModelOperator.ApiServer.Hosting;
 using ModelOperator.Kubernetes;
@@ -108,47 +106,18 @@ internal sealed class PluginTestBed : IAsyncDisposable
 
     public async Task<ProcessResult> KubectlAsync(bool kubeconfigInEnvironment, params string[] args)
     {
-        var binary = Environment.GetEnvironmentVariable("KUBECTL") is { Length: > 0 } k ? k : "kubectl";
-        var info = new ProcessStartInfo(binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Dir,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        info.Environment["HOME"] = Dir;
-        info.Environment["PATH"] = PluginDirectory + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
-        if (kubeconfigInEnvironment)
-        {
-            info.Environment["KUBECONFIG"] = Kubeconfig;
-        }
-        else
-        {
-            info.Environment.Remove("KUBECONFIG");
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(ProcessTimeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"kubectl {string.Join(' ', args)} did not finish in {ProcessTimeout}; stderr: {await stderr}");
-        }
-
-        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+        var result = await ChildProcess.RunAsync(
+            Testing.Kubectl.Binary,
+            args,
+            workingDirectory: Dir,
+            environment: new Dictionary<string, string?>
+            {
+                ["HOME"] = Dir,
+                ["PATH"] = PluginDirectory + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+                ["KUBECONFIG"] = kubeconfigInEnvironment ? Kubeconfig : null,
+            },
+            timeout: ProcessTimeout);
+        return new ProcessResult(result.ExitCode, result.Stdout, result.Stderr);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,4 @@
-namespace ModelOperator.Runtime.Drift;
+namespace ModelOperator.Statistics;
 
 /// <summary>
 /// Distances between two binned distributions: the Population Stability Index and the Jensen-Shannon distance.

@@ -1,13 +1,10 @@
-namespace ModelOperator.Operator.Analysis;
+namespace ModelOperator.Statistics;
 
 /// <summary>
-/// Arithmetic on Prometheus histograms (cumulative <c>le</c> buckets), shared by both analysis providers. Pure.
+/// Arithmetic on Prometheus histograms (cumulative <c>le</c> buckets), shared by the operator's analysis providers and its load observation. Pure.
 /// </summary>
 public static class HistogramMath
 {
-    /// <summary>The share given to an empty bin before PSI takes logarithms (avoids ln 0 and division by 0).</summary>
-    public const double PsiEpsilon = 1e-4;
-
     /// <summary>
     /// Per-bin counts from cumulative buckets: <c>bin[i] = count(le_i) − count(le_{i−1})</c>, buckets sorted by
     /// <c>le</c> (the last one is usually <c>+Inf</c>). A negative difference (a counter reset caught between two scrapes) counts as 0.
@@ -29,37 +26,24 @@ public static class HistogramMath
     }
 
     /// <summary>
-    /// The population stability index between two distributions over the same bins:
-    /// <code>PSI = Σᵢ (aᵢ − eᵢ) · ln(aᵢ / eᵢ)</code> with <c>aᵢ</c>, <c>eᵢ</c> the shares of each bin (count / total), an empty bin
-    /// counted as <see cref="PsiEpsilon"/>. NaN when either side has no observations or the bin counts differ.
-    /// Examples: equal distributions → 0; [50, 50] vs [90, 10] → 0.879 (0.4·ln(0.5/0.9)·−1 + 0.4·ln(0.5/0.1)).
-    /// Conventionally below 0.1 is no change, 0.1–0.25 a small one and above 0.25 a large one.
+    /// The population stability index of <paramref name="actual"/> bins against <paramref name="expected"/> ones:
+    /// exactly <see cref="DriftStatistics.PopulationStabilityIndex"/> with its default smoothing, so that the operator's
+    /// <c>predictionDrift</c> and the model server's drift signal (<c>featureDrift</c>) are the same statistic.
+    /// Where that function refuses its input, this one answers NaN instead, because a scrape is evidence, not a contract:
+    /// either side without observations, different bin counts, or a bin that is negative or not finite.
+    /// Examples: equal distributions → 0; [50, 50] vs [90, 10] → 0.8784 (0.8789 without smoothing).
     /// </summary>
     public static double Psi(IReadOnlyList<double> expected, IReadOnlyList<double> actual)
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(actual);
-        if (expected.Count != actual.Count || expected.Count == 0)
+        if (expected.Count != actual.Count || expected.Count == 0 || !IsWeights(expected) || !IsWeights(actual)
+            || expected.Sum() <= 0 || actual.Sum() <= 0)
         {
             return double.NaN;
         }
 
-        var expectedTotal = expected.Sum();
-        var actualTotal = actual.Sum();
-        if (expectedTotal <= 0 || actualTotal <= 0)
-        {
-            return double.NaN;
-        }
-
-        var psi = 0.0;
-        for (var i = 0; i < expected.Count; i++)
-        {
-            var e = Math.Max(expected[i] / expectedTotal, PsiEpsilon);
-            var a = Math.Max(actual[i] / actualTotal, PsiEpsilon);
-            psi += (a - e) * Math.Log(a / e);
-        }
-
-        return psi;
+        return DriftStatistics.PopulationStabilityIndex([.. expected], [.. actual]);
     }
 
     /// <summary>
@@ -105,4 +89,6 @@ public static class HistogramMath
 
         return lower;
     }
+
+    private static bool IsWeights(IReadOnlyList<double> bins) => bins.All(b => b >= 0 && double.IsFinite(b));
 }

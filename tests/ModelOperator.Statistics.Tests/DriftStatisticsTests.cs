@@ -1,4 +1,4 @@
-namespace ModelOperator.Runtime.Drift.Tests;
+namespace ModelOperator.Statistics.Tests;
 
 public sealed class DriftStatisticsTests
 {

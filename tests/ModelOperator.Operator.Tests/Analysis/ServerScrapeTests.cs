@@ -1,59 +1,10 @@
+using ModelOperator.Metrics;
 using ModelOperator.Operator.Analysis;
 
 namespace ModelOperator.Operator.Tests.Analysis;
 
-public sealed class HistogramMathTests
+public sealed class ServerScrapeTests
 {
-    [Fact]
-    public void Bins_come_from_cumulative_buckets_and_a_reset_counts_as_zero()
-    {
-        Assert.Equal([3.0, 7, 0], HistogramMath.Bins([(0.5, 3), (1, 10), (double.PositiveInfinity, 10)]));
-        Assert.Equal([5.0, 0, 2], HistogramMath.Bins([(1, 5), (0.5 + 1.5, 4), (double.PositiveInfinity, 7)]));
-    }
-
-    [Theory]
-    [InlineData(new double[] { 50, 50 }, new double[] { 50, 50 }, 0.0)]
-    [InlineData(new double[] { 50, 50 }, new double[] { 90, 10 }, 0.8789)]
-    [InlineData(new double[] { 10, 20, 70 }, new double[] { 10, 20, 70 }, 0.0)]
-    public void Psi_table(double[] expected, double[] actual, double psi) =>
-        Assert.Equal(psi, HistogramMath.Psi(expected, actual), 4);
-
-    [Fact]
-    public void Psi_is_nan_without_observations_or_with_different_bins()
-    {
-        Assert.True(double.IsNaN(HistogramMath.Psi([0, 0], [1, 2])));
-        Assert.True(double.IsNaN(HistogramMath.Psi([1, 2], [1, 2, 3])));
-        Assert.True(double.IsFinite(HistogramMath.Psi([100, 0], [0, 100]))); // empty bins are smoothed, not infinite
-    }
-
-    [Theory]
-    [InlineData(0.99, 0.46)]
-    [InlineData(0.5, 0.0556)]
-    public void Quantile_interpolates_like_histogram_quantile(double q, double value) =>
-        Assert.Equal(value, HistogramMath.Quantile(q, [(0.1, 90), (0.5, 100), (double.PositiveInfinity, 100)]), 4);
-
-    [Fact]
-    public void Quantile_in_the_inf_bucket_is_the_highest_finite_bound_and_nan_without_data()
-    {
-        Assert.Equal(0.5, HistogramMath.Quantile(0.99, [(0.1, 10), (0.5, 20), (double.PositiveInfinity, 100)]));
-        Assert.True(double.IsNaN(HistogramMath.Quantile(0.99, [(0.1, 0), (double.PositiveInfinity, 0)])));
-        Assert.Throws<ArgumentOutOfRangeException>(() => HistogramMath.Quantile(1.5, []));
-    }
-
-    [Fact]
-    public void Prometheus_text_is_read_with_escapes_and_special_values()
-    {
-        var samples = PrometheusText.Parse(
-            "# HELP x y\nmodelserver_requests_total{model=\"a\\\"b\",outcome=\"success\"} 12\nm_bucket{le=\"+Inf\"} 3 1700000000\nbroken{ 1\nnan_metric NaN\n",
-            out var skipped);
-
-        Assert.Equal(1, skipped);
-        Assert.Equal("a\"b", samples[0].Label("model"));
-        Assert.Equal(12, samples[0].Value);
-        Assert.Equal("+Inf", samples[1].Label("le"));
-        Assert.True(double.IsNaN(samples[2].Value));
-    }
-
     [Theory]
     [InlineData("success", 0)]
     [InlineData("client_aborted", 0)]

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace ModelOperator.Api;
+namespace ModelOperator.Contracts;
 
 /// <summary>
 /// Durations as Go and Kubernetes write them: a sequence of decimal numbers each with a unit

@@ -1,15 +1,16 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Xunit;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace ModelOperator.Api.Tests.Support;
+namespace ModelOperator.Testing;
 
 /// <summary>
 /// Reads YAML with YamlDotNet (an independent parser) into a JSON tree, resolving plain scalars the way
 /// Kubernetes' YAML reader does (null, booleans, integers, floats; everything else a string).
 /// </summary>
-internal static class YamlToJson
+public static class YamlToJson
 {
     public static List<JsonNode?> ReadAll(string yaml)
     {
