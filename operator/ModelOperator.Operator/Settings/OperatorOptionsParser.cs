@@ -26,6 +26,12 @@ public static class OperatorOptionsParser
         ("ANALYSIS_TIMEOUT", "--analysis-timeout", "duration: timeout of one analysis query or pod scrape"),
         ("MODELSERVER_PORT", "--modelserver-port", "port of the model server in its pods"),
         ("POD_PORT_ANNOTATION", "--pod-port-annotation", "pod annotation that overrides that port (the local sandbox's modeloperator.io/sandbox-port); off by default"),
+        ("MODELSERVER_METRICS_PORT", "--modelserver-metrics-port", "port of the model server's /metrics and /stats when apart from MODELSERVER_PORT (its METRICS_PORT); empty: the same port"),
+        ("MAX_RESPONSE_BYTES", "--max-response-bytes", "most bytes read from one answer of a pod or Prometheus"),
+        ("OUTBOUND_CONCURRENCY", "--outbound-concurrency", "outbound HTTP calls (pod scrapes, probes, Prometheus queries) one reconcile makes at once"),
+        ("OUTBOUND_DEADLINE", "--outbound-deadline", "duration: time all outbound calls of one reconcile may take together"),
+        ("OUTBOUND_MAX_CONNECTIONS_PER_SERVER", "--outbound-max-connections-per-server", "connections kept open to one pod or Prometheus"),
+        ("PROMETHEUS_ALLOWED_ADDRESSES", "--prometheus-allowed-addresses", "comma-separated URLs a ModelDeployment's prometheus provider may name; empty allows none"),
         ("KUBECONFIG", "--kubeconfig", "kubeconfig path (default: in-cluster, else ~/.kube/config)"),
         ("KUBE_CONTEXT", "--context", "kubeconfig context (default: its current-context)"),
     ];
@@ -56,6 +62,15 @@ public static class OperatorOptionsParser
             AnalysisTimeout = Duration(Value("ANALYSIS_TIMEOUT", "--analysis-timeout"), "ANALYSIS_TIMEOUT (--analysis-timeout)", defaults.AnalysisTimeout, errors),
             ModelServerPort = Int(Value("MODELSERVER_PORT", "--modelserver-port"), "MODELSERVER_PORT (--modelserver-port)", defaults.ModelServerPort, errors),
             PodPortAnnotation = Value("POD_PORT_ANNOTATION", "--pod-port-annotation"),
+            ModelServerMetricsPort = Value("MODELSERVER_METRICS_PORT", "--modelserver-metrics-port") is { } metricsPort
+                ? Int(metricsPort, "MODELSERVER_METRICS_PORT (--modelserver-metrics-port)", 0, errors)
+                : null,
+            MaxResponseBytes = Int(Value("MAX_RESPONSE_BYTES", "--max-response-bytes"), "MAX_RESPONSE_BYTES (--max-response-bytes)", defaults.MaxResponseBytes, errors),
+            OutboundConcurrency = Int(Value("OUTBOUND_CONCURRENCY", "--outbound-concurrency"), "OUTBOUND_CONCURRENCY (--outbound-concurrency)", defaults.OutboundConcurrency, errors),
+            OutboundDeadline = Duration(Value("OUTBOUND_DEADLINE", "--outbound-deadline"), "OUTBOUND_DEADLINE (--outbound-deadline)", defaults.OutboundDeadline, errors),
+            OutboundMaxConnectionsPerServer = Int(Value("OUTBOUND_MAX_CONNECTIONS_PER_SERVER", "--outbound-max-connections-per-server"), "OUTBOUND_MAX_CONNECTIONS_PER_SERVER (--outbound-max-connections-per-server)", defaults.OutboundMaxConnectionsPerServer, errors),
+            PrometheusAllowedAddresses = (Value("PROMETHEUS_ALLOWED_ADDRESSES", "--prometheus-allowed-addresses") ?? string.Empty)
+                .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             Kubeconfig = Value("KUBECONFIG", "--kubeconfig"),
             KubeContext = Value("KUBE_CONTEXT", "--context"),
         };
