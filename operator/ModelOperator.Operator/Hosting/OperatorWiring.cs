@@ -24,6 +24,14 @@ public static class OperatorWiring
 {
     public static Manager Create(IKubernetesClient client, OperatorOptions options, TimeProvider time, ILoggerFactory loggers, CollectorRegistry registry, OutboundHttp http)
     {
+        var (providers, probe, load) = OutboundParts(options, http, loggers);
+        return Create(client, options, time, loggers, registry, providers, probe, load);
+    }
+
+    /// <summary>The parts of the reconciler that call pods and Prometheus, all through <paramref name="http"/>.</summary>
+    internal static (Func<AnalysisSpec?, IAnalysisProvider> Providers, IModelReadinessProbe Probe, ILoadSource Load) OutboundParts(
+        OperatorOptions options, OutboundHttp http, ILoggerFactory loggers)
+    {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         // Metrics may live on their own port (MODELSERVER_METRICS_PORT); the ready endpoint stays on the serving port.
@@ -35,7 +43,7 @@ public static class OperatorWiring
         var probeTimeout = options.AnalysisTimeout < TimeSpan.FromSeconds(2) ? options.AnalysisTimeout : TimeSpan.FromSeconds(2);
         var probe = new HttpModelReadinessProbe(new HttpPodScraper(http, options.ModelServerPort, probeTimeout, options.PodPortAnnotation), loggers.CreateLogger<HttpModelReadinessProbe>());
         var load = new DirectLoadSource(scraper, loggers.CreateLogger<DirectLoadSource>());
-        return Create(client, options, time, loggers, registry, spec => spec?.Provider?.Prometheus is not null ? prometheus : direct, probe, load);
+        return (spec => spec?.Provider?.Prometheus is not null ? prometheus : direct, probe, load);
     }
 
     /// <summary>
