@@ -29,7 +29,7 @@ public sealed class DirectAnalysisProviderTests
 
         """);
 
-    private static Pod Pod(string name, bool ready = true, string ip = "10.0.0.7") => new()
+    internal static Pod Pod(string name, bool ready = true, string ip = "10.0.0.7") => new()
     {
         Metadata = new ObjectMeta { Name = name, Namespace = "ml", Uid = "uid-" + name },
         Status = new PodStatus

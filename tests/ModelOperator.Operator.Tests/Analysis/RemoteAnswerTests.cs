@@ -17,11 +17,7 @@ public sealed class RemoteAnswerTests
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly string DeepJson = new string('[', 10_000) + new string(']', 10_000);
 
-    private static Pod Pod(string name) => new()
-    {
-        Metadata = new ObjectMeta { Name = name, Namespace = "ml", Uid = "uid-" + name },
-        Status = new PodStatus { PodIP = "10.0.0.7", StartTime = Now - TimeSpan.FromHours(1), Conditions = [new PodCondition { Type = "Ready", Status = "True" }] },
-    };
+    private static Pod Pod(string name) => DirectAnalysisProviderTests.Pod(name);
 
     private sealed class Answering(int status, string body) : IPodScraper
     {

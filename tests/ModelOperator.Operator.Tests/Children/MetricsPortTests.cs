@@ -49,11 +49,7 @@ public sealed class MetricsPortTests
         var options = new OperatorOptions { ModelServerPort = serving.Port, ModelServerMetricsPort = metrics.Port };
         using var http = new OutboundHttp(options, TimeProvider.System);
         var (providers, probe, _) = OperatorWiring.OutboundParts(options, http, NullLoggerFactory.Instance);
-        var pod = new Pod
-        {
-            Metadata = new ObjectMeta { Name = "churn-canary-0", Namespace = "ml", Uid = "u1" },
-            Status = new PodStatus { PodIP = "127.0.0.1", Conditions = [new PodCondition { Type = "Ready", Status = "True" }] },
-        };
+        var pod = DirectAnalysisProviderTests.Pod("churn-canary-0", ip: "127.0.0.1");
         var spec = new AnalysisSpec { MaxErrorRate = 0.05 };
 
         var result = await providers(spec).MeasureAsync(new AnalysisRequest(new ObjectKey("ml", "churn"), spec, "churn-canary", null, [pod], [], TimeSpan.FromSeconds(30), DateTimeOffset.UnixEpoch), CancellationToken.None);

@@ -5,13 +5,10 @@ namespace ModelOperator.Operator.Tests.Settings;
 /// <summary>The settings of the operator's outbound calls: read from variables and flags, defaults, and their checks.</summary>
 public sealed class OutboundOptionsTests
 {
-    private static Func<string, string?> Env(params (string Name, string Value)[] vars) =>
-        name => vars.FirstOrDefault(v => v.Name == name).Value;
-
     [Fact]
     public void Defaults_bound_every_call_and_allow_no_prometheus()
     {
-        var options = OperatorOptionsParser.Parse([], Env(), out var problems);
+        var options = OperatorOptionsParser.Parse([], OperatorOptionsParserTests.Env(), out var problems);
 
         Assert.Empty(problems);
         Assert.Equal((4 << 20, 4, TimeSpan.FromSeconds(20), 4), (options.MaxResponseBytes, options.OutboundConcurrency, options.OutboundDeadline, options.OutboundMaxConnectionsPerServer));
@@ -24,7 +21,7 @@ public sealed class OutboundOptionsTests
     {
         var options = OperatorOptionsParser.Parse(
             ["--outbound-deadline", "45s", "--prometheus-allowed-addresses=http://prometheus-operated.monitoring:9090, https://thanos.monitoring/api/prom"],
-            Env(("MAX_RESPONSE_BYTES", "1048576"), ("OUTBOUND_CONCURRENCY", "8"), ("OUTBOUND_MAX_CONNECTIONS_PER_SERVER", "2"), ("MODELSERVER_METRICS_PORT", "9090")),
+            OperatorOptionsParserTests.Env(("MAX_RESPONSE_BYTES", "1048576"), ("OUTBOUND_CONCURRENCY", "8"), ("OUTBOUND_MAX_CONNECTIONS_PER_SERVER", "2"), ("MODELSERVER_METRICS_PORT", "9090")),
             out var problems);
 
         Assert.Empty(problems);
@@ -37,7 +34,7 @@ public sealed class OutboundOptionsTests
     {
         OperatorOptionsParser.Parse(
             ["--max-response-bytes", "10", "--outbound-concurrency", "0", "--outbound-deadline", "1h"],
-            Env(("OUTBOUND_MAX_CONNECTIONS_PER_SERVER", "0"), ("MODELSERVER_METRICS_PORT", "8080"), ("PROMETHEUS_ALLOWED_ADDRESSES", "prometheus:9090,http://u:p@prom:9090")),
+            OperatorOptionsParserTests.Env(("OUTBOUND_MAX_CONNECTIONS_PER_SERVER", "0"), ("MODELSERVER_METRICS_PORT", "8080"), ("PROMETHEUS_ALLOWED_ADDRESSES", "prometheus:9090,http://u:p@prom:9090")),
             out var problems);
 
         Assert.Equal(
