@@ -1,11 +1,12 @@
 using ModelOperator.Operator.Http;
 using ModelOperator.Operator.Settings;
 using ModelOperator.Operator.Tests.Support;
+using Xunit.Abstractions;
 
 namespace ModelOperator.Operator.Tests.Http;
 
 /// <summary>The operator's outbound client against servers that misbehave on purpose, on a manual clock.</summary>
-public sealed class OutboundHttpTests
+public sealed class OutboundHttpTests(ITestOutputHelper output)
 {
     private static readonly OperatorOptions Options = new() { AnalysisTimeout = TimeSpan.FromSeconds(5), MaxResponseBytes = 1 << 20, OutboundDeadline = TimeSpan.FromSeconds(20) };
 
@@ -24,6 +25,7 @@ public sealed class OutboundHttpTests
         Assert.Equal(OutboundFailure.TooLarge, e.Failure);
         Assert.Equal($"http://127.0.0.1:{server.Port}/metrics?*** answered more than 1048576 bytes (MAX_RESPONSE_BYTES); reading stopped there", e.Message);
         // The operator hung up: the server got rid of little more than the cap (plus what socket buffers held), not 1 GiB.
+        output.WriteLine($"{mode}: the server got {server.BytesSent} bytes into the connection before the operator hung up");
         Assert.True(server.BytesSent < 64L << 20, $"the server sent {server.BytesSent} bytes");
     }
 
