@@ -6,6 +6,7 @@ using ModelOperator.ControllerRuntime.Hosting;
 using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Configuration;
 using ModelOperator.Operator.Hosting;
+using ModelOperator.Operator.Http;
 using ModelOperator.Operator.Settings;
 using ModelOperator.Metrics;
 
@@ -50,9 +51,10 @@ builder.Services.AddSingleton(registry);
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(time);
 builder.Services.AddSingleton(sp => new KubernetesClient(kubeConfig, new KubernetesClientOptions { TimeProvider = time, LoggerFactory = sp.GetRequiredService<ILoggerFactory>() }));
-builder.Services.AddSingleton(_ => new HttpClient());
+// The one client of every call to pods and Prometheus, with its bounds (Http/OutboundHttp.cs).
+builder.Services.AddSingleton(_ => new OutboundHttp(options, time));
 builder.Services.AddSingleton(sp => OperatorWiring.Create(
-    sp.GetRequiredService<KubernetesClient>(), options, time, sp.GetRequiredService<ILoggerFactory>(), registry, sp.GetRequiredService<HttpClient>()));
+    sp.GetRequiredService<KubernetesClient>(), options, time, sp.GetRequiredService<ILoggerFactory>(), registry, sp.GetRequiredService<OutboundHttp>()));
 builder.Services.AddHostedService(sp => sp.GetRequiredService<Manager>());
 
 var app = builder.Build();

@@ -192,6 +192,8 @@ public sealed class LocalSandbox : IAsyncDisposable
             "--http-port", port.ToString(CultureInfo.InvariantCulture),
             "--lease-namespace", _settings.OperatorNamespace,
             "--pod-port-annotation", SandboxNames.PortAnnotation,
+            // The sandbox's own Prometheus is the one address its ModelDeployments' prometheus provider may name.
+            "--prometheus-allowed-addresses", Prometheus.Url.ToString(),
             .. _settings.OperatorArgs,
         ];
         var process = ChildProcess.Start(name, _settings.OperatorPath, args, Path.Combine(_settings.LogDirectory, name + ".log"),

@@ -8,6 +8,7 @@ using ModelOperator.Kubernetes.Configuration;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.Metrics;
 using ModelOperator.Operator.Hosting;
+using ModelOperator.Operator.Http;
 using ModelOperator.Operator.Settings;
 using ModelOperator.Testing;
 using Prometheus;
@@ -100,8 +101,9 @@ internal static class ExportedMetrics
         var registry = Prometheus.Metrics.NewCustomRegistry();
         ProcessMetrics.Register(registry);
         using var client = new KubernetesClient(new KubernetesConfiguration { Server = new Uri("http://127.0.0.1:9"), Namespace = "default" });
-        using var http = new HttpClient();
-        OperatorWiring.Create(client, new OperatorOptions { DefaultImage = "modelserver:test" }, TimeProvider.System, NullLoggerFactory.Instance, registry, http);
+        var options = new OperatorOptions { DefaultImage = "modelserver:test" };
+        using var http = new OutboundHttp(options, TimeProvider.System);
+        OperatorWiring.Create(client, options, TimeProvider.System, NullLoggerFactory.Instance, registry, http);
         var families = Parse(registry.Scrape(), "operator");
 
         // The wiring's reconciler has observed nothing yet, so its per-ModelDeployment gauges and its counters' labels

@@ -22,6 +22,7 @@ internal sealed class ServerFixture : IAsyncDisposable
         Options = options;
         Settled = settled;
         BaseAddress = new Uri(app.Urls.First());
+        Addresses = app.Urls.Select(u => new Uri(u)).ToList();
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -30,6 +31,9 @@ internal sealed class ServerFixture : IAsyncDisposable
     public ModelStatus Settled { get; }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>Every address the server listens on, <see cref="BaseAddress"/> first (then METRICS_PORT's, when set).</summary>
+    public IReadOnlyList<Uri> Addresses { get; }
 
     public HttpClient Client { get; }
 

@@ -12,7 +12,8 @@ namespace ModelOperator.Operator.Analysis;
 /// zero (its counters started with it); otherwise the oldest scrape kept is used (a shorter window, still data). With no
 /// scrape kept at all (the first look at a pod, or a restarted operator) it also counts from zero: the pod's lifetime,
 /// which for a canary pod is the canary's life so far. Counters that went down mean a restarted server: the new values
-/// count whole. Unreadable pods give an error measurement when no pod could be read; it never throws.
+/// count whole. Unreadable pods give an error measurement when no pod could be read; it never throws. The pods are
+/// scraped together (<see cref="PodMetrics.ReadAllAsync"/>), within the reconcile's outbound budget.
 /// </summary>
 public sealed partial class DirectAnalysisProvider(IPodScraper scraper, ILogger<DirectAnalysisProvider> logger) : IAnalysisProvider
 {
@@ -43,29 +44,23 @@ public sealed partial class DirectAnalysisProvider(IPodScraper scraper, ILogger<
     /// <summary>The summed window delta of the ready pods, or null with the first error when no pod could be read.</summary>
     private async Task<(ServerScrape? Delta, string? Error)> WindowAsync(IReadOnlyList<Pod> pods, AnalysisRequest request, CancellationToken cancellationToken)
     {
+        var ready = pods.Where(IsReady).ToList();
+        var scrapes = await PodMetrics.ReadAllAsync(scraper, ready, cancellationToken).ConfigureAwait(false);
         ServerScrape? total = null;
         string? firstError = null;
-        foreach (var pod in pods.Where(IsReady))
+        for (var i = 0; i < ready.Count; i++)
         {
-            try
+            var pod = ready[i];
+            if (scrapes[i] is not { Scrape: { } scrape })
             {
-                var (status, body) = await scraper.GetAsync(pod, "/metrics", cancellationToken).ConfigureAwait(false);
-                if (status != 200)
-                {
-                    firstError ??= $"pod {pod.Metadata.Name} answered /metrics with HTTP {status}";
-                    continue;
-                }
+                Log.ScrapeFailed(logger, pod.Metadata.Name ?? string.Empty, scrapes[i].Error ?? string.Empty);
+                firstError ??= scrapes[i].Error;
+                continue;
+            }
 
-                var scrape = ServerScrape.From(PrometheusText.Parse(body, out _));
-                var delta = scrape.Since(Baseline(pod, request) ?? ServerScrape.Zero);
-                Remember(pod, request.Now, scrape);
-                total = total is null ? delta : total.Plus(delta);
-            }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                Log.ScrapeFailed(logger, pod.Metadata.Name ?? string.Empty, e.Message);
-                firstError ??= $"pod {pod.Metadata.Name}: {e.Message}";
-            }
+            var delta = scrape.Since(Baseline(pod, request) ?? ServerScrape.Zero);
+            Remember(pod, request.Now, scrape);
+            total = total is null ? delta : total.Plus(delta);
         }
 
         return (total, total is null ? firstError : null);

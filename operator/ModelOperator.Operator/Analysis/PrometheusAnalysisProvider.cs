@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ModelOperator.Api;
+using ModelOperator.Operator.Http;
+using ModelOperator.Runtime.Protocol;
 using ModelOperator.Rollouts.Analysis;
 
 namespace ModelOperator.Operator.Analysis;
@@ -17,19 +19,22 @@ namespace ModelOperator.Operator.Analysis;
 /// stable, bins from the cumulative buckets, PSI computed here (<see cref="HistogramMath"/>);</item>
 /// <item>feature drift: <c>max(modelserver_drift_psi{sel, series="feature"})</c> with samples <c>sum(modelserver_drift_window_rows{sel})</c>.</item>
 /// </list>
-/// A failed query becomes an error measurement; it never throws into the reconciler.
+/// A failed query becomes an error measurement; it never throws into the reconciler. The address must be one the cluster
+/// admin allows (<see cref="AllowedAddresses"/>, PROMETHEUS_ALLOWED_ADDRESSES): any other is an error measurement and no
+/// request is sent. Errors name what went wrong in the operator's words; what Prometheus sent (its error text, a body
+/// that is not JSON) is never repeated, since it ends up in status and Events.
 /// </summary>
-public sealed partial class PrometheusAnalysisProvider(HttpClient http, TimeSpan timeout, ILogger<PrometheusAnalysisProvider> logger) : IAnalysisProvider
+public sealed partial class PrometheusAnalysisProvider(OutboundHttp http, IReadOnlyList<string> allowedAddresses, ILogger<PrometheusAnalysisProvider> logger) : IAnalysisProvider
 {
     public async Task<AnalysisResult> MeasureAsync(AnalysisRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var address = request.Spec?.Provider?.Prometheus?.Address;
         var window = request.Window;
-        if (string.IsNullOrEmpty(address) || !Uri.TryCreate(address, UriKind.Absolute, out var baseUri)
-            || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
+        if (Refusal(address, out var baseUri) is { } refusal)
         {
-            var failure = Measurement.Failure($"spec.rollout.analysis.provider.prometheus.address '{address}' is not an http(s) URL", window);
+            Log.Refused(logger, request.Deployment.Namespace, request.Deployment.Name, refusal);
+            var failure = Measurement.Failure(refusal, window);
             return new AnalysisResult { Revision = request.CanaryRevision, MeasuredAt = request.Now, ErrorRate = failure, P99Latency = failure, PredictionDrift = failure, FeatureDrift = failure };
         }
 
@@ -76,6 +81,32 @@ public sealed partial class PrometheusAnalysisProvider(HttpClient http, TimeSpan
         };
     }
 
+    /// <summary>
+    /// Why <paramref name="address"/> may not be queried, or null (with its parsed form) when it may: it must be an http(s)
+    /// URL, and the query endpoint under it must be allowed by the admin's list.
+    /// </summary>
+    internal string? Refusal(string? address, out Uri baseUri)
+    {
+        baseUri = null!;
+        var shown = UriRedaction.Redact(address);
+        if (string.IsNullOrEmpty(address) || !Uri.TryCreate(address, UriKind.Absolute, out var parsed)
+            || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
+        {
+            return $"spec.rollout.analysis.provider.prometheus.address '{shown}' is not an http(s) URL";
+        }
+
+        if (!AllowedAddresses.IsAllowed(new Uri(parsed, QueryPath), allowedAddresses))
+        {
+            var allowed = allowedAddresses.Count == 0 ? "none is allowed" : "allowed: " + string.Join(", ", allowedAddresses);
+            return $"spec.rollout.analysis.provider.prometheus.address '{shown}' is not an address the cluster admin allows "
+                + $"(PROMETHEUS_ALLOWED_ADDRESSES, chart value analysis.prometheus.allowedAddresses; {allowed}); no query was sent. "
+                + "Use an allowed address or provider direct";
+        }
+
+        baseUri = parsed;
+        return null;
+    }
+
     /// <summary>The pod selector of a revision (label values escaped for PromQL).</summary>
     public static string Selector(string @namespace, string revision) =>
         $"namespace=\"{Escape(@namespace)}\",pod=~\"{Escape(revision)}-.*\"";
@@ -95,14 +126,29 @@ public sealed partial class PrometheusAnalysisProvider(HttpClient http, TimeSpan
         return result.PredictionDrift!;
     }
 
-    private static Dictionary<string, IReadOnlyDictionary<double, double>> Buckets(IReadOnlyList<MetricSample> samples) =>
-        samples
-            .Where(s => PrometheusText.TryParseValue(s.Label("le"), out _))
-            .GroupBy(s => s.Label("output"), StringComparer.Ordinal)
-            .ToDictionary(
-                g => g.Key,
-                g => (IReadOnlyDictionary<double, double>)g.ToDictionary(s => { PrometheusText.TryParseValue(s.Label("le"), out var le); return le; }, s => s.Value),
-                StringComparer.Ordinal);
+    // Per output, le → count. A repeated (output, le) pair, which a well-behaved Prometheus never sends for a "sum by",
+    // is summed rather than allowed to throw.
+    private static Dictionary<string, IReadOnlyDictionary<double, double>> Buckets(IReadOnlyList<MetricSample> samples)
+    {
+        var byOutput = new Dictionary<string, Dictionary<double, double>>(StringComparer.Ordinal);
+        foreach (var sample in samples)
+        {
+            if (!PrometheusText.TryParseValue(sample.Label("le"), out var le) || double.IsNaN(le))
+            {
+                continue;
+            }
+
+            var output = sample.Label("output");
+            if (!byOutput.TryGetValue(output, out var buckets))
+            {
+                byOutput[output] = buckets = [];
+            }
+
+            buckets[le] = buckets.GetValueOrDefault(le) + sample.Value;
+        }
+
+        return byOutput.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<double, double>)p.Value, StringComparer.Ordinal);
+    }
 
     private async Task<(double? Value, string? Error)> ScalarAsync(Uri baseUri, string query, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -114,72 +160,124 @@ public sealed partial class PrometheusAnalysisProvider(HttpClient http, TimeSpan
     internal async Task<(IReadOnlyList<MetricSample> Samples, string? Error)> VectorAsync(Uri baseUri, string query, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var time = (now.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
-        var uri = new Uri(baseUri, $"api/v1/query?query={Uri.EscapeDataString(query)}&time={time}");
+        var uri = new Uri(baseUri, $"{QueryPath}?query={Uri.EscapeDataString(query)}&time={time}");
         try
         {
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            cts.CancelAfter(timeout);
-            using var response = await http.GetAsync(uri, cts.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(cts.Token).ConfigureAwait(false);
-            return ParseVector(body, (int)response.StatusCode);
+            var (status, body) = await http.GetAsync(uri, null, cancellationToken).ConfigureAwait(false);
+            return ParseVector(body, status);
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (HttpRequestException e)
         {
+            // OutboundHttp's messages name the bound that stopped the call and show the address redacted.
             Log.QueryFailed(logger, query, e.Message);
             return ([], $"Prometheus query failed: {e.Message}");
         }
     }
 
-    /// <summary>Reads a <c>/api/v1/query</c> answer (<c>{"status":"success","data":{"resultType":"vector","result":[{"metric":{…},"value":[t,"v"]}]}}</c>).</summary>
+    /// <summary>
+    /// Reads a <c>/api/v1/query</c> answer (<c>{"status":"success","data":{"resultType":"vector","result":[{"metric":{…},"value":[t,"v"]}]}}</c>,
+    /// or a scalar <c>"result":[t,"v"]</c>). Anything else is an error naming what was wrong: not JSON, a failed status (with
+    /// Prometheus's errorType when it is one of its documented words), a missing or mistyped member. Values Prometheus
+    /// writes as strings (<c>"NaN"</c>, <c>"+Inf"</c>, <c>"1e400"</c> → +∞) are read as numbers; the evaluator judges them.
+    /// </summary>
     internal static (IReadOnlyList<MetricSample> Samples, string? Error) ParseVector(string body, int statusCode)
     {
-        using var doc = JsonDocument.Parse(body);
-        var root = doc.RootElement;
-        if (root.TryGetProperty("status", out var status) && status.GetString() != "success")
+        JsonDocument doc;
+        try
         {
-            var message = root.TryGetProperty("error", out var err) ? err.GetString() : "no error message";
-            return ([], $"Prometheus answered HTTP {statusCode}: {message}");
+            doc = JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return ([], $"Prometheus answered HTTP {statusCode} with a body that is not JSON");
         }
 
-        if (!root.TryGetProperty("data", out var data) || !data.TryGetProperty("result", out var result) || result.ValueKind != JsonValueKind.Array)
+        using (doc)
         {
-            return ([], $"Prometheus answered HTTP {statusCode} without data.result");
-        }
-
-        var type = data.TryGetProperty("resultType", out var rt) ? rt.GetString() : null;
-        if (type == "scalar")
-        {
-            return PrometheusText.TryParseValue(result[1].GetString() ?? string.Empty, out var scalar)
-                ? ([new MetricSample(string.Empty, new Dictionary<string, string>(), scalar)], null)
-                : ([], "Prometheus returned an unreadable scalar");
-        }
-
-        var samples = new List<MetricSample>();
-        foreach (var item in result.EnumerateArray())
-        {
-            var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (item.TryGetProperty("metric", out var metric))
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                foreach (var p in metric.EnumerateObject())
-                {
-                    labels[p.Name] = p.Value.GetString() ?? string.Empty;
-                }
+                return ([], $"Prometheus answered HTTP {statusCode} with JSON that is not an object");
             }
 
-            if (item.TryGetProperty("value", out var value) && value.GetArrayLength() == 2
-                && PrometheusText.TryParseValue(value[1].GetString() ?? string.Empty, out var number))
+            if (!root.TryGetProperty("status", out var status) || status.ValueKind != JsonValueKind.String || status.GetString() != "success")
             {
+                var type = root.TryGetProperty("errorType", out var et) && et.ValueKind == JsonValueKind.String && KnownErrorTypes.Contains(et.GetString()!)
+                    ? $" ({et.GetString()})"
+                    : string.Empty;
+                return ([], $"Prometheus answered HTTP {statusCode} without status success{type}");
+            }
+
+            if (!root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
+                || !data.TryGetProperty("result", out var result) || result.ValueKind != JsonValueKind.Array)
+            {
+                return ([], $"Prometheus answered HTTP {statusCode} without a data.result array");
+            }
+
+            var resultType = data.TryGetProperty("resultType", out var rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : null;
+            if (resultType == "scalar")
+            {
+                return TryReadPoint(result, out var scalar)
+                    ? ([new MetricSample(string.Empty, new Dictionary<string, string>(), scalar)], null)
+                    : ([], "Prometheus returned an unreadable scalar");
+            }
+
+            if (resultType != "vector")
+            {
+                return ([], "Prometheus returned a result that is not a vector or scalar");
+            }
+
+            var samples = new List<MetricSample>();
+            foreach (var item in result.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("value", out var value) || !TryReadPoint(value, out var number))
+                {
+                    return ([], "Prometheus returned a vector element without a readable value");
+                }
+
+                var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+                if (item.TryGetProperty("metric", out var metric) && metric.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var p in metric.EnumerateObject())
+                    {
+                        if (p.Value.ValueKind == JsonValueKind.String)
+                        {
+                            labels[p.Name] = p.Value.GetString()!;
+                        }
+                    }
+                }
+
                 samples.Add(new MetricSample(labels.GetValueOrDefault("__name__", string.Empty), labels, number));
             }
-        }
 
-        return (samples, null);
+            return (samples, null);
+        }
+    }
+
+    // Prometheus's documented errorType words; any other text from the remote side is not repeated.
+    private static readonly HashSet<string> KnownErrorTypes = new(StringComparer.Ordinal)
+    {
+        "timeout", "canceled", "execution", "bad_data", "internal", "unavailable", "not_found", "not_acceptable",
+    };
+
+    // A point is [unixTime, "value"].
+    private static bool TryReadPoint(JsonElement point, out double value)
+    {
+        value = double.NaN;
+        return point.ValueKind == JsonValueKind.Array && point.GetArrayLength() == 2
+            && point[1].ValueKind == JsonValueKind.String
+            && PrometheusText.TryParseValue(point[1].GetString()!, out value);
     }
 
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 
+    private const string QueryPath = "api/v1/query";
+
     private static partial class Log
     {
+        [LoggerMessage(2, LogLevel.Warning, "The prometheus provider of ModelDeployment {Namespace}/{Name} was refused: {Reason}")]
+        public static partial void Refused(ILogger logger, string @namespace, string name, string reason);
+
         [LoggerMessage(1, LogLevel.Warning, "Prometheus query {Query} failed: {Error}")]
         public static partial void QueryFailed(ILogger logger, string query, string error);
     }

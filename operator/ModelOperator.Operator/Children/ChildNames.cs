@@ -12,6 +12,9 @@ public static class ChildNames
     /// <summary>The named container and Service port.</summary>
     public const string PortName = "http";
 
+    /// <summary>The name of the model server's metrics port, present when it has one apart (MODELSERVER_METRICS_PORT).</summary>
+    public const string MetricsPortName = "metrics";
+
     /// <summary>The port the Services expose.</summary>
     public const int ServicePort = 80;
 

@@ -39,7 +39,7 @@ public static class DeploymentBuilder
         var labels = ChildNames.RevisionLabels(mdName, revision.Name);
         var runtime = revision.Runtime ?? new RuntimeSpec();
         var image = string.IsNullOrEmpty(runtime.Image) ? options.DefaultImage : runtime.Image;
-        var (env, claims) = Environment(revision.Model, runtime, options.ModelServerPort);
+        var (env, claims) = Environment(revision.Model, runtime, options.ModelServerPort, options.ModelServerMetricsPort);
 
         var volumes = new List<Volume> { new() { Name = TmpVolume, EmptyDir = new EmptyDirVolumeSource { SizeLimit = TmpSizeLimit } } };
         var mounts = new List<VolumeMount> { new() { Name = TmpVolume, MountPath = TmpPath } };
@@ -55,7 +55,9 @@ public static class DeploymentBuilder
         {
             Name = ChildNames.Container,
             Image = image,
-            Ports = [new ContainerPort { Name = ChildNames.PortName, Port = port, Protocol = "TCP" }],
+            Ports = options.ModelServerMetricsPort is { } metricsPort
+                ? [new ContainerPort { Name = ChildNames.PortName, Port = port, Protocol = "TCP" }, new ContainerPort { Name = ChildNames.MetricsPortName, Port = metricsPort, Protocol = "TCP" }]
+                : [new ContainerPort { Name = ChildNames.PortName, Port = port, Protocol = "TCP" }],
             Env = env,
             Resources = runtime.Resources,
             LivenessProbe = new Probe
@@ -109,7 +111,7 @@ public static class DeploymentBuilder
                         Annotations = new Dictionary<string, string>(StringComparer.Ordinal)
                         {
                             ["prometheus.io/scrape"] = "true",
-                            ["prometheus.io/port"] = port.ToString(CultureInfo.InvariantCulture),
+                            ["prometheus.io/port"] = (options.ModelServerMetricsPort ?? port).ToString(CultureInfo.InvariantCulture),
                             ["prometheus.io/path"] = "/metrics",
                         },
                     },
@@ -152,7 +154,7 @@ public static class DeploymentBuilder
     }
 
     /// <summary>The model server's environment: the operator's settings first (from the spec), then the user's extra variables.</summary>
-    internal static (List<EnvVar> Env, List<string> Claims) Environment(ModelSource model, RuntimeSpec runtime, int port)
+    internal static (List<EnvVar> Env, List<string> Claims) Environment(ModelSource model, RuntimeSpec runtime, int port, int? metricsPort = null)
     {
         var claims = new List<string>();
         string Resolve(string uri)
@@ -183,6 +185,11 @@ public static class DeploymentBuilder
         }
 
         env.Add(new() { Name = "PORT", Value = port.ToString(CultureInfo.InvariantCulture) });
+        if (metricsPort is { } metrics)
+        {
+            env.Add(new() { Name = "METRICS_PORT", Value = metrics.ToString(CultureInfo.InvariantCulture) });
+        }
+
         env.Add(new() { Name = "MODEL_CACHE_DIR", Value = ModelCacheDir });
         env.Add(new() { Name = "MAX_MODEL_BYTES", Value = MaxModelBytes.ToString(CultureInfo.InvariantCulture) });
         env.Add(new() { Name = "LOG_FORMAT", Value = "json" });

@@ -31,7 +31,8 @@ public sealed partial class HttpModelReadinessProbe(IPodScraper scraper, ILogger
     /// <summary>
     /// The answer of the ready endpoint: 200 → ready; any other status with a JSON body naming a reason → not ready with
     /// that reason and message; anything else → null (unknown). Examples: (503, <c>{"ready":false,"reason":"Loading"}</c>)
-    /// → not ready, Loading; (200, "") → ready; (503, "oops") → null; (404, "") → null.
+    /// → not ready, Loading; (200, "") → ready; (503, "oops") → null; (404, "") → null; a reason that is not one word of
+    /// letters and digits starting upper-case (at most 64) → null; a message longer than <see cref="MaxMessageLength"/> is cut.
     /// </summary>
     public static ModelReadiness? Parse(int status, string body)
     {
@@ -50,7 +51,19 @@ public sealed partial class HttpModelReadinessProbe(IPodScraper scraper, ILogger
                 return null;
             }
 
+            // The reason is a word from a short list and the message a sentence; a pod that sends anything longer or
+            // stranger is not believed (what it sends ends up in status and Events).
+            if (!IsReasonWord(reason.GetString()!))
+            {
+                return null;
+            }
+
             var message = doc.RootElement.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            if (message is { Length: > MaxMessageLength })
+            {
+                message = string.Concat(message.AsSpan(0, MaxMessageLength), "…");
+            }
+
             return new ModelReadiness(false, reason.GetString(), message);
         }
         catch (JsonException)
@@ -58,6 +71,12 @@ public sealed partial class HttpModelReadinessProbe(IPodScraper scraper, ILogger
             return null;
         }
     }
+
+    /// <summary>The longest message of a pod's ready endpoint kept; longer ones are cut there.</summary>
+    public const int MaxMessageLength = 1024;
+
+    private static bool IsReasonWord(string reason) =>
+        reason.Length <= 64 && char.IsAsciiLetterUpper(reason[0]) && reason.All(char.IsAsciiLetterOrDigit);
 
     private static partial class Log
     {

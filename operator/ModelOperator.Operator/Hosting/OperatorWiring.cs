@@ -8,6 +8,7 @@ using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Analysis;
 using ModelOperator.Operator.Health;
+using ModelOperator.Operator.Http;
 using ModelOperator.Operator.Load;
 using ModelOperator.Operator.Reconciling;
 using ModelOperator.Operator.Settings;
@@ -21,19 +22,28 @@ namespace ModelOperator.Operator.Hosting;
 /// </summary>
 public static class OperatorWiring
 {
-    public static Manager Create(IKubernetesClient client, OperatorOptions options, TimeProvider time, ILoggerFactory loggers, CollectorRegistry registry, HttpClient http)
+    public static Manager Create(IKubernetesClient client, OperatorOptions options, TimeProvider time, ILoggerFactory loggers, CollectorRegistry registry, OutboundHttp http)
+    {
+        var (providers, probe, load) = OutboundParts(options, http, loggers);
+        return Create(client, options, time, loggers, registry, providers, probe, load);
+    }
+
+    /// <summary>The parts of the reconciler that call pods and Prometheus, all through <paramref name="http"/>.</summary>
+    internal static (Func<AnalysisSpec?, IAnalysisProvider> Providers, IModelReadinessProbe Probe, ILoadSource Load) OutboundParts(
+        OperatorOptions options, OutboundHttp http, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
-        var scraper = new HttpPodScraper(http, options.ModelServerPort, options.AnalysisTimeout, options.PodPortAnnotation);
+        // Metrics may live on their own port (MODELSERVER_METRICS_PORT); the ready endpoint stays on the serving port.
+        var scraper = new HttpPodScraper(http, options.ModelServerMetricsPort ?? options.ModelServerPort, null, options.PodPortAnnotation);
         var direct = new DirectAnalysisProvider(scraper, loggers.CreateLogger<DirectAnalysisProvider>());
-        var prometheus = new PrometheusAnalysisProvider(http, options.AnalysisTimeout, loggers.CreateLogger<PrometheusAnalysisProvider>());
+        var prometheus = new PrometheusAnalysisProvider(http, options.PrometheusAllowedAddresses, loggers.CreateLogger<PrometheusAnalysisProvider>());
 
         // A not-ready pod is asked why with a short timeout: it sits on the reconcile path of every not-ready pod.
         var probeTimeout = options.AnalysisTimeout < TimeSpan.FromSeconds(2) ? options.AnalysisTimeout : TimeSpan.FromSeconds(2);
         var probe = new HttpModelReadinessProbe(new HttpPodScraper(http, options.ModelServerPort, probeTimeout, options.PodPortAnnotation), loggers.CreateLogger<HttpModelReadinessProbe>());
         var load = new DirectLoadSource(scraper, loggers.CreateLogger<DirectLoadSource>());
-        return Create(client, options, time, loggers, registry, spec => spec?.Provider?.Prometheus is not null ? prometheus : direct, probe, load);
+        return (spec => spec?.Provider?.Prometheus is not null ? prometheus : direct, probe, load);
     }
 
     /// <summary>
@@ -60,7 +70,8 @@ public static class OperatorWiring
             client, new CacheClusterView(informers),
             providers, probe, load,
             recorder, options, new OperatorMetrics(registry), time, loggers.CreateLogger<ModelDeploymentReconciler>());
-        var controller = new Controller("modeldeployments", reconciler, time, loggers.CreateLogger<Controller>(),
+        // Every outbound call of one reconcile shares its budget (OUTBOUND_CONCURRENCY at once, OUTBOUND_DEADLINE in all).
+        var controller = new Controller("modeldeployments", new OutboundBudgetReconciler(reconciler, options, time), time, loggers.CreateLogger<Controller>(),
             new ControllerOptions { Workers = options.Workers }, new ControllerMetrics(registry));
 
         informers.ModelDeployments.AddEventHandler(EnqueueHandlers.ForObject<ModelDeployment>(controller.Queue));

@@ -25,24 +25,15 @@ public sealed partial class DirectLoadSource(IPodScraper scraper, ILogger<Direct
     public async Task<LoadObservation> ObserveAsync(string revision, IReadOnlyList<Pod> pods, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pods);
+        var ready = pods.Where(DirectAnalysisProvider.IsReady).ToList();
+        var scrapes = await PodMetrics.ReadAllAsync(scraper, ready, cancellationToken).ConfigureAwait(false);
         var loads = new List<PodLoad>();
-        foreach (var pod in pods.Where(DirectAnalysisProvider.IsReady))
+        for (var i = 0; i < ready.Count; i++)
         {
-            ServerScrape scrape;
-            try
+            var pod = ready[i];
+            if (scrapes[i] is not { Scrape: { } scrape })
             {
-                var (status, body) = await scraper.GetAsync(pod, "/metrics", cancellationToken).ConfigureAwait(false);
-                if (status != 200)
-                {
-                    Log.ScrapeFailed(logger, pod.Metadata.Name ?? string.Empty, $"HTTP {status}");
-                    continue;
-                }
-
-                scrape = ServerScrape.From(PrometheusText.Parse(body, out _));
-            }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                Log.ScrapeFailed(logger, pod.Metadata.Name ?? string.Empty, e.Message);
+                Log.ScrapeFailed(logger, pod.Metadata.Name ?? string.Empty, scrapes[i].Error ?? string.Empty);
                 continue;
             }
 

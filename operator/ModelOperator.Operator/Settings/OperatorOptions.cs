@@ -1,3 +1,5 @@
+using ModelOperator.Operator.Http;
+
 namespace ModelOperator.Operator.Settings;
 
 /// <summary>
@@ -58,6 +60,33 @@ public sealed record OperatorOptions
 
     /// <summary>Whether serving pods may tolerate the control-plane taints or every taint (an admin's opt-in; off by default).</summary>
     public bool AllowControlPlaneTolerations { get; init; }
+    /// The port the model server serves <c>/metrics</c> and <c>/stats</c> on, apart from inference (its <c>METRICS_PORT</c>);
+    /// null serves them on <see cref="ModelServerPort"/> as before. The operator scrapes pods there, so a NetworkPolicy can
+    /// open inference to everyone and metrics only to monitoring and the operator.
+    /// </summary>
+    public int? ModelServerMetricsPort { get; init; }
+
+    /// <summary>The most bytes read from one outbound answer (a pod scrape, a probe, a Prometheus query); reading stops there with an error.</summary>
+    public int MaxResponseBytes { get; init; } = 4 << 20;
+
+    /// <summary>Outbound HTTP calls one reconcile makes at once (pods scraped or probed in parallel, Prometheus queries).</summary>
+    public int OutboundConcurrency { get; init; } = 4;
+
+    /// <summary>
+    /// The time all outbound calls of one reconcile may take together; calls still running then end with an error, so a
+    /// ModelDeployment whose pods never answer holds a worker for at most this long.
+    /// </summary>
+    public TimeSpan OutboundDeadline { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Connections kept open to one address (one pod, one Prometheus) by the shared outbound connection pool.</summary>
+    public int OutboundMaxConnectionsPerServer { get; init; } = 4;
+
+    /// <summary>
+    /// The Prometheus addresses a ModelDeployment's <c>prometheus</c> provider may name (absolute http(s) URLs; an address is
+    /// allowed when its scheme, host and port equal an entry's and its path starts with the entry's path). Empty allows
+    /// none: a tenant must not be able to point the operator at an internal service the cluster admin did not name.
+    /// </summary>
+    public IReadOnlyList<string> PrometheusAllowedAddresses { get; init; } = [];
 
     /// <summary>An explicit kubeconfig path; null uses in-cluster config in a pod, else <c>KUBECONFIG</c> or <c>~/.kube/config</c>.</summary>
     public string? Kubeconfig { get; init; }
@@ -128,6 +157,39 @@ public sealed record OperatorOptions
         if (AnalysisTimeout <= TimeSpan.Zero || AnalysisTimeout > TimeSpan.FromMinutes(5))
         {
             problems.Add($"ANALYSIS_TIMEOUT (--analysis-timeout) is {AnalysisTimeout}; it must be more than 0 and at most 5m");
+        }
+
+        if (ModelServerMetricsPort is { } metricsPort && (metricsPort is < 1 or > 65535 || metricsPort == ModelServerPort))
+        {
+            problems.Add($"MODELSERVER_METRICS_PORT (--modelserver-metrics-port) is {metricsPort}; it must be from 1 to 65535 and not MODELSERVER_PORT ({ModelServerPort}), or empty to serve metrics on MODELSERVER_PORT");
+        }
+
+        if (MaxResponseBytes is < 1024 or > 256 << 20)
+        {
+            problems.Add($"MAX_RESPONSE_BYTES (--max-response-bytes) is {MaxResponseBytes}; it must be from 1024 to {256 << 20} (256 MiB)");
+        }
+
+        if (OutboundConcurrency is < 1 or > 64)
+        {
+            problems.Add($"OUTBOUND_CONCURRENCY (--outbound-concurrency) is {OutboundConcurrency}; it must be from 1 to 64");
+        }
+
+        if (OutboundDeadline <= TimeSpan.Zero || OutboundDeadline > TimeSpan.FromMinutes(10))
+        {
+            problems.Add($"OUTBOUND_DEADLINE (--outbound-deadline) is {OutboundDeadline}; it must be more than 0 and at most 10m");
+        }
+
+        if (OutboundMaxConnectionsPerServer is < 1 or > 256)
+        {
+            problems.Add($"OUTBOUND_MAX_CONNECTIONS_PER_SERVER (--outbound-max-connections-per-server) is {OutboundMaxConnectionsPerServer}; it must be from 1 to 256");
+        }
+
+        foreach (var address in PrometheusAllowedAddresses)
+        {
+            if (AllowedAddresses.Problem(address) is { } problem)
+            {
+                problems.Add($"PROMETHEUS_ALLOWED_ADDRESSES (--prometheus-allowed-addresses) has '{address}': {problem}");
+            }
         }
 
         return problems;

@@ -28,6 +28,12 @@ public static class OperatorOptionsParser
         ("POD_PORT_ANNOTATION", "--pod-port-annotation", "pod annotation that overrides that port (the local sandbox's modeloperator.io/sandbox-port); off by default"),
         ("IMAGE_ALLOWLIST", "--image-allowlist", "comma-separated image prefixes spec.runtime.image must start with (e.g. registry.example.com/ml/); empty allows every image; DEFAULT_IMAGE is always allowed"),
         ("ALLOW_CONTROL_PLANE_TOLERATIONS", "--allow-control-plane-tolerations", "true/false: let serving pods tolerate control-plane taints (or every taint); false by default"),
+        ("MODELSERVER_METRICS_PORT", "--modelserver-metrics-port", "port of the model server's /metrics and /stats when apart from MODELSERVER_PORT (its METRICS_PORT); empty: the same port"),
+        ("MAX_RESPONSE_BYTES", "--max-response-bytes", "most bytes read from one answer of a pod or Prometheus"),
+        ("OUTBOUND_CONCURRENCY", "--outbound-concurrency", "outbound HTTP calls (pod scrapes, probes, Prometheus queries) one reconcile makes at once"),
+        ("OUTBOUND_DEADLINE", "--outbound-deadline", "duration: time all outbound calls of one reconcile may take together"),
+        ("OUTBOUND_MAX_CONNECTIONS_PER_SERVER", "--outbound-max-connections-per-server", "connections kept open to one pod or Prometheus"),
+        ("PROMETHEUS_ALLOWED_ADDRESSES", "--prometheus-allowed-addresses", "comma-separated URLs a ModelDeployment's prometheus provider may name; empty allows none"),
         ("KUBECONFIG", "--kubeconfig", "kubeconfig path (default: in-cluster, else ~/.kube/config)"),
         ("KUBE_CONTEXT", "--context", "kubeconfig context (default: its current-context)"),
     ];
@@ -60,6 +66,14 @@ public static class OperatorOptionsParser
             PodPortAnnotation = Value("POD_PORT_ANNOTATION", "--pod-port-annotation"),
             ImageAllowlist = List(Value("IMAGE_ALLOWLIST", "--image-allowlist")),
             AllowControlPlaneTolerations = Bool(Value("ALLOW_CONTROL_PLANE_TOLERATIONS", "--allow-control-plane-tolerations"), "ALLOW_CONTROL_PLANE_TOLERATIONS (--allow-control-plane-tolerations)", defaults.AllowControlPlaneTolerations, errors),
+            ModelServerMetricsPort = Value("MODELSERVER_METRICS_PORT", "--modelserver-metrics-port") is { } metricsPort
+                ? Int(metricsPort, "MODELSERVER_METRICS_PORT (--modelserver-metrics-port)", 0, errors)
+                : null,
+            MaxResponseBytes = Int(Value("MAX_RESPONSE_BYTES", "--max-response-bytes"), "MAX_RESPONSE_BYTES (--max-response-bytes)", defaults.MaxResponseBytes, errors),
+            OutboundConcurrency = Int(Value("OUTBOUND_CONCURRENCY", "--outbound-concurrency"), "OUTBOUND_CONCURRENCY (--outbound-concurrency)", defaults.OutboundConcurrency, errors),
+            OutboundDeadline = Duration(Value("OUTBOUND_DEADLINE", "--outbound-deadline"), "OUTBOUND_DEADLINE (--outbound-deadline)", defaults.OutboundDeadline, errors),
+            OutboundMaxConnectionsPerServer = Int(Value("OUTBOUND_MAX_CONNECTIONS_PER_SERVER", "--outbound-max-connections-per-server"), "OUTBOUND_MAX_CONNECTIONS_PER_SERVER (--outbound-max-connections-per-server)", defaults.OutboundMaxConnectionsPerServer, errors),
+            PrometheusAllowedAddresses = List(Value("PROMETHEUS_ALLOWED_ADDRESSES", "--prometheus-allowed-addresses")),
             Kubeconfig = Value("KUBECONFIG", "--kubeconfig"),
             KubeContext = Value("KUBE_CONTEXT", "--context"),
         };

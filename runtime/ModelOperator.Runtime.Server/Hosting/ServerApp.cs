@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using ModelOperator.Metrics;
 using ModelOperator.Runtime.Onnx;
 using ModelOperator.Runtime.Server.Endpoints;
@@ -35,6 +36,7 @@ internal static class ServerApp
 
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
+        ListenOptions? metricsListener = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -42,6 +44,10 @@ internal static class ServerApp
             kestrel.Limits.MaxRequestBodySize = null;
             var address = options.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host);
             kestrel.Listen(address, options.Port);
+            if (options.MetricsPort is { } metricsPort)
+            {
+                kestrel.Listen(address, metricsPort, listen => metricsListener = listen);
+            }
         });
 
         builder.Services.AddSingleton(options);
@@ -60,6 +66,12 @@ internal static class ServerApp
         builder.Services.AddHostedService<ModelLoader>();
 
         var app = builder.Build();
+        if (options.MetricsPort is not null)
+        {
+            // The bound port, read per request: with METRICS_PORT=0 Kestrel picks it when it starts.
+            MetricsPortSplit.Use(app, () => metricsListener!.IPEndPoint!.Port);
+        }
+
         ProtocolEndpoints.Map(app);
         app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<ModelState>().Current.Model?.Dispose());
         return app;

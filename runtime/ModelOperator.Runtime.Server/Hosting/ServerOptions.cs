@@ -24,6 +24,13 @@ internal sealed record ServerOptions
     /// <summary>Port to listen on (PORT, --port); 0 picks a free one.</summary>
     public int Port { get; init; } = 8080;
 
+    /// <summary>
+    /// A port of its own for <c>/metrics</c> and <c>/v2/models/{name}/stats</c> (METRICS_PORT, --metrics-port); null serves
+    /// them on <see cref="Port"/> with everything else. When set, the metrics port serves only those and <see cref="Port"/>
+    /// everything but those, so a NetworkPolicy can open inference widely and metrics to monitoring only.
+    /// </summary>
+    public int? MetricsPort { get; init; }
+
     /// <summary>Where downloaded models are kept (MODEL_CACHE_DIR, --model-cache-dir); must be writable.</summary>
     public string CacheDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "modelserver");
 

@@ -20,6 +20,7 @@ internal static partial class ServerOptionsParser
         ["--model-sha256"] = "MODEL_SHA256",
         ["--host"] = "HOST",
         ["--port"] = "PORT",
+        ["--metrics-port"] = "METRICS_PORT",
         ["--model-cache-dir"] = "MODEL_CACHE_DIR",
         ["--max-request-bytes"] = "MAX_REQUEST_BYTES",
         ["--max-request-body-bytes"] = "MAX_REQUEST_BODY_BYTES",
@@ -95,6 +96,7 @@ internal static partial class ServerOptionsParser
             ModelSha256 = Get(values, "MODEL_SHA256")?.ToLowerInvariant(),
             Host = Get(values, "HOST") ?? "0.0.0.0",
             Port = Int(values, "PORT", 8080, 0, 65535, errors),
+            MetricsPort = values.ContainsKey("METRICS_PORT") ? Int(values, "METRICS_PORT", 0, 0, 65535, errors) : null,
             CacheDirectory = Get(values, "MODEL_CACHE_DIR") ?? Path.Combine(Path.GetTempPath(), "modelserver"),
             MaxRequestBytes = values.ContainsKey("MAX_REQUEST_BYTES") ? Int(values, "MAX_REQUEST_BYTES", 0, 1024, int.MaxValue, errors) : null,
             MaxRequestBodyBytes = Long(values, "MAX_REQUEST_BODY_BYTES", 64L << 20, 1024, 1L << 40, errors),
@@ -117,6 +119,11 @@ internal static partial class ServerOptionsParser
             MaxBatchSize = Int(values, "MAX_BATCH_SIZE", 0, 0, 65_536, errors),
             MaxBatchDelay = Duration(values, "MAX_BATCH_DELAY", TimeSpan.FromMilliseconds(1), TimeSpan.Zero, TimeSpan.FromSeconds(1), errors),
         };
+
+        if (options.MetricsPort is { } metricsPort && metricsPort == options.Port && metricsPort != 0)
+        {
+            errors.Add($"METRICS_PORT {metricsPort} is the same as PORT; give metrics another port, or leave METRICS_PORT unset to serve them on PORT");
+        }
 
         if (options.ModelUri.Length == 0)
         {

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ModelOperator.Api;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Analysis;
+using ModelOperator.Operator.Http;
+using ModelOperator.Operator.Settings;
 using ModelOperator.Operator.Health;
 using ModelOperator.Operator.Tests.Support;
 
@@ -27,7 +29,7 @@ public sealed class DirectAnalysisProviderTests
 
         """);
 
-    private static Pod Pod(string name, bool ready = true, string ip = "10.0.0.7") => new()
+    internal static Pod Pod(string name, bool ready = true, string ip = "10.0.0.7") => new()
     {
         Metadata = new ObjectMeta { Name = name, Namespace = "ml", Uid = "uid-" + name },
         Status = new PodStatus
@@ -143,7 +145,7 @@ public sealed class DirectAnalysisProviderTests
     {
         var exposition = Exposition(970, 30);
         await using var server = await FakeHttpServer.StartAsync(r => r.Path == "/metrics" ? (200, "text/plain; version=0.0.4", exposition) : (404, "text/plain", "not found"));
-        using var http = new HttpClient();
+        using var http = new OutboundHttp(new OperatorOptions(), TimeProvider.System);
         var provider = new DirectAnalysisProvider(new HttpPodScraper(http, server.Port, TimeSpan.FromSeconds(5)), NullLogger<DirectAnalysisProvider>.Instance);
 
         var result = await provider.MeasureAsync(Request(T0, Pod("churn-canary-0", ip: "127.0.0.1")), CancellationToken.None);
@@ -156,7 +158,7 @@ public sealed class DirectAnalysisProviderTests
     public async Task With_a_port_annotation_configured_a_pod_that_carries_it_is_read_on_that_port()
     {
         await using var server = await FakeHttpServer.StartAsync(r => r.Path == "/metrics" ? (200, "text/plain; version=0.0.4", Exposition(99, 1)) : (404, "text/plain", "not found"));
-        using var http = new HttpClient();
+        using var http = new OutboundHttp(new OperatorOptions(), TimeProvider.System);
         const string annotation = "modeloperator.io/sandbox-port";
         var scraper = new HttpPodScraper(http, port: 1, TimeSpan.FromSeconds(5), annotation);
         var annotated = Pod("churn-canary-0", ip: "127.0.0.1") with { Metadata = new ObjectMeta { Name = "churn-canary-0", Namespace = "ml", Annotations = new Dictionary<string, string> { [annotation] = server.Port.ToString(CultureInfo.InvariantCulture) } } };
@@ -174,7 +176,7 @@ public sealed class DirectAnalysisProviderTests
     {
         const string notReady = """{"ready":false,"reason":"ChecksumMismatch","message":"sha256 of model.onnx is 0f1e…, expected ab12…"}""";
         await using var server = await FakeHttpServer.StartAsync(r => r.Path == HttpModelReadinessProbe.Path ? (503, "application/json", notReady) : (404, "text/plain", "not found"));
-        using var http = new HttpClient();
+        using var http = new OutboundHttp(new OperatorOptions(), TimeProvider.System);
         var probe = new HttpModelReadinessProbe(new HttpPodScraper(http, server.Port, TimeSpan.FromSeconds(5)), NullLogger<HttpModelReadinessProbe>.Instance);
         int closedPort;
         await using (var closed = await FakeHttpServer.StartAsync(_ => (200, "text/plain", string.Empty)))

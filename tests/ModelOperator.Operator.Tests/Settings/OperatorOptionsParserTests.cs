@@ -4,7 +4,7 @@ namespace ModelOperator.Operator.Tests.Settings;
 
 public sealed class OperatorOptionsParserTests
 {
-    private static Func<string, string?> Env(params (string Name, string Value)[] vars) =>
+    internal static Func<string, string?> Env(params (string Name, string Value)[] vars) =>
         name => vars.FirstOrDefault(v => v.Name == name).Value;
 
     [Fact]
