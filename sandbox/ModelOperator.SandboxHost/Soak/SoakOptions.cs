@@ -1,5 +1,6 @@
 using System.Globalization;
 using ModelOperator.Api;
+using ModelOperator.Contracts;
 
 namespace ModelOperator.SandboxHost.Soak;
 

@@ -190,7 +190,7 @@ public sealed class SoakRunner(LocalSandbox sandbox, string repositoryRoot, Soak
         }
     }
 
-    private static string GoDuration(TimeSpan t) => Api.GoDuration.Format(t);
+    private static string GoDuration(TimeSpan t) => Contracts.GoDuration.Format(t);
 
     private void Say(string line)
     {
