@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelOperator.Api;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Metrics;
 using ModelOperator.Operator.Analysis;
 using ModelOperator.Operator.Health;
 using ModelOperator.Operator.Load;
