@@ -8,11 +8,13 @@ namespace ModelOperator.Kubernetes.Configuration;
 /// an exec credential plugin, OIDC). The provider refreshes what it can by itself (an exec credential past its
 /// <c>expirationTimestamp</c>, a token file older than a minute, an expired OIDC id-token); <see cref="Renew"/> is what
 /// the client calls after a 401: the next request asks a freshly created provider, so an exec plugin runs again and a
-/// token file is read again even when the old credential looked valid.
+/// token file is read again even when the old credential looked valid. Requests ask one at a time: the package's
+/// providers do not guard their refresh, so informers starting together would each run an exec plugin at once.
 /// </summary>
 public sealed class KubernetesCredentials
 {
     private readonly Func<ITokenProvider> _create;
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private ITokenProvider _current;
 
     /// <param name="create">Creates the provider; called now and after each <see cref="Renew"/>.</param>
@@ -37,6 +39,7 @@ public sealed class KubernetesCredentials
     /// </summary>
     public async Task<AuthenticationHeaderValue> GetAuthorizationAsync(CancellationToken cancellationToken)
     {
+        await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return await Volatile.Read(ref _current).GetAuthenticationHeaderAsync(cancellationToken).ConfigureAwait(false);
@@ -44,6 +47,10 @@ public sealed class KubernetesCredentials
         catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException)
         {
             throw new KubernetesConfigurationException($"Cannot get a credential for the API server: {e.Message}", e);
+        }
+        finally
+        {
+            _oneAtATime.Release();
         }
     }
 

@@ -46,6 +46,18 @@ public sealed class ExecCredentialTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Requests_that_start_together_run_the_plugin_once()
+    {
+        // Informers start together; the package's exec provider does not guard its refresh, so each would run the plugin.
+        var plugin = new ExecCredentialPlugin(_dir.Path, Token, expires: DateTimeOffset.UtcNow.AddHours(1));
+        using var client = Client(plugin);
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.Resource<Namespace>().GetAsync(ObjectKey.Cluster("default"))));
+
+        Assert.Equal(2, plugin.Runs); // building the configuration, then one fetch for all eight
+    }
+
+    [Fact]
     public async Task An_expired_credential_is_fetched_again_before_the_next_request()
     {
         var plugin = new ExecCredentialPlugin(_dir.Path, Token, expires: DateTimeOffset.UtcNow.AddMinutes(-1));
