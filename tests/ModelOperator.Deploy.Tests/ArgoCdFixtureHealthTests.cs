@@ -22,7 +22,7 @@ public sealed class ArgoCdFixtureHealthTests
         { "paused-inconclusive", "Suspended", "Rollout paused at canary weight 25%: canary churn-c7e71bb394 at step 2 of 4 (analysis): waiting for an analysis run over a full interval at this step" },
         { "rolled-back", "Degraded", "Model version 2 rolled back: canary churn-c7e71bb394 rolled back and quarantined: errorRate 30% is above the maximum 5% over 500 samples in 30s (failure 1, limit 0)" },
         { "degraded", "Degraded", "Degraded: 0 of 4 pods of stable churn-c90472415d ready" },
-        { "invalid", "Degraded", "Invalid spec: spec is invalid: spec.runtime.env[0].name: MODEL_URI is set by the operator from spec.model.uri; set that instead" },
+        { "invalid", "Degraded", "Invalid spec: spec is invalid: spec.rollout.steps[1].setWeight: 10 is less than 50 set by step 0; weights may only stay or rise (use the abort action to go back)" },
         { "baking", "Progressing", "Baking model version 2: churn-c7e71bb394 is guarded until 2026-03-01T12:07:05Z; churn-c90472415d stays warm" },
         { "bake-failed", "Degraded", "Model version 2 rolled back: churn-c7e71bb394 failed while baking and was rolled back to churn-c90472415d, which stayed warm: errorRate 40% is above the maximum 5% over 500 samples in 30s (failure 1, limit 0)" },
     };

@@ -139,7 +139,7 @@ public sealed class ArgoCdHealthFixtureTests
         await ScenarioTests.HealthyAsync(bed);
         var md = await bed.GetAsync("churn");
 
-        await bed.Client.Resource<ModelDeployment>().UpdateAsync(md with { Spec = ScenarioTests.WithReservedEnv(md.Spec!) });
+        await bed.Client.Resource<ModelDeployment>().UpdateAsync(md with { Spec = ScenarioTests.WithFallingWeights(md.Spec!) });
         var invalid = await bed.RunUntilAsync("churn", m => m.Status?.Phase == Phases.Invalid);
 
         Assert.Equal(invalid.Metadata.Generation, invalid.Status!.ObservedGeneration);

@@ -116,6 +116,7 @@ public sealed class RobustnessScenarioTests
     {
         await using var bed = await OperatorTestBed.StartAsync();
         await bed.CreateAsync(ScenarioTests.Md());
+        ModelDeploymentSpec? beforeInvalid = null;
         var edits = new Dictionary<int, Func<Task>>
         {
             [3] = () => ScenarioTests.NewVersionAsync(bed, "2"),
@@ -123,12 +124,13 @@ public sealed class RobustnessScenarioTests
             [9] = async () =>
             {
                 var md = await bed.GetAsync("churn");
-                await bed.Client.Resource<ModelDeployment>().UpdateAsync(md with { Spec = ScenarioTests.WithReservedEnv(md.Spec!) }); // invalid: an operator-set variable
+                beforeInvalid = md.Spec;
+                await bed.Client.Resource<ModelDeployment>().UpdateAsync(md with { Spec = ScenarioTests.WithFallingWeights(md.Spec!) }); // invalid to the operator only
             },
             [12] = async () =>
             {
                 var md = await bed.GetAsync("churn");
-                await bed.Client.Resource<ModelDeployment>().UpdateAsync(md with { Spec = md.Spec! with { Runtime = md.Spec.Runtime! with { Env = null } } });
+                await bed.Client.Resource<ModelDeployment>().UpdateAsync(md with { Spec = beforeInvalid });
             },
         };
 

@@ -129,11 +129,11 @@ public sealed class ScenarioTests
     }
 
     /// <summary>
-    /// A spec a real API server accepts (the CRD's schema and CEL rules pass) but the operator refuses: an environment
-    /// variable the operator sets itself. Specs the CRD refuses never reach the operator.
+    /// A spec a real API server accepts (the CRD's schema and CEL rules pass) but the operator refuses: canary weights that
+    /// fall from one step to the next. Specs the CRD refuses never reach the operator.
     /// </summary>
-    internal static ModelDeploymentSpec WithReservedEnv(ModelDeploymentSpec spec) =>
-        spec with { Runtime = (spec.Runtime ?? new RuntimeSpec()) with { Env = [new EnvVar { Name = "MODEL_URI", Value = "/models/elsewhere.onnx" }] } };
+    internal static ModelDeploymentSpec WithFallingWeights(ModelDeploymentSpec spec) =>
+        spec with { Rollout = (spec.Rollout ?? new RolloutSpec()) with { Steps = [new RolloutStep { SetWeight = 50 }, new RolloutStep { SetWeight = 10 }] } };
 
     [Fact]
     public async Task Invalid_spec_gets_the_invalid_phase_with_a_clear_condition()
@@ -142,13 +142,13 @@ public sealed class ScenarioTests
         await HealthyAsync(bed);
         var md = await bed.GetAsync("churn");
         var deploymentsBefore = (await bed.Client.Resource<Deployment>().ListAllAsync(OperatorTestBed.Namespace)).Items.Select(d => d.Metadata.ResourceVersion).ToList();
-        await bed.Client.Resource<ModelDeployment>().UpdateAsync(md with { Spec = WithReservedEnv(md.Spec!) });
+        await bed.Client.Resource<ModelDeployment>().UpdateAsync(md with { Spec = WithFallingWeights(md.Spec!) });
 
         var invalid = await bed.RunUntilAsync("churn", m => m.Status?.Phase == Phases.Invalid);
 
         var degraded = invalid.Status!.Conditions!.Single(c => c.Type == Conditions.Degraded);
         Assert.Equal(Reasons.InvalidSpec, degraded.Reason);
-        Assert.Contains("MODEL_URI is set by the operator from spec.model.uri", degraded.Message, StringComparison.Ordinal);
+        Assert.Contains("spec.rollout.steps[1].setWeight: 10 is less than 50 set by step 0", degraded.Message, StringComparison.Ordinal);
         Assert.Equal(invalid.Metadata.Generation, invalid.Status.ObservedGeneration);
         var deploymentsAfter = (await bed.Client.Resource<Deployment>().ListAllAsync(OperatorTestBed.Namespace)).Items.Select(d => d.Metadata.ResourceVersion).ToList();
         Assert.Equal(deploymentsBefore, deploymentsAfter); // no child changes while invalid
