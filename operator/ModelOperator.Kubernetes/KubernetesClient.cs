@@ -46,6 +46,12 @@ public sealed class KubernetesClient : IKubernetesClient, IDisposable
         };
         _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         _http.DefaultRequestHeaders.UserAgent.ParseAdd(Options.UserAgent);
+        if (configuration.TlsServerName is { } serverName && configuration.Server.Scheme == Uri.UriSchemeHttps)
+        {
+            // SocketsHttpHandler takes the TLS name (SNI, and the name the certificate must carry) from the Host header and
+            // ignores SslOptions.TargetHost; kube-apiserver does not route by Host, so naming it there changes nothing else.
+            _http.DefaultRequestHeaders.Host = configuration.Server.IsDefaultPort ? serverName : $"{serverName}:{configuration.Server.Port}";
+        }
     }
 
     public KubernetesConfiguration Configuration { get; }
@@ -152,7 +158,7 @@ public sealed class KubernetesClient : IKubernetesClient, IDisposable
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = DecompressionMethods.GZip,
-            SslOptions = new SslClientAuthenticationOptions { TargetHost = configuration.TlsServerName },
+            SslOptions = new SslClientAuthenticationOptions(),
         };
 
         if (configuration.ClientCertificate is { } certificate)
@@ -166,9 +172,12 @@ public sealed class KubernetesClient : IKubernetesClient, IDisposable
         }
         else if (configuration.CertificateAuthorities is { Count: > 0 } authorities)
         {
-            // KubernetesClient's check: a chain the system trusts, or one that ends in the configured authorities.
+            // KubernetesClient's chain check (a chain the system trusts, or one that ends in the configured authorities),
+            // plus the name: the package's callback lets a certificate for any name through, kubectl does not.
             handler.SslOptions.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
-                certificate is not null && chain is not null && global::k8s.Kubernetes.CertificateValidationCallBack(sender, authorities, certificate, chain, errors);
+                certificate is not null && chain is not null
+                && (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) == 0
+                && global::k8s.Kubernetes.CertificateValidationCallBack(sender, authorities, certificate, chain, errors);
         }
 
         return handler;
