@@ -161,6 +161,12 @@ public sealed class KubernetesClient : IKubernetesClient, IDisposable
             SslOptions = new SslClientAuthenticationOptions(),
         };
 
+        if (configuration.ProxyUrl is { } proxy)
+        {
+            handler.Proxy = new WebProxy(proxy);
+            handler.UseProxy = true;
+        }
+
         if (configuration.ClientCertificate is { } certificate)
         {
             handler.SslOptions.ClientCertificates = new X509CertificateCollection { certificate };

@@ -123,6 +123,7 @@ public static class KubeConfigLoader
         var deserializer = new DeserializerBuilder()
             .IgnoreUnmatchedProperties()
             .WithTypeMapping<UserCredentials, KubeConfigUserCredentials>()
+            .WithTypeMapping<ClusterEndpoint, KubeConfigClusterEndpoint>()
             .Build();
         K8SConfiguration? document;
         try
@@ -221,7 +222,25 @@ public static class KubeConfigLoader
             renew = () => new ExecTokenProvider(exec);
         }
 
-        return ClientConfigurationAdapter.From(built, renew, $"kubeconfig '{source}', context '{contextName}'");
+        var cluster = (document.Clusters ?? []).FirstOrDefault(c => string.Equals(c.Name, ctx.ContextDetails?.Cluster, StringComparison.Ordinal));
+        var proxy = ProxyUrl((cluster?.ClusterEndpoint as KubeConfigClusterEndpoint)?.ProxyUrl, $"cluster '{cluster?.Name}' of {where}");
+        return ClientConfigurationAdapter.From(built, renew, $"kubeconfig '{source}', context '{contextName}'") with { ProxyUrl = proxy };
+    }
+
+    // kubectl's proxy-url: http, https or socks5. The URL may carry credentials, so messages never repeat it.
+    private static Uri? ProxyUrl(string? text, string where)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var proxy) || proxy.Scheme is not ("http" or "https" or "socks5"))
+        {
+            throw new KubernetesConfigurationException($"The proxy-url of {where} is not an absolute http://, https:// or socks5:// URL.");
+        }
+
+        return proxy;
     }
 
     private static string ReadTokenFile(string path, string where)
@@ -259,4 +278,11 @@ internal sealed class KubeConfigUserCredentials : UserCredentials
 {
     [YamlMember(Alias = "tokenFile")]
     public string? TokenFile { get; set; }
+}
+
+/// <summary>KubernetesClient's cluster model plus the <c>proxy-url</c> field it lacks.</summary>
+internal sealed class KubeConfigClusterEndpoint : ClusterEndpoint
+{
+    [YamlMember(Alias = "proxy-url")]
+    public string? ProxyUrl { get; set; }
 }

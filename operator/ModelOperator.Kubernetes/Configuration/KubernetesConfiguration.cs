@@ -21,6 +21,9 @@ public sealed record KubernetesConfiguration
     /// <summary>The name the server's certificate is checked against instead of the host of <see cref="Server"/>.</summary>
     public string? TlsServerName { get; init; }
 
+    /// <summary>The proxy every request goes through (a kubeconfig cluster's <c>proxy-url</c>), or null for the environment's.</summary>
+    public Uri? ProxyUrl { get; init; }
+
     /// <summary>Bearer credentials, or null for none (e.g. client-certificate auth).</summary>
     public KubernetesCredentials? Credentials { get; init; }
 
