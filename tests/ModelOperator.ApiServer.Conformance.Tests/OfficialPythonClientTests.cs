@@ -30,7 +30,7 @@ public sealed class OfficialPythonClientTests
             var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
             Assert.True(process.ExitCode == 0, $"python3-kubernetes checks failed:\n{await stdout}\n{await stderr}");
-            Assert.Equal(12, lines.Count(l => l.StartsWith("ok ", StringComparison.Ordinal)));
+            Assert.Equal(13, lines.Count(l => l.StartsWith("ok ", StringComparison.Ordinal)));
         }
         finally
         {

@@ -283,6 +283,30 @@ def non_apply_writes_record_update_managed_fields(ns):
     expect(owners, {"OpenAPI-Generator": {"f:data": {"f:l": {}}}, "editor": {"f:data": {"f:k": {}}}}, "fields taken over by the patch")
 
 
+@check
+def events_k8s_io_v1_serves_core_events_under_its_own_field_names(ns):
+    events = client.EventsV1Api()
+    regarding = {"apiVersion": "v1", "kind": "Pod", "name": "web-0", "namespace": ns}
+    created = events.create_namespaced_event(ns, {
+        "metadata": {"name": "web-0.scaled"}, "eventTime": "2026-12-04T12:00:00.000000Z",
+        "reportingController": "modeloperator.io/operator", "reportingInstance": "operator-0", "action": "Scale",
+        "reason": "ScaledUp", "regarding": regarding, "note": "scaled to 3", "type": "Normal"})
+    expect((created.note, created.reporting_controller, created.regarding.kind), ("scaled to 3", "modeloperator.io/operator", "Pod"),
+           "the created event under events.k8s.io names")
+    patched = events.patch_namespaced_event("web-0.scaled", ns, {"series": {"count": 2, "lastObservedTime": "2026-12-04T12:01:00.000000Z"}})
+    expect(patched.series.count, 2, "the series after a merge patch")
+    core = client.CoreV1Api().read_namespaced_event("web-0.scaled", ns)
+    expect((core.message, core.reporting_component, core.involved_object.name, core.series.count),
+           ("scaled to 3", "modeloperator.io/operator", "web-0", 2), "the same event under core/v1 names")
+    try:
+        events.create_namespaced_event(ns, {"metadata": {"name": "bad"}, "regarding": regarding, "note": "no time", "type": "Normal"})
+        raise AssertionError("an event without eventTime and reportingController was accepted")
+    except ApiException as e:
+        expect(e.status, 422, "an invalid event")
+        fields = [c["field"] for c in status_of(e)["details"]["causes"]]
+        expect(fields[:2], ["eventTime", "reportingController"], "the first causes of an invalid event")
+
+
 def main():
     config.load_kube_config(config_file=sys.argv[1])
     core = client.CoreV1Api()
