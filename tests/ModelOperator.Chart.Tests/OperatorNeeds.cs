@@ -12,21 +12,20 @@ internal static class OperatorNeeds
         // Hosting/OperatorInformers.cs: an informer (list + watch) per kind.
         ("modeloperator.io", "modeldeployments", "list"),
         ("modeloperator.io", "modeldeployments", "watch"),
-        // Reconciling/LiveClusterView.cs reads one ModelDeployment.
+        // Reconciling/LiveClusterView.cs reads one ModelDeployment (a view for one-shot tools; the operator reads its caches).
         ("modeloperator.io", "modeldeployments", "get"),
-        // ModelDeploymentReconciler.ApplyAnnotationsAsync: a merge patch of metadata.annotations.
+        // Apply/PlanApplier.ApplyAnnotationsAsync: a merge patch of metadata.annotations.
         ("modeloperator.io", "modeldeployments", "patch"),
-        // ModelDeploymentReconciler.WriteStatusAsync: UpdateStatusAsync is a PUT on /status.
+        // Reconciling/PlanReporter.ReportAsync: UpdateStatusAsync is a PUT on /status.
         ("modeloperator.io", "modeldeployments/status", "update"),
         // Children/ChildNames.cs sets blockOwnerDeletion; OwnerReferencesPermissionEnforcement then asks for this.
         ("modeloperator.io", "modeldeployments/finalizers", "update"),
         ("apps", "deployments", "list"),
         ("apps", "deployments", "watch"),
-        // Apply/ChildApplier.cs: create, get after AlreadyExists, update, delete; the reconciler patches replicas.
+        // Apply/ChildApplier.cs: create, get after AlreadyExists, update (scaling a revision too), delete.
         ("apps", "deployments", "get"),
         ("apps", "deployments", "create"),
         ("apps", "deployments", "update"),
-        ("apps", "deployments", "patch"),
         ("apps", "deployments", "delete"),
         ("", "services", "list"),
         ("", "services", "watch"),

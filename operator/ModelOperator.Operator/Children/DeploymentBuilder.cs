@@ -3,6 +3,7 @@ using System.Text.Json;
 using ModelOperator.Api;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Settings;
+using ModelOperator.Rollouts.Planning;
 
 namespace ModelOperator.Operator.Children;
 
@@ -10,6 +11,8 @@ namespace ModelOperator.Operator.Children;
 /// Builds the Deployment of one revision (pure): the model server image with its settings from the spec, probes on the
 /// server's health endpoints, the restricted pod security profile, a writable emptyDir at <c>/tmp</c> for the model cache,
 /// read-only PersistentVolumeClaim mounts for <c>pvc://</c> URIs, Prometheus scrape annotations and the operator's labels.
+/// It takes the planner's <see cref="DesiredRevision"/>, whose spec is already resolved (image, batching): it applies no
+/// default of its own.
 /// </summary>
 public static class DeploymentBuilder
 {
@@ -30,16 +33,41 @@ public static class DeploymentBuilder
     /// </summary>
     public static readonly string TmpSizeLimit = string.Create(CultureInfo.InvariantCulture, $"{(MaxModelBytes >> 20) + 512}Mi");
 
-    public static Deployment Build(ModelDeployment md, RevisionWorkload revision, OperatorOptions options)
+    /// <summary>
+    /// The Deployments the plan wants: one built per revision with a spec, and a revision without one (its Deployment
+    /// recorded none) kept as observed, only scaled. A revision with neither is left out.
+    /// </summary>
+    public static IReadOnlyList<Deployment> ForPlan(ModelDeployment md, IReadOnlyList<DesiredRevision> revisions, IReadOnlyList<Deployment> observed, OperatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(revisions);
+        ArgumentNullException.ThrowIfNull(observed);
+        var wanted = new List<Deployment>();
+        foreach (var revision in revisions)
+        {
+            if (revision.Spec is not null)
+            {
+                wanted.Add(Build(md, revision, options));
+            }
+            else if (observed.FirstOrDefault(d => d.Metadata.Name == revision.Name) is { Spec: { } spec } kept)
+            {
+                wanted.Add(kept with { Spec = spec with { Replicas = revision.Replicas }, Status = null });
+            }
+        }
+
+        return wanted;
+    }
+
+    public static Deployment Build(ModelDeployment md, DesiredRevision revision, OperatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(md);
         ArgumentNullException.ThrowIfNull(revision);
         ArgumentNullException.ThrowIfNull(options);
+        var spec = revision.Spec ?? throw new ArgumentException($"Revision {revision.Name} has no spec to build a Deployment from.", nameof(revision));
         var mdName = md.Metadata.Name!;
         var labels = ChildNames.RevisionLabels(mdName, revision.Name);
-        var runtime = revision.Runtime ?? new RuntimeSpec();
-        var image = string.IsNullOrEmpty(runtime.Image) ? options.DefaultImage : runtime.Image;
-        var (env, claims) = Environment(revision.Model, runtime, options.ModelServerPort, options.ModelServerMetricsPort);
+        var runtime = spec.Runtime;
+        var image = runtime.Image;
+        var (env, claims) = Environment(spec, options.ModelServerPort, options.ModelServerMetricsPort);
 
         var volumes = new List<Volume> { new() { Name = TmpVolume, EmptyDir = new EmptyDirVolumeSource { SizeLimit = TmpSizeLimit } } };
         var mounts = new List<VolumeMount> { new() { Name = TmpVolume, MountPath = TmpPath } };
@@ -85,7 +113,7 @@ public static class DeploymentBuilder
             VolumeMounts = mounts,
         };
 
-        var revisionSpec = JsonSerializer.Serialize(new ModelDeploymentSpec { Model = revision.Model, Runtime = revision.Runtime }, ModelDeploymentJsonContext.Default.ModelDeploymentSpec);
+        var revisionSpec = JsonSerializer.Serialize(new ModelDeploymentSpec { Model = spec.Model, Runtime = spec.Runtime }, ModelDeploymentJsonContext.Default.ModelDeploymentSpec);
         return new Deployment
         {
             Metadata = new ObjectMeta
@@ -154,8 +182,10 @@ public static class DeploymentBuilder
     }
 
     /// <summary>The model server's environment: the operator's settings first (from the spec), then the user's extra variables.</summary>
-    internal static (List<EnvVar> Env, List<string> Claims) Environment(ModelSource model, RuntimeSpec runtime, int port, int? metricsPort = null)
+    internal static (List<EnvVar> Env, List<string> Claims) Environment(RevisionSpec revision, int port, int? metricsPort = null)
     {
+        var model = revision.Model;
+        var runtime = revision.Runtime;
         var claims = new List<string>();
         string Resolve(string uri)
         {
@@ -193,10 +223,10 @@ public static class DeploymentBuilder
         env.Add(new() { Name = "MODEL_CACHE_DIR", Value = ModelCacheDir });
         env.Add(new() { Name = "MAX_MODEL_BYTES", Value = MaxModelBytes.ToString(CultureInfo.InvariantCulture) });
         env.Add(new() { Name = "LOG_FORMAT", Value = "json" });
-        if (runtime.Batching is { } batching)
+        if (revision.Batching is { } batching)
         {
-            env.Add(new() { Name = "MAX_BATCH_SIZE", Value = (batching.MaxBatchSize ?? ModelDeploymentDefaults.MaxBatchSize).ToString(CultureInfo.InvariantCulture) });
-            env.Add(new() { Name = "MAX_BATCH_DELAY", Value = batching.MaxBatchDelay ?? ModelDeploymentDefaults.MaxBatchDelay });
+            env.Add(new() { Name = "MAX_BATCH_SIZE", Value = batching.MaxBatchSize.ToString(CultureInfo.InvariantCulture) });
+            env.Add(new() { Name = "MAX_BATCH_DELAY", Value = batching.MaxBatchDelay });
         }
 
         var ours = env.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);

@@ -1,30 +1,24 @@
 using ModelOperator.Api;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Rollouts.Planning;
 
 namespace ModelOperator.Operator.Children;
 
 /// <summary>
 /// Sets the stable/canary weights on a user's HTTPRoute (pure). The route belongs to the user (it names the Gateway and
 /// the matches), so it gets no owner reference, and the operator writes it only when it opted in
-/// (<see cref="Annotations.ManagedByModelDeployment"/> naming the ModelDeployment). Only the backendRefs of the rules that
-/// point at the ModelDeployment's Services are rewritten, to the two revision Services: <c>stable: 100 − w</c>,
+/// (<see cref="Annotations.ManagedByModelDeployment"/> naming the ModelDeployment: the planner checks it, <see cref="RouteOptIn"/>).
+/// Only the backendRefs of the rules that point at the ModelDeployment's Services are rewritten, to the two revision Services: <c>stable: 100 − w</c>,
 /// <c>canary: w</c> (the canary backend is left out when there is no canary); every other rule stays as it is.
 /// </summary>
 public static class HttpRouteWeights
 {
-    /// <summary>Null when <paramref name="route"/> opted in to <paramref name="modelDeployment"/>; else why it may not be written.</summary>
-    public static string? OptInProblem(HttpRoute route, string modelDeployment)
+    /// <summary>The route with the weights of <paramref name="traffic"/>: its first backend stable, the second (if any) the canary.</summary>
+    public static HttpRoute ForTraffic(HttpRoute route, IReadOnlySet<string> ours, TrafficPlan traffic)
     {
-        ArgumentNullException.ThrowIfNull(route);
-        var named = route.Metadata.Annotations?.GetValueOrDefault(Annotations.ManagedByModelDeployment);
-        if (named == modelDeployment)
-        {
-            return null;
-        }
-
-        var found = named is null ? "has no annotation" : $"has the annotation {Annotations.ManagedByModelDeployment}: {named}";
-        return $"HTTPRoute {route.Metadata.Name} {found}; the operator changes a route only when it opts in: "
-            + $"annotate it with {Annotations.ManagedByModelDeployment}: {modelDeployment} to let ModelDeployment {modelDeployment} set the weights of its rules that point at its Services";
+        ArgumentNullException.ThrowIfNull(traffic);
+        var canary = traffic.Backends.Count > 1 ? traffic.Backends[1] : null;
+        return Apply(route, ours, traffic.Backends[0].Revision, canary?.Revision, canary?.Weight ?? 0);
     }
 
     /// <param name="route">The observed route.</param>

@@ -1,5 +1,7 @@
 using ModelOperator.Api;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Rollouts.Canary;
+using ModelOperator.Rollouts.Planning;
 
 namespace ModelOperator.Operator.Children;
 
@@ -10,6 +12,18 @@ namespace ModelOperator.Operator.Children;
 /// </summary>
 public static class ServiceBuilder
 {
+    /// <summary>
+    /// The Services the traffic plan wants: with replica-ratio routing the main one (narrowed to the one revision when a
+    /// single backend gets traffic); with Gateway API routing the main one and one per backend revision.
+    /// </summary>
+    public static IReadOnlyList<Service> ForTraffic(ModelDeployment md, TrafficPlan traffic)
+    {
+        ArgumentNullException.ThrowIfNull(traffic);
+        return traffic.Mode == TrafficRoutingMode.ReplicaRatio
+            ? [BuildMain(md, traffic.Backends.Count == 1 ? traffic.Backends[0].Revision : null)]
+            : [BuildMain(md), .. traffic.Backends.Select(b => BuildRevision(md, b.Revision))];
+    }
+
     /// <param name="md">The owner.</param>
     /// <param name="onlyRevision">With replica-ratio routing and a single backend, the one revision that gets traffic (a warm
     /// previous revision during bake, or a rolled-back canary, is then out of the Service); null selects every pod.</param>

@@ -9,7 +9,8 @@ namespace ModelOperator.Operator.Reconciling;
 
 /// <summary>
 /// Builds the planner's <see cref="ClusterSnapshot"/> from cached objects (pure): one <see cref="RevisionState"/> per
-/// Deployment the ModelDeployment controls, with its recorded spec, replica counts and its pods' health.
+/// Deployment the ModelDeployment controls, with its spec as recorded (defaults are the planner's to apply), replica
+/// counts and its pods' health.
 /// </summary>
 public static class SnapshotBuilder
 {
@@ -18,7 +19,6 @@ public static class SnapshotBuilder
         IReadOnlyList<Deployment> deployments,
         IReadOnlyList<Pod> pods,
         HttpRoute? route,
-        string defaultImage,
         IReadOnlyDictionary<string, ModelReadiness>? readiness = null)
     {
         ArgumentNullException.ThrowIfNull(md);
@@ -27,7 +27,7 @@ public static class SnapshotBuilder
         var revisions = deployments
             .Where(d => d.Metadata.DeletionTimestamp is null)
             .OrderBy(d => d.Metadata.Name, StringComparer.Ordinal)
-            .Select(d => State(d, pods.Where(p => Revision(p) == d.Metadata.Name).ToList(), defaultImage, readiness))
+            .Select(d => State(d, pods.Where(p => Revision(p) == d.Metadata.Name).ToList(), readiness))
             .ToList();
         return new ClusterSnapshot { Revisions = revisions, Route = route };
     }
@@ -36,7 +36,7 @@ public static class SnapshotBuilder
     public static string? Revision(IKubernetesObject obj) =>
         obj.Metadata.Labels?.TryGetValue(Labels.Revision, out var revision) == true ? revision : null;
 
-    internal static RevisionState State(Deployment deployment, IReadOnlyList<Pod> pods, string defaultImage, IReadOnlyDictionary<string, ModelReadiness>? readiness = null)
+    internal static RevisionState State(Deployment deployment, IReadOnlyList<Pod> pods, IReadOnlyDictionary<string, ModelReadiness>? readiness = null)
     {
         var name = deployment.Metadata.Name!;
         var recorded = DeploymentBuilder.ReadRevisionSpec(deployment);
@@ -49,7 +49,7 @@ public static class SnapshotBuilder
                 {
                     Name = name,
                     Model = model,
-                    Runtime = (recorded.Runtime ?? new RuntimeSpec()) with { Image = string.IsNullOrEmpty(recorded.Runtime?.Image) ? defaultImage : recorded.Runtime.Image },
+                    Runtime = recorded.Runtime ?? new RuntimeSpec(), // as recorded: the planner resolves its defaults
                 }
                 : null,
             Replicas = deployment.Spec?.Replicas ?? 0,

@@ -56,6 +56,12 @@ internal sealed partial class PlannerRun
         }
 
         var traffic = new TrafficPlan { Mode = _config.Mode, HttpRoute = _config.HttpRoute, Backends = backends };
+        if (_config.Mode == TrafficRoutingMode.GatewayApi && _snapshot.Route is null)
+        {
+            // Every look says it again (the recorder counts repeats as a series): a missing route is the user's to fix.
+            Emit(PlannedEvent.Warning, Reasons.InvalidSpec, RouteOptIn.Missing(_config.HttpRoute, _md.Metadata.Namespace));
+        }
+
         var status = BuildStatus(split, weight);
 
         if (_config.Autoscaling is not null)

@@ -52,7 +52,7 @@ internal sealed partial class PlannerRun
     public PlannerRun(ModelDeployment md, ClusterSnapshot snapshot, AnalysisResult? analysis, DateTimeOffset now, OperatorSettings settings)
     {
         _md = md;
-        _snapshot = snapshot;
+        _snapshot = WithResolvedSpecs(snapshot, settings.DefaultImage);
         _analysis = analysis;
         _now = now;
         _settings = settings;
@@ -71,6 +71,15 @@ internal sealed partial class PlannerRun
         _history = [.. _old.RevisionHistory ?? []];
         _quarantine = [.. _old.QuarantinedRevisions ?? []];
     }
+
+    /// <summary>The snapshot with every recorded revision spec resolved like the spec's own (a Deployment recorded
+    /// without an image runs the default one).</summary>
+    private static ClusterSnapshot WithResolvedSpecs(ClusterSnapshot snapshot, string defaultImage) => snapshot with
+    {
+        Revisions = snapshot.Revisions
+            .Select(r => r.Spec is { } recorded ? r with { Spec = RevisionSpec.Resolve(recorded.Name, recorded.Model, recorded.Runtime, defaultImage) } : r)
+            .ToList(),
+    };
 
     public RolloutPlan Run()
     {
@@ -102,16 +111,7 @@ internal sealed partial class PlannerRun
         }
 
         var spec = _md.Spec!;
-        var runtime = (spec.Runtime ?? new RuntimeSpec()) with
-        {
-            Image = string.IsNullOrEmpty(spec.Runtime?.Image) ? _settings.DefaultImage : spec.Runtime.Image,
-        };
-        _desired = new RevisionSpec
-        {
-            Name = RevisionNaming.RevisionName(_name, spec.Model!, spec.Runtime, _settings.DefaultImage),
-            Model = spec.Model!,
-            Runtime = runtime,
-        };
+        _desired = RevisionSpec.Resolve(RevisionNaming.RevisionName(_name, spec.Model!, spec.Runtime, _settings.DefaultImage), spec.Model!, spec.Runtime, _settings.DefaultImage);
 
         if (_stable?.Name is null)
         {

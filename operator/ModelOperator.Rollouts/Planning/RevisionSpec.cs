@@ -3,9 +3,10 @@ using ModelOperator.Api;
 namespace ModelOperator.Rollouts.Planning;
 
 /// <summary>
-/// What defines a revision's pods: the model and the effective runtime (image filled in). The operator builds the pod
-/// template from it and records it on the revision's Deployment, so that a revision that is no longer in the spec
-/// (the stable one during a canary, one kept for undo) can still be described.
+/// What defines a revision's pods: the model and the effective runtime. The operator builds the pod template from it
+/// and records it on the revision's Deployment, so that a revision that is no longer in the spec (the stable one during
+/// a canary, one kept for undo) can still be described. Every default a revision's pods depend on (the image, the
+/// batching settings) is applied here, once: the builders read the result and apply none of their own.
 /// </summary>
 public sealed record RevisionSpec
 {
@@ -14,8 +15,37 @@ public sealed record RevisionSpec
 
     public required ModelSource Model { get; init; }
 
-    /// <summary>The runtime with <c>image</c> always set.</summary>
+    /// <summary>
+    /// The runtime. After <see cref="Resolve"/> (every spec the planner puts in a plan) <c>image</c> is always set; one
+    /// read back from a Deployment may lack it until the planner resolves it.
+    /// </summary>
     public required RuntimeSpec Runtime { get; init; }
 
     public string? ModelVersion => Model.Version;
+
+    /// <summary>
+    /// The batching the model server is told to use: <c>spec.runtime.batching</c> with its unset fields at their
+    /// defaults (<see cref="ModelDeploymentDefaults.MaxBatchSize"/>, <see cref="ModelDeploymentDefaults.MaxBatchDelay"/>);
+    /// null when the spec has no batching section (the server's own defaults: off).
+    /// </summary>
+    public RevisionBatching? Batching => Runtime.Batching is { } batching
+        ? new RevisionBatching(batching.MaxBatchSize ?? ModelDeploymentDefaults.MaxBatchSize, batching.MaxBatchDelay ?? ModelDeploymentDefaults.MaxBatchDelay)
+        : null;
+
+    /// <summary>
+    /// The revision <paramref name="name"/> of <paramref name="model"/> run by <paramref name="runtime"/>, with
+    /// <paramref name="defaultImage"/> (the operator's setting) when the runtime names no image.
+    /// </summary>
+    public static RevisionSpec Resolve(string name, ModelSource model, RuntimeSpec? runtime, string defaultImage)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(defaultImage);
+        return new RevisionSpec
+        {
+            Name = name,
+            Model = model,
+            Runtime = (runtime ?? new RuntimeSpec()) with { Image = string.IsNullOrEmpty(runtime?.Image) ? defaultImage : runtime.Image },
+        };
+    }
 }

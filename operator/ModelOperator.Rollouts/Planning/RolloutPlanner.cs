@@ -1,13 +1,15 @@
 using ModelOperator.Api;
 using ModelOperator.Rollouts.Analysis;
+using ModelOperator.Rollouts.Canary;
 using ModelOperator.Rollouts.Status;
 
 namespace ModelOperator.Rollouts.Planning;
 
 /// <summary>
 /// The pure heart of the operator: spec + status + snapshot + analysis + now → plan (Argo Rollouts' <c>rollout/canary.go</c>
-/// reconcile order, as one deterministic function). Progress is read from and written to status (and the
-/// <see cref="RolloutProgress"/> annotation), so any operator replica resumes where the last one stopped.
+/// reconcile order, as one deterministic function). Progress is read from and written to status only (the step, the
+/// revisions, and the planner's bookkeeping in <c>status.progress</c>, <see cref="RolloutProgress"/>), so any operator
+/// replica resumes where the last one stopped.
 /// </summary>
 /// <remarks>
 /// Order of one plan:
@@ -20,8 +22,10 @@ namespace ModelOperator.Rollouts.Planning;
 /// nothing; a new spec revision starts a canary (replacing any other canary, whose analysis does not carry over).</item>
 /// <item>The canary: health (crash loop, model load failure: rollback at once), due analysis runs (failure limit), manual pause,
 /// then steps in order as far as they complete; a step that waits longer than <c>progressDeadline</c> rolls back; after the last, promotion.</item>
-/// <item>Output: replicas per revision (autoscaling recommendations, canary split), traffic, the complete status with
-/// conditions and phase, Events, and when to look again.</item>
+/// <item>Output: every revision fully resolved (name, spec with the default image and batching applied) with its
+/// replicas (autoscaling recommendations, canary split), traffic, the complete status with conditions and phase, Events
+/// (a missing HTTPRoute among them), and when to look again.</item>
+/// <item>An HTTPRoute that did not opt in turns the whole plan into <see cref="Blocked"/>: nothing is written.</item>
 /// </list>
 /// </remarks>
 public static class RolloutPlanner
@@ -38,7 +42,13 @@ public static class RolloutPlanner
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrEmpty(deployment.Metadata.Name, "deployment.metadata.name");
-        return new PlannerRun(deployment, snapshot, analysis, now, settings).Run();
+        var plan = new PlannerRun(deployment, snapshot, analysis, now, settings).Run();
+
+        // A route that did not opt in stops the plan before anything is written (the Services too): a shared route
+        // must not send traffic to Services that a half-applied plan left behind.
+        return plan.Traffic is { Mode: TrafficRoutingMode.GatewayApi } && snapshot.Route is { } route && RouteOptIn.Problem(route, deployment.Metadata.Name) is { } notOptedIn
+            ? Blocked(deployment, Reasons.RouteNotOptedIn, notOptedIn, now, settings.PollInterval)
+            : plan;
     }
 
     /// <summary>

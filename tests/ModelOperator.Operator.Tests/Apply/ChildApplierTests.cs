@@ -3,6 +3,7 @@ using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Apply;
 using ModelOperator.Operator.Children;
+using ModelOperator.Operator.Tests.Children;
 using ModelOperator.Operator.Tests.Scenarios;
 
 namespace ModelOperator.Operator.Tests.Apply;
@@ -18,7 +19,7 @@ public sealed class ChildApplierTests
         // Given a ModelDeployment and an HPA with the name its revision's HPA would have, not controlled by it
         await using var bed = await OperatorTestBed.StartAsync();
         var md = await bed.CreateAsync(ScenarioTests.Md());
-        var wanted = HpaBuilder.Build(md, "churn-0a1b2c3d4e", 3);
+        var wanted = PinnedHpaBuilder.Build(md, Samples.Revision(md, "churn-0a1b2c3d4e", 3));
         var other = await bed.CreateAsync(ScenarioTests.Md() with { Metadata = new ObjectMeta { Name = "fraud", Namespace = OperatorTestBed.Namespace } });
         var owners = controlled ? new List<OwnerReference> { ChildNames.OwnerOf(other) } : null;
         var theirs = await bed.Client.Resource<HorizontalPodAutoscaler>().CreateAsync(wanted with
@@ -46,10 +47,10 @@ public sealed class ChildApplierTests
         await using var bed = await OperatorTestBed.StartAsync();
         var md = await bed.CreateAsync(ScenarioTests.Md());
         var applier = new ChildApplier(bed.Client);
-        await applier.EnsureAsync(HpaBuilder.Build(md, "churn-0a1b2c3d4e", 3), null, CancellationToken.None);
+        await applier.EnsureAsync(PinnedHpaBuilder.Build(md, Samples.Revision(md, "churn-0a1b2c3d4e", 3)), null, CancellationToken.None);
 
         // The cache is behind (observed null), so create meets AlreadyExists: ours, so it is compared and updated
-        var (updated, outcome) = await applier.EnsureAsync(HpaBuilder.Build(md, "churn-0a1b2c3d4e", 5), null, CancellationToken.None);
+        var (updated, outcome) = await applier.EnsureAsync(PinnedHpaBuilder.Build(md, Samples.Revision(md, "churn-0a1b2c3d4e", 5)), null, CancellationToken.None);
 
         Assert.Equal(ApplyOutcome.Updated, outcome);
         Assert.Equal(5, updated.Spec!.MinReplicas);

@@ -13,7 +13,7 @@ public sealed class ChildBuilderTests
     public void Deployment_of_a_pvc_model_with_a_profile_matches_the_golden_file()
     {
         var md = Samples.Churn();
-        var deployment = DeploymentBuilder.Build(md, new RevisionWorkload("churn-0a1b2c3d4e", md.Spec!.Model!, md.Spec.Runtime, 3), Options);
+        var deployment = DeploymentBuilder.Build(md, Samples.Revision(md, "churn-0a1b2c3d4e", 3), Options);
 
         Golden.Verify("deployment-pvc.json", Samples.Json(deployment));
     }
@@ -26,7 +26,7 @@ public sealed class ChildBuilderTests
             Model = new ModelSource { Name = "churn", Version = "1", Uri = "https://models.example.com/churn/1/model.onnx", Sha256 = Samples.Sha },
             Runtime = null,
         });
-        var deployment = DeploymentBuilder.Build(md, new RevisionWorkload("churn-9f8e7d6c5b", md.Spec!.Model!, null, 1), Options);
+        var deployment = DeploymentBuilder.Build(md, Samples.Revision(md, "churn-9f8e7d6c5b", 1), Options);
 
         Golden.Verify("deployment-http.json", Samples.Json(deployment));
         var container = Assert.Single(deployment.Spec!.Template!.Spec!.Containers!);
@@ -39,7 +39,7 @@ public sealed class ChildBuilderTests
     public void The_pod_runs_under_the_restricted_security_profile()
     {
         var md = Samples.Churn();
-        var pod = DeploymentBuilder.Build(md, new RevisionWorkload("churn-0a1b2c3d4e", md.Spec!.Model!, md.Spec.Runtime, 3), Options).Spec!.Template!.Spec!;
+        var pod = DeploymentBuilder.Build(md, Samples.Revision(md, "churn-0a1b2c3d4e", 3), Options).Spec!.Template!.Spec!;
         var security = Assert.Single(pod.Containers!).SecurityContext!;
 
         Assert.False(pod.AutomountServiceAccountToken);
@@ -55,11 +55,11 @@ public sealed class ChildBuilderTests
     public void The_revision_spec_annotation_reads_back_the_model_and_runtime()
     {
         var md = Samples.Churn();
-        var deployment = DeploymentBuilder.Build(md, new RevisionWorkload("churn-0a1b2c3d4e", md.Spec!.Model!, md.Spec.Runtime, 3), Options);
+        var deployment = DeploymentBuilder.Build(md, Samples.Revision(md, "churn-0a1b2c3d4e", 3), Options);
 
         var spec = DeploymentBuilder.ReadRevisionSpec(deployment);
 
-        Assert.Equal(md.Spec.Model, spec!.Model);
+        Assert.Equal(md.Spec!.Model, spec!.Model);
         Assert.Equal("2ms", spec.Runtime!.Batching!.MaxBatchDelay);
         Assert.Null(DeploymentBuilder.ReadRevisionSpec(deployment with { Metadata = deployment.Metadata with { Annotations = new Dictionary<string, string> { [ChildNames.RevisionSpecAnnotation] = "{not json" } } }));
     }
@@ -68,7 +68,8 @@ public sealed class ChildBuilderTests
     public void User_env_cannot_override_what_the_operator_sets_from_the_spec()
     {
         var runtime = new RuntimeSpec { Env = [new EnvVar { Name = "MODEL_URI", Value = "/elsewhere" }, new EnvVar { Name = "EXTRA", Value = "1" }] };
-        var (env, _) = DeploymentBuilder.Environment(Samples.Churn().Spec!.Model!, runtime, 8080);
+        var md = Samples.Churn(s => s with { Runtime = runtime });
+        var (env, _) = DeploymentBuilder.Environment(Samples.Revision(md, "churn-0a1b2c3d4e", 1).Spec!, 8080);
 
         Assert.Single(env, e => e.Name == "MODEL_URI");
         Assert.Equal("/mnt/pvc/models/churn/2/model.onnx", env.Single(e => e.Name == "MODEL_URI").Value);
@@ -103,7 +104,7 @@ public sealed class ChildBuilderTests
 
         Golden.Verify("service-main.json", Samples.Json(ServiceBuilder.BuildMain(md)));
         Golden.Verify("service-revision.json", Samples.Json(ServiceBuilder.BuildRevision(md, "churn-0a1b2c3d4e")));
-        Golden.Verify("hpa.json", Samples.Json(HpaBuilder.Build(md, "churn-0a1b2c3d4e", 4)));
+        Golden.Verify("hpa.json", Samples.Json(PinnedHpaBuilder.Build(md, Samples.Revision(md, "churn-0a1b2c3d4e", 4))));
     }
 
     [Fact]
@@ -135,17 +136,6 @@ public sealed class ChildBuilderTests
         Assert.Equal(route.Spec.Rules![1], weighted.Spec.Rules[1]);
         Assert.Equal(100, Assert.Single(noCanary.Spec!.Rules![0].BackendRefs!).Weight);
         Assert.Equal(route.Spec.Rules[1], noCanary.Spec.Rules[1]);
-    }
-
-    [Fact]
-    public void Http_route_opt_in_needs_the_annotation_naming_the_model_deployment()
-    {
-        var route = new HttpRoute { Metadata = new ObjectMeta { Name = "shared", Namespace = "ml" } };
-        var optedIn = route with { Metadata = route.Metadata with { Annotations = new Dictionary<string, string> { [ModelOperator.Api.Annotations.ManagedByModelDeployment] = "churn" } } };
-
-        Assert.Null(HttpRouteWeights.OptInProblem(optedIn, "churn"));
-        Assert.Contains("modeloperator.io/managed-by-modeldeployment: churn", HttpRouteWeights.OptInProblem(route, "churn"), StringComparison.Ordinal);
-        Assert.Contains("has the annotation modeloperator.io/managed-by-modeldeployment: churn", HttpRouteWeights.OptInProblem(optedIn, "fraud"), StringComparison.Ordinal);
     }
 
     [Fact]

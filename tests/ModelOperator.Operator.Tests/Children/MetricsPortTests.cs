@@ -20,7 +20,7 @@ public sealed class MetricsPortTests
         var md = Samples.Churn();
         var options = new OperatorOptions { ModelServerMetricsPort = 9090 };
 
-        var template = DeploymentBuilder.Build(md, new RevisionWorkload("churn-0a1b2c3d4e", md.Spec!.Model!, md.Spec.Runtime, 1), options).Spec!.Template!;
+        var template = DeploymentBuilder.Build(md, Samples.Revision(md, "churn-0a1b2c3d4e", 1), options).Spec!.Template!;
         var container = template.Spec!.Containers![0];
 
         Assert.Equal([(ChildNames.PortName, 8080), (ChildNames.MetricsPortName, 9090)], container.Ports!.Select(p => (p.Name, p.Port)));
@@ -34,7 +34,7 @@ public sealed class MetricsPortTests
     {
         var md = Samples.Churn();
 
-        var template = DeploymentBuilder.Build(md, new RevisionWorkload("churn-0a1b2c3d4e", md.Spec!.Model!, md.Spec.Runtime, 1), new OperatorOptions()).Spec!.Template!;
+        var template = DeploymentBuilder.Build(md, Samples.Revision(md, "churn-0a1b2c3d4e", 1), new OperatorOptions()).Spec!.Template!;
 
         Assert.Equal("http", Assert.Single(template.Spec!.Containers![0].Ports!).Name);
         Assert.DoesNotContain(template.Spec.Containers[0].Env!, e => e.Name == "METRICS_PORT");

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using ModelOperator.Api;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Operator.Settings;
+using ModelOperator.Rollouts.Planning;
 
 namespace ModelOperator.Operator.Tests.Children;
 
@@ -29,6 +31,11 @@ internal static class Samples
             Spec = change is null ? spec : change(spec),
         };
     }
+
+    /// <summary>The stable revision <paramref name="name"/> of <paramref name="md"/>'s spec, resolved as the planner resolves it
+    /// (the default image of <see cref="OperatorOptions"/> when the spec names none).</summary>
+    public static DesiredRevision Revision(ModelDeployment md, string name, int replicas) =>
+        new(name, RevisionRole.Stable, replicas, RevisionSpec.Resolve(name, md.Spec!.Model!, md.Spec.Runtime, new OperatorOptions().DefaultImage));
 
     public static string Json<T>(T value)
         where T : class, IKubernetesObject<T> =>

@@ -116,10 +116,10 @@ public sealed class SpecChangeScenarioTests
         Assert.Equal("churn-route", plan.Traffic.HttpRoute);
         Assert.Equal([new TrafficBackend(v1, 80), new TrafficBackend(v2, 20)], plan.Traffic.Backends);
 
-        // The status weight is what the route says, once the canary has ready pods
+        // The status weight is what the (opted-in) route says, once the canary has ready pods
         cluster.Route = new HttpRoute
         {
-            Metadata = new ObjectMeta { Name = "churn-route" },
+            Metadata = new ObjectMeta { Name = "churn-route", Annotations = new Dictionary<string, string> { [Annotations.ManagedByModelDeployment] = Name } },
             Spec = new HttpRouteSpec { Rules = [new HttpRouteRule { BackendRefs = [new HttpBackendRef { Name = v1, Weight = 80 }, new HttpBackendRef { Name = v2, Weight = 20 }] }] },
         };
         cluster.Reconcile();
