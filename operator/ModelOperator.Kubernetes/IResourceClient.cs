@@ -62,9 +62,6 @@ public interface IResourceClient<T>
     /// <summary>Patches the <c>/status</c> subresource.</summary>
     Task<T> PatchStatusAsync(ObjectKey key, Patch patch, WriteOptions? options = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Server-side apply to the <c>/status</c> subresource.</summary>
-    Task<T> ApplyStatusAsync(T obj, ApplyOptions options, CancellationToken cancellationToken = default);
-
     /// <summary>Reads the <c>/scale</c> subresource.</summary>
     Task<Scale> GetScaleAsync(ObjectKey key, CancellationToken cancellationToken = default);
 

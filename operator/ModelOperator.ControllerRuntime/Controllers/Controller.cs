@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelOperator.ControllerRuntime.Queue;
+using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
 
 namespace ModelOperator.ControllerRuntime.Controllers;
@@ -8,9 +9,10 @@ namespace ModelOperator.ControllerRuntime.Controllers;
 /// <summary>
 /// Runs workers that take keys from a rate-limited work queue and reconcile them (controller-runtime's
 /// controller). Success forgets the key's backoff; an exception requeues it with backoff; a
-/// <see cref="TerminalReconcileException"/> is recorded and not retried; <see cref="ReconcileResult"/>
-/// asks for a requeue now (rate-limited) or after a delay. Each reconcile runs in a logging scope with
-/// the controller, the key and a reconcile id.
+/// <see cref="TerminalReconcileException"/> is recorded and not retried; a conflict (409: someone wrote the object
+/// since it was read) is a quiet requeue after <see cref="ControllerOptions.ConflictRequeueDelay"/>, neither an error
+/// nor a retry; <see cref="ReconcileResult"/> asks for a requeue after a delay. Each reconcile runs in a logging scope
+/// with the controller, the key and a reconcile id.
 /// </summary>
 public sealed partial class Controller : IDisposable
 {
@@ -120,6 +122,15 @@ public sealed partial class Controller : IDisposable
             _metrics?.WorkerFinished();
             return;
         }
+        catch (KubernetesConflictException ex)
+        {
+            // Not a failure: the cache was behind our own last write, or someone else wrote first. Level-based, the next
+            // reconcile reads the newer object; a backoff would only delay it, and an error log would cry wolf.
+            Queue.Forget(key);
+            Queue.AddAfter(key, _options.ConflictRequeueDelay);
+            result = ControllerMetrics.Results.Requeue;
+            Log.Conflict(_logger, Name, key.ToString(), ex.Message);
+        }
         catch (TerminalReconcileException ex)
         {
             Queue.Forget(key);
@@ -151,12 +162,6 @@ public sealed partial class Controller : IDisposable
             return ControllerMetrics.Results.RequeueAfter;
         }
 
-        if (outcome.RequeueNow)
-        {
-            Queue.AddRateLimited(key);
-            return ControllerMetrics.Results.Requeue;
-        }
-
         Queue.Forget(key);
         return ControllerMetrics.Results.Success;
     }
@@ -177,5 +182,8 @@ public sealed partial class Controller : IDisposable
 
         [LoggerMessage(5, LogLevel.Error, "Reconcile of {Controller} {Key} failed for good; not retrying until the object changes")]
         public static partial void Terminal(ILogger logger, Exception exception, string controller, string key);
+
+        [LoggerMessage(6, LogLevel.Debug, "Reconcile of {Controller} {Key} met a newer version ({Conflict}); looking again")]
+        public static partial void Conflict(ILogger logger, string controller, string key, string conflict);
     }
 }

@@ -15,6 +15,7 @@ public sealed class ControllerMetrics
     {
         public const string Success = "success";
         public const string Error = "error";
+        /// <summary>A quiet requeue after a conflict (409): neither an error nor a retry.</summary>
         public const string Requeue = "requeue";
         public const string RequeueAfter = "requeue_after";
     }

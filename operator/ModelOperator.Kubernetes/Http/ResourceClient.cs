@@ -175,9 +175,6 @@ internal sealed class ResourceClient<T> : IResourceClient<T>
     public Task<T> PatchStatusAsync(ObjectKey key, Patch patch, WriteOptions? options = null, CancellationToken cancellationToken = default) =>
         PatchCoreAsync(key, "/status", patch, options, cancellationToken);
 
-    public Task<T> ApplyStatusAsync(T obj, ApplyOptions options, CancellationToken cancellationToken = default) =>
-        ApplyCoreAsync(obj, "/status", options, cancellationToken);
-
     public Task<Scale> GetScaleAsync(ObjectKey key, CancellationToken cancellationToken = default) =>
         SendForObjectAsync(HttpMethod.Get, _resource.ObjectPath(key) + "/scale", null, $"get {_resource.Kind} {key} scale", Scale.JsonTypeInfo, cancellationToken);
 

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Logging;
 using ModelOperator.ControllerRuntime.Controllers;
 using ModelOperator.ControllerRuntime.Queue;
 using ModelOperator.ControllerRuntime.Tests.Support;
+using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.Testing;
 using Prometheus;
@@ -118,17 +120,50 @@ public sealed class ControllerTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Requeue_goes_through_the_rate_limiter()
+    public async Task A_conflict_is_a_quiet_requeue_soon_without_backoff_error_log_or_failure_metric()
     {
-        var reconciler = new ScriptedReconciler((_, call, _) => Task.FromResult(call == 1 ? ReconcileResult.Requeue : ReconcileResult.Done));
-        var controller = Start(reconciler);
+        // Given a reconcile whose writes meet a newer version twice (409), then succeed
+        var logger = new ScopeRecordingLogger<Controller>();
+        var reconciler = new ScriptedReconciler((_, call, _) => call <= 2
+            ? throw new KubernetesConflictException("Operation cannot be fulfilled on modeldeployments \"model-a\": the object has been modified")
+            : Task.FromResult(ReconcileResult.Done));
+        _controller = new Controller("models", reconciler, _clock, logger, new ControllerOptions
+        {
+            RateLimiter = new ExponentialFailureRateLimiter<ObjectKey>(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1)),
+            ConflictRequeueDelay = TimeSpan.FromMilliseconds(100),
+        }, new ControllerMetrics(_registry));
+        _running = _controller.RunAsync(_stop.Token);
 
-        controller.Queue.Add(Key);
-        await reconciler.Calls.Reader.ReadWithin();
-        await Wait.Until(() => controller.Queue.Delayed == 1, "the key waits for the limiter");
-        await _clock.AdvanceInline(TimeSpan.FromSeconds(1));
+        // When the key is reconciled
+        _controller.Queue.Add(Key);
+        Assert.Equal((Key, 1), await reconciler.Calls.Reader.ReadWithin());
+        await Wait.Until(() => _controller.Queue.Delayed == 1, "the key is requeued");
 
+        // Then it runs again after the fixed short delay, both times: the backoff (1 s, then 2 s) never starts
+        await _clock.AdvanceInline(TimeSpan.FromMilliseconds(99));
+        Assert.Equal(1, reconciler.CallCount);
+        await _clock.AdvanceInline(TimeSpan.FromMilliseconds(1));
         Assert.Equal((Key, 2), await reconciler.Calls.Reader.ReadWithin());
+        await Wait.Until(() => _controller.Queue.Delayed == 1, "the key is requeued again");
+        await _clock.AdvanceInline(TimeSpan.FromMilliseconds(100));
+        Assert.Equal((Key, 3), await reconciler.Calls.Reader.ReadWithin());
+        await Wait.Until(() => Scrape().Contains("controller_runtime_reconcile_total{controller=\"models\",result=\"success\"} 1", StringComparison.Ordinal), "the success is counted");
+
+        // And nothing counts or logs it as a failure
+        var metrics = Scrape();
+        Assert.Contains("controller_runtime_reconcile_total{controller=\"models\",result=\"requeue\"} 2", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("result=\"error\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("controller_runtime_reconcile_errors_total{controller=\"models\"} 0", metrics, StringComparison.Ordinal);
+        Assert.Contains("workqueue_retries_total{name=\"models\"} 0", metrics, StringComparison.Ordinal);
+        Assert.Equal(0, _controller.Queue.NumRequeues(Key));
+        Assert.DoesNotContain(logger.Entries, e => e.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public void A_conflict_delay_outside_its_range_is_refused_with_the_range()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new ControllerOptions { ConflictRequeueDelay = TimeSpan.Zero }.Validate());
+        Assert.Contains("more than 0 and at most 1 minute", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

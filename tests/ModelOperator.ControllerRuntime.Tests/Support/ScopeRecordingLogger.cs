@@ -8,7 +8,7 @@ internal sealed class ScopeRecordingLogger<T> : ILogger<T>
 {
     private readonly AsyncLocal<ImmutableStack?> _scopes = new();
 
-    public ConcurrentQueue<(string Message, IReadOnlyList<object> Scopes)> Entries { get; } = new();
+    public ConcurrentQueue<(string Message, IReadOnlyList<object> Scopes, LogLevel Level)> Entries { get; } = new();
 
     public IDisposable BeginScope<TState>(TState state)
         where TState : notnull
@@ -28,7 +28,7 @@ internal sealed class ScopeRecordingLogger<T> : ILogger<T>
             scopes.Add(s.State);
         }
 
-        Entries.Enqueue((formatter(state, exception), scopes));
+        Entries.Enqueue((formatter(state, exception), scopes, logLevel));
     }
 
     private sealed record ImmutableStack(object State, ImmutableStack? Next);
