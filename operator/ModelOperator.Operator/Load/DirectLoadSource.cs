@@ -38,9 +38,10 @@ public sealed partial class DirectLoadSource(IPodScraper scraper, ILogger<Direct
             }
 
             var key = Key(revision, pod);
-            loads.Add(_last.TryGetValue(key, out var previous) && now > previous.Time
-                ? new PodLoad(scrape, scrape.Since(previous.Scrape), now - previous.Time)
-                : new PodLoad(scrape, null, TimeSpan.Zero));
+            var since = _last.TryGetValue(key, out var previous) && now > previous.Time && scrape.Since(previous.Scrape) is { } delta
+                ? new PodLoadDelta(delta.Requests, delta.Duration, now - previous.Time)
+                : null;
+            loads.Add(new PodLoad(scrape.InFlight, scrape.ModelLoadSeconds, since));
             _last[key] = (now, scrape);
         }
 

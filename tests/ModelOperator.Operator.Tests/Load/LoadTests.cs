@@ -10,42 +10,6 @@ public sealed class LoadTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static ServerScrape Scrape(double requests, double fast, double inFlight, double loadSeconds = double.NaN) => new()
-    {
-        Requests = requests,
-        Duration = new Dictionary<double, double> { [0.05] = fast, [0.5] = requests, [double.PositiveInfinity] = requests },
-        InFlight = inFlight,
-        ModelLoadSeconds = loadSeconds,
-    };
-
-    [Fact]
-    public void Rates_are_summed_per_pod_and_the_p95_comes_from_the_summed_buckets()
-    {
-        var load = LoadMath.Combine(
-        [
-            new PodLoad(Scrape(1300, 0, 5, 6), Scrape(300, 285, 5), TimeSpan.FromSeconds(30)),
-            new PodLoad(Scrape(900, 0, 7, 8), Scrape(300, 285, 7), TimeSpan.FromSeconds(15)),
-        ]);
-
-        Assert.Equal(30, load.Throughput, 9);
-        Assert.Equal(12, load.InFlight);
-        Assert.Equal(0.05, load.P95Latency, 9);
-        Assert.Equal(8, load.ModelLoadTime);
-    }
-
-    [Fact]
-    public void A_first_look_knows_the_gauges_only_and_no_pod_knows_nothing()
-    {
-        var first = LoadMath.Combine([new PodLoad(Scrape(1000, 900, 3), null, TimeSpan.Zero)]);
-        var none = LoadMath.Combine([]);
-        var idle = LoadMath.Combine([new PodLoad(Scrape(1000, 900, 0), Scrape(0, 0, 0), TimeSpan.FromSeconds(30))]);
-
-        Assert.Equal((double.NaN, 3.0, double.NaN, double.NaN), (first.Throughput, first.InFlight, first.P95Latency, first.ModelLoadTime));
-        Assert.True(double.IsNaN(none.Throughput) && double.IsNaN(none.InFlight) && double.IsNaN(none.P95Latency));
-        Assert.Equal(0, idle.Throughput);
-        Assert.True(double.IsNaN(idle.P95Latency)); // nothing finished: no latency to speak of
-    }
-
     private sealed class OnePod(Func<string> body) : IPodScraper
     {
         public Task<(int Status, string Body)> GetAsync(Pod pod, string path, CancellationToken cancellationToken) => Task.FromResult((200, body()));
