@@ -114,7 +114,7 @@ internal sealed class DriftAndBatchingBenchmark(bool quick) : IBenchmarkSection
         (await Report.ScrapeAsync(server, "modelserver_batch_size_rows_count").ConfigureAwait(false),
          await Report.ScrapeAsync(server, "modelserver_batch_size_rows_sum").ConfigureAwait(false));
 
-    // The drift tracker's Record for one churn request, in process: the exact request-path work.
+    // The prediction recorder's Record for one churn request, in process: the exact request-path work.
     private static (double Micros, double Bytes) MeasureDriftRecord(string churn, string profilePath)
     {
         using var env = OnnxRuntimeEnvironment.Create();
@@ -126,7 +126,7 @@ internal sealed class DriftAndBatchingBenchmark(bool quick) : IBenchmarkSection
         var histogram = Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry())
             .CreateHistogram("bench_prediction", "bench", ["model", "version", "output"], new Prometheus.HistogramConfiguration { Buckets = [0.5, 1] });
         var monitor = new DriftMonitor(profile, new DriftMonitorOptions(), TimeProvider.System);
-        var tracker = new DriftTracker(FeatureLayout.Create(signature), monitor, histogram, "churn", "1");
+        var tracker = new PredictionRecorder(FeatureLayout.Create(signature), monitor, histogram, "churn", "1");
         var request = new InferenceRequest(signature);
         InferenceRequestParser.Parse(Encoding.UTF8.GetBytes("{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[35,28.72,5,1,5,14,0,4]}]}"), request);
         var inputs = new[] { new InputTensor(0, TensorElementType.Float32, request.Inputs[0].Shape, request.Inputs[0].Data) };

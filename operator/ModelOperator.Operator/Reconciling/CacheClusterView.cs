@@ -17,17 +17,10 @@ public sealed class CacheClusterView(OperatorInformers informers) : IClusterView
         IObjectCache<T> cache = typeof(T) switch
         {
             var t when t == typeof(Deployment) => (IObjectCache<T>)informers.Deployments.Cache,
-            var t when t == typeof(Pod) => (IObjectCache<T>)informers.Pods.Cache,
             var t when t == typeof(Service) => (IObjectCache<T>)informers.Services.Cache,
             var t when t == typeof(HorizontalPodAutoscaler) => (IObjectCache<T>)informers.Autoscalers.Cache,
-            _ => throw new ArgumentException($"No informer caches {typeof(T).Name}."),
+            _ => throw new ArgumentException(IClusterView.NotOwnedKind(typeof(T))),
         };
-        if (typeof(T) == typeof(Pod))
-        {
-            // A ReplicaSet controls pods, not the ModelDeployment: PodsAsync finds them by their deployment label.
-            return Task.FromResult<IReadOnlyList<T>>(cache.List(@namespace));
-        }
-
         return Task.FromResult<IReadOnlyList<T>>(cache.ByIndex(Indexers.ControllerUidIndex, uid).Where(o => o.Metadata.Namespace == @namespace).ToList());
     }
 

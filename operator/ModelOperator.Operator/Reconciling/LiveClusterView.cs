@@ -24,10 +24,13 @@ public sealed class LiveClusterView(IKubernetesClient client) : IClusterView
     public async Task<IReadOnlyList<T>> OwnedAsync<T>(string @namespace, string uid, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<T>
     {
+        if (typeof(T) == typeof(Pod))
+        {
+            throw new ArgumentException(IClusterView.NotOwnedKind(typeof(T)));
+        }
+
         var list = await client.Resource<T>().ListAllAsync(@namespace, new ListOptions { LabelSelector = OperatorInformers.ManagedBySelector }, cancellationToken).ConfigureAwait(false);
-        return typeof(T) == typeof(Pod)
-            ? list.Items
-            : list.Items.Where(o => Indexers.ControllerUid(o).Contains(uid, StringComparer.Ordinal)).ToList();
+        return list.Items.Where(o => Indexers.ControllerUid(o).Contains(uid, StringComparer.Ordinal)).ToList();
     }
 
     public async Task<IReadOnlyList<Pod>> PodsAsync(ObjectKey modelDeployment, CancellationToken cancellationToken)

@@ -8,8 +8,9 @@ namespace ModelOperator.Rollouts.Planning;
 public sealed record RolloutPlan
 {
     /// <summary>
-    /// Every revision Deployment that should exist, with its replicas; Deployments of the ModelDeployment not listed
-    /// here are deleted. Null means "change no child object" (an invalid spec).
+    /// Every revision Deployment that should exist, with its replicas and its resolved spec (the builders apply no
+    /// default); Deployments of the ModelDeployment not listed here are deleted. Null means "change no child object"
+    /// (an invalid spec, or a plan blocked by an object in the way).
     /// </summary>
     public IReadOnlyList<DesiredRevision>? Revisions { get; init; }
 
@@ -19,7 +20,11 @@ public sealed record RolloutPlan
     /// <summary>The complete next status, to be written through <c>/status</c> when it differs from the current one.</summary>
     public required ModelDeploymentStatus Status { get; init; }
 
-    /// <summary>Annotations of the ModelDeployment to set (a value) or remove (null): a handled action, the rollout progress.</summary>
+    /// <summary>
+    /// Annotations of the ModelDeployment to set (a value) or remove (null): the manual action annotations
+    /// (<c>modeloperator.io/action</c>, <c>modeloperator.io/undo-revision</c>) once handled. The rollout's progress is in
+    /// <see cref="Status"/>, not here.
+    /// </summary>
     public IReadOnlyDictionary<string, string?> Annotations { get; init; } = new Dictionary<string, string?>(StringComparer.Ordinal);
 
     /// <summary>Events to record, in order.</summary>

@@ -10,7 +10,7 @@ namespace ModelOperator.Rollouts.Planning;
 /// </summary>
 public sealed record RolloutProgress
 {
-    /// <summary>The annotation holding this record.</summary>
+    /// <summary>Nothing to remember: no canary step running, no analysis counted, no manual pause, no scale memory.</summary>
     public static RolloutProgress Empty { get; } = new();
 
     /// <summary>When the current canary step began (the progress deadline and timed pauses count from here).</summary>
@@ -40,7 +40,6 @@ public sealed record RolloutProgress
     /// <summary>Autoscaling memory of the deployment's total (scale-down stabilization).</summary>
     public IReadOnlyList<RecommendationSample>? ScaleMemory { get; init; }
 
-    /// <summary>Reads the record from the annotations; a missing or unreadable value reads as <see cref="Empty"/>.</summary>
     /// <summary>The progress recorded in status (empty when there is none yet).</summary>
     public static RolloutProgress Read(RolloutProgressStatus? status) => status is null
         ? Empty

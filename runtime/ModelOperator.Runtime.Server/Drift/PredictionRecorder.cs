@@ -9,16 +9,16 @@ using Prometheus;
 namespace ModelOperator.Runtime.Server.Drift;
 
 /// <summary>
-/// Feeds every served batch into the drift monitor (when a reference profile is loaded) and into
-/// the cumulative prediction histogram (always). Called on the request path after Run: it only
-/// converts values into pooled buffers and increments counters, with no lock and no allocation.
+/// Records every served batch: its predictions into the cumulative prediction histogram (always, with or without a
+/// reference profile) and its rows into the drift monitor (only when a profile is loaded). Called on the request path
+/// after Run: it only converts values into pooled buffers and increments counters, with no lock and no allocation.
 /// </summary>
-internal sealed class DriftTracker
+internal sealed class PredictionRecorder
 {
     private readonly FeatureLayout _layout;
     private readonly Histogram.Child[] _predictions;
 
-    public DriftTracker(FeatureLayout layout, DriftMonitor? monitor, Histogram predictionHistogram, string model, string version)
+    public PredictionRecorder(FeatureLayout layout, DriftMonitor? monitor, Histogram predictionHistogram, string model, string version)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(predictionHistogram);

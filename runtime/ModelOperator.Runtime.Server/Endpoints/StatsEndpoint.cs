@@ -15,7 +15,7 @@ internal static class StatsEndpoint
 {
     public static Task WriteAsync(HttpContext context, ModelStatus status, ServerOptions options)
     {
-        var monitor = status.Model?.Drift?.Monitor;
+        var monitor = status.Model?.Predictions?.Monitor;
         if (monitor is null)
         {
             return JsonResponses.WriteAsync(context, 200, w =>

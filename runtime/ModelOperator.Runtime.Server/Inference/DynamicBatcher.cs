@@ -192,7 +192,7 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
             foreach (var item in batch)
             {
                 var view = new OutputView(result, rowOffset, item.Rows, rows);
-                _model.Drift?.Record(item.Request, view);
+                _model.Predictions?.Record(item.Request, view);
                 ModelRunner.Write(_model, item.Request, view, item.Response);
                 rowOffset += item.Rows;
                 item.Complete(null, 0);

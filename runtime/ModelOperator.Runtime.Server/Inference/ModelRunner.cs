@@ -33,7 +33,7 @@ internal static partial class ModelRunner
             metrics.InferenceDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
             var rows = (int)request.BatchSize;
             var view = new OutputView(result, 0, rows, rows);
-            model.Drift?.Record(request, view);
+            model.Predictions?.Record(request, view);
             Write(model, request, view, response);
             return (null, 0);
         }

@@ -13,7 +13,7 @@ internal sealed class LoadedModel : IDisposable
 {
     private readonly ObjectPool<InferenceRequest> _requests;
 
-    public LoadedModel(InferenceSession session, string name, string version, string sha256, long maxRequestBytes, Func<ModelSignature, Drift.DriftTracker?> drift)
+    public LoadedModel(InferenceSession session, string name, string version, string sha256, long maxRequestBytes, Func<ModelSignature, Drift.PredictionRecorder?> predictions)
     {
         Session = session;
         Name = name;
@@ -26,7 +26,7 @@ internal sealed class LoadedModel : IDisposable
         EncodedName = JsonEncodedText.Encode(name);
         EncodedVersion = JsonEncodedText.Encode(version);
         EncodedOutputNames = Signature.Outputs.Select(o => JsonEncodedText.Encode(o.Name)).ToArray();
-        Drift = drift(Signature);
+        Predictions = predictions(Signature);
         _requests = new DefaultObjectPool<InferenceRequest>(new RequestPolicy(Signature), Environment.ProcessorCount * 8);
     }
 
@@ -43,7 +43,7 @@ internal sealed class LoadedModel : IDisposable
     public long MaxRequestBytes { get; }
 
     /// <summary>Prediction histogram and, with a reference profile, drift; null for models whose tensors are not tabular.</summary>
-    public Drift.DriftTracker? Drift { get; }
+    public Drift.PredictionRecorder? Predictions { get; }
 
     public JsonEncodedText EncodedName { get; }
 

@@ -94,7 +94,7 @@ internal sealed partial class ModelLoader(
 
     // The prediction histogram always; drift too when a profile is given. A profile that does
     // not fit the model's tensors is refused, since drift verdicts on it would be meaningless.
-    private DriftTracker? CreateDrift(ModelSignature signature, ReferenceProfile? profile)
+    private PredictionRecorder? CreatePredictionRecorder(ModelSignature signature, ReferenceProfile? profile)
     {
         FeatureLayout layout;
         try
@@ -135,7 +135,7 @@ internal sealed partial class ModelLoader(
             DriftMetrics.Register(metrics.Registry, options.ModelName, options.ModelVersion, monitor);
         }
 
-        return new DriftTracker(layout, monitor, metrics.Predictions, options.ModelName, options.ModelVersion);
+        return new PredictionRecorder(layout, monitor, metrics.Predictions, options.ModelName, options.ModelVersion);
     }
 
     private LoadedModel Load(byte[] bytes, string sha256, ReferenceProfile? profile)
@@ -172,7 +172,7 @@ internal sealed partial class ModelLoader(
         var maxBytes = options.MaxRequestBytes ?? LoadedModel.DefaultMaxRequestBytes(session.Inputs);
         try
         {
-            var model = new LoadedModel(session, options.ModelName, options.ModelVersion, sha256, maxBytes, signature => CreateDrift(signature, profile));
+            var model = new LoadedModel(session, options.ModelName, options.ModelVersion, sha256, maxBytes, signature => CreatePredictionRecorder(signature, profile));
             if (options.MaxBatchSize > 1)
             {
                 if (DynamicBatcher.CanBatch(model.Signature))
