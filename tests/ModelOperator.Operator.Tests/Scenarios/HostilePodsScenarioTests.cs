@@ -78,7 +78,7 @@ public sealed class HostilePodsScenarioTests
         using var http = new OutboundHttp(options, bed.Clock);
         var (providers, probe, load) = OperatorWiring.OutboundParts(options, http, NullLoggerFactory.Instance);
         var reconciler = new OutboundBudgetReconciler(
-            new ModelDeploymentReconciler(bed.Client, new LiveClusterView(bed.Client), providers, probe, load,
+            new ModelDeploymentReconciler(bed.Client, bed.View, providers, probe, load,
                 new EventRecorder(bed.Client.Resource<Event>(), bed.Clock), options, new OperatorMetrics(Prometheus.Metrics.NewCustomRegistry()), bed.Clock,
                 NullLogger<ModelDeploymentReconciler>.Instance),
             options, bed.Clock);

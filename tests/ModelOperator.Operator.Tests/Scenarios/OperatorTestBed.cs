@@ -29,7 +29,8 @@ public sealed record VersionBehaviour(bool CrashLoops = false, double ErrorRate 
 }
 
 /// <summary>
-/// An in-memory API server with the ModelDeployment CRD, the reconciler reading it live, a simulated Deployment controller
+/// An in-memory API server with the ModelDeployment CRD, the reconciler reading it through the operator's own informer
+/// caches (<see cref="InformerClusterView"/>), a simulated Deployment controller
 /// (pods and Deployment status, readiness and crash loops per model version) and a fake metrics source, on a manual clock.
 /// </summary>
 internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider, IModelReadinessProbe, ILoadSource
@@ -38,11 +39,17 @@ internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider, IMo
     private readonly Dictionary<string, VersionBehaviour> _behaviour = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LoadObservation> _load = new(StringComparer.Ordinal);
 
-    private OperatorTestBed(InMemoryApiServer server, KubernetesClient client, ManualTimeProvider clock)
+    // Revision → model version, as the simulated Deployment controller last saw it: the operator's cached pods have no
+    // spec (OperatorCacheTransforms), so the fakes below know a pod's version by its revision label, as a real pod's
+    // server would know its own model.
+    private readonly Dictionary<string, string> _versionByRevision = new(StringComparer.Ordinal);
+
+    private OperatorTestBed(InMemoryApiServer server, KubernetesClient client, ManualTimeProvider clock, InformerClusterView view)
     {
         Server = server;
         Client = client;
         Clock = clock;
+        View = view;
         Reconciler = NewReconciler();
     }
 
@@ -51,6 +58,9 @@ internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider, IMo
     public KubernetesClient Client { get; }
 
     public ManualTimeProvider Clock { get; }
+
+    /// <summary>What every reconciler of the bed reads: the operator's informer caches, caught up before each reconcile.</summary>
+    public InformerClusterView View { get; }
 
     public ModelDeploymentReconciler Reconciler { get; set; }
 
@@ -70,12 +80,12 @@ internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider, IMo
         }
 
         var client = new KubernetesClient(new KubernetesConfiguration { Server = server.BaseUrl, Namespace = Namespace });
-        return new OperatorTestBed(server, client, clock);
+        return new OperatorTestBed(server, client, clock, await InformerClusterView.StartAsync(client, clock));
     }
 
     /// <summary>A fresh reconciler (as after an operator restart): no memory but what is in the API server.</summary>
     public ModelDeploymentReconciler NewReconciler() => new(
-        Client, new LiveClusterView(Client), _ => this, this, this,
+        Client, View, _ => this, this, this,
         new EventRecorder(Client.Resource<Event>(), Clock), Options, new OperatorMetrics(Prometheus.Metrics.NewCustomRegistry()), Clock,
         NullLogger<ModelDeploymentReconciler>.Instance);
 
@@ -127,6 +137,7 @@ internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider, IMo
         {
             var name = deployment.Metadata.Name!;
             var version = deployment.Spec!.Template!.Spec!.Containers![0].Env!.Single(e => e.Name == "MODEL_VERSION").Value!;
+            _versionByRevision[name] = version;
             var behaviour = _behaviour.GetValueOrDefault(version) ?? new VersionBehaviour();
             var mine = pods.Where(p => p.Metadata.Labels?.GetValueOrDefault(Labels.Revision) == name).OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList();
             var want = deployment.Spec.Replicas ?? 0;
@@ -195,12 +206,13 @@ internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider, IMo
     /// <summary>Names of the pods whose ready endpoint the operator asked, in order.</summary>
     public List<string> ProbedPods { get; } = [];
 
-    private static string? VersionOf(Pod pod) => pod.Spec?.Containers?[0].Env?.FirstOrDefault(e => e.Name == "MODEL_VERSION")?.Value;
+    private string? VersionOf(Pod pod) =>
+        pod.Metadata.Labels?.GetValueOrDefault(Labels.Revision) is { } revision ? _versionByRevision.GetValueOrDefault(revision) : null;
 
     /// <summary>The fake metrics source: the canary's version decides the numbers.</summary>
     public Task<AnalysisResult> MeasureAsync(AnalysisRequest request, CancellationToken cancellationToken)
     {
-        var version = request.CanaryPods.Select(p => p.Spec?.Containers?[0].Env?.FirstOrDefault(e => e.Name == "MODEL_VERSION")?.Value).FirstOrDefault(v => v is not null);
+        var version = request.CanaryPods.Select(VersionOf).FirstOrDefault(v => v is not null);
         var b = (version is null ? null : _behaviour.GetValueOrDefault(version)) ?? new VersionBehaviour();
         var w = request.Window;
         return Task.FromResult(new AnalysisResult
@@ -216,6 +228,7 @@ internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider, IMo
 
     public async ValueTask DisposeAsync()
     {
+        await View.DisposeAsync();
         Client.Dispose();
         await Server.DisposeAsync();
     }
