@@ -40,12 +40,17 @@ public sealed record RevisionSpec
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(model);
+        return new RevisionSpec { Name = name, Model = model, Runtime = EffectiveRuntime(runtime, defaultImage) };
+    }
+
+    /// <summary>
+    /// <paramref name="runtime"/> with <paramref name="defaultImage"/> when it names no image: what the pods run, and
+    /// what the revision name hashes (<c>RevisionNaming</c>), so an operator upgrade that changes the default image rolls
+    /// out as a new revision.
+    /// </summary>
+    public static RuntimeSpec EffectiveRuntime(RuntimeSpec? runtime, string defaultImage)
+    {
         ArgumentException.ThrowIfNullOrEmpty(defaultImage);
-        return new RevisionSpec
-        {
-            Name = name,
-            Model = model,
-            Runtime = (runtime ?? new RuntimeSpec()) with { Image = string.IsNullOrEmpty(runtime?.Image) ? defaultImage : runtime.Image },
-        };
+        return (runtime ?? new RuntimeSpec()) with { Image = string.IsNullOrEmpty(runtime?.Image) ? defaultImage : runtime.Image };
     }
 }

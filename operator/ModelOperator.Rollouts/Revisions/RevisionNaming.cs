@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelOperator.Api;
+using ModelOperator.Rollouts.Planning;
 
 namespace ModelOperator.Rollouts.Revisions;
 
@@ -54,9 +55,7 @@ public static class RevisionNaming
     public static string Hash(ModelSource model, RuntimeSpec? runtime, string defaultImage)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentException.ThrowIfNullOrEmpty(defaultImage);
-        var effectiveRuntime = (runtime ?? new RuntimeSpec()) with { Image = string.IsNullOrEmpty(runtime?.Image) ? defaultImage : runtime.Image };
-        var spec = new ModelDeploymentSpec { Model = model, Runtime = effectiveRuntime };
+        var spec = new ModelDeploymentSpec { Model = model, Runtime = RevisionSpec.EffectiveRuntime(runtime, defaultImage) };
         var node = JsonSerializer.SerializeToNode(spec, ModelDeploymentJsonContext.Default.ModelDeploymentSpec);
         var canonical = Canonicalize(node)?.ToJsonString() ?? "null";
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(canonical));
