@@ -86,7 +86,7 @@ public static class DeploymentBuilder
         };
 
         var revisionSpec = JsonSerializer.Serialize(new ModelDeploymentSpec { Model = revision.Model, Runtime = revision.Runtime }, ModelDeploymentJsonContext.Default.ModelDeploymentSpec);
-        return new Deployment
+        return PodPlacement.Apply(new Deployment
         {
             Metadata = new ObjectMeta
             {
@@ -130,7 +130,7 @@ public static class DeploymentBuilder
                     },
                 },
             },
-        };
+        }, runtime, PodPlacement.SpreadsByDefault(md.Spec));
     }
 
     /// <summary>Reads back the model and runtime a Deployment was built from (its revision-spec annotation); null when absent or unreadable.</summary>

@@ -20,6 +20,7 @@ public sealed class CacheClusterView(OperatorInformers informers) : IClusterView
             var t when t == typeof(Pod) => (IObjectCache<T>)informers.Pods.Cache,
             var t when t == typeof(Service) => (IObjectCache<T>)informers.Services.Cache,
             var t when t == typeof(HorizontalPodAutoscaler) => (IObjectCache<T>)informers.Autoscalers.Cache,
+            var t when t == typeof(PodDisruptionBudget) => (IObjectCache<T>)informers.DisruptionBudgets.Cache,
             _ => throw new ArgumentException($"No informer caches {typeof(T).Name}."),
         };
         if (typeof(T) == typeof(Pod))

@@ -172,6 +172,7 @@ public sealed partial class ModelDeploymentReconciler(
     {
         var byName = observed.ToDictionary(d => d.Metadata.Name!, StringComparer.Ordinal);
         var wanted = new HashSet<string>(StringComparer.Ordinal);
+        var serving = new List<(string, RuntimeSpec?, int)>();
         foreach (var revision in revisions)
         {
             byName.TryGetValue(revision.Name, out var existing);
@@ -192,6 +193,7 @@ public sealed partial class ModelDeploymentReconciler(
             }
 
             wanted.Add(revision.Name);
+            serving.Add((revision.Name, spec.Runtime, revision.Replicas));
             var desired = DeploymentBuilder.Build(md, new RevisionWorkload(revision.Name, spec.Model, spec.Runtime, revision.Replicas), options);
             var (_, outcome) = await _applier.EnsureAsync(desired, existing, cancellationToken).ConfigureAwait(false);
             LogOutcome("Deployment", revision.Name, outcome);
@@ -203,6 +205,7 @@ public sealed partial class ModelDeploymentReconciler(
         }
 
         await ApplyAutoscalersAsync(md, revisions, cancellationToken).ConfigureAwait(false);
+        await ApplyDisruptionBudgetsAsync(md, serving, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ApplyAutoscalersAsync(ModelDeployment md, IReadOnlyList<DesiredRevision> revisions, CancellationToken cancellationToken)
