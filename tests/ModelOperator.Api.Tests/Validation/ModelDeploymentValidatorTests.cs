@@ -145,7 +145,13 @@ public sealed class ModelDeploymentValidatorTests
     {
         var (change, path, says) = Cases[name];
 
-        var problems = ModelDeploymentValidator.Validate(change(Valid));
+        AssertReportedOnce(change(Valid), path, says);
+    }
+
+    /// <summary>Validating <paramref name="md"/> gives exactly one problem on <paramref name="path"/>, and it says <paramref name="says"/>.</summary>
+    internal static void AssertReportedOnce(ModelDeployment md, string path, string says)
+    {
+        var problems = ModelDeploymentValidator.Validate(md);
 
         var problem = Assert.Single(problems, p => p.Path == path);
         Assert.Contains(says, problem.Message, StringComparison.Ordinal);

@@ -59,10 +59,7 @@ public sealed class PlacementValidatorTests
     {
         var (change, path, says) = Cases[name];
 
-        var problems = ModelDeploymentValidator.Validate(change(Valid));
-
-        var problem = Assert.Single(problems, p => p.Path == path);
-        Assert.Contains(says, problem.Message, StringComparison.Ordinal);
+        AssertReportedOnce(change(Valid), path, says);
     }
 
     [Fact]
