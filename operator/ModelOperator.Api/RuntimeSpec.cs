@@ -7,6 +7,9 @@ namespace ModelOperator.Api;
 /// <summary>How the serving pods run.</summary>
 [Description("How the serving pods run.")]
 [CelRule(ReservedEnv.CelRule, ReservedEnv.CelMessage, FieldPath = ".env")]
+[CelRule(ReservedEnv.EnvFromCelRule, ReservedEnv.EnvFromCelMessage, FieldPath = ".envFrom")]
+[CelRule(PodMetadata.LabelsCelRule, PodMetadata.LabelsCelMessage, FieldPath = ".labels")]
+[CelRule(PodMetadata.AnnotationsCelRule, PodMetadata.AnnotationsCelMessage, FieldPath = ".annotations")]
 public sealed record RuntimeSpec
 {
     [Description("The model server image. When omitted, the operator's configured default image is used.")]
@@ -35,6 +38,49 @@ public sealed record RuntimeSpec
     [ItemDescription("A taint the serving pods tolerate, matched by key, value and effect.")]
     [Items(0, 32)]
     public IReadOnlyList<Toleration>? Tolerations { get; init; }
+
+    [Description("Environment variables taken whole from ConfigMaps or Secrets (every key becomes a variable). Each entry needs a prefix that no reserved name begins with (e.g. APP_), so a ConfigMap's keys can never set the model server's own settings; variables in env win over these.")]
+    [ItemDescription("Every key of one ConfigMap or Secret in the same namespace, as variables named prefix + key.")]
+    [Items(0, 16)]
+    public IReadOnlyList<EnvFromSource>? EnvFrom { get; init; }
+
+    [Description("The ServiceAccount the serving pods run as (e.g. one bound to a cloud workload identity for model storage). When omitted, the namespace's default ServiceAccount. The operator still does not mount its API token: a workload identity's own token is projected by the platform.")]
+    [Length(1, 253)]
+    [Pattern(GatewayApiRouting.DnsSubdomainPattern)]
+    public string? ServiceAccountName { get; init; }
+
+    [Description("Secrets in the same namespace holding credentials for the registry of the model server image.")]
+    [ItemDescription("A Secret of type kubernetes.io/dockerconfigjson, by name.")]
+    [Items(0, 16)]
+    public IReadOnlyList<LocalObjectReference>? ImagePullSecrets { get; init; }
+
+    [Description("Node affinity, pod affinity and pod anti-affinity rules of the serving pods, as in a Pod's spec.affinity.")]
+    public Affinity? Affinity { get; init; }
+
+    [Description("How the serving pods spread over topology domains (nodes, zones), as in a Pod's spec.topologySpreadConstraints. When omitted, a revision of 2 or more replicas spreads over nodes: maxSkew 1, topologyKey kubernetes.io/hostname, whenUnsatisfiable ScheduleAnyway, selecting the revision's pods. An empty list turns that default off.")]
+    [ItemDescription("One spread rule: at most maxSkew more matching pods in one domain of topologyKey than in the emptiest.")]
+    [Items(0, 8)]
+    public IReadOnlyList<TopologySpreadConstraint>? TopologySpreadConstraints { get; init; }
+
+    [Description("The PriorityClass of the serving pods, by name: it decides which pods the scheduler preempts first when nodes are full.")]
+    [Length(1, 253)]
+    [Pattern(GatewayApiRouting.DnsSubdomainPattern)]
+    public string? PriorityClassName { get; init; }
+
+    [Description("Extra labels on the serving pods (e.g. for cost allocation or network policies). The operator's own labels (" + PodMetadata.ReservedLabelsDescription + ") may not be set here.")]
+    [ItemDescription("The label value: at most 63 characters.")]
+    [Items(0, 32)]
+    [MapBounds(317, 63)]
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
+    [Description("Extra annotations on the serving pods (e.g. for a service mesh or a log collector). The operator's own annotations (" + PodMetadata.ReservedAnnotationsDescription + ") may not be set here.")]
+    [ItemDescription("The annotation value.")]
+    [Items(0, 32)]
+    [MapBounds(317, 4096)]
+    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+
+    [Description("A PodDisruptionBudget for each serving revision, limiting how many of its pods a node drain may evict at once. When omitted, a revision of 2 or more replicas gets maxUnavailable: 1 and a revision of 1 replica gets none.")]
+    public DisruptionBudgetSpec? DisruptionBudget { get; init; }
 }
 
 /// <summary>Dynamic batching settings of the model server.</summary>

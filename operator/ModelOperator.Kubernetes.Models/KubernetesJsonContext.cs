@@ -19,6 +19,8 @@ namespace ModelOperator.Kubernetes.Models;
 [JsonSerializable(typeof(ObjectList<Service>))]
 [JsonSerializable(typeof(HorizontalPodAutoscaler))]
 [JsonSerializable(typeof(ObjectList<HorizontalPodAutoscaler>))]
+[JsonSerializable(typeof(PodDisruptionBudget))]
+[JsonSerializable(typeof(ObjectList<PodDisruptionBudget>))]
 [JsonSerializable(typeof(Lease))]
 [JsonSerializable(typeof(ObjectList<Lease>))]
 [JsonSerializable(typeof(Event))]

@@ -36,6 +36,14 @@ public sealed record PodSpec
 
     public string? NodeName { get; init; }
 
+    public Affinity? Affinity { get; init; }
+
+    public IReadOnlyList<TopologySpreadConstraint>? TopologySpreadConstraints { get; init; }
+
+    public IReadOnlyList<LocalObjectReference>? ImagePullSecrets { get; init; }
+
+    public string? PriorityClassName { get; init; }
+
     /// <summary>Fields this client does not model, kept so that writing the object back does not drop them. Set by the serializer only.</summary>
     [JsonExtensionData]
     public IDictionary<string, JsonElement>? ExtensionData { get; set; }
@@ -54,6 +62,8 @@ public sealed record Container
     public IReadOnlyList<string>? Args { get; init; }
 
     public IReadOnlyList<EnvVar>? Env { get; init; }
+
+    public IReadOnlyList<EnvFromSource>? EnvFrom { get; init; }
 
     public IReadOnlyList<ContainerPort>? Ports { get; init; }
 

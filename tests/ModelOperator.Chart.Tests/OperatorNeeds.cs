@@ -39,6 +39,13 @@ internal static class OperatorNeeds
         ("autoscaling", "horizontalpodautoscalers", "create"),
         ("autoscaling", "horizontalpodautoscalers", "update"),
         ("autoscaling", "horizontalpodautoscalers", "delete"),
+        // ModelDeploymentReconciler.DisruptionBudgets.cs: a PodDisruptionBudget per serving revision, applied like the HPAs.
+        ("policy", "poddisruptionbudgets", "list"),
+        ("policy", "poddisruptionbudgets", "watch"),
+        ("policy", "poddisruptionbudgets", "get"),
+        ("policy", "poddisruptionbudgets", "create"),
+        ("policy", "poddisruptionbudgets", "update"),
+        ("policy", "poddisruptionbudgets", "delete"),
         // Pods are only read (informer); analysis scrapes them over HTTP by pod IP, not through the API.
         ("", "pods", "list"),
         ("", "pods", "watch"),

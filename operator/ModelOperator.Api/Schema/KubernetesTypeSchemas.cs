@@ -7,7 +7,7 @@ namespace ModelOperator.Api.Schema;
 /// Schemas of the Kubernetes types embedded in the API (they live in the Models project and carry no schema
 /// attributes). Written by hand after the upstream OpenAPI so that <c>kubectl explain</c> describes every field.
 /// </summary>
-internal static class KubernetesTypeSchemas
+internal static partial class KubernetesTypeSchemas
 {
     // Bounds of the embedded types, used by their schemas here and by the operator's validator. Together with the
     // attributes on the API types they keep a whole spec.runtime well under the 256 KiB the API server allows for a
@@ -120,6 +120,11 @@ internal static class KubernetesTypeSchemas
                 ("message", String("A human-readable message with details about the transition; may be empty.", maxLength: 32768)));
             condition["required"] = new JsonArray("type", "status", "lastTransitionTime", "reason", "message");
             return condition;
+        }
+
+        if (PlacementSchema(type) is { } placement)
+        {
+            return placement;
         }
 
         if (type == typeof(ObjectMeta))

@@ -126,6 +126,8 @@ public static class ReferenceDocGenerator
                 return ($"[]{items["type"]?.GetValue<string>()}", null);
             case "string" when field["format"]?.GetValue<string>() == "date-time":
                 return ("time (RFC 3339)", null);
+            case null when field["x-kubernetes-int-or-string"] is not null:
+                return ("int or string", null);
             default:
                 return (type ?? "any", null);
         }

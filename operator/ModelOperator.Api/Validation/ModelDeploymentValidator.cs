@@ -213,6 +213,8 @@ public static partial class ModelDeploymentValidator
         {
             CheckToleration($"spec.runtime.tolerations[{i}]", runtime.Tolerations![i], problems);
         }
+
+        CheckPlacement(runtime, problems);
     }
 
     private static void CheckQuantities(string path, IReadOnlyDictionary<string, string>? quantities, List<FieldProblem> problems)

@@ -33,6 +33,25 @@ public static partial class ReservedEnv
     /// <summary>The CRD rule's message.</summary>
     public const string CelMessage = "spec.runtime.env may not set the model server's own settings, the loader's or the .NET runtime's: reserved are " + Description;
 
+    /// <summary>
+    /// The form of an envFrom prefix: one word of letters and digits, then '_' (e.g. <c>APP_</c>). With that form, prefix
+    /// + key can only be a reserved name if the prefix is one of <see cref="ReservedPrefixPattern"/>, whatever the keys of
+    /// the ConfigMap or Secret are (the operator cannot read them, and they can change after the check).
+    /// </summary>
+    public const string EnvFromPrefixPattern = "^[A-Za-z][A-Za-z0-9]*_$";
+
+    /// <summary>
+    /// The prefixes of <see cref="EnvFromPrefixPattern"/>'s form that begin a reserved name: the reserved families and
+    /// the first word of every reserved name that has a '_' (<see cref="Pattern"/> with each name cut after its first '_').
+    /// </summary>
+    public const string ReservedPrefixPattern = "^((?i:LD|DOTNET|CORECLR|COMPLUS|ASPNETCORE)|MAX|MODEL|METRICS|SHUTDOWN|XDG|GLIBC|OPENSSL)_$";
+
+    /// <summary>The CRD's rule on <c>spec.runtime</c> for envFrom.</summary>
+    public const string EnvFromCelRule = "!has(self.envFrom) || self.envFrom.all(e, has(e.prefix) && e.prefix.matches('" + EnvFromPrefixPattern + "') && !e.prefix.matches('" + ReservedPrefixPattern + "'))";
+
+    /// <summary>The CRD envFrom rule's message.</summary>
+    public const string EnvFromCelMessage = "each spec.runtime.envFrom entry needs a prefix of letters and digits ending in '_' (e.g. APP_) that no reserved name begins with (not LD_, DOTNET_, CORECLR_, COMPLUS_, ASPNETCORE_, MAX_, MODEL_, METRICS_, SHUTDOWN_, XDG_, GLIBC_, OPENSSL_)";
+
     /// <summary>Reserved names the operator sets from a spec field, with that field: the message points the user there.</summary>
     public static IReadOnlyDictionary<string, string> FromSpec { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -62,6 +81,30 @@ public static partial class ReservedEnv
             : $"{name} is reserved for the operator and the model server; reserved are {Description}";
     }
 
+    /// <summary>Why <paramref name="prefix"/> may not prefix an envFrom source's keys, or null when it may.</summary>
+    public static string? PrefixProblem(string? prefix)
+    {
+        if (string.IsNullOrEmpty(prefix))
+        {
+            return "has no prefix; set one such as APP_, so that the source's keys cannot set reserved variables (" + Description + ")";
+        }
+
+        if (!PrefixForm().IsMatch(prefix))
+        {
+            return $"\"{(prefix.Length > 100 ? prefix[..100] + "…" : prefix)}\" is not an allowed prefix; use one word of letters and digits ending in '_', such as APP_";
+        }
+
+        return ReservedPrefix().IsMatch(prefix)
+            ? $"{prefix} begins reserved variable names; use another prefix such as APP_ (reserved are {Description})"
+            : null;
+    }
+
     [GeneratedRegex(Pattern, RegexOptions.CultureInvariant)]
     private static partial Regex ReservedName();
+
+    [GeneratedRegex(EnvFromPrefixPattern, RegexOptions.CultureInvariant)]
+    private static partial Regex PrefixForm();
+
+    [GeneratedRegex(ReservedPrefixPattern, RegexOptions.CultureInvariant)]
+    private static partial Regex ReservedPrefix();
 }

@@ -22,7 +22,7 @@ public sealed partial class PlanApplier(IKubernetesClient client, IClusterView v
     private readonly ChildApplier _children = new(client);
 
     /// <summary>
-    /// Applies the revisions' Deployments and HPAs, then the Services and the HTTPRoute's weights. Throws
+    /// Applies the revisions' Deployments, HPAs and PodDisruptionBudgets, then the Services and the HTTPRoute's weights. Throws
     /// <see cref="ChildConflictException"/> at the first object that belongs to someone else, leaving it untouched.
     /// </summary>
     /// <param name="route">The observed HTTPRoute (Gateway API routing), or null; it is written only when present.</param>
@@ -34,6 +34,7 @@ public sealed partial class PlanApplier(IKubernetesClient client, IClusterView v
         {
             await SyncAsync<Deployment>(md, observed => DeploymentBuilder.ForPlan(md, revisions, observed, options), cancellationToken).ConfigureAwait(false);
             await SyncAsync<HorizontalPodAutoscaler>(md, _ => PinnedHpaBuilder.ForPlan(md, revisions), cancellationToken).ConfigureAwait(false);
+            await SyncAsync<PodDisruptionBudget>(md, _ => PdbBuilder.ForPlan(md, revisions), cancellationToken).ConfigureAwait(false);
         }
 
         if (plan.Traffic is { } traffic)

@@ -114,7 +114,7 @@ public static class DeploymentBuilder
         };
 
         var revisionSpec = JsonSerializer.Serialize(new ModelDeploymentSpec { Model = spec.Model, Runtime = spec.Runtime }, ModelDeploymentJsonContext.Default.ModelDeploymentSpec);
-        return new Deployment
+        return PodPlacement.Apply(new Deployment
         {
             Metadata = new ObjectMeta
             {
@@ -158,7 +158,7 @@ public static class DeploymentBuilder
                     },
                 },
             },
-        };
+        }, runtime, PodPlacement.SpreadsByDefault(md.Spec));
     }
 
     /// <summary>Reads back the model and runtime a Deployment was built from (its revision-spec annotation); null when absent or unreadable.</summary>

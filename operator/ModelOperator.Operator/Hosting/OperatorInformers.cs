@@ -50,6 +50,7 @@ public sealed class OperatorInformers
         Pods = PodInformer(client, ns, time, loggers, strings);
         Services = Owned<Service>(client, ns, time, loggers, strings);
         Autoscalers = Owned<HorizontalPodAutoscaler>(client, ns, time, loggers, strings);
+        DisruptionBudgets = Owned<PodDisruptionBudget>(client, ns, time, loggers, strings);
         // Gateway API is optional: a cluster without its CRDs must not keep the operator from starting.
         HttpRoutes = new Informer<HttpRoute>(
             new OptionalApiListerWatcher<HttpRoute>(new ResourceListerWatcher<HttpRoute>(Reading<HttpRoute>(client, strings), ns),
@@ -69,9 +70,11 @@ public sealed class OperatorInformers
 
     public Informer<HorizontalPodAutoscaler> Autoscalers { get; }
 
+    public Informer<PodDisruptionBudget> DisruptionBudgets { get; }
+
     public Informer<HttpRoute> HttpRoutes { get; }
 
-    public IReadOnlyList<IInformer> All => [ModelDeployments, Deployments, Pods, Services, Autoscalers, HttpRoutes];
+    public IReadOnlyList<IInformer> All => [ModelDeployments, Deployments, Pods, Services, Autoscalers, DisruptionBudgets, HttpRoutes];
 
     /// <summary>A pod is found under its ModelDeployment by the deployment label the operator puts on the pod template.</summary>
     internal static IEnumerable<string> ByModelDeployment(Pod pod) =>

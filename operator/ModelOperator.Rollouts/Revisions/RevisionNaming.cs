@@ -49,13 +49,15 @@ public static class RevisionNaming
     /// <remarks>
     /// Canonical JSON: the API's own serialization (camelCase, nulls omitted), then every object's keys sorted by
     /// ordinal comparison, arrays kept in order (env order matters to pods), no whitespace, UTF-8. The runtime's image is
-    /// the effective one (<paramref name="defaultImage"/> when unset). Map order in the input (e.g. nodeSelector) does
+    /// the effective one (<paramref name="defaultImage"/> when unset); <c>runtime.disruptionBudget</c> is left out. Map order in the input (e.g. nodeSelector) does
     /// not change the hash; any value change does.
     /// </remarks>
     public static string Hash(ModelSource model, RuntimeSpec? runtime, string defaultImage)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var spec = new ModelDeploymentSpec { Model = model, Runtime = RevisionSpec.EffectiveRuntime(runtime, defaultImage) };
+        // The disruption budget is not part of the pods (a change only updates each revision's PodDisruptionBudget), so
+        // it does not name a revision.
+        var spec = new ModelDeploymentSpec { Model = model, Runtime = RevisionSpec.EffectiveRuntime(runtime, defaultImage) with { DisruptionBudget = null } };
         var node = JsonSerializer.SerializeToNode(spec, ModelDeploymentJsonContext.Default.ModelDeploymentSpec);
         var canonical = Canonicalize(node)?.ToJsonString() ?? "null";
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(canonical));

@@ -9,7 +9,7 @@ public sealed class ModelDeploymentValidatorTests
 {
     private const string Sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-    private static readonly ModelDeployment Valid = new()
+    internal static readonly ModelDeployment Valid = new()
     {
         Metadata = new ObjectMeta { Name = "churn", Namespace = "ml" },
         Spec = new ModelDeploymentSpec
@@ -145,7 +145,13 @@ public sealed class ModelDeploymentValidatorTests
     {
         var (change, path, says) = Cases[name];
 
-        var problems = ModelDeploymentValidator.Validate(change(Valid));
+        AssertReportedOnce(change(Valid), path, says);
+    }
+
+    /// <summary>Validating <paramref name="md"/> gives exactly one problem on <paramref name="path"/>, and it says <paramref name="says"/>.</summary>
+    internal static void AssertReportedOnce(ModelDeployment md, string path, string says)
+    {
+        var problems = ModelDeploymentValidator.Validate(md);
 
         var problem = Assert.Single(problems, p => p.Path == path);
         Assert.Contains(says, problem.Message, StringComparison.Ordinal);
@@ -281,11 +287,11 @@ public sealed class ModelDeploymentValidatorTests
     private static ModelDeployment Annotate(ModelDeployment md, string key, string value) =>
         md with { Metadata = md.Metadata with { Annotations = new Dictionary<string, string>(md.Metadata.Annotations ?? new Dictionary<string, string>()) { [key] = value } } };
 
-    private static ModelDeployment Spec(ModelDeployment md, Func<ModelDeploymentSpec, ModelDeploymentSpec> change) => md with { Spec = change(md.Spec!) };
+    internal static ModelDeployment Spec(ModelDeployment md, Func<ModelDeploymentSpec, ModelDeploymentSpec> change) => md with { Spec = change(md.Spec!) };
 
     private static ModelDeployment Model(ModelDeployment md, Func<ModelSource, ModelSource> change) => Spec(md, s => s with { Model = change(s.Model!) });
 
-    private static ModelDeployment Runtime(ModelDeployment md, Func<RuntimeSpec, RuntimeSpec> change) => Spec(md, s => s with { Runtime = change(s.Runtime ?? new RuntimeSpec()) });
+    internal static ModelDeployment Runtime(ModelDeployment md, Func<RuntimeSpec, RuntimeSpec> change) => Spec(md, s => s with { Runtime = change(s.Runtime ?? new RuntimeSpec()) });
 
     private static ModelDeployment Env(ModelDeployment md, string name) => Runtime(md, r => r with { Env = [new() { Name = name, Value = "/tmp/x" }] });
 

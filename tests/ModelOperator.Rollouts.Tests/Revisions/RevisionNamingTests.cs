@@ -52,6 +52,10 @@ public sealed class RevisionNamingTests
         { Model(), new RuntimeSpec { Batching = new BatchingSpec { MaxBatchSize = 8 } } },
         { Model(), new RuntimeSpec { Env = [new EnvVar { Name = "A", Value = "1" }, new EnvVar { Name = "B", Value = "2" }] } },
         { Model(), new RuntimeSpec { Env = [new EnvVar { Name = "B", Value = "2" }, new EnvVar { Name = "A", Value = "1" }] } },
+        { Model(), new RuntimeSpec { ServiceAccountName = "model-reader" } },
+        { Model(), new RuntimeSpec { PriorityClassName = "inference-high" } },
+        { Model(), new RuntimeSpec { Labels = new Dictionary<string, string> { ["team"] = "ml" } } },
+        { Model(), new RuntimeSpec { TopologySpreadConstraints = [] } },
     };
 
     [Theory]
@@ -59,6 +63,15 @@ public sealed class RevisionNamingTests
     public void Any_change_to_what_defines_the_pods_changes_the_name(ModelSource model, RuntimeSpec? runtime)
     {
         Assert.NotEqual(RevisionNaming.Hash(Model(), null, Image), RevisionNaming.Hash(model, runtime, Image));
+    }
+
+    [Fact]
+    public void The_disruption_budget_does_not_name_a_revision()
+    {
+        // It is not part of the pods: a change only updates each revision's PodDisruptionBudget
+        var budget = new RuntimeSpec { DisruptionBudget = new DisruptionBudgetSpec { MinAvailable = "50%" } };
+
+        Assert.Equal(RevisionNaming.Hash(Model(), null, Image), RevisionNaming.Hash(Model(), budget, Image));
     }
 
     [Fact]
