@@ -228,14 +228,9 @@ public sealed partial class ModelDeploymentReconciler(
     {
         var services = await view.OwnedAsync<Service>(md.Metadata.Namespace!, md.Metadata.Uid!, cancellationToken).ConfigureAwait(false);
         var byName = services.ToDictionary(s => s.Metadata.Name!, StringComparer.Ordinal);
-        var wanted = new List<Service>();
-        if (traffic.Mode == TrafficRoutingMode.ReplicaRatio)
+        var wanted = new List<Service> { ServiceBuilder.BuildMain(md, traffic.MainServiceRevision) };
+        if (traffic.Mode == TrafficRoutingMode.GatewayApi)
         {
-            wanted.Add(ServiceBuilder.BuildMain(md, traffic.Backends.Count == 1 ? traffic.Backends[0].Revision : null));
-        }
-        else
-        {
-            wanted.Add(ServiceBuilder.BuildMain(md));
             wanted.AddRange(traffic.Backends.Select(b => ServiceBuilder.BuildRevision(md, b.Revision)));
         }
 
@@ -245,25 +240,24 @@ public sealed partial class ModelDeploymentReconciler(
             LogOutcome("Service", service.Metadata.Name!, outcome);
         }
 
-        foreach (var stale in services.Where(s => !wanted.Any(w => w.Metadata.Name == s.Metadata.Name)))
+        if (traffic.Mode == TrafficRoutingMode.GatewayApi && traffic.Backends.Count > 0 && route is null)
         {
-            LogOutcome("Service", stale.Metadata.Name!, await _applier.DeleteAsync(stale, cancellationToken).ConfigureAwait(false));
+            await events.RecordAsync(md, EventType.Warning, Reasons.InvalidSpec,
+                $"HTTPRoute {traffic.HttpRoute} named by spec.rollout.trafficRouting.gatewayAPI.httpRoute does not exist in namespace {md.Metadata.Namespace}; create it or switch to replicas routing", cancellationToken).ConfigureAwait(false);
         }
-
-        if (traffic.Mode == TrafficRoutingMode.GatewayApi && traffic.Backends.Count > 0)
+        else if (traffic.Mode == TrafficRoutingMode.GatewayApi && traffic.Backends.Count > 0 && route is not null)
         {
-            if (route is null)
-            {
-                await events.RecordAsync(md, EventType.Warning, Reasons.InvalidSpec,
-                    $"HTTPRoute {traffic.HttpRoute} named by spec.rollout.trafficRouting.gatewayAPI.httpRoute does not exist in namespace {md.Metadata.Namespace}; create it or switch to replicas routing", cancellationToken).ConfigureAwait(false);
-                return;
-            }
-
             var canary = traffic.Backends.Count > 1 ? traffic.Backends[1] : null;
             var ours = wanted.Concat(services).Select(s => s.Metadata.Name!).ToHashSet(StringComparer.Ordinal);
             var desired = HttpRouteWeights.Apply(route, ours, traffic.Backends[0].Revision, canary?.Revision, canary?.Weight ?? 0);
             var (_, outcome) = await _applier.EnsureAsync(desired, route, cancellationToken).ConfigureAwait(false);
             LogOutcome("HTTPRoute", route.Metadata.Name!, outcome);
+        }
+
+        // Only once the route no longer names them: a Gateway never forwards to a Service that is gone.
+        foreach (var stale in services.Where(s => !wanted.Any(w => w.Metadata.Name == s.Metadata.Name)))
+        {
+            LogOutcome("Service", stale.Metadata.Name!, await _applier.DeleteAsync(stale, cancellationToken).ConfigureAwait(false));
         }
     }
 
