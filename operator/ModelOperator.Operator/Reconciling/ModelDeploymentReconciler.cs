@@ -38,6 +38,7 @@ public sealed partial class ModelDeploymentReconciler(
     ILogger<ModelDeploymentReconciler> logger) : IReconciler
 {
     private readonly ChildApplier _applier = new(client);
+    private readonly HttpRouteFinalizer _routeFinalizer = new(client, view, events, logger);
     private readonly OperatorSettings _settings = new()
     {
         DefaultImage = options.DefaultImage,
@@ -52,6 +53,11 @@ public sealed partial class ModelDeploymentReconciler(
         if (md is null || md.Metadata.DeletionTimestamp is not null)
         {
             metrics.Forget(key); // children go with it through their owner references
+            if (md is not null)
+            {
+                await _routeFinalizer.FinalizeAsync(md, cancellationToken).ConfigureAwait(false); // the user's route stays: release it first
+            }
+
             return ReconcileResult.Done;
         }
 
@@ -77,6 +83,11 @@ public sealed partial class ModelDeploymentReconciler(
 
         try
         {
+            if (plan.Traffic is { } planned)
+            {
+                md = await _routeFinalizer.SyncAsync(md, planned.Mode == TrafficRoutingMode.GatewayApi ? route : null, cancellationToken).ConfigureAwait(false);
+            }
+
             // A route that did not opt in stops the apply before anything is written.
             if (plan.Traffic is { Mode: TrafficRoutingMode.GatewayApi } && route is not null && HttpRouteWeights.OptInProblem(route, key.Name) is { } notOptedIn)
             {
