@@ -33,6 +33,8 @@ public static class Reasons
     public const string TolerationNotAllowed = "TolerationNotAllowed";
     public const string ChildConflict = "ChildConflict";
     public const string RouteNotOptedIn = "RouteNotOptedIn";
+    public const string RouteReleased = "RouteReleased";
+    public const string RouteNotReleased = "RouteNotReleased";
     public const string InvalidAction = "InvalidAction";
     public const string BakeFailed = "BakeFailed";
     public const string Baking = "Baking";

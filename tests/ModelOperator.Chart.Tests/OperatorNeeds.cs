@@ -14,7 +14,8 @@ internal static class OperatorNeeds
         ("modeloperator.io", "modeldeployments", "watch"),
         // Reconciling/LiveClusterView.cs reads one ModelDeployment (a view for one-shot tools; the operator reads its caches).
         ("modeloperator.io", "modeldeployments", "get"),
-        // Apply/PlanApplier.ApplyAnnotationsAsync: a merge patch of metadata.annotations.
+        // Apply/PlanApplier.ApplyAnnotationsAsync: a merge patch of metadata.annotations; Reconciling/HttpRouteFinalizer.cs:
+        // a merge patch of metadata.finalizers.
         ("modeloperator.io", "modeldeployments", "patch"),
         // Reconciling/PlanReporter.ReportAsync: UpdateStatusAsync is a PUT on /status.
         ("modeloperator.io", "modeldeployments/status", "update"),
@@ -49,7 +50,8 @@ internal static class OperatorNeeds
         // Pods are only read (informer); analysis scrapes them over HTTP by pod IP, not through the API.
         ("", "pods", "list"),
         ("", "pods", "watch"),
-        // HTTPRoutes belong to the user: read, and their backend weights updated by ChildApplier, never created.
+        // HTTPRoutes belong to the user: read, and their backend weights updated by ChildApplier (and their backendRefs to the
+        // ModelDeployment's Services removed by HttpRouteFinalizer on deletion), never created.
         ("gateway.networking.k8s.io", "httproutes", "list"),
         ("gateway.networking.k8s.io", "httproutes", "watch"),
         ("gateway.networking.k8s.io", "httproutes", "get"),

@@ -39,11 +39,14 @@ public sealed partial class PlanApplier(IKubernetesClient client, IClusterView v
 
         if (plan.Traffic is { } traffic)
         {
-            var services = await SyncAsync<Service>(md, _ => ServiceBuilder.ForTraffic(md, traffic), cancellationToken).ConfigureAwait(false);
+            // A revision Service goes only once the route no longer names it: a Gateway never forwards to a Service that is gone.
+            var services = await EnsureWantedAsync<Service>(md, _ => ServiceBuilder.ForTraffic(md, traffic), cancellationToken).ConfigureAwait(false);
             if (traffic is { Mode: TrafficRoutingMode.GatewayApi, Backends.Count: > 0 } && route is not null)
             {
-                await EnsureAsync(HttpRouteWeights.ForTraffic(route, services, traffic), route, cancellationToken).ConfigureAwait(false);
+                await EnsureAsync(HttpRouteWeights.ForTraffic(route, services.Names, traffic), route, cancellationToken).ConfigureAwait(false);
             }
+
+            await DeleteStaleAsync(services, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -75,29 +78,42 @@ public sealed partial class PlanApplier(IKubernetesClient client, IClusterView v
 
     /// <summary>
     /// The one "ensure what is wanted, delete what is stale" routine: the objects of kind <typeparamref name="T"/> that
-    /// <paramref name="owner"/> controls become exactly <paramref name="wanted"/> (given what is observed), matched by name.
+    /// <paramref name="owner"/> controls become exactly those <paramref name="wanted"/> returns (given what is observed),
+    /// matched by name.
     /// </summary>
-    /// <returns>The names of every object of the kind that is or was the owner's: the wanted and the stale ones.</returns>
-    private async Task<IReadOnlySet<string>> SyncAsync<T>(ModelDeployment owner, Func<IReadOnlyList<T>, IReadOnlyList<T>> wanted, CancellationToken cancellationToken)
+    private async Task SyncAsync<T>(ModelDeployment owner, Func<IReadOnlyList<T>, IReadOnlyList<T>> wanted, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<T> =>
+        await DeleteStaleAsync(await EnsureWantedAsync(owner, wanted, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The first half of <see cref="SyncAsync{T}"/>, for a kind whose stale objects must outlive another write.</summary>
+    private async Task<Synced<T>> EnsureWantedAsync<T>(ModelDeployment owner, Func<IReadOnlyList<T>, IReadOnlyList<T>> wanted, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<T>
     {
         var observed = await view.OwnedAsync<T>(owner.Metadata.Namespace!, owner.Metadata.Uid!, cancellationToken).ConfigureAwait(false);
         var byName = observed.ToDictionary(o => o.Metadata.Name!, StringComparer.Ordinal);
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        var wantedNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var desired in wanted(observed))
         {
-            names.Add(desired.Metadata.Name!);
+            wantedNames.Add(desired.Metadata.Name!);
             await EnsureAsync(desired, byName.GetValueOrDefault(desired.Metadata.Name!), cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var stale in observed.Where(o => !names.Contains(o.Metadata.Name!)))
+        var stale = observed.Where(o => !wantedNames.Contains(o.Metadata.Name!)).ToList();
+        return new Synced<T>(stale, new HashSet<string>(wantedNames.Concat(byName.Keys), StringComparer.Ordinal));
+    }
+
+    private async Task DeleteStaleAsync<T>(Synced<T> synced, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<T>
+    {
+        foreach (var stale in synced.Stale)
         {
             Logged(stale, await _children.DeleteAsync(stale, cancellationToken).ConfigureAwait(false));
         }
-
-        names.UnionWith(byName.Keys);
-        return names;
     }
+
+    /// <param name="Stale">The owner's objects of the kind that are no longer wanted.</param>
+    /// <param name="Names">The names of every object of the kind that is or was the owner's: the wanted and the stale ones.</param>
+    private sealed record Synced<T>(IReadOnlyList<T> Stale, IReadOnlySet<string> Names);
 
     private async Task EnsureAsync<T>(T desired, T? observed, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<T>

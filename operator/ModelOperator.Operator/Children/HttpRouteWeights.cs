@@ -49,7 +49,10 @@ public static class HttpRouteWeights
         return route with { Spec = spec with { Rules = rules } };
     }
 
-    /// <summary>A rule is the ModelDeployment's when one of its backendRefs names one of its Services (a core Service: no group, kind Service).</summary>
-    private static bool PointsAt(HttpRouteRule rule, IReadOnlySet<string> ours) =>
-        rule.BackendRefs?.Any(b => b.Name is { } name && ours.Contains(name) && string.IsNullOrEmpty(b.Group) && (b.Kind ?? "Service") == "Service") == true;
+    /// <summary>A rule is the ModelDeployment's when one of its backendRefs names one of its Services.</summary>
+    private static bool PointsAt(HttpRouteRule rule, IReadOnlySet<string> ours) => rule.BackendRefs?.Any(b => IsOurs(b, ours)) == true;
+
+    /// <summary>Whether <paramref name="backend"/> names one of the Services in <paramref name="ours"/> (a core Service: no group, kind Service).</summary>
+    public static bool IsOurs(HttpBackendRef backend, IReadOnlySet<string> ours) =>
+        backend.Name is { } name && ours.Contains(name) && string.IsNullOrEmpty(backend.Group) && (backend.Kind ?? "Service") == "Service";
 }

@@ -6,27 +6,29 @@ using ModelOperator.Rollouts.Planning;
 namespace ModelOperator.Operator.Children;
 
 /// <summary>
-/// Builds the Services (pure): <c>&lt;md-name&gt;</c> selects every serving pod of the ModelDeployment (with replica-ratio
-/// routing the split follows the ready pods behind it); with Gateway API routing each revision also gets a Service
-/// <c>&lt;revision-name&gt;</c> for the HTTPRoute's backends.
+/// Builds the Services (pure): <c>&lt;md-name&gt;</c>, what in-cluster clients call, selects the revisions the plan names
+/// (<see cref="ModelOperator.Rollouts.Planning.TrafficPlan.MainServiceRevision"/>: every serving pod while replica-ratio
+/// routing splits by pods, else one revision: with Gateway API routing always the stable one, so in-cluster clients get
+/// stable answers while the HTTPRoute's weights split the Gateway's traffic); with Gateway API routing each revision that
+/// gets traffic also has a Service <c>&lt;revision-name&gt;</c> for the HTTPRoute's backends.
 /// </summary>
 public static class ServiceBuilder
 {
     /// <summary>
-    /// The Services the traffic plan wants: with replica-ratio routing the main one (narrowed to the one revision when a
-    /// single backend gets traffic); with Gateway API routing the main one and one per backend revision.
+    /// The Services the traffic plan wants: the main one (selecting <see cref="TrafficPlan.MainServiceRevision"/>) and,
+    /// with Gateway API routing, one per backend revision.
     /// </summary>
     public static IReadOnlyList<Service> ForTraffic(ModelDeployment md, TrafficPlan traffic)
     {
         ArgumentNullException.ThrowIfNull(traffic);
         return traffic.Mode == TrafficRoutingMode.ReplicaRatio
-            ? [BuildMain(md, traffic.Backends.Count == 1 ? traffic.Backends[0].Revision : null)]
-            : [BuildMain(md), .. traffic.Backends.Select(b => BuildRevision(md, b.Revision))];
+            ? [BuildMain(md, traffic.MainServiceRevision)]
+            : [BuildMain(md, traffic.MainServiceRevision), .. traffic.Backends.Select(b => BuildRevision(md, b.Revision))];
     }
 
     /// <param name="md">The owner.</param>
-    /// <param name="onlyRevision">With replica-ratio routing and a single backend, the one revision that gets traffic (a warm
-    /// previous revision during bake, or a rolled-back canary, is then out of the Service); null selects every pod.</param>
+    /// <param name="onlyRevision">The one revision to select (a warm previous revision during bake, a rolled-back canary, and
+    /// with Gateway API routing the canary too, are then out of the Service); null selects every pod.</param>
     public static Service BuildMain(ModelDeployment md, string? onlyRevision = null)
     {
         ArgumentNullException.ThrowIfNull(md);

@@ -10,6 +10,7 @@ using ModelOperator.Operator.Health;
 using ModelOperator.Operator.Hosting;
 using ModelOperator.Operator.Load;
 using ModelOperator.Operator.Settings;
+using ModelOperator.Rollouts.Canary;
 using ModelOperator.Rollouts.Planning;
 
 namespace ModelOperator.Operator.Reconciling;
@@ -36,6 +37,7 @@ public sealed partial class ModelDeploymentReconciler(
     private readonly ClusterObserver _observer = new(view, providers, readinessProbe, loadSource, logger);
     private readonly PlanApplier _applier = new(client, view, options, logger);
     private readonly PlanReporter _reporter = new(client, events, metrics);
+    private readonly HttpRouteFinalizer _routeFinalizer = new(client, view, events, logger);
     private readonly OperatorSettings _settings = new()
     {
         DefaultImage = options.DefaultImage,
@@ -50,6 +52,11 @@ public sealed partial class ModelDeploymentReconciler(
         if (md is null || md.Metadata.DeletionTimestamp is not null)
         {
             metrics.Forget(key); // children go with it through their owner references
+            if (md is not null)
+            {
+                await _routeFinalizer.FinalizeAsync(md, cancellationToken).ConfigureAwait(false); // the user's route stays: release it first
+            }
+
             return ReconcileResult.Done;
         }
 
@@ -64,6 +71,11 @@ public sealed partial class ModelDeploymentReconciler(
 
         try
         {
+            if (plan.Traffic is { } planned)
+            {
+                md = await _routeFinalizer.SyncAsync(md, planned.Mode == TrafficRoutingMode.GatewayApi ? observed.Snapshot.Route : null, cancellationToken).ConfigureAwait(false);
+            }
+
             await _applier.ApplyChildrenAsync(md, plan, observed.Snapshot.Route, cancellationToken).ConfigureAwait(false);
         }
         catch (ChildConflictException conflict)

@@ -43,10 +43,13 @@ internal sealed partial class PlannerRun
             }
         }
 
-        List<TrafficBackend> backends = [new(_stable.Name!, 100 - weight)];
+        // A Gateway sends the canary's share to its Service whether or not a pod is behind it: nothing before one is ready.
+        var routed = _canary is null || _config.Mode != TrafficRoutingMode.GatewayApi ? weight
+            : CanaryMath.EffectiveWeight(TrafficRoutingMode.GatewayApi, weight, 0, _snapshot.Find(_canary.Name)?.Ready ?? 0);
+        List<TrafficBackend> backends = [new(_stable.Name!, 100 - routed)];
         if (_canary is not null)
         {
-            backends.Add(new TrafficBackend(_canary.Name!, weight));
+            backends.Add(new TrafficBackend(_canary.Name!, routed));
         }
         else if (previous is not null && _config.Mode == TrafficRoutingMode.ReplicaRatio && WarmCapacityNeeded(split.Stable) is { } previousShare)
         {

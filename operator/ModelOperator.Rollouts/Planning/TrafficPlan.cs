@@ -11,7 +11,8 @@ public sealed record TrafficBackend(string Revision, int Weight);
 /// <see cref="TrafficRoutingMode.ReplicaRatio"/>, the weights are achieved by replica counts: the serving Service selects
 /// every pod of the ModelDeployment when there are two backends, and only the one revision's pods
 /// (<c>modeloperator.io/revision</c>) when there is one, which keeps a warm previous revision out of traffic during bake
-/// and cuts a rolled-back canary off at once.
+/// and cuts a rolled-back canary off at once. With Gateway API routing the serving Service selects the stable revision
+/// only (<see cref="MainServiceRevision"/>).
 /// </summary>
 public sealed record TrafficPlan
 {
@@ -22,4 +23,7 @@ public sealed record TrafficPlan
 
     /// <summary>The stable backend first, then the canary (present while a canary runs, even at weight 0).</summary>
     public required IReadOnlyList<TrafficBackend> Backends { get; init; }
+
+    /// <summary>The revision the ModelDeployment's own Service selects; null: every pod (<see cref="MainServiceSelector"/>).</summary>
+    public string? MainServiceRevision => MainServiceSelector.RevisionFor(Mode, Backends);
 }

@@ -52,8 +52,12 @@ public sealed class ExampleManifestTests
         using var http = new HttpClient { BaseAddress = bed.Server.BaseUrl };
 
         // Given the HTTPRoute an example routes through (users create it with their Gateway), opted in to the example
-        (await http.PostAsync($"apis/gateway.networking.k8s.io/v1/namespaces/{OperatorTestBed.Namespace}/httproutes",
-            new StringContent("""{"metadata":{"name":"churn-autoscaled","annotations":{"modeloperator.io/managed-by-modeldeployment":"churn-autoscaled"}},"spec":{"rules":[{"backendRefs":[{"name":"churn-autoscaled","port":80}]}]}}""", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        if (System.Text.RegularExpressions.Regex.Match(yaml, @"\n  name: (\S+)\n[\s\S]*httpRoute: (\S+)") is { Success: true } routed)
+        {
+            var (owner, route) = (routed.Groups[1].Value, routed.Groups[2].Value);
+            (await http.PostAsync($"apis/gateway.networking.k8s.io/v1/namespaces/{OperatorTestBed.Namespace}/httproutes",
+                new StringContent($$$"""{"metadata":{"name":"{{{route}}}","annotations":{"modeloperator.io/managed-by-modeldeployment":"{{{owner}}}"}},"spec":{"rules":[{"backendRefs":[{"name":"{{{owner}}}","port":80}]}]}}""", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        }
 
         // When the manifest is created as kubectl create -f sends it
         var created = await http.PostAsync($"apis/modeloperator.io/v1alpha1/namespaces/{OperatorTestBed.Namespace}/modeldeployments", new StringContent(yaml, Encoding.UTF8, "application/yaml"));

@@ -114,7 +114,8 @@ public sealed class SpecChangeScenarioTests
         Assert.Equal([(v1, RevisionRole.Stable, 10), (v2, RevisionRole.Canary, 2)], Roles(plan));
         Assert.Equal(TrafficRoutingMode.GatewayApi, plan.Traffic!.Mode);
         Assert.Equal("churn-route", plan.Traffic.HttpRoute);
-        Assert.Equal([new TrafficBackend(v1, 80), new TrafficBackend(v2, 20)], plan.Traffic.Backends);
+        Assert.Equal([new TrafficBackend(v1, 100), new TrafficBackend(v2, 0)], plan.Traffic.Backends); // no ready canary pod yet
+        Assert.Equal([new TrafficBackend(v1, 80), new TrafficBackend(v2, 20)], cluster.Reconcile().Traffic!.Backends);
 
         // The status weight is what the (opted-in) route says, once the canary has ready pods
         cluster.Route = new HttpRoute
