@@ -10,10 +10,10 @@ namespace ModelOperator.Runtime.Server.Tests;
 
 public sealed class ModelLoadingTests
 {
-    private static readonly string ChurnSha256 = JsonDocument.Parse(File.ReadAllText(
+    internal static readonly string ChurnSha256 = JsonDocument.Parse(File.ReadAllText(
         Path.Combine(AppContext.BaseDirectory, "models", "churn", "1", "expected.json"))).RootElement.GetProperty("sha256").GetString()!;
 
-    private static async Task AssertNotReadyAsync(ServerFixture server, string reason, string messageFragment)
+    internal static async Task AssertNotReadyAsync(ServerFixture server, string reason, string messageFragment)
     {
         Assert.False(server.Settled.Ready);
         Assert.Equal(reason, server.Settled.Reason);
@@ -264,32 +264,5 @@ public sealed class ModelLoadingTests
     {
         using var response = await server.Client.GetAsync(path);
         return await response.Content.ReadAsStringAsync();
-    }
-
-    /// <summary>A tiny HTTP origin on loopback that answers every request with the given handler.</summary>
-    private sealed class FileOrigin : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private FileOrigin(WebApplication app) => _app = app;
-
-        public static async Task<FileOrigin> StartAsync(RequestDelegate handler)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            app.Run(handler);
-            await app.StartAsync();
-            return new FileOrigin(app);
-        }
-
-        public string Url(string path) => _app.Urls.First().TrimEnd('/') + path;
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
     }
 }

@@ -15,7 +15,8 @@ public sealed class ProcessTests
     [Fact]
     public async Task On_SIGTERM_the_server_stops_accepting_finishes_the_request_in_flight_and_exits_0()
     {
-        await using var server = ServerProcess.Start(ChurnEnvironment());
+        // Without a drain period (DrainTests cover the drain): Kestrel stops accepting at once.
+        await using var server = ServerProcess.Start(new Dictionary<string, string>(ChurnEnvironment()) { ["DRAIN_PERIOD"] = "0" });
         await server.WaitForLineAsync("is ready");
 
         // A request whose body is only half sent is in flight for as long as the test wants.
@@ -89,7 +90,7 @@ public sealed class ProcessTests
 
     // The handler must have started (Kestrel parsed the head) before the signal: a connection
     // whose request has not been read yet counts as idle and is simply closed on shutdown.
-    private static async Task WaitUntilInFlightAsync(int port)
+    internal static async Task WaitUntilInFlightAsync(int port)
     {
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
@@ -107,7 +108,7 @@ public sealed class ProcessTests
         Assert.Fail("the half-sent request never reached the inference handler");
     }
 
-    private static async Task AssertRefusesNewConnectionsAsync(int port)
+    internal static async Task AssertRefusesNewConnectionsAsync(int port)
     {
         // Kestrel unbinds right after the stopping event; allow it a moment, bounded. A reset
         // means the listener closed while the probe was connecting: not accepted either.
@@ -130,7 +131,7 @@ public sealed class ProcessTests
         Assert.Fail("the server still accepts new connections after SIGTERM");
     }
 
-    private static async Task<string> ReadResponseAsync(Socket socket)
+    internal static async Task<string> ReadResponseAsync(Socket socket)
     {
         var buffer = new byte[8192];
         var text = new StringBuilder();

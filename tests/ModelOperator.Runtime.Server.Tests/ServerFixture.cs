@@ -53,6 +53,7 @@ internal sealed class ServerFixture : IAsyncDisposable
             Port = 0,
             CacheDirectory = Path.Combine(Path.GetTempPath(), "modelserver-tests", Guid.NewGuid().ToString("N")),
             ShutdownTimeout = TimeSpan.FromSeconds(5),
+            DrainPeriod = TimeSpan.Zero, // a test's server stops at once; DrainTests cover the drain
         };
         options = configure?.Invoke(options) ?? options;
         var app = ServerApp.Build(options, Runtime.Value, logging =>

@@ -53,6 +53,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         };
         // Only what the test says: settings inherited from a calling shell or make must not leak in.
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("MODEL_", StringComparison.Ordinal) || k.StartsWith("DRIFT_", StringComparison.Ordinal)
+                     || k.StartsWith("AWS_", StringComparison.Ordinal)
                      || k is "MAX_BATCH_SIZE" or "MAX_BATCH_DELAY" or "PREDICTION_BUCKETS" or "LOG_FORMAT").ToList())
         {
             info.Environment.Remove(key);

@@ -33,6 +33,7 @@ public static partial class ModelDeploymentValidator
 
         SchemaBounds.Check(spec, "spec", problems);
         CheckModel(spec.Model, problems);
+        ModelStorageValidator.Check(spec, problems);
         CheckRuntime(spec.Runtime, problems);
         CheckScaling(spec, problems);
         CheckRollout(spec, problems);

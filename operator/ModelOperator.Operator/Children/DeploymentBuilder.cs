@@ -150,6 +150,7 @@ public static class DeploymentBuilder
                         NodeSelector = runtime.NodeSelector is { Count: > 0 } nodes ? new SortedDictionary<string, string>(nodes.ToDictionary(), StringComparer.Ordinal) : null,
                         Tolerations = runtime.Tolerations is { Count: > 0 } tolerations ? tolerations : null,
                         AutomountServiceAccountToken = false,
+                        TerminationGracePeriodSeconds = ModelStorageEnvBuilder.TerminationGracePeriodSeconds(runtime),
                         SecurityContext = new PodSecurityContext
                         {
                             RunAsNonRoot = true,
@@ -223,6 +224,7 @@ public static class DeploymentBuilder
         env.Add(new() { Name = "MODEL_CACHE_DIR", Value = ModelCacheDir });
         env.Add(new() { Name = "MAX_MODEL_BYTES", Value = MaxModelBytes.ToString(CultureInfo.InvariantCulture) });
         env.Add(new() { Name = "LOG_FORMAT", Value = "json" });
+        env.AddRange(ModelStorageEnvBuilder.For(model, runtime));
         if (revision.Batching is { } batching)
         {
             env.Add(new() { Name = "MAX_BATCH_SIZE", Value = batching.MaxBatchSize.ToString(CultureInfo.InvariantCulture) });

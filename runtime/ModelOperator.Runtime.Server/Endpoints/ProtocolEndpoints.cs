@@ -27,6 +27,7 @@ internal static class ProtocolEndpoints
         var handler = app.Services.GetRequiredService<InferenceHandler>();
         var state = app.Services.GetRequiredService<ModelState>();
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
+        var drain = app.Services.GetRequiredService<GracefulDrain>();
 
         ErrorBodies.Use(app);
         app.MapPost("/v2/models/{name}/infer", handler.HandleAsync);
@@ -41,9 +42,10 @@ internal static class ProtocolEndpoints
         }));
 
         MapGet(app, "/v2/health/live", context => JsonResponses.WriteAsync(context, 200, w => w.WriteBoolean("live", true)));
-        MapGet(app, "/v2/health/ready", context => ReadyAsync(context, state.Current, metrics, includeName: false));
-        MapGet(app, "/v2/models/{name}/ready", context => ModelAsync(context, state, metrics, ReadyAsync));
-        MapGet(app, "/v2/models/{name}/versions/{version}/ready", context => ModelAsync(context, state, metrics, ReadyAsync));
+        // While draining, readiness fails whatever the model's state (the probe takes the pod out), and nothing else changes.
+        MapGet(app, "/v2/health/ready", context => ReadyAsync(context, drain.Readiness(state.Current), metrics, includeName: false));
+        MapGet(app, "/v2/models/{name}/ready", context => ModelAsync(context, state, metrics, (c, status, m, n) => ReadyAsync(c, drain.Readiness(status), m, n)));
+        MapGet(app, "/v2/models/{name}/versions/{version}/ready", context => ModelAsync(context, state, metrics, (c, status, m, n) => ReadyAsync(c, drain.Readiness(status), m, n)));
         var options = app.Services.GetRequiredService<ServerOptions>();
         MapGet(app, "/v2/models/{name}/stats", context => ModelAsync(context, state, metrics, (c, status, _, _) => StatsEndpoint.WriteAsync(c, status, options)));
         MapGet(app, "/v2/models/{name}/versions/{version}/stats", context => ModelAsync(context, state, metrics, (c, status, _, _) => StatsEndpoint.WriteAsync(c, status, options)));

@@ -35,7 +35,8 @@ internal static class ServerApp
         }
 
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
+        // The drain runs inside the host's stop, before Kestrel's: the host's timeout covers both.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainPeriod + options.ShutdownTimeout);
         ListenOptions? metricsListener = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -64,6 +65,8 @@ internal static class ServerApp
         builder.Services.AddSingleton<RequestBodyBudget>();
         builder.Services.AddSingleton<InferenceHandler>();
         builder.Services.AddHostedService<ModelLoader>();
+        builder.Services.AddSingleton<GracefulDrain>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GracefulDrain>());
 
         var app = builder.Build();
         if (options.MetricsPort is not null)
@@ -72,6 +75,7 @@ internal static class ServerApp
             MetricsPortSplit.Use(app, () => metricsListener!.IPEndPoint!.Port);
         }
 
+        app.Services.GetRequiredService<GracefulDrain>().Use(app);
         ProtocolEndpoints.Map(app);
         app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<ModelState>().Current.Model?.Dispose());
         return app;

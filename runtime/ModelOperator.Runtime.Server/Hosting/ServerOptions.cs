@@ -1,3 +1,5 @@
+using ModelOperator.Contracts;
+
 namespace ModelOperator.Runtime.Server.Hosting;
 
 /// <summary>
@@ -70,6 +72,27 @@ internal sealed record ServerOptions
 
     /// <summary>How long in-flight requests may take to finish after SIGTERM (SHUTDOWN_TIMEOUT, seconds).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>How long the server keeps answering after SIGTERM with readiness failing, before it stops accepting (DRAIN_PERIOD).</summary>
+    public TimeSpan DrainPeriod { get; init; } = ModelStorageEnv.DefaultDrainPeriod;
+
+    /// <summary>S3 access key id from a Secret (MODEL_S3_ACCESS_KEY_ID); with the secret key, used instead of the AWS SDK's default chain.</summary>
+    public SecretText? S3AccessKeyId { get; init; }
+
+    /// <summary>S3 secret access key from a Secret (MODEL_S3_SECRET_ACCESS_KEY).</summary>
+    public SecretText? S3SecretAccessKey { get; init; }
+
+    /// <summary>The Secret the S3 keys come from (MODEL_S3_CREDENTIALS_SECRET); set, missing keys fail the download by name.</summary>
+    public string? S3CredentialsSecret { get; init; }
+
+    /// <summary>A header sent with http(s) downloads, e.g. Authorization (MODEL_HTTP_HEADER_NAME).</summary>
+    public string? HttpHeaderName { get; init; }
+
+    /// <summary>The header's value, from a Secret (MODEL_HTTP_HEADER_VALUE).</summary>
+    public SecretText? HttpHeaderValue { get; init; }
+
+    /// <summary>The Secret the header's value comes from (MODEL_HTTP_HEADER_SECRET); set, a missing value fails the download by name.</summary>
+    public string? HttpHeaderSecret { get; init; }
 
     /// <summary>Log format: "text" (one line per entry) or "json" (LOG_FORMAT).</summary>
     public string LogFormat { get; init; } = "text";

@@ -30,6 +30,8 @@ internal static partial class ServerOptionsParser
         ["--model-download-attempts"] = "MODEL_DOWNLOAD_ATTEMPTS",
         ["--s3-endpoint"] = "S3_ENDPOINT",
         ["--shutdown-timeout"] = "SHUTDOWN_TIMEOUT",
+        ["--drain-period"] = ModelStorageEnv.DrainPeriod,
+        ["--http-header-name"] = ModelStorageEnv.HttpHeaderName,
         ["--log-format"] = "LOG_FORMAT",
         ["--profile-uri"] = "MODEL_PROFILE_URI",
         ["--profile-sha256"] = "MODEL_PROFILE_SHA256",
@@ -106,7 +108,15 @@ internal static partial class ServerOptionsParser
             DownloadAttempts = Int(values, "MODEL_DOWNLOAD_ATTEMPTS", 4, 1, 20, errors),
             S3Endpoint = s3Endpoint,
             S3Region = environment("AWS_REGION") ?? environment("AWS_DEFAULT_REGION") ?? "us-east-1",
-            ShutdownTimeout = TimeSpan.FromSeconds(Int(values, "SHUTDOWN_TIMEOUT", 25, 0, 3600, errors)),
+            ShutdownTimeout = TimeSpan.FromSeconds(Int(values, "SHUTDOWN_TIMEOUT", (int)ModelStorageEnv.DefaultShutdownTimeout.TotalSeconds, 0, 3600, errors)),
+            DrainPeriod = Duration(values, ModelStorageEnv.DrainPeriod, ModelStorageEnv.DefaultDrainPeriod, TimeSpan.Zero, TimeSpan.FromMinutes(10), errors),
+            // Credentials only from the environment (valueFrom a Secret), never as flags: a command line is visible to every process.
+            S3AccessKeyId = SecretText.FromEnvironment(environment, ModelStorageEnv.S3AccessKeyId),
+            S3SecretAccessKey = SecretText.FromEnvironment(environment, ModelStorageEnv.S3SecretAccessKey),
+            S3CredentialsSecret = environment(ModelStorageEnv.S3CredentialsSecret) is { Length: > 0 } s3Secret ? s3Secret : null,
+            HttpHeaderName = Get(values, ModelStorageEnv.HttpHeaderName),
+            HttpHeaderValue = SecretText.FromEnvironment(environment, ModelStorageEnv.HttpHeaderValue),
+            HttpHeaderSecret = environment(ModelStorageEnv.HttpHeaderSecret) is { Length: > 0 } headerSecret ? headerSecret : null,
             LogFormat = Get(values, "LOG_FORMAT") ?? "text",
             ProfileUri = Get(values, "MODEL_PROFILE_URI"),
             ProfileSha256 = Get(values, "MODEL_PROFILE_SHA256")?.ToLowerInvariant(),
@@ -166,6 +176,15 @@ internal static partial class ServerOptionsParser
         if (options.LogFormat is not ("text" or "json"))
         {
             errors.Add($"LOG_FORMAT \"{options.LogFormat}\" is not allowed; use text or json");
+        }
+
+        if (options.HttpHeaderName is { } header && ModelStorageEnv.HeaderNameProblem(header) is { } headerProblem)
+        {
+            errors.Add($"{ModelStorageEnv.HttpHeaderName} {headerProblem}");
+        }
+        else if (options.HttpHeaderName is null && (options.HttpHeaderValue is not null || options.HttpHeaderSecret is not null))
+        {
+            errors.Add($"{ModelStorageEnv.HttpHeaderValue} is set but {ModelStorageEnv.HttpHeaderName} is not; name the header to send, e.g. Authorization");
         }
 
         if (options.S3Endpoint is { } endpoint && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))

@@ -14,11 +14,18 @@ namespace ModelOperator.Runtime.Server.Models;
 /// per-attempt timeout and bounded, growing retries. The sha256 is computed over the same bytes
 /// the caller then loads (never over a path opened a second time), and bytes whose sha256
 /// differs from the expected one are refused. Nothing larger than MAX_MODEL_BYTES is downloaded
-/// or read. URIs appear in messages and logs only through <see cref="UriRedaction"/>.
+/// or read. URIs appear in messages and logs only through <see cref="UriRedaction"/>, credentials
+/// (<see cref="StorageCredentials"/>) never. A download is written to a temporary file and renamed
+/// into place only when complete, so a failed one leaves nothing behind. Redirects are followed
+/// only to https, at most <see cref="MaxRedirects"/> of them; the download header goes only to the
+/// model URI's own host.
 /// </summary>
 internal sealed partial class ModelFetcher(ServerOptions options, HttpMessageHandler? httpHandler, TimeProvider time, ILogger<ModelFetcher> logger)
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>The most redirects one http(s) download follows.</summary>
+    public const int MaxRedirects = 5;
 
     /// <summary>
     /// Fetches <paramref name="uri"/> and returns its bytes with their sha256 (lower-case hex),
@@ -128,7 +135,7 @@ internal sealed partial class ModelFetcher(ServerOptions options, HttpMessageHan
             catch (ModelLoadException)
             {
                 TryDelete(partial);
-                throw; // not worth retrying (not found, access denied)
+                throw; // not worth retrying (not found, access denied, too large, a refused redirect)
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException or AmazonServiceException or AmazonClientException
                                            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -147,32 +154,90 @@ internal sealed partial class ModelFetcher(ServerOptions options, HttpMessageHan
                 await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
                 delay *= 2;
             }
+            catch
+            {
+                TryDelete(partial); // stopped, or a failure of the disk: no partial model stays behind
+                throw;
+            }
         }
     }
 
     private async Task DownloadHttpAsync(Uri uri, string destination, CancellationToken cancellationToken)
     {
-        using var client = httpHandler is null ? new HttpClient() : new HttpClient(httpHandler, disposeHandler: false);
-        client.Timeout = Timeout.InfiniteTimeSpan; // the attempt's token bounds it
-        using var response = await client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var shown = UriRedaction.Redact(uri.OriginalString);
-        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
+        var header = StorageCredentials.HttpHeader(options, shown);
+        // Redirects are followed here, not by the handler, to refuse any that leaves https and to bound their count.
+        using var client = httpHandler is null
+            ? new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false })
+            : new HttpClient(httpHandler, disposeHandler: false);
+        client.Timeout = Timeout.InfiniteTimeSpan; // the attempt's token bounds it
+        var current = uri;
+        for (var redirects = 0; ; redirects++)
         {
-            throw new ModelLoadException(ModelLoadReason.ModelNotFound, $"model {shown} answered {(int)response.StatusCode} {response.ReasonPhrase}");
-        }
+            using var request = new HttpRequestMessage(HttpMethod.Get, current);
+            if (header is { } h && MaySendHeader(uri, current))
+            {
+                request.Headers.TryAddWithoutValidation(h.Name, h.Value);
+            }
 
-        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-        {
-            throw new ModelLoadException(ModelLoadReason.DownloadFailed, $"model {shown} answered {(int)response.StatusCode} {response.ReasonPhrase}; check the credentials");
-        }
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if ((int)response.StatusCode is 301 or 302 or 303 or 307 or 308)
+            {
+                current = RedirectTarget(current, response, redirects, shown);
+                continue;
+            }
 
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (body.ConfigureAwait(false))
-        {
-            await CopyBoundedAsync(body, response.Content.Headers.ContentLength, destination, uri.OriginalString, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
+            {
+                throw new ModelLoadException(ModelLoadReason.ModelNotFound, $"model {shown} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            }
+
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                var sent = header is { } given ? $"the {given.Name} header from Secret \"{options.HttpHeaderSecret ?? "(unnamed)"}\" was sent" : "no credentials were sent (spec.model.http)";
+                throw new ModelLoadException(ModelLoadReason.DownloadFailed, $"model {shown} answered {(int)response.StatusCode} {response.ReasonPhrase}; {sent}; check the credentials");
+            }
+
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                await CopyBoundedAsync(body, response.Content.Headers.ContentLength, destination, uri.OriginalString, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
         }
     }
+
+    // The next URL of a redirect: only https (a redirect must not downgrade the transport or reach plain-text hosts), and only so many.
+    private static Uri RedirectTarget(Uri current, HttpResponseMessage response, int redirects, string shown)
+    {
+        if (response.Headers.Location is not { } location)
+        {
+            throw new ModelLoadException(ModelLoadReason.DownloadFailed, $"model {shown} answered {(int)response.StatusCode} without a Location to follow");
+        }
+
+        var next = location.IsAbsoluteUri ? location : new Uri(current, location);
+        if (next.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ModelLoadException(
+                ModelLoadReason.DownloadFailed,
+                $"model {shown} redirects to {UriRedaction.Redact(next.OriginalString)}, which is not https; only redirects to https are followed");
+        }
+
+        if (redirects >= MaxRedirects)
+        {
+            throw new ModelLoadException(ModelLoadReason.DownloadFailed, $"model {shown} redirects more than {MaxRedirects} times; at most {MaxRedirects} redirects are followed");
+        }
+
+        return next;
+    }
+
+    // The header is a credential for the model URI's host: never sent to another host a redirect names (a CDN or a
+    // presigned URL carries its own), nor over plain http unless the model URI itself is plain http.
+    private static bool MaySendHeader(Uri original, Uri current) =>
+        string.Equals(original.IdnHost, current.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && (current == original || (current.Scheme == Uri.UriSchemeHttps && (current.Port == original.Port || original.Scheme == Uri.UriSchemeHttp)));
 
     // Refuses a declared length over the limit before writing anything, and stops an undeclared
     // one as soon as it passes the limit, so that a large download cannot fill the disk.
@@ -219,7 +284,7 @@ internal sealed partial class ModelFetcher(ServerOptions options, HttpMessageHan
             config.ForcePathStyle = true;
         }
 
-        using var client = new AmazonS3Client(config);
+        using var client = StorageCredentials.CreateS3Client(options, config, UriRedaction.Redact(uri.OriginalString));
         try
         {
             using var response = await client.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, cancellationToken).ConfigureAwait(false);
@@ -231,7 +296,10 @@ internal sealed partial class ModelFetcher(ServerOptions options, HttpMessageHan
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
         {
-            throw new ModelLoadException(ModelLoadReason.DownloadFailed, $"model {UriRedaction.Redact(uri.OriginalString)}: access denied ({ex.ErrorCode}); check the credentials", ex);
+            throw new ModelLoadException(
+                ModelLoadReason.DownloadFailed,
+                $"model {UriRedaction.Redact(uri.OriginalString)}: access denied ({ex.ErrorCode}) with {StorageCredentials.S3Source(options)}; check the credentials and the bucket's policy",
+                ex);
         }
     }
 

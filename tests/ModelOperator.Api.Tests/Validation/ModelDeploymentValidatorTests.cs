@@ -218,7 +218,8 @@ public sealed class ModelDeploymentValidatorTests
     }
 
     /// <summary>The model server's settings a tenant may tune; every other one in its settings table is reserved.</summary>
-    private static readonly string[] TenantSettings = ["LOG_FORMAT", "S3_ENDPOINT", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "DRIFT_WINDOW", "DRIFT_BUCKET", "DRIFT_PSI_THRESHOLD", "DRIFT_JS_THRESHOLD", "DRIFT_MIN_SAMPLES", "PREDICTION_BUCKETS"];
+    private static readonly string[] TenantSettings = ["LOG_FORMAT", "S3_ENDPOINT", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "DRIFT_WINDOW", "DRIFT_BUCKET", "DRIFT_PSI_THRESHOLD", "DRIFT_JS_THRESHOLD", "DRIFT_MIN_SAMPLES", "PREDICTION_BUCKETS",
+        "DRAIN_PERIOD", "MODEL_S3_ACCESS_KEY_ID", "MODEL_S3_SECRET_ACCESS_KEY", "MODEL_S3_CREDENTIALS_SECRET", "MODEL_HTTP_HEADER_NAME", "MODEL_HTTP_HEADER_VALUE", "MODEL_HTTP_HEADER_SECRET"];
 
     [Fact]
     public void Every_server_setting_in_the_reference_is_reserved_unless_a_tenant_may_tune_it()
