@@ -41,7 +41,7 @@ public sealed record RuntimeSpec
 
     [Description("Environment variables taken whole from ConfigMaps or Secrets (every key becomes a variable). Each entry needs a prefix that no reserved name begins with (e.g. APP_), so a ConfigMap's keys can never set the model server's own settings; variables in env win over these.")]
     [ItemDescription("Every key of one ConfigMap or Secret in the same namespace, as variables named prefix + key.")]
-    [Items(0, 16)]
+    [Items(0, 8)]
     public IReadOnlyList<EnvFromSource>? EnvFrom { get; init; }
 
     [Description("The ServiceAccount the serving pods run as (e.g. one bound to a cloud workload identity for model storage). When omitted, the namespace's default ServiceAccount. The operator still does not mount its API token: a workload identity's own token is projected by the platform.")]
@@ -51,7 +51,7 @@ public sealed record RuntimeSpec
 
     [Description("Secrets in the same namespace holding credentials for the registry of the model server image.")]
     [ItemDescription("A Secret of type kubernetes.io/dockerconfigjson, by name.")]
-    [Items(0, 16)]
+    [Items(0, 8)]
     public IReadOnlyList<LocalObjectReference>? ImagePullSecrets { get; init; }
 
     [Description("Node affinity, pod affinity and pod anti-affinity rules of the serving pods, as in a Pod's spec.affinity.")]
@@ -69,14 +69,14 @@ public sealed record RuntimeSpec
 
     [Description("Extra labels on the serving pods (e.g. for cost allocation or network policies). The operator's own labels (" + PodMetadata.ReservedLabelsDescription + ") may not be set here.")]
     [ItemDescription("The label value: at most 63 characters.")]
-    [Items(0, 32)]
+    [Items(0, 16)]
     [MapBounds(317, 63)]
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
 
     [Description("Extra annotations on the serving pods (e.g. for a service mesh or a log collector). The operator's own annotations (" + PodMetadata.ReservedAnnotationsDescription + ") may not be set here.")]
     [ItemDescription("The annotation value.")]
-    [Items(0, 32)]
-    [MapBounds(317, 4096)]
+    [Items(0, 16)]
+    [MapBounds(317, 512)]
     public IReadOnlyDictionary<string, string>? Annotations { get; init; }
 
     [Description("A PodDisruptionBudget for each serving revision, limiting how many of its pods a node drain may evict at once. When omitted, a revision of 2 or more replicas gets maxUnavailable: 1 and a revision of 1 replica gets none.")]

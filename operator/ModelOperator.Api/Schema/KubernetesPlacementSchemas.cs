@@ -15,7 +15,7 @@ internal static partial class KubernetesTypeSchemas
 
     /// <summary>The longest affinity or topology spread rule set as JSON text, checked by the validator so that the
     /// revision's recorded spec stays small; every sensible rule set is far shorter.</summary>
-    public const int PlacementMaxJsonLength = 16384;
+    public const int PlacementMaxJsonLength = 8192;
 
     private const int LabelKeyMaxLength = 317;
 

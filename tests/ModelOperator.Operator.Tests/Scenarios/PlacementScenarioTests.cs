@@ -115,7 +115,7 @@ public sealed class PlacementScenarioTests
     {
         await using var bed = await OperatorTestBed.StartAsync();
         var kubectl = KubectlFor(bed);
-        var manifest = $"apiVersion: modeloperator.io/v1alpha1\nkind: ModelDeployment\nmetadata:\n  name: bad\nspec:\n  model:\n    name: m\n    version: \"1\"\n    uri: /models/m.onnx\n    sha256: {new string('a', 64)}\n  replicas: 2\n  runtime:\n    {runtime}\n";
+        var manifest = Manifest(runtime);
 
         var result = await kubectl.RunWithInputAsync(manifest, "apply", "-f", "-");
 
@@ -123,6 +123,25 @@ public sealed class PlacementScenarioTests
         Assert.Contains(field, result.Stderr, StringComparison.Ordinal);
         Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("disruptionBudget:\n      maxUnavailable: 0")]
+    [InlineData("disruptionBudget:\n      minAvailable: \"100%\"")]
+    [InlineData("envFrom:\n    - prefix: LDX_\n      secretRef:\n        name: keys")]
+    [InlineData("labels:\n      app.kubernetes.io/part-of: churn")]
+    [InlineData("topologySpreadConstraints: []")]
+    public async Task The_api_server_accepts_the_edges_the_crd_allows(string runtime)
+    {
+        await using var bed = await OperatorTestBed.StartAsync();
+        var kubectl = KubectlFor(bed);
+
+        var result = await kubectl.RunWithInputAsync(Manifest(runtime), "apply", "-f", "-");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+    }
+
+    private static string Manifest(string runtime) =>
+        $"apiVersion: modeloperator.io/v1alpha1\nkind: ModelDeployment\nmetadata:\n  name: bad\nspec:\n  model:\n    name: m\n    version: \"1\"\n    uri: /models/m.onnx\n    sha256: {new string('a', 64)}\n  replicas: 2\n  runtime:\n    {runtime}\n";
 
     private static async Task<List<string>> BudgetsAsync(Kubectl kubectl)
     {
