@@ -32,6 +32,9 @@ for phase in Healthy Progressing RolledBack; do
 done
 [ "$(awk '{$NF=""; print}' "$seen" | sort -u | wc -l)" -ge 5 ] || fail "kubectl get md showed fewer than 5 different rows (age aside): $(sort -u "$seen" | tr '\n' '|')"
 
+# README.md's transcript has the shape of what the demo printed just now (hashes, numbers and times aside).
+/usr/bin/python3 scripts/transcript-shape.py "$out" README.md || fail "README.md's make run transcript is not what the demo prints today"
+
 stable=$(kubectl get md churn -o jsonpath='{.status.stableRevision.modelVersion}')
 [ "$stable" = "2" ] || fail "after the demo the stable model version is '$stable', not 2"
 status=$(kubectl model status churn)

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using ModelOperator.ApiServer.Hosting;
+using ModelOperator.Testing;
 
 namespace ModelOperator.ApiServer.Conformance.Tests;
 
@@ -14,27 +14,13 @@ public sealed class OfficialPythonClientTests
     [Fact]
     public async Task Every_check_of_the_python_client_passes()
     {
-        await using var server = await InMemoryApiServer.StartAsync(new InMemoryApiServerOptions { EventHistorySize = 20 });
-        var dir = Directory.CreateTempSubdirectory("apiserver-python-");
-        try
-        {
-            var kubeconfig = server.WriteKubeconfig(Path.Combine(dir.FullName, "kubeconfig"));
-            var script = Path.Combine(AppContext.BaseDirectory, "python", "conformance.py");
-            var start = new ProcessStartInfo(Python, [script, kubeconfig]) { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.Environment["HOME"] = dir.FullName;
-            using var process = Process.Start(start)!;
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-            await process.WaitForExitAsync(timeout.Token);
-            var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        await using var api = await ApiServerFixture.StartAsync(serverOptions: new InMemoryApiServerOptions { EventHistorySize = 20 });
+        var script = Path.Combine(AppContext.BaseDirectory, "python", "conformance.py");
 
-            Assert.True(process.ExitCode == 0, $"python3-kubernetes checks failed:\n{await stdout}\n{await stderr}");
-            Assert.Equal(13, lines.Count(l => l.StartsWith("ok ", StringComparison.Ordinal)));
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        var result = await ChildProcess.RunAsync(Python, [script, api.Kubeconfig], environment: new Dictionary<string, string?> { ["HOME"] = api.Folder }, timeout: TimeSpan.FromMinutes(2));
+
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(result.ExitCode == 0, $"python3-kubernetes checks failed:\n{result.Stdout}\n{result.Stderr}");
+        Assert.Equal(13, lines.Count(l => l.StartsWith("ok ", StringComparison.Ordinal)));
     }
 }

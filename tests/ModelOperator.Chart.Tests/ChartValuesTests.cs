@@ -1,5 +1,5 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using YamlDotNet.RepresentationModel;
 
 namespace ModelOperator.Chart.Tests;
 
@@ -35,10 +35,8 @@ public sealed partial class ChartValuesTests
     public void Every_value_has_a_row_in_the_README_table()
     {
         var readme = RepositoryFiles.Read("charts/model-operator/README.md");
-        var stream = new YamlStream();
-        stream.Load(new StringReader(ValuesText));
         var paths = new List<string>();
-        Collect((YamlMappingNode)stream.Documents[0].RootNode, "", paths);
+        Collect(YamlToJson.Read(ValuesText)!.AsObject(), "", paths);
 
         Assert.Contains("operator.defaultModelServerImage", paths);
         var missing = paths.Where(p => !readme.Contains($"| `{p}` |", StringComparison.Ordinal)).ToList();
@@ -46,12 +44,12 @@ public sealed partial class ChartValuesTests
     }
 
     // Leaves and empty maps or lists are documented as a whole; non-empty maps are documented by their leaves.
-    private static void Collect(YamlMappingNode map, string prefix, List<string> paths)
+    private static void Collect(JsonObject map, string prefix, List<string> paths)
     {
-        foreach (var (key, value) in map.Children)
+        foreach (var (key, value) in map)
         {
-            var path = prefix + ((YamlScalarNode)key).Value;
-            if (value is YamlMappingNode { Children.Count: > 0 } child)
+            var path = prefix + key;
+            if (value is JsonObject { Count: > 0 } child)
             {
                 Collect(child, path + ".", paths);
             }

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using ModelOperator.Testing;
 
 namespace ModelOperator.Deploy.Tests;
 
@@ -31,24 +31,10 @@ internal static class LuaRunner
             .Append("local result = check()\n")
             .Append(epilogue).Append('\n')
             .ToString();
-        using var process = Process.Start(new ProcessStartInfo(Interpreter, "-")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        process.StandardInput.Write(source);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEnd();
-        var stderr = process.StandardError.ReadToEnd();
-        if (!process.WaitForExit(30_000))
-        {
-            process.Kill();
-            Assert.Fail("lua5.4 did not finish in 30 s");
-        }
-
-        Assert.True(process.ExitCode == 0, $"lua5.4 failed ({process.ExitCode}): {stderr}");
-        return stdout;
+        // Sync over async: the Argo CD checks call this from synchronous tests; ChildProcess bounds the run.
+        var result = ChildProcess.RunAsync(Interpreter, ["-"], source, timeout: TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+        Assert.True(result.ExitCode == 0, $"lua5.4 failed ({result.ExitCode}): {result.Stderr}");
+        return result.Stdout;
     }
 
     /// <summary>A Lua table constructor for a JSON value; JSON null becomes nil (the key is absent, as in Argo CD).</summary>

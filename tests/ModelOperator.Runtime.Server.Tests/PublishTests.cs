@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ModelOperator.Testing;
 
 namespace ModelOperator.Runtime.Server.Tests;
@@ -55,12 +54,7 @@ public sealed class PublishTests
 
     private static async Task<(int Exit, string Output)> RunAsync(string file, params string[] args)
     {
-        var info = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        var result = await ChildProcess.RunAsync(file, args, timeout: TimeSpan.FromMinutes(10));
+        return (result.ExitCode, result.Output);
     }
 }

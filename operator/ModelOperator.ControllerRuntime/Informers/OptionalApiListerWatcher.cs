@@ -75,32 +75,15 @@ public sealed partial class OptionalApiListerWatcher<T> : IListerWatcher<T>
             yield break;
         }
 
-        await using var events = _inner.WatchAsync(resourceVersion, timeoutSeconds, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (true)
+        // The CRD went away while watched: relist (which finds it missing) instead of retrying this watch forever.
+        await foreach (var next in WatchStream.UntilError(_inner.WatchAsync(resourceVersion, timeoutSeconds, cancellationToken), NotFoundAsError, cancellationToken).ConfigureAwait(false))
         {
-            WatchEvent<T> next;
-            try
-            {
-                if (!await events.MoveNextAsync().ConfigureAwait(false))
-                {
-                    yield break;
-                }
-
-                next = events.Current;
-            }
-            catch (KubernetesNotFoundException)
-            {
-                // The CRD went away while watched: relist (which finds it missing) instead of retrying this watch forever.
-                next = new WatchEvent<T>(WatchEventType.Error, null, new Status { Code = 410, Reason = "Expired", Message = $"the {_what} API answered 404 to a watch" });
-            }
-
             yield return next;
-            if (next.Type == WatchEventType.Error)
-            {
-                yield break;
-            }
         }
     }
+
+    private Status? NotFoundAsError(KubernetesApiException ex) =>
+        ex is KubernetesNotFoundException ? new Status { Code = 410, Reason = "Expired", Message = $"the {_what} API answered 404 to a watch" } : null;
 
     private static partial class Log
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Runtime.CompilerServices;
 using ModelOperator.Kubernetes.Models;
 
 namespace ModelOperator.Kubernetes.Watching;
@@ -36,7 +35,7 @@ public sealed class ResourceListerWatcher<T> : IListerWatcher<T>
             new ListOptions { Limit = limit, Continue = continueToken, LabelSelector = _labelSelector, FieldSelector = _fieldSelector },
             cancellationToken);
 
-    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string resourceVersion, int timeoutSeconds, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<WatchEvent<T>> WatchAsync(string resourceVersion, int timeoutSeconds, CancellationToken cancellationToken)
     {
         var options = new WatchOptions
         {
@@ -46,29 +45,10 @@ public sealed class ResourceListerWatcher<T> : IListerWatcher<T>
             AllowWatchBookmarks = true,
             TimeoutSeconds = timeoutSeconds,
         };
-        await using var events = _client.WatchAsync(_namespace, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (true)
-        {
-            WatchEvent<T> next;
-            try
-            {
-                if (!await events.MoveNextAsync().ConfigureAwait(false))
-                {
-                    yield break;
-                }
-
-                next = events.Current;
-            }
-            catch (KubernetesApiException ex) when (ex is KubernetesGoneException || ex.StatusCode == HttpStatusCode.Gone)
-            {
-                next = new WatchEvent<T>(WatchEventType.Error, null, ex.Status with { Code = 410 });
-            }
-
-            yield return next;
-            if (next.Type == WatchEventType.Error)
-            {
-                yield break;
-            }
-        }
+        return WatchStream.UntilError(_client.WatchAsync(_namespace, options, cancellationToken), GoneAsError, cancellationToken);
     }
+
+    /// <summary>A version the server no longer has: the informer lists again.</summary>
+    private static Status? GoneAsError(KubernetesApiException ex) =>
+        ex is KubernetesGoneException || ex.StatusCode == HttpStatusCode.Gone ? ex.Status with { Code = 410 } : null;
 }

@@ -62,7 +62,7 @@ internal static class BuiltInColumns
         Text("External-IP", "The external IPs of the service.", o => Join(o.GetObject("spec")?.GetArray("externalIPs")) is { Length: > 0 } e ? e : "<none>"),
         Text("Port(s)", "The ports of the service.", ServicePorts),
         Age,
-        Text("Selector", "The label selector of the service.", o => string.Join(",", ObjectMeta.StringMap(o.GetObject("spec")?.GetObject("selector")).Select(kv => $"{kv.Key}={kv.Value}")) is { Length: > 0 } s ? s : "<none>", priority: 1),
+        Text("Selector", "The label selector of the service.", o => string.Join(",", UnstructuredMetadata.StringMap(o.GetObject("spec")?.GetObject("selector")).Select(kv => $"{kv.Key}={kv.Value}")) is { Length: > 0 } s ? s : "<none>", priority: 1),
     ];
 
     private static readonly IReadOnlyList<TableColumn> Events =

@@ -193,9 +193,9 @@ internal static class BuiltInRules
         {
             causes.Add(new StatusCause("FieldValueRequired", "Required value", "spec.selector"));
         }
-        else if (!SelectorMatches(selector, ObjectMeta.StringMap(templateLabels)))
+        else if (!SelectorMatches(selector, UnstructuredMetadata.StringMap(templateLabels)))
         {
-            var shown = string.Join(",", ObjectMeta.StringMap(templateLabels).Select(kv => $"{kv.Key}={kv.Value}"));
+            var shown = string.Join(",", UnstructuredMetadata.StringMap(templateLabels).Select(kv => $"{kv.Key}={kv.Value}"));
             causes.Add(new StatusCause("FieldValueInvalid", $"Invalid value: \"{shown}\": `selector` does not match template `labels`", "spec.template.metadata.labels"));
         }
 
@@ -234,7 +234,7 @@ internal static class BuiltInRules
     public static string SelectorText(JsonObject selector)
     {
         var parts = new List<string>();
-        foreach (var (key, value) in ObjectMeta.StringMap(selector.GetObject("matchLabels")).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (key, value) in UnstructuredMetadata.StringMap(selector.GetObject("matchLabels")).OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             parts.Add($"{key}={value}");
         }

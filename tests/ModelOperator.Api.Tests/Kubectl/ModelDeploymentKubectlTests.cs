@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ModelOperator.Api.Tests.Support;
 using ModelOperator.Api.Validation;
 
 namespace ModelOperator.Api.Tests.Kubectl;
@@ -16,8 +15,7 @@ public sealed class ModelDeploymentKubectlTests
     [Fact]
     public async Task The_examples_apply_and_come_back_with_the_schema_defaults_filled_in()
     {
-        await using var h = await ApiServerHarness.StartAsync();
-        await h.InstallCrdAsync();
+        await using var h = await StartWithCrdAsync();
 
         // When both examples are applied
         var churn = (await h.Kubectl.RunAsync("apply", "-f", RepositoryFiles.Path(ChurnExample))).EnsureSuccess();
@@ -50,8 +48,7 @@ public sealed class ModelDeploymentKubectlTests
     [Fact]
     public async Task Get_md_shows_the_printer_columns_from_spec_and_status()
     {
-        await using var h = await ApiServerHarness.StartAsync();
-        await h.InstallCrdAsync();
+        await using var h = await StartWithCrdAsync();
         (await h.Kubectl.RunAsync("apply", "-f", RepositoryFiles.Path(ChurnExample))).EnsureSuccess();
 
         // Given the operator wrote a status through the status subresource
@@ -75,8 +72,7 @@ public sealed class ModelDeploymentKubectlTests
     [Fact]
     public async Task A_full_status_written_through_the_status_subresource_is_kept_field_for_field()
     {
-        await using var h = await ApiServerHarness.StartAsync();
-        await h.InstallCrdAsync();
+        await using var h = await StartWithCrdAsync();
         (await h.Kubectl.RunAsync("apply", "-f", RepositoryFiles.Path(ChurnExample))).EnsureSuccess();
 
         // Given a status with every field set, as the operator writes it
@@ -95,8 +91,7 @@ public sealed class ModelDeploymentKubectlTests
     [Fact]
     public async Task A_condition_without_reason_or_message_is_rejected_as_metav1_Condition_requires()
     {
-        await using var h = await ApiServerHarness.StartAsync();
-        await h.InstallCrdAsync();
+        await using var h = await StartWithCrdAsync();
         (await h.Kubectl.RunAsync("apply", "-f", RepositoryFiles.Path(ChurnExample))).EnsureSuccess();
 
         const string patch = """{"status":{"conditions":[{"type":"Ready","status":"True","lastTransitionTime":"2026-01-01T00:00:00Z"}]}}""";
@@ -110,8 +105,7 @@ public sealed class ModelDeploymentKubectlTests
     [Fact]
     public async Task Explain_shows_the_descriptions_of_the_analysis_fields()
     {
-        await using var h = await ApiServerHarness.StartAsync();
-        await h.InstallCrdAsync();
+        await using var h = await StartWithCrdAsync();
 
         var result = Flat((await h.Kubectl.RunAsync("explain", "modeldeployment.spec.rollout.analysis")).EnsureSuccess().Stdout);
 
@@ -133,8 +127,7 @@ public sealed class ModelDeploymentKubectlTests
     [Fact]
     public async Task Kubectl_scale_writes_spec_replicas_through_the_scale_subresource()
     {
-        await using var h = await ApiServerHarness.StartAsync();
-        await h.InstallCrdAsync();
+        await using var h = await StartWithCrdAsync();
         (await h.Kubectl.RunAsync("apply", "-f", RepositoryFiles.Path(ChurnExample))).EnsureSuccess();
 
         (await h.Kubectl.RunAsync("scale", "md", "churn", "--replicas=5")).EnsureSuccess();
@@ -180,8 +173,7 @@ public sealed class ModelDeploymentKubectlTests
     [MemberData(nameof(Invalid))]
     public async Task An_invalid_object_is_rejected_with_a_message_naming_the_field(string change, string field, string message)
     {
-        await using var h = await ApiServerHarness.StartAsync();
-        await h.InstallCrdAsync();
+        await using var h = await StartWithCrdAsync();
 
         var manifest = Manifest(change);
         var result = await h.Kubectl.RunWithInputAsync(manifest, "apply", "-f", "-");
@@ -220,7 +212,16 @@ public sealed class ModelDeploymentKubectlTests
         }
     }
 
-    private static async Task<ModelDeployment> GetAsync(ApiServerHarness h, string name)
+    /// <summary>The API-server fixture with the committed CRD installed by <c>kubectl apply -f crds/…</c>, as a user would.</summary>
+    private static async Task<ApiServerFixture> StartWithCrdAsync()
+    {
+        var h = await ApiServerFixture.StartAsync();
+        var result = (await h.Kubectl.RunAsync("apply", "-f", RepositoryFiles.Path(ModelOperator.Api.Schema.CrdGenerator.RelativePath))).EnsureSuccess();
+        Assert.Contains("customresourcedefinition.apiextensions.k8s.io/modeldeployments.modeloperator.io", result.Stdout, StringComparison.Ordinal);
+        return h;
+    }
+
+    private static async Task<ModelDeployment> GetAsync(ApiServerFixture h, string name)
     {
         var json = (await h.Kubectl.RunAsync("get", "md", name, "-o", "json")).EnsureSuccess().Stdout;
         return JsonSerializer.Deserialize(json, ModelDeployment.JsonTypeInfo)!;

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using ModelOperator.Api.Schema;
 using ModelOperator.Contracts;
-using ModelOperator.Api.Tests.Support;
 
 namespace ModelOperator.Api.Tests.Schema;
 

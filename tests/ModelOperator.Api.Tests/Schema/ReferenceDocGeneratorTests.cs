@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using ModelOperator.Api.Schema;
-using ModelOperator.Api.Tests.Support;
 
 namespace ModelOperator.Api.Tests.Schema;
 

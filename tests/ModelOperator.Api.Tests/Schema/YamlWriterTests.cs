@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using ModelOperator.Api.Schema;
-using ModelOperator.Api.Tests.Support;
 
 namespace ModelOperator.Api.Tests.Schema;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ModelOperator.Api.Tests.Support;
 using ModelOperator.Api.Validation;
 using ModelOperator.Kubernetes.Models;
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -63,33 +62,10 @@ internal static class ChartRenderer
 
     private static RenderResult Run(string fileName, string workDir, Dictionary<string, string>? env, string[] args)
     {
-        var info = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workDir,
-        };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (var (k, v) in env ?? [])
-        {
-            info.Environment[k] = v;
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(180_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{fileName} {string.Join(' ', args)} did not finish in 180 s");
-        }
-
-        return new RenderResult(process.ExitCode, stdout.Result, stderr.Result);
+        // Sync over async: the chart is rendered from synchronous tests; ChildProcess bounds the run.
+        var environment = env?.ToDictionary(kv => kv.Key, kv => (string?)kv.Value);
+        var result = ChildProcess.RunAsync(fileName, args, null, workDir, environment, TimeSpan.FromSeconds(180)).GetAwaiter().GetResult();
+        return new RenderResult(result.ExitCode, result.Stdout, result.Stderr);
     }
 }
 

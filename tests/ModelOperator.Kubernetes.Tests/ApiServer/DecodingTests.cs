@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Testing;
 
 namespace ModelOperator.Kubernetes.Tests.ApiServer;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Testing;
 
 namespace ModelOperator.Kubernetes.Tests.ApiServer;
 

@@ -2,8 +2,11 @@ using System.Text.Json.Nodes;
 
 namespace ModelOperator.ApiServer.Json;
 
-/// <summary>Accessors for the <c>metadata</c> of an unstructured Kubernetes object.</summary>
-internal static class ObjectMeta
+/// <summary>
+/// Extension methods that read and write the <c>metadata</c> of an unstructured Kubernetes object (a <see cref="JsonObject"/>);
+/// the typed <c>ObjectMeta</c> is the model type of ModelOperator.Kubernetes.Models, a different thing.
+/// </summary>
+internal static class UnstructuredMetadata
 {
     public static JsonObject Metadata(this JsonObject obj) => obj.GetOrAddObject("metadata");
 
