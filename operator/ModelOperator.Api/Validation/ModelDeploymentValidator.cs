@@ -55,19 +55,7 @@ public static partial class ModelDeploymentValidator
             problems.Add(new("metadata.name", $"\"{Shorten(name)}\" has {name.Length} characters; at most {MaxNameLength} are allowed, because revision names <name>-<10 hex> must fit 63"));
         }
 
-        var annotations = metadata.Annotations ?? new Dictionary<string, string>();
-        if (annotations.TryGetValue(Annotations.Action, out var action) && !ManualActions.All.Contains(action, StringComparer.Ordinal))
-        {
-            problems.Add(new($"metadata.annotations[{Annotations.Action}]",
-                $"\"{Shorten(action)}\" is not an action; use one of {string.Join(", ", ManualActions.All)}"));
-        }
-
-        if (annotations.TryGetValue(Annotations.UndoRevision, out var revision)
-            && !(long.TryParse(revision, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1))
-        {
-            problems.Add(new($"metadata.annotations[{Annotations.UndoRevision}]",
-                $"\"{Shorten(revision)}\" is not a revision number; use a revision from status.revisionHistory, a whole number from 1"));
-        }
+        problems.AddRange(ActionAnnotation.Read(metadata.Annotations).Problems);
     }
 
     private static void CheckModel(ModelSource? model, List<FieldProblem> problems)

@@ -31,7 +31,7 @@ public sealed class ModelDeploymentValidatorTests
         ["no name"] = (md => md with { Metadata = md.Metadata with { Name = null } }, "metadata.name", "is missing"),
         ["upper-case name"] = (md => md with { Metadata = md.Metadata with { Name = "Churn" } }, "metadata.name", "lower-case letters"),
         ["name too long for revision labels"] = (md => md with { Metadata = md.Metadata with { Name = new string('a', 53) } }, "metadata.name", "at most 52"),
-        ["unknown action"] = (md => Annotate(md, Annotations.Action, "rollback"), "metadata.annotations[modeloperator.io/action]", "use one of promote, abort, retry, undo"),
+        ["unknown action"] = (md => Annotate(md, Annotations.Action, "rollback"), "metadata.annotations[modeloperator.io/action]", "use one of promote-step, promote, abort, retry, undo"),
         ["undo revision not a number"] = (md => Annotate(md, Annotations.UndoRevision, "two"), "metadata.annotations[modeloperator.io/undo-revision]", "whole number from 1"),
         ["undo revision zero"] = (md => Annotate(md, Annotations.UndoRevision, "0"), "metadata.annotations[modeloperator.io/undo-revision]", "whole number from 1"),
         ["no model"] = (md => Spec(md, s => s with { Model = null }), "spec.model", "set name, version, uri and sha256"),
