@@ -212,7 +212,7 @@ public sealed class ModelDeploymentValidatorTests
     }
 
     /// <summary>The model server's settings a tenant may tune; every other one in its settings table is reserved.</summary>
-    private static readonly string[] TenantSettings = ["LOG_FORMAT", "S3_ENDPOINT", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "DRIFT_WINDOW", "DRIFT_BUCKET", "DRIFT_PSI_THRESHOLD", "DRIFT_JS_THRESHOLD", "DRIFT_MIN_SAMPLES", "PREDICTION_BUCKETS"];
+    private static readonly string[] TenantSettings = ["LOG_FORMAT", "S3_ENDPOINT", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION", "DRIFT_WINDOW", "DRIFT_BUCKET", "DRIFT_PSI_THRESHOLD", "DRIFT_JS_THRESHOLD", "DRIFT_MIN_SAMPLES", "PREDICTION_BUCKETS"];
 
     [Fact]
     public void Every_server_setting_in_the_reference_is_reserved_unless_a_tenant_may_tune_it()
