@@ -113,7 +113,7 @@ public sealed class ModelDeploymentValidatorTests
         ["analysis step without analysis"] = (md => Rollout(md, r => r with { Analysis = null }), "spec.rollout.analysis", "the steps include analysis"),
         ["analysis without thresholds"] = (md => Analysis(md, a => new AnalysisSpec()), "spec.rollout.analysis", "set at least one of maxErrorRate"),
         ["interval zero"] = (md => Analysis(md, a => a with { Interval = "0s" }), "spec.rollout.analysis.interval", "use 1s to 1h"),
-        ["min samples zero"] = (md => Analysis(md, a => a with { MinSamples = 0 }), "spec.rollout.analysis.minSamples", "use 1 or more"),
+        ["min samples zero"] = (md => Analysis(md, a => a with { MinSamples = 0 }), "spec.rollout.analysis.minSamples", "use 1 to 1000000000 requests"),
         ["negative failure limit"] = (md => Analysis(md, a => a with { FailureLimit = -1 }), "spec.rollout.analysis.failureLimit", "use 0 (roll back on the first failure) to 1000"),
         ["error rate as percent"] = (md => Analysis(md, a => a with { MaxErrorRate = 5 }), "spec.rollout.analysis.maxErrorRate", "use a share from 0 to 1"),
         ["bad p99"] = (md => Analysis(md, a => a with { MaxP99Latency = "250" }), "spec.rollout.analysis.maxP99Latency", "not a duration"),
