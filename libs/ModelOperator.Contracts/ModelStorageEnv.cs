@@ -30,7 +30,7 @@ public static class ModelStorageEnv
     public const string S3Region = "AWS_REGION";
 
     /// <summary>The URL of an S3-compatible endpoint (MinIO, Ceph, ...), addressed path-style.</summary>
-    public const string S3Endpoint = "S3_ENDPOINT";
+    public const string S3Endpoint = ModelServerEnv.S3Endpoint;
 
     /// <summary>The name of the header sent with http(s) model downloads, e.g. Authorization.</summary>
     public const string HttpHeaderName = "MODEL_HTTP_HEADER_NAME";

@@ -6,23 +6,25 @@ namespace ModelOperator.Api;
 [Description("What the analysis measures and when it fails. Each interval, every threshold set is checked over the last interval; a measurement with fewer than minSamples requests is inconclusive (the rollout waits), a crossed threshold is a failure.")]
 public sealed record AnalysisSpec
 {
+    private const string PsiAllowed = "a population stability index from {0} to {1} (0.1 is small drift, 0.25 large)";
+
     [Description("How often to measure, and the window each measurement covers, as a duration.")]
     [Duration]
     [Default(ModelDeploymentDefaults.AnalysisInterval)]
     public string? Interval { get; init; }
 
     [Description("The fewest canary requests a window must hold for a measurement to count.")]
-    [Range(1, 1_000_000_000)]
+    [Range(1, 1_000_000_000, Allowed = "{0} to {1} requests")]
     [Default(ModelDeploymentDefaults.MinSamples)]
     public int? MinSamples { get; init; }
 
     [Description("How many failed measurements are tolerated; one more rolls the canary back. 0 rolls back on the first failure.")]
-    [Range(0, 1000)]
+    [Range(0, 1000, Allowed = "{0} (roll back on the first failure) to {1}")]
     [Default(ModelDeploymentDefaults.FailureLimit)]
     public int? FailureLimit { get; init; }
 
     [Description("The highest tolerated share of failed canary requests, from 0 to 1 (e.g. 0.01 for 1%).")]
-    [Range(0, 1)]
+    [Range(0, 1, Allowed = "a share from {0} to {1} (0.01 is 1%)")]
     public double? MaxErrorRate { get; init; }
 
     [Description("The highest tolerated 99th percentile canary latency, as a duration (e.g. 250ms).")]
@@ -30,11 +32,11 @@ public sealed record AnalysisSpec
     public string? MaxP99Latency { get; init; }
 
     [Description("The highest tolerated population stability index (PSI) between the canary's and the stable revision's prediction distributions (0.1 small, 0.25 large).")]
-    [Range(0, 100)]
+    [Range(0, 100, Allowed = PsiAllowed)]
     public double? MaxPredictionDrift { get; init; }
 
     [Description("The highest tolerated PSI between the canary's live features and the reference profile (spec.model.profile), worst feature.")]
-    [Range(0, 100)]
+    [Range(0, 100, Allowed = PsiAllowed)]
     public double? MaxFeatureDrift { get; init; }
 
     [Description("Where the measurements come from.")]

@@ -23,8 +23,17 @@ public static class Annotations
 /// <summary>The values of the <see cref="Annotations.Action"/> annotation.</summary>
 public static class ManualActions
 {
-    /// <summary>Skip the remaining steps and make the canary stable now.</summary>
+    /// <summary>
+    /// Skip the remaining steps and make the canary stable now (Argo Rollouts' <c>promote --full</c>). The plain value
+    /// keeps this meaning because manifests and scripts written before <see cref="PromoteStep"/> existed rely on it.
+    /// </summary>
     public const string Promote = "promote";
+
+    /// <summary>
+    /// Finish the current step now and go on with the next (Argo Rollouts' plain <c>promote</c>): past a pause, an
+    /// analysis that has not passed yet, or a weight whose pods are not all ready. On the last step the canary is promoted.
+    /// </summary>
+    public const string PromoteStep = "promote-step";
 
     /// <summary>Roll the canary back now (and quarantine its revision).</summary>
     public const string Abort = "abort";
@@ -36,5 +45,5 @@ public static class ManualActions
     public const string Undo = "undo";
 
     /// <summary>All values, in the order the docs list them.</summary>
-    public static IReadOnlyList<string> All { get; } = [Promote, Abort, Retry, Undo];
+    public static IReadOnlyList<string> All { get; } = [PromoteStep, Promote, Abort, Retry, Undo];
 }

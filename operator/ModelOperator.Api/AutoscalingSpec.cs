@@ -21,7 +21,7 @@ public sealed record AutoscalingSpec
     public int? MaxReplicas { get; init; }
 
     [Description("Desired average of requests in flight per pod (greater than 0); more in flight adds pods.")]
-    [Range(0, 1_000_000, ExclusiveMinimum = true)]
+    [Range(0, 1_000_000, ExclusiveMinimum = true, Allowed = "a number greater than {0} and at most {1} (e.g. 4)")]
     public double? TargetInFlightPerPod { get; init; }
 
     [Description("Desired 95th percentile request latency as a duration (e.g. 50ms); a higher p95 adds pods.")]

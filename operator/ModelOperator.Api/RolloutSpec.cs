@@ -37,7 +37,7 @@ public sealed record RolloutSpec
 public sealed record RolloutStep
 {
     [Description("Send this percentage of traffic (0-100) to the canary and wait until its pods are ready.")]
-    [Range(0, 100)]
+    [Range(0, 100, Allowed = "a percentage from {0} to {1}")]
     public int? SetWeight { get; init; }
 
     [Description("Wait: for the given duration, or without one until the pause is lifted (spec.paused=false after a pause, or the promote action).")]

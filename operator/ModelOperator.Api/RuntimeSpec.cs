@@ -88,7 +88,7 @@ public sealed record RuntimeSpec
 public sealed record BatchingSpec
 {
     [Description("The largest batch in rows; 0 turns batching off.")]
-    [Range(0, 65536)]
+    [Range(0, 65536, Allowed = "{0} (no batching) to {1}")]
     [Default(ModelDeploymentDefaults.MaxBatchSize)]
     public int? MaxBatchSize { get; init; }
 

@@ -106,7 +106,7 @@ internal static class PluginApp
             PluginCommand.Status => ReadCommands.StatusAsync(resource, key, env, cancellationToken),
             PluginCommand.History => ReadCommands.HistoryAsync(resource, key, env, cancellationToken),
             PluginCommand.Watch => WatchCommand.RunAsync(resource, key, line.Timeout, env, cancellationToken),
-            var name => ActionCommands.RunAsync(name, line.ToRevision, resource, key, env, cancellationToken),
+            var name => ActionCommands.RunAsync(name, line, resource, key, env, cancellationToken),
         };
 
     private static int Fail(PluginEnvironment env, PluginException e)

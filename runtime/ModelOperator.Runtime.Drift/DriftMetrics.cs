@@ -1,3 +1,4 @@
+using ModelOperator.Contracts;
 using Prometheus;
 
 namespace ModelOperator.Runtime.Drift;
@@ -23,7 +24,7 @@ public sealed class DriftMetrics
     /// <summary>Most features (and, separately, outputs) exported as labelled series.</summary>
     public const int MaxSeriesPerKind = 64;
 
-    private static readonly string[] SeriesLabels = ["model", "version", "series", "name"];
+    private static readonly string[] SeriesLabels = ["model", "version", ModelServerMetricNames.SeriesLabel, "name"];
 
     private readonly DriftMonitor _monitor;
     private readonly Gauge.Child _rows;
@@ -36,7 +37,7 @@ public sealed class DriftMetrics
     {
         _monitor = monitor;
         string[] modelLabels = ["model", "version"];
-        _rows = factory.CreateGauge("modelserver_drift_window_rows", "Rows recorded in the drift window.", modelLabels).WithLabels(model, version);
+        _rows = factory.CreateGauge(ModelServerMetricNames.DriftWindowRows, "Rows recorded in the drift window.", modelLabels).WithLabels(model, version);
         _detected = factory.CreateGauge("modelserver_drift_detected", "1 while drift is detected against the reference profile, else 0.", modelLabels)
             .WithLabels(model, version);
         // Absent until drift is first seen: published by its first Set.
@@ -48,7 +49,7 @@ public sealed class DriftMetrics
             .WithLabels(model, version);
         var families = new SeriesFamilies(factory);
         var profile = monitor.Profile;
-        _features = profile.Features.Take(MaxSeriesPerKind).Select((f, i) => new SeriesChildren(families, model, version, "feature", f.Name, i)).ToArray();
+        _features = profile.Features.Take(MaxSeriesPerKind).Select((f, i) => new SeriesChildren(families, model, version, ModelServerMetricNames.FeatureSeries, f.Name, i)).ToArray();
         _outputs = profile.Outputs.Take(MaxSeriesPerKind)
             .Select((o, i) => new SeriesChildren(families, model, version, "output", o.Name, profile.Features.Count + i)).ToArray();
     }
@@ -95,7 +96,7 @@ public sealed class DriftMetrics
     /// </summary>
     private sealed class SeriesFamilies(IMetricFactory factory)
     {
-        public Gauge Psi { get; } = factory.CreateGauge("modelserver_drift_psi", "Population Stability Index of the window against the reference profile.", SeriesLabels);
+        public Gauge Psi { get; } = factory.CreateGauge(ModelServerMetricNames.DriftPsi, "Population Stability Index of the window against the reference profile.", SeriesLabels);
 
         public Gauge JensenShannon { get; } = factory.CreateGauge(
             "modelserver_drift_js_distance", "Jensen-Shannon distance (base 2) of the window against the reference profile.", SeriesLabels);

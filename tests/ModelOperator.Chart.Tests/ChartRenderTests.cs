@@ -27,7 +27,7 @@ public sealed partial class ChartRenderTests
         var env = Env(r);
         Assert.Equal("true", env["LEADER_ELECT"]);
         Assert.Equal(Ns, env["LEASE_NAMESPACE"]);
-        Assert.Equal("", env["WATCH_NAMESPACE"]);
+        Assert.Equal("", env["WATCH_NAMESPACES"]);
         Assert.Equal(["ClusterRole", "ClusterRoleBinding", "Deployment", "Role", "RoleBinding", "Service", "ServiceAccount"], r.Objects.Select(Rendered.Kind).Order());
     }
 
@@ -49,7 +49,7 @@ public sealed partial class ChartRenderTests
     {
         var source = RepositoryFiles.Read("operator/ModelOperator.Operator/Settings/OperatorOptionsParser.cs");
         var settings = SettingPattern().Matches(source).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
-        Assert.Contains("WATCH_NAMESPACE", settings);
+        Assert.Contains("WATCH_NAMESPACES", settings);
 
         var env = Env(Render());
 
@@ -131,13 +131,42 @@ public sealed partial class ChartRenderTests
     {
         var r = Render("--set", $"rbac.namespaced=true,watchNamespace={ChartValueSets.TeamNamespace}");
 
-        Assert.Equal(ChartValueSets.TeamNamespace, Env(r)["WATCH_NAMESPACE"]);
+        Assert.Equal(ChartValueSets.TeamNamespace, Env(r)["WATCH_NAMESPACES"]);
         Assert.Empty(r.OfKind("ClusterRole"));
         Assert.Empty(r.OfKind("ClusterRoleBinding"));
         Assert.Equal([Ns, ChartValueSets.TeamNamespace], r.OfKind("Role").Select(Rendered.Namespace).Order());
 
         // Without watchNamespace, a namespaced install manages its own namespace.
-        Assert.Equal(Ns, Env(Render("--set", "rbac.namespaced=true"))["WATCH_NAMESPACE"]);
+        Assert.Equal(Ns, Env(Render("--set", "rbac.namespaced=true"))["WATCH_NAMESPACES"]);
+    }
+
+    [Fact]
+    public void Watch_namespaces_gives_a_Role_and_RoleBinding_in_each_and_no_cluster_wide_rights()
+    {
+        var r = Render("--set", "watchNamespaces={team-a,team-b}");
+
+        Assert.Equal("team-a,team-b", Env(r)["WATCH_NAMESPACES"]);
+        Assert.Empty(r.OfKind("ClusterRole"));
+        Assert.Empty(r.OfKind("ClusterRoleBinding"));
+        Assert.Equal([Ns, "team-a", "team-b"], r.OfKind("Role").Select(Rendered.Namespace).Order());
+        Assert.Equal([Ns, "team-a", "team-b"], r.OfKind("RoleBinding").Select(Rendered.Namespace).Order());
+        var teamB = Assert.Single(r.OfKind("RoleBinding"), b => Rendered.Namespace(b) == "team-b");
+        Assert.Equal("Role", teamB["roleRef"]!["kind"]!.GetValue<string>());
+        Assert.Equal(Ns, teamB["subjects"]![0]!["namespace"]!.GetValue<string>());
+        // each Role grants what the ClusterRole of an all-namespace install grants, in its namespace
+        var cluster = Assert.Single(Render().OfKind("ClusterRole"));
+        Assert.All(r.OfKind("Role").Where(role => Rendered.Namespace(role) != Ns),
+            role => Assert.Equal(cluster["rules"]!.ToJsonString(), role["rules"]!.ToJsonString()));
+    }
+
+    [Fact]
+    public void Without_watch_namespaces_the_operator_watches_all_with_a_ClusterRole()
+    {
+        var r = Render();
+
+        Assert.Equal("", Env(r)["WATCH_NAMESPACES"]);
+        Assert.Single(r.OfKind("ClusterRole"));
+        Assert.Single(r.OfKind("ClusterRoleBinding"));
     }
 
     [Fact]
@@ -184,9 +213,9 @@ public sealed partial class ChartRenderTests
     }
 
     [Theory]
-    [InlineData("watchNamespace=team-a", "watchNamespace is \"team-a\" but rbac.namespaced is false")]
+    [InlineData("watchNamespaces={team-a,Team_B}", "watchNamespaces has \"Team_B\", which is not a namespace name")]
     [InlineData("replicaCount=3,leaderElection.enabled=false", "replicaCount is 3 with leaderElection.enabled=false")]
-    [InlineData("rbac.namespaced=true,watchNamespace=Team_A", "watchNamespace \"Team_A\" is not a namespace name")]
+    [InlineData("rbac.namespaced=true,watchNamespace=Team_A", "watchNamespaces has \"Team_A\", which is not a namespace name")]
     [InlineData("serviceAccount.create=false", "serviceAccount.name is required when serviceAccount.create is false")]
     [InlineData("image.repository=", "image.repository is required")]
     public void Bad_values_fail_the_render_with_a_message_naming_the_value(string set, string message)

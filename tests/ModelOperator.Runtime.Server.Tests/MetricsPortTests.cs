@@ -48,7 +48,7 @@ public sealed class MetricsPortTests
     [Theory]
     [InlineData("9090", 9090, null)]
     [InlineData("8080", null, "METRICS_PORT 8080 is the same as PORT; give metrics another port, or leave METRICS_PORT unset to serve them on PORT")]
-    [InlineData("70000", null, "METRICS_PORT \"70000\" is not allowed; expected a whole number from 0 to 65535")]
+    [InlineData("70000", null, "METRICS_PORT (--metrics-port) is '70000'; it must be a whole number from 0 to 65535")]
     public void METRICS_PORT_is_read_and_checked(string value, int? port, string? error)
     {
         var options = ServerOptionsParser.Parse([], name => name switch

@@ -85,7 +85,7 @@ public sealed class ProcessTests
 
         Assert.Equal(2, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains(server.Output, l => l.Contains("MODEL_URI (--model-uri) is required", StringComparison.Ordinal));
-        Assert.Contains(server.Output, l => l.Contains("MODEL_NAME \"bad name\" is not allowed", StringComparison.Ordinal));
+        Assert.Contains(server.Output, l => l.Contains("MODEL_NAME (--model-name) is 'bad name'; it must be", StringComparison.Ordinal));
     }
 
     // The handler must have started (Kestrel parsed the head) before the signal: a connection

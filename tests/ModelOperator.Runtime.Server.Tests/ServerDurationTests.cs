@@ -61,7 +61,7 @@ public sealed class ServerDurationTests
         Parse(text, out var errors);
 
         var error = Assert.Single(errors);
-        Assert.Contains($"MAX_BATCH_DELAY \"{text}\" is not allowed; expected a duration such as 500ms", error, StringComparison.Ordinal);
+        Assert.Contains($"MAX_BATCH_DELAY (--max-batch-delay) is '{text}'; it must be a duration such as 500ms", error, StringComparison.Ordinal);
         Assert.Contains("from 0s to 1s", error, StringComparison.Ordinal);
     }
 

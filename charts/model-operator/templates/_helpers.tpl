@@ -43,24 +43,32 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{/*
-The namespace the operator manages, or "" for all. A namespaced install without watchNamespace
-manages the release namespace. Values that would give the operator rights it does not use, or two
-reconciling replicas, are refused here, so every template that includes this fails the same way.
+The namespaces the operator manages, comma-separated, or "" for all: watchNamespaces, plus the older
+one-namespace watchNamespace. A namespaced install (rbac.namespaced=true) without either manages the
+release namespace. Each managed namespace gets a Role and RoleBinding instead of a ClusterRole (rbac.yaml).
+Values that would give the operator rights it does not use, or two reconciling replicas, are refused
+here, so every template that includes this fails the same way.
 */}}
 {{- define "model-operator.watchNamespace" -}}
-{{- $ns := .Values.watchNamespace | default "" }}
-{{- if and $ns (not .Values.rbac.namespaced) }}
-{{- fail (printf "watchNamespace is %q but rbac.namespaced is false: a ClusterRole would grant every namespace to an operator that manages one; set rbac.namespaced=true" $ns) }}
+{{- $list := list }}
+{{- range (.Values.watchNamespaces | default list) }}
+{{- $list = append $list (toString .) }}
 {{- end }}
-{{- if and $ns (not (regexMatch "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" $ns)) }}
-{{- fail (printf "watchNamespace %q is not a namespace name (lowercase letters, digits and '-', at most 63)" $ns) }}
+{{- if .Values.watchNamespace }}
+{{- $list = append $list .Values.watchNamespace }}
+{{- end }}
+{{- if and (not $list) .Values.rbac.namespaced }}
+{{- $list = list .Release.Namespace }}
+{{- end }}
+{{- range $list }}
+{{- if not (regexMatch "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" .) }}
+{{- fail (printf "watchNamespaces has %q, which is not a namespace name (lowercase letters, digits and '-', at most 63)" .) }}
+{{- end }}
 {{- end }}
 {{- if and (gt (int .Values.replicaCount) 1) (not .Values.leaderElection.enabled) }}
 {{- fail (printf "replicaCount is %d with leaderElection.enabled=false: every replica would reconcile the same ModelDeployments at once; enable leader election or use one replica" (int .Values.replicaCount)) }}
 {{- end }}
-{{- if .Values.rbac.namespaced }}
-{{- $ns | default .Release.Namespace }}
-{{- end }}
+{{- join "," (uniq $list) }}
 {{- end }}
 
 {{/* The operator image: repository and tag (appVersion when tag is empty). */}}

@@ -39,7 +39,8 @@ public static class ReferenceDocGenerator
         text.Append("Pause and resume with `spec.paused`. One-shot actions are the annotation `").Append(Annotations.Action)
             .Append("`; the operator performs each once, records it in `status.lastDecision` and removes the annotation.\n\n");
         text.Append("| Value | Effect |\n|---|---|\n");
-        text.Append(CultureInfo.InvariantCulture, $"| `{ManualActions.Promote}` | Skip the remaining steps and promote the canary now. |\n");
+        text.Append(CultureInfo.InvariantCulture, $"| `{ManualActions.PromoteStep}` | Finish the current step now (a pause, an analysis, a weight's pods) and go on with the next; on the last step the canary is promoted. |\n");
+        text.Append(CultureInfo.InvariantCulture, $"| `{ManualActions.Promote}` | Skip every remaining step and promote the canary now. |\n");
         text.Append(CultureInfo.InvariantCulture, $"| `{ManualActions.Abort}` | Roll the canary back now and quarantine its revision. |\n");
         text.Append(CultureInfo.InvariantCulture, $"| `{ManualActions.Retry}` | Lift the quarantine of the current spec's revision and start a new canary. |\n");
         text.Append(CultureInfo.InvariantCulture, $"| `{ManualActions.Undo}` | Roll back to the revision numbered by the annotation `{Annotations.UndoRevision}` (from `status.revisionHistory`), or to the previous one without it. |\n\n");

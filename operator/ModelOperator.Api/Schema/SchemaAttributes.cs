@@ -49,6 +49,13 @@ public sealed class RangeAttribute(double minimum, double maximum) : Attribute
 
     /// <summary>When true the minimum itself is not allowed (OpenAPI <c>exclusiveMinimum</c>).</summary>
     public bool ExclusiveMinimum { get; init; }
+
+    /// <summary>
+    /// What is allowed in words, completing "use …" in the validator's message, with <c>{0}</c> for the minimum and
+    /// <c>{1}</c> for the maximum (so the numbers stay in one place), e.g. <c>a percentage from {0} to {1}</c>. Without it,
+    /// <c>{0} to {1}</c>, <c>{0} or more</c> or <c>more than {0} and at most {1}</c>.
+    /// </summary>
+    public string? Allowed { get; init; }
 }
 
 /// <summary>A regular expression the string must match (OpenAPI <c>pattern</c>, ECMA-262 dialect).</summary>

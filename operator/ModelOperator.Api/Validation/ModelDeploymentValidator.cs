@@ -31,13 +31,16 @@ public static partial class ModelDeploymentValidator
             return problems;
         }
 
-        SchemaBounds.Check(spec, "spec", problems);
         CheckModel(spec.Model, problems);
         ModelStorageValidator.Check(spec, problems);
         CheckRuntime(spec.Runtime, problems);
         CheckScaling(spec, problems);
         CheckRollout(spec, problems);
-        return problems;
+
+        // Sizes and numeric ranges from the API types' schema attributes, then everything in the order of the spec's
+        // sections (a stable sort keeps the order within each).
+        SchemaBounds.Check(spec, "spec", problems);
+        return [.. problems.OrderBy(p => Section(p.Path))];
     }
 
     private static void CheckMetadata(ObjectMeta metadata, List<FieldProblem> problems)
@@ -56,19 +59,7 @@ public static partial class ModelDeploymentValidator
             problems.Add(new("metadata.name", $"\"{Shorten(name)}\" has {name.Length} characters; at most {MaxNameLength} are allowed, because revision names <name>-<10 hex> must fit 63"));
         }
 
-        var annotations = metadata.Annotations ?? new Dictionary<string, string>();
-        if (annotations.TryGetValue(Annotations.Action, out var action) && !ManualActions.All.Contains(action, StringComparer.Ordinal))
-        {
-            problems.Add(new($"metadata.annotations[{Annotations.Action}]",
-                $"\"{Shorten(action)}\" is not an action; use one of {string.Join(", ", ManualActions.All)}"));
-        }
-
-        if (annotations.TryGetValue(Annotations.UndoRevision, out var revision)
-            && !(long.TryParse(revision, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1))
-        {
-            problems.Add(new($"metadata.annotations[{Annotations.UndoRevision}]",
-                $"\"{Shorten(revision)}\" is not a revision number; use a revision from status.revisionHistory, a whole number from 1"));
-        }
+        problems.AddRange(ActionAnnotation.Read(metadata.Annotations).Problems);
     }
 
     private static void CheckModel(ModelSource? model, List<FieldProblem> problems)
@@ -194,11 +185,6 @@ public static partial class ModelDeploymentValidator
         CheckEnv(runtime.Env, problems);
         if (runtime.Batching is { } batching)
         {
-            if (batching.MaxBatchSize is { } size and (< 0 or > 65536))
-            {
-                problems.Add(new("spec.runtime.batching.maxBatchSize", $"{size} is out of range; use 0 (no batching) to 65536"));
-            }
-
             CheckDuration("spec.runtime.batching.maxBatchDelay", batching.MaxBatchDelay, TimeSpan.Zero, TimeSpan.FromSeconds(1), "0 to 1s", problems);
         }
 
@@ -337,31 +323,19 @@ public static partial class ModelDeploymentValidator
                 : "sets both replicas and autoscaling; set exactly one: replicas for a fixed count, autoscaling for a range"));
         }
 
-        if (spec.Replicas is { } replicas and (< 0 or > 1000))
-        {
-            problems.Add(new("spec.replicas", $"{replicas} is out of range; use 0 to 1000"));
-        }
-
         if (spec.Autoscaling is not { } autoscaling)
         {
             return;
         }
 
+        // The range of each is checked from its [Range] (SchemaBounds); here only what a range cannot say.
         var min = autoscaling.MinReplicas ?? ModelDeploymentDefaults.MinReplicas;
-        if (min is < 1 or > 1000)
-        {
-            problems.Add(new("spec.autoscaling.minReplicas", $"{min} is out of range; use 1 to 1000"));
-        }
-
         if (autoscaling.MaxReplicas is not { } max)
         {
-            problems.Add(new("spec.autoscaling.maxReplicas", "is missing; set the most pods autoscaling may run (1 to 1000)"));
+            problems.Add(new("spec.autoscaling.maxReplicas", $"is missing; set the most pods autoscaling may run ({SchemaBounds.Allowed(typeof(AutoscalingSpec), nameof(AutoscalingSpec.MaxReplicas))})"));
         }
-        else if (max is < 1 or > 1000)
-        {
-            problems.Add(new("spec.autoscaling.maxReplicas", $"{max} is out of range; use 1 to 1000"));
-        }
-        else if (min > max)
+        else if (min > max && SchemaBounds.Allows(typeof(AutoscalingSpec), nameof(AutoscalingSpec.MinReplicas), min)
+            && SchemaBounds.Allows(typeof(AutoscalingSpec), nameof(AutoscalingSpec.MaxReplicas), max))
         {
             problems.Add(new("spec.autoscaling.minReplicas", $"{min} is more than maxReplicas {max}; minReplicas must be less than or equal to maxReplicas"));
         }
@@ -369,11 +343,6 @@ public static partial class ModelDeploymentValidator
         if (autoscaling.TargetInFlightPerPod is null && autoscaling.TargetP95Latency is null)
         {
             problems.Add(new("spec.autoscaling", "has no target; set targetInFlightPerPod, targetP95Latency or both"));
-        }
-
-        if (autoscaling.TargetInFlightPerPod is { } inFlight && !(double.IsFinite(inFlight) && inFlight > 0 && inFlight <= 1_000_000))
-        {
-            problems.Add(new("spec.autoscaling.targetInFlightPerPod", $"{Show(inFlight)} is out of range; use a number greater than 0 (e.g. 4)"));
         }
 
         CheckDuration("spec.autoscaling.targetP95Latency", autoscaling.TargetP95Latency, TimeSpan.FromTicks(1), TimeSpan.FromMinutes(10), "more than 0 and at most 10m", problems);
@@ -403,9 +372,9 @@ public static partial class ModelDeploymentValidator
 
             if (step.SetWeight is { } weight)
             {
-                if (weight is < 0 or > 100)
+                if (!SchemaBounds.Allows(typeof(RolloutStep), nameof(RolloutStep.SetWeight), weight))
                 {
-                    problems.Add(new($"{path}.setWeight", $"{weight} is out of range; use a percentage from 0 to 100"));
+                    // out of range: SchemaBounds reported it from the [Range] of RolloutStep.SetWeight
                 }
                 else if (weight < lastWeight.Weight)
                 {
@@ -463,24 +432,7 @@ public static partial class ModelDeploymentValidator
         }
 
         CheckDuration($"{path}.interval", analysis.Interval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), "1s to 1h", problems);
-        if (analysis.MinSamples is { } minSamples and < 1)
-        {
-            problems.Add(new($"{path}.minSamples", $"{minSamples} is out of range; use 1 or more requests"));
-        }
-
-        if (analysis.FailureLimit is { } failureLimit and (< 0 or > 1000))
-        {
-            problems.Add(new($"{path}.failureLimit", $"{failureLimit} is out of range; use 0 (roll back on the first failure) to 1000"));
-        }
-
-        if (analysis.MaxErrorRate is { } errorRate && !(double.IsFinite(errorRate) && errorRate is >= 0 and <= 1))
-        {
-            problems.Add(new($"{path}.maxErrorRate", $"{Show(errorRate)} is out of range; use a share from 0 to 1 (0.01 is 1%)"));
-        }
-
         CheckDuration($"{path}.maxP99Latency", analysis.MaxP99Latency, TimeSpan.FromTicks(1), TimeSpan.FromMinutes(10), "more than 0 and at most 10m", problems);
-        CheckPsi($"{path}.maxPredictionDrift", analysis.MaxPredictionDrift, problems);
-        CheckPsi($"{path}.maxFeatureDrift", analysis.MaxFeatureDrift, problems);
         if (analysis.MaxFeatureDrift is not null && spec.Model?.Profile is null)
         {
             problems.Add(new($"{path}.maxFeatureDrift", "compares live features with the reference profile, but spec.model.profile is not set; set it (uri and sha256) or remove maxFeatureDrift"));
@@ -498,14 +450,6 @@ public static partial class ModelDeploymentValidator
             {
                 problems.Add(new($"{path}.provider.prometheus.address", $"\"{Shorten(prometheus.Address)}\" is not an http:// or https:// URL; write e.g. http://prometheus.monitoring:9090"));
             }
-        }
-    }
-
-    private static void CheckPsi(string path, double? value, List<FieldProblem> problems)
-    {
-        if (value is { } psi && !(double.IsFinite(psi) && psi is >= 0 and <= 100))
-        {
-            problems.Add(new(path, $"{Show(psi)} is out of range; use a population stability index from 0 to 100 (0.1 is small drift, 0.25 large)"));
         }
     }
 
@@ -527,6 +471,14 @@ public static partial class ModelDeploymentValidator
     }
 
     /// <summary>A value quoted in a message, cut short: problems end up in conditions and Events.</summary>
+    /// <summary>The rank of a problem's section in <see cref="Validate"/>'s order: metadata, model, runtime, scaling, rollout.</summary>
+    private static int Section(string path) =>
+        path.StartsWith("metadata", StringComparison.Ordinal) ? 0
+        : path.StartsWith("spec.model", StringComparison.Ordinal) ? 1
+        : path.StartsWith("spec.runtime", StringComparison.Ordinal) ? 2
+        : path.StartsWith("spec.rollout", StringComparison.Ordinal) ? 4
+        : 3;
+
     private static string Shorten(string? value) => value is null || value.Length <= 100 ? value ?? string.Empty : value[..100] + "…";
 
     private static string Show(double value) => value.ToString(CultureInfo.InvariantCulture);

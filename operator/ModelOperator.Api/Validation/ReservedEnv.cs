@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ModelOperator.Contracts;
 
 namespace ModelOperator.Api.Validation;
 
@@ -18,14 +19,13 @@ public static partial class ReservedEnv
     /// process's home and temporary folders, plus glibc tunables and the OpenSSL configuration (which loads engines).
     /// </summary>
     public const string Pattern =
-        "^((?i:LD_|DOTNET_|CORECLR_|COMPLUS_|ASPNETCORE_).*|MAX_.*|MODEL_(NAME|VERSION|URI|SHA256|PROFILE_URI|PROFILE_SHA256|CACHE_DIR|DOWNLOAD_TIMEOUT|DOWNLOAD_ATTEMPTS)"
-        + "|HOST|PORT|METRICS_PORT|SHUTDOWN_TIMEOUT|HOME|TMPDIR|XDG_CACHE_HOME|GLIBC_TUNABLES|OPENSSL_CONF)$";
+        "^((?i:LD_|DOTNET_|CORECLR_|COMPLUS_|ASPNETCORE_).*|" + ModelServerEnv.ReservedPattern
+        + "|HOME|TMPDIR|XDG_CACHE_HOME|GLIBC_TUNABLES|OPENSSL_CONF)$";
 
     /// <summary>What is reserved, in words, for messages and docs.</summary>
     public const string Description =
-        "LD_*, DOTNET_*, CORECLR_*, COMPlus_*, ASPNETCORE_* (any case), MAX_*, MODEL_NAME, MODEL_VERSION, MODEL_URI, MODEL_SHA256, "
-        + "MODEL_PROFILE_URI, MODEL_PROFILE_SHA256, MODEL_CACHE_DIR, MODEL_DOWNLOAD_TIMEOUT, MODEL_DOWNLOAD_ATTEMPTS, HOST, PORT, "
-        + "METRICS_PORT, SHUTDOWN_TIMEOUT, HOME, TMPDIR, XDG_CACHE_HOME, GLIBC_TUNABLES, OPENSSL_CONF";
+        "LD_*, DOTNET_*, CORECLR_*, COMPlus_*, ASPNETCORE_* (any case), " + ModelServerEnv.ReservedDescription
+        + ", HOME, TMPDIR, XDG_CACHE_HOME, GLIBC_TUNABLES, OPENSSL_CONF";
 
     /// <summary>The CRD's rule on <c>spec.runtime</c> (standard CEL: has, all, matches).</summary>
     public const string CelRule = "!has(self.env) || self.env.all(e, !e.name.matches('" + Pattern + "'))";
@@ -55,14 +55,14 @@ public static partial class ReservedEnv
     /// <summary>Reserved names the operator sets from a spec field, with that field: the message points the user there.</summary>
     public static IReadOnlyDictionary<string, string> FromSpec { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["MODEL_NAME"] = "spec.model.name",
-        ["MODEL_VERSION"] = "spec.model.version",
-        ["MODEL_URI"] = "spec.model.uri",
-        ["MODEL_SHA256"] = "spec.model.sha256",
-        ["MODEL_PROFILE_URI"] = "spec.model.profile.uri",
-        ["MODEL_PROFILE_SHA256"] = "spec.model.profile.sha256",
-        ["MAX_BATCH_SIZE"] = "spec.runtime.batching.maxBatchSize",
-        ["MAX_BATCH_DELAY"] = "spec.runtime.batching.maxBatchDelay",
+        [ModelServerEnv.ModelName] = "spec.model.name",
+        [ModelServerEnv.ModelVersion] = "spec.model.version",
+        [ModelServerEnv.ModelUri] = "spec.model.uri",
+        [ModelServerEnv.ModelSha256] = "spec.model.sha256",
+        [ModelServerEnv.ProfileUri] = "spec.model.profile.uri",
+        [ModelServerEnv.ProfileSha256] = "spec.model.profile.sha256",
+        [ModelServerEnv.MaxBatchSize] = "spec.runtime.batching.maxBatchSize",
+        [ModelServerEnv.MaxBatchDelay] = "spec.runtime.batching.maxBatchDelay",
     };
 
     /// <summary>True when <paramref name="name"/> may not appear in <c>spec.runtime.env</c>.</summary>

@@ -1,14 +1,16 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Reflection;
 using ModelOperator.Api.Schema;
 
 namespace ModelOperator.Api.Validation;
 
 /// <summary>
-/// The size bounds the schema attributes declare (<see cref="LengthAttribute"/>, <see cref="ItemsAttribute"/>,
-/// <see cref="DurationAttribute"/>, <see cref="MapBoundsAttribute"/>), checked on an object the way the CRD checks them,
-/// so that an object the API server did not validate cannot blow up what the operator writes from it. Maximums only:
+/// The bounds the schema attributes declare (<see cref="LengthAttribute"/>, <see cref="ItemsAttribute"/>,
+/// <see cref="DurationAttribute"/>, <see cref="MapBoundsAttribute"/>, <see cref="RangeAttribute"/>), checked on an object
+/// the way the CRD checks them, so that an object the API server did not validate cannot blow up what the operator
+/// writes from it, and so that each number is written once, on the API type. Sizes are checked for their maximum only:
 /// a missing or empty value has its own, more specific message in <see cref="ModelDeploymentValidator"/>.
 /// </summary>
 internal static class SchemaBounds
@@ -29,6 +31,9 @@ internal static class SchemaBounds
             switch (bound.Property.GetValue(value))
             {
                 case null:
+                    break;
+                case IConvertible number when bound.Range is { } range && number is int or long or double:
+                    CheckRange(at, number.ToDouble(CultureInfo.InvariantCulture), range, problems);
                     break;
                 case string text when text.Length > bound.MaxLength:
                     problems.Add(new(at, $"has {text.Length} characters; at most {bound.MaxLength} are allowed"));
@@ -57,6 +62,42 @@ internal static class SchemaBounds
             }
         }
     }
+
+    /// <summary>Whether <paramref name="value"/> is within the [Range] of <paramref name="type"/>'s <paramref name="property"/> (true without one).</summary>
+    public static bool Allows(Type type, string property, double value) =>
+        RangeOf(type, property) is not { } range || InRange(value, range);
+
+    /// <summary>What the [Range] of <paramref name="type"/>'s <paramref name="property"/> allows, in words.</summary>
+    public static string Allowed(Type type, string property) =>
+        Allowed(RangeOf(type, property) ?? throw new ArgumentException($"{type.Name}.{property} has no [Range]", nameof(property)));
+
+    private static RangeAttribute? RangeOf(Type type, string property) =>
+        Bounds.GetOrAdd(type, Read).FirstOrDefault(b => b.Property.Name == property)?.Range;
+
+    private static bool InRange(double value, RangeAttribute range) =>
+        double.IsFinite(value)
+        && (double.IsNaN(range.Minimum) || (range.ExclusiveMinimum ? value > range.Minimum : value >= range.Minimum))
+        && (double.IsNaN(range.Maximum) || value <= range.Maximum);
+
+    /// <summary>NaN and infinities are out of every range (the CRD's JSON cannot carry them either).</summary>
+    private static void CheckRange(string at, double value, RangeAttribute range, List<FieldProblem> problems)
+    {
+        if (!InRange(value, range))
+        {
+            problems.Add(new(at, $"{Show(value)} is out of range; use {Allowed(range)}"));
+        }
+    }
+
+    /// <summary>What a range allows, in the words of the message (<see cref="RangeAttribute.Allowed"/>).</summary>
+    internal static string Allowed(RangeAttribute range)
+    {
+        var format = range.Allowed ?? (double.IsNaN(range.Maximum) ? "{0} or more"
+            : range.ExclusiveMinimum ? "more than {0} and at most {1}"
+            : "{0} to {1}");
+        return string.Format(CultureInfo.InvariantCulture, format, Show(range.Minimum), Show(range.Maximum));
+    }
+
+    private static string Show(double value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static void CheckMap(string at, IReadOnlyDictionary<string, string> map, Bound bound, List<FieldProblem> problems)
     {
@@ -92,8 +133,9 @@ internal static class SchemaBounds
             return new Bound(p, SchemaBuilder.JsonName(p),
                 MaxLength: map?.MaxValueLength ?? (length < 0 ? int.MaxValue : length),
                 MaxItems: p.GetCustomAttribute<ItemsAttribute>()?.MaxItems is { } items and >= 0 ? items : int.MaxValue,
-                MaxKeyLength: map?.MaxKeyLength ?? int.MaxValue);
+                MaxKeyLength: map?.MaxKeyLength ?? int.MaxValue,
+                Range: p.GetCustomAttribute<RangeAttribute>());
         })];
 
-    private sealed record Bound(PropertyInfo Property, string Name, int MaxLength, int MaxItems, int MaxKeyLength);
+    private sealed record Bound(PropertyInfo Property, string Name, int MaxLength, int MaxItems, int MaxKeyLength, RangeAttribute? Range);
 }

@@ -11,12 +11,14 @@ namespace ModelOperator.ControllerRuntime.Informers;
 /// <see cref="ListWatcher{T}"/> (paged lists, randomized server-side watch timeouts, idle detection,
 /// bookmarks, 410 relist, 429 Retry-After, backoff on the TimeProvider); the informer applies what it
 /// yields: a relist replaces the cache and reports objects that vanished in the gap as deletions with
-/// an unknown final state.
+/// an unknown final state. Made with one source per namespace, it runs one engine per namespace into the one cache
+/// (an operator that may list only some namespaces, with a Role in each); a relist then replaces that namespace only.
 /// </summary>
 public sealed partial class Informer<T> : IInformer
     where T : class, IKubernetesObject
 {
-    private readonly ListWatcher<T> _watcher;
+    private readonly (string? Namespace, ListWatcher<T> Watcher)[] _watchers;
+    private readonly bool[] _sourceSynced;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly InformerOptions _options;
@@ -34,14 +36,48 @@ public sealed partial class Informer<T> : IInformer
         InformerOptions? options = null,
         IReadOnlyDictionary<string, Func<T, IEnumerable<string>>>? indexers = null,
         Func<T, T>? transform = null)
+        : this([(null, source)], timeProvider, logger, options, indexers, transform)
     {
-        ArgumentNullException.ThrowIfNull(source);
+    }
+
+    /// <summary>One cache over several namespaces, each listed and watched by its own source (which must stay in its namespace).</summary>
+    public Informer(
+        IReadOnlyDictionary<string, IListerWatcher<T>> sourcesByNamespace,
+        TimeProvider timeProvider,
+        ILogger<Informer<T>>? logger = null,
+        InformerOptions? options = null,
+        IReadOnlyDictionary<string, Func<T, IEnumerable<string>>>? indexers = null,
+        Func<T, T>? transform = null)
+        : this([.. (sourcesByNamespace ?? throw new ArgumentNullException(nameof(sourcesByNamespace))).Select(s => ((string?)s.Key, s.Value))], timeProvider, logger, options, indexers, transform)
+    {
+    }
+
+    private Informer(
+        IReadOnlyList<(string? Namespace, IListerWatcher<T> Source)> sources,
+        TimeProvider timeProvider,
+        ILogger<Informer<T>>? logger,
+        InformerOptions? options,
+        IReadOnlyDictionary<string, Func<T, IEnumerable<string>>>? indexers,
+        Func<T, T>? transform)
+    {
         ArgumentNullException.ThrowIfNull(timeProvider);
+        if (sources.Count == 0 || sources.Any(s => s.Source is null))
+        {
+            throw new ArgumentException("an informer needs at least one source", nameof(sources));
+        }
+
         _options = options ?? new InformerOptions();
         _options.Validate();
         _time = timeProvider;
         _logger = logger ?? NullLogger<Informer<T>>.Instance;
-        _watcher = new ListWatcher<T>(
+        _watchers = [.. sources.Select(s => (s.Namespace, NewWatcher(s.Source)))];
+        _sourceSynced = new bool[_watchers.Length];
+        _cache = new ObjectCache<T>(indexers);
+        _transform = transform;
+    }
+
+    private ListWatcher<T> NewWatcher(IListerWatcher<T> source) =>
+        new(
             source,
             new ListWatcherOptions
             {
@@ -51,11 +87,8 @@ public sealed partial class Informer<T> : IInformer
                 InitialBackoff = _options.InitialBackoff,
                 MaxBackoff = _options.MaxBackoff,
             },
-            timeProvider,
+            _time,
             _logger);
-        _cache = new ObjectCache<T>(indexers);
-        _transform = transform;
-    }
 
     /// <summary>
     /// The read-only cache; complete once <see cref="HasSynced"/> is true. With a transform (see <see cref="CacheTransforms"/>)
@@ -68,7 +101,7 @@ public sealed partial class Informer<T> : IInformer
     public string Kind => typeof(T).Name;
 
     /// <summary>The last resourceVersion the informer has seen (from a list, an event or a bookmark).</summary>
-    public string? LastResourceVersion => _watcher.ResourceVersion ?? Volatile.Read(ref _resourceVersion);
+    public string? LastResourceVersion => _watchers[0].Watcher.ResourceVersion ?? Volatile.Read(ref _resourceVersion);
 
     /// <summary>Completes once the first list is in the cache and handlers were told about it.</summary>
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
@@ -103,12 +136,24 @@ public sealed partial class Informer<T> : IInformer
             : null;
         try
         {
-            await foreach (var update in _watcher.RunAsync(cancellationToken).ConfigureAwait(false))
+            await Task.WhenAll(_watchers.Select((w, i) => RunSourceAsync(i, cancellationToken))).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // stopped
+        }
+    }
+
+    private async Task RunSourceAsync(int source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var update in _watchers[source].Watcher.RunAsync(cancellationToken).ConfigureAwait(false))
             {
                 switch (update)
                 {
                     case ListWatchSnapshot<T> snapshot:
-                        Replace(_transform is null ? [.. snapshot.Items] : [.. snapshot.Items.Select(_transform)], snapshot.ResourceVersion);
+                        Replace(source, _transform is null ? [.. snapshot.Items] : [.. snapshot.Items.Select(_transform)], snapshot.ResourceVersion);
                         break;
                     case ListWatchChange<T> change:
                         Apply(change.Event.Type, _transform is null ? change.Event.Object! : _transform(change.Event.Object!));
@@ -122,11 +167,13 @@ public sealed partial class Informer<T> : IInformer
         }
     }
 
-    private void Replace(List<T> items, string version)
+    /// <summary>A (re)list of one source: its objects replace those of its namespace (all, for an all-namespace source).</summary>
+    private void Replace(int source, List<T> items, string version)
     {
         lock (_dispatch)
         {
-            var initial = !HasSynced;
+            var initial = !_sourceSynced[source];
+            var scope = _watchers[source].Namespace;
             var seen = new HashSet<ObjectKey>();
             foreach (var obj in items)
             {
@@ -142,7 +189,7 @@ public sealed partial class Informer<T> : IInformer
                 }
             }
 
-            foreach (var key in _cache.Keys().Where(k => !seen.Contains(k)))
+            foreach (var key in _cache.Keys().Where(k => !seen.Contains(k) && (scope is null || k.Namespace == scope)))
             {
                 if (_cache.Remove(key) is { } gone)
                 {
@@ -151,7 +198,11 @@ public sealed partial class Informer<T> : IInformer
             }
 
             Volatile.Write(ref _resourceVersion, version);
-            _synced.TrySetResult();
+            _sourceSynced[source] = true;
+            if (_sourceSynced.All(s => s))
+            {
+                _synced.TrySetResult();
+            }
         }
     }
 

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using ModelOperator.Api;
 using ModelOperator.Kubectl.Cli;
+using ModelOperator.Kubectl.Rendering;
+using ModelOperator.Rollouts.Planning;
 
 namespace ModelOperator.Kubectl.Actions;
 
@@ -13,6 +15,19 @@ namespace ModelOperator.Kubectl.Actions;
 /// </summary>
 internal static class ActionRequests
 {
+    /// <summary>Argo Rollouts' plain promote: the current step is finished and the next one starts (the last one promotes).</summary>
+    public static ActionRequest PromoteStep(ModelDeployment md)
+    {
+        var canary = RunningCanary(md, ManualActions.PromoteStep);
+        var steps = RolloutSteps.Effective(md.Spec?.Rollout);
+        var index = Math.Min(md.Status!.CurrentStepIndex ?? 0, steps.Count - 1);
+        var outcome = index + 1 >= steps.Count
+            ? $"the last step ({StepText.Describe(steps[index])}) is finished and canary {canary.Name} (model version {canary.ModelVersion}) becomes stable when the operator handles it"
+            : $"step {index + 1} of {steps.Count} ({StepText.Describe(steps[index])}) of canary {canary.Name} is finished and step {index + 2} ({StepText.Describe(steps[index + 1])}) starts when the operator handles it";
+        return Annotate(md, ManualActions.PromoteStep, undoRevision: null, outcome);
+    }
+
+    /// <summary>Argo Rollouts' promote --full: every remaining step is skipped.</summary>
     public static ActionRequest Promote(ModelDeployment md)
     {
         var canary = RunningCanary(md, ManualActions.Promote);
@@ -86,7 +101,7 @@ internal static class ActionRequests
             return request with
             {
                 Report = request.Report + Environment.NewLine +
-                    $"It waits for another reason (see kubectl model status {md.Metadata.Name}); kubectl model promote {md.Metadata.Name} skips the remaining steps.",
+                    $"It waits for another reason (see kubectl model status {md.Metadata.Name}); kubectl model promote {md.Metadata.Name} finishes that step (--full skips every remaining one).",
             };
         }
 

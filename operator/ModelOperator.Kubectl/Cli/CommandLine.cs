@@ -23,6 +23,9 @@ internal sealed record CommandLine
     /// <summary>undo --to-revision N.</summary>
     public long? ToRevision { get; init; }
 
+    /// <summary>promote --full: skip every remaining step instead of finishing the current one.</summary>
+    public bool Full { get; init; }
+
     /// <summary>watch --timeout; null watches until Ctrl-C.</summary>
     public TimeSpan? Timeout { get; init; }
 }

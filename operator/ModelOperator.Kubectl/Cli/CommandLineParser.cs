@@ -16,6 +16,7 @@ internal static class CommandLineParser
         var line = new CommandLine();
         string? toRevision = null;
         string? timeout = null;
+        var full = false;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -56,15 +57,19 @@ internal static class CommandLineParser
                 case "--timeout":
                     timeout = Value();
                     break;
+                case "--full":
+                    full = value is null ? true : bool.TryParse(value, out var parsed) ? parsed
+                        : throw new PluginException($"flag --full takes true or false, got \"{value}\"");
+                    break;
                 default:
                     throw new PluginException($"unknown flag {flag}") { Usage = Help.General };
             }
         }
 
-        return Complete(line, positional, toRevision, timeout);
+        return Complete(line, positional, toRevision, timeout, full);
     }
 
-    private static CommandLine Complete(CommandLine line, List<string> positional, string? toRevision, string? timeout)
+    private static CommandLine Complete(CommandLine line, List<string> positional, string? toRevision, string? timeout, bool full)
     {
         if (positional.Count > 0 && positional[0] == "help")
         {
@@ -112,6 +117,16 @@ internal static class CommandLineParser
             }
 
             line = line with { ToRevision = number };
+        }
+
+        if (full)
+        {
+            if (!command.TakesFull)
+            {
+                throw new PluginException($"--full applies to promote only, not to {command.Name}") { Usage = Help.For(command) };
+            }
+
+            line = line with { Full = true };
         }
 
         if (timeout is not null)

@@ -1,7 +1,7 @@
 namespace ModelOperator.Kubectl.Cli;
 
 /// <summary>One sub-command of <c>kubectl model</c>: its name, what it takes, and one line of help.</summary>
-internal sealed record PluginCommand(string Name, string Arguments, string Summary, bool TakesToRevision = false, bool TakesTimeout = false)
+internal sealed record PluginCommand(string Name, string Arguments, string Summary, bool TakesToRevision = false, bool TakesTimeout = false, bool TakesFull = false)
 {
     public const string Status = "status";
     public const string History = "history";
@@ -19,7 +19,7 @@ internal sealed record PluginCommand(string Name, string Arguments, string Summa
         new(Status, "NAME", "Show revisions, traffic weights, the current step and the last decision with its evidence"),
         new(History, "NAME", "List promoted revisions (the numbers undo takes), rolled-back revisions and the running canary"),
         new(Watch, "NAME [--timeout 5m]", "Print a line each time the phase, step, weight or last decision changes", TakesTimeout: true),
-        new(Promote, "NAME", "Make the running canary stable now, skipping the remaining steps (annotation action=promote)"),
+        new(Promote, "NAME [--full]", "Finish the current step (a pause, an analysis) and go on (annotation action=promote-step); --full makes the canary stable now, skipping every remaining step (action=promote)", TakesFull: true),
         new(Abort, "NAME", "Roll the running canary back now and quarantine it (annotation action=abort)"),
         new(Retry, "NAME", "Lift the quarantine of the spec's revision so that it rolls out again (annotation action=retry)"),
         new(Undo, "NAME [--to-revision N]", "Make an earlier revision stable again; without --to-revision the previous one (annotation action=undo)", TakesToRevision: true),

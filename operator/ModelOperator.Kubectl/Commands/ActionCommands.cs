@@ -10,15 +10,15 @@ namespace ModelOperator.Kubectl.Commands;
 internal static class ActionCommands
 {
     public static async Task<int> RunAsync(
-        string command, long? toRevision, IResourceClient<ModelDeployment> resource, ObjectKey key, PluginEnvironment env, CancellationToken cancellationToken)
+        string command, CommandLine line, IResourceClient<ModelDeployment> resource, ObjectKey key, PluginEnvironment env, CancellationToken cancellationToken)
     {
         var md = await resource.GetAsync(key, cancellationToken).ConfigureAwait(false);
         var request = command switch
         {
-            PluginCommand.Promote => ActionRequests.Promote(md),
+            PluginCommand.Promote => line.Full ? ActionRequests.Promote(md) : ActionRequests.PromoteStep(md),
             PluginCommand.Abort => ActionRequests.Abort(md),
             PluginCommand.Retry => ActionRequests.Retry(md),
-            PluginCommand.Undo => ActionRequests.Undo(md, toRevision),
+            PluginCommand.Undo => ActionRequests.Undo(md, line.ToRevision),
             PluginCommand.Pause => ActionRequests.Pause(md),
             PluginCommand.Resume => ActionRequests.Resume(md),
             _ => throw new PluginException($"unknown command \"{command}\""),

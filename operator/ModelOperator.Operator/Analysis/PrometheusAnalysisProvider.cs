@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ModelOperator.Api;
+using ModelOperator.Contracts;
 using ModelOperator.Operator.Http;
 using ModelOperator.Runtime.Protocol;
 using ModelOperator.Rollouts.Analysis;
@@ -40,9 +41,9 @@ public sealed partial class PrometheusAnalysisProvider(OutboundHttp http, IReadO
 
         var w = GoDuration.Format(window);
         var sel = Selector(request.Deployment.Namespace, request.CanaryRevision);
-        var requests = await ScalarAsync(baseUri, $"sum(increase(modelserver_requests_total{{{sel}}}[{w}]))", request.Now, cancellationToken).ConfigureAwait(false);
-        var failed = await ScalarAsync(baseUri, $"sum(increase(modelserver_requests_total{{{sel},{RequestOutcomes.FailedMatcher}}}[{w}]))", request.Now, cancellationToken).ConfigureAwait(false);
-        var p99 = await ScalarAsync(baseUri, $"histogram_quantile(0.99, sum by (le) (increase(modelserver_request_duration_seconds_bucket{{{sel}}}[{w}])))", request.Now, cancellationToken).ConfigureAwait(false);
+        var requests = await ScalarAsync(baseUri, $"sum(increase({ModelServerMetricNames.Requests}{{{sel}}}[{w}]))", request.Now, cancellationToken).ConfigureAwait(false);
+        var failed = await ScalarAsync(baseUri, $"sum(increase({ModelServerMetricNames.Requests}{{{sel},{RequestOutcomes.FailedMatcher}}}[{w}]))", request.Now, cancellationToken).ConfigureAwait(false);
+        var p99 = await ScalarAsync(baseUri, $"histogram_quantile(0.99, sum by (le) (increase({ModelServerMetricNames.RequestDuration}{ModelServerMetricNames.BucketSuffix}{{{sel}}}[{w}])))", request.Now, cancellationToken).ConfigureAwait(false);
 
         Measurement errorRate, latency;
         if (requests.Error is { } requestsError)
@@ -64,8 +65,8 @@ public sealed partial class PrometheusAnalysisProvider(OutboundHttp http, IReadO
             ? Measurement.NoData(window)
             : await PredictionDriftAsync(baseUri, request, w, cancellationToken).ConfigureAwait(false);
 
-        var psi = await ScalarAsync(baseUri, $"max(modelserver_drift_psi{{{sel},series=\"feature\"}})", request.Now, cancellationToken).ConfigureAwait(false);
-        var rows = await ScalarAsync(baseUri, $"sum(modelserver_drift_window_rows{{{sel}}})", request.Now, cancellationToken).ConfigureAwait(false);
+        var psi = await ScalarAsync(baseUri, $"max({ModelServerMetricNames.DriftPsi}{{{sel},{ModelServerMetricNames.SeriesLabel}=\"{ModelServerMetricNames.FeatureSeries}\"}})", request.Now, cancellationToken).ConfigureAwait(false);
+        var rows = await ScalarAsync(baseUri, $"sum({ModelServerMetricNames.DriftWindowRows}{{{sel}}})", request.Now, cancellationToken).ConfigureAwait(false);
         var featureDrift = (psi.Error ?? rows.Error) is { } fe ? Measurement.Failure(fe, window)
             : psi.Value is { } pv && double.IsFinite(pv) ? Measurement.Of(pv, (long)Math.Round(rows.Value ?? 0), window)
             : Measurement.NoData(window);
@@ -113,7 +114,7 @@ public sealed partial class PrometheusAnalysisProvider(OutboundHttp http, IReadO
 
     private async Task<Measurement> PredictionDriftAsync(Uri baseUri, AnalysisRequest request, string w, CancellationToken cancellationToken)
     {
-        const string query = "sum by (output, le) (increase(modelserver_prediction_value_bucket{{{0}}}[{1}]))";
+        const string query = "sum by (" + ModelServerMetricNames.OutputLabel + ", le) (increase(" + ModelServerMetricNames.PredictionValue + ModelServerMetricNames.BucketSuffix + "{{{0}}}[{1}]))";
         var canary = await VectorAsync(baseUri, string.Format(CultureInfo.InvariantCulture, query, Selector(request.Deployment.Namespace, request.CanaryRevision), w), request.Now, cancellationToken).ConfigureAwait(false);
         var stable = await VectorAsync(baseUri, string.Format(CultureInfo.InvariantCulture, query, Selector(request.Deployment.Namespace, request.StableRevision!), w), request.Now, cancellationToken).ConfigureAwait(false);
         if ((canary.Error ?? stable.Error) is { } error)

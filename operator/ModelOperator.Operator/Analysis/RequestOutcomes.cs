@@ -1,3 +1,5 @@
+using ModelOperator.Contracts;
+
 namespace ModelOperator.Operator.Analysis;
 
 /// <summary>
@@ -12,7 +14,7 @@ internal static class RequestOutcomes
     public const string ClientAborted = "client_aborted";
 
     /// <summary>The PromQL label matcher that selects failed requests.</summary>
-    public const string FailedMatcher = "outcome!~\"" + Success + "|" + ClientAborted + "\"";
+    public const string FailedMatcher = ModelServerMetricNames.OutcomeLabel + "!~\"" + Success + "|" + ClientAborted + "\"";
 
     public static bool IsFailure(string outcome) => outcome is not (Success or ClientAborted);
 }

@@ -1,3 +1,5 @@
+using ModelOperator.Contracts;
+
 namespace ModelOperator.Operator.Analysis;
 
 /// <summary>The counters of one model server scrape that the analysis uses, summed over label sets where that is meaningful.</summary>
@@ -41,19 +43,19 @@ public sealed record ServerScrape
         {
             switch (s.Name)
             {
-                case "modelserver_requests_total":
+                case ModelServerMetricNames.Requests:
                     requests += s.Value;
-                    if (RequestOutcomes.IsFailure(s.Label("outcome")))
+                    if (RequestOutcomes.IsFailure(s.Label(ModelServerMetricNames.OutcomeLabel)))
                     {
                         failed += s.Value;
                     }
 
                     break;
-                case "modelserver_request_duration_seconds_bucket" when PrometheusText.TryParseValue(s.Label("le"), out var le):
+                case ModelServerMetricNames.RequestDuration + ModelServerMetricNames.BucketSuffix when PrometheusText.TryParseValue(s.Label("le"), out var le):
                     duration[le] = duration.GetValueOrDefault(le) + s.Value;
                     break;
-                case "modelserver_prediction_value_bucket" when PrometheusText.TryParseValue(s.Label("le"), out var ple):
-                    var output = s.Label("output");
+                case ModelServerMetricNames.PredictionValue + ModelServerMetricNames.BucketSuffix when PrometheusText.TryParseValue(s.Label("le"), out var ple):
+                    var output = s.Label(ModelServerMetricNames.OutputLabel);
                     if (!predictions.TryGetValue(output, out var buckets))
                     {
                         predictions[output] = buckets = [];
@@ -61,16 +63,16 @@ public sealed record ServerScrape
 
                     buckets[ple] = buckets.GetValueOrDefault(ple) + s.Value;
                     break;
-                case "modelserver_drift_psi" when s.Label("series") == "feature" && double.IsFinite(s.Value):
+                case ModelServerMetricNames.DriftPsi when s.Label(ModelServerMetricNames.SeriesLabel) == ModelServerMetricNames.FeatureSeries && double.IsFinite(s.Value):
                     psi = double.IsNaN(psi) ? s.Value : Math.Max(psi, s.Value);
                     break;
-                case "modelserver_requests_in_flight":
+                case ModelServerMetricNames.RequestsInFlight:
                     inFlight += s.Value;
                     break;
-                case "modelserver_model_load_duration_seconds" when double.IsFinite(s.Value):
+                case ModelServerMetricNames.ModelLoadDuration when double.IsFinite(s.Value):
                     load = double.IsNaN(load) ? s.Value : Math.Max(load, s.Value);
                     break;
-                case "modelserver_drift_window_rows":
+                case ModelServerMetricNames.DriftWindowRows:
                     rows += s.Value;
                     break;
             }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ModelOperator.Api;
+using ModelOperator.Contracts;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Settings;
 using ModelOperator.Rollouts.Planning;
@@ -201,34 +202,34 @@ public static class DeploymentBuilder
 
         var env = new List<EnvVar>
         {
-            new() { Name = "MODEL_NAME", Value = model.Name },
-            new() { Name = "MODEL_VERSION", Value = model.Version },
-            new() { Name = "MODEL_URI", Value = Resolve(model.Uri!) },
-            new() { Name = "MODEL_SHA256", Value = model.Sha256 },
+            new() { Name = ModelServerEnv.ModelName, Value = model.Name },
+            new() { Name = ModelServerEnv.ModelVersion, Value = model.Version },
+            new() { Name = ModelServerEnv.ModelUri, Value = Resolve(model.Uri!) },
+            new() { Name = ModelServerEnv.ModelSha256, Value = model.Sha256 },
         };
         if (model.Profile is { Uri: { } profileUri } profile)
         {
-            env.Add(new() { Name = "MODEL_PROFILE_URI", Value = Resolve(profileUri) });
+            env.Add(new() { Name = ModelServerEnv.ProfileUri, Value = Resolve(profileUri) });
             if (!string.IsNullOrEmpty(profile.Sha256))
             {
-                env.Add(new() { Name = "MODEL_PROFILE_SHA256", Value = profile.Sha256 });
+                env.Add(new() { Name = ModelServerEnv.ProfileSha256, Value = profile.Sha256 });
             }
         }
 
-        env.Add(new() { Name = "PORT", Value = port.ToString(CultureInfo.InvariantCulture) });
+        env.Add(new() { Name = ModelServerEnv.Port, Value = port.ToString(CultureInfo.InvariantCulture) });
         if (metricsPort is { } metrics)
         {
-            env.Add(new() { Name = "METRICS_PORT", Value = metrics.ToString(CultureInfo.InvariantCulture) });
+            env.Add(new() { Name = ModelServerEnv.MetricsPort, Value = metrics.ToString(CultureInfo.InvariantCulture) });
         }
 
-        env.Add(new() { Name = "MODEL_CACHE_DIR", Value = ModelCacheDir });
-        env.Add(new() { Name = "MAX_MODEL_BYTES", Value = MaxModelBytes.ToString(CultureInfo.InvariantCulture) });
-        env.Add(new() { Name = "LOG_FORMAT", Value = "json" });
+        env.Add(new() { Name = ModelServerEnv.CacheDir, Value = ModelCacheDir });
+        env.Add(new() { Name = ModelServerEnv.MaxModelBytes, Value = MaxModelBytes.ToString(CultureInfo.InvariantCulture) });
+        env.Add(new() { Name = ModelServerEnv.LogFormat, Value = "json" });
         env.AddRange(ModelStorageEnvBuilder.For(model, runtime));
         if (revision.Batching is { } batching)
         {
-            env.Add(new() { Name = "MAX_BATCH_SIZE", Value = batching.MaxBatchSize.ToString(CultureInfo.InvariantCulture) });
-            env.Add(new() { Name = "MAX_BATCH_DELAY", Value = batching.MaxBatchDelay });
+            env.Add(new() { Name = ModelServerEnv.MaxBatchSize, Value = batching.MaxBatchSize.ToString(CultureInfo.InvariantCulture) });
+            env.Add(new() { Name = ModelServerEnv.MaxBatchDelay, Value = batching.MaxBatchDelay });
         }
 
         var ours = env.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);

@@ -13,7 +13,8 @@ namespace ModelOperator.Operator.Hosting;
 /// Pods, Services, HPAs — filtered by <c>app.kubernetes.io/managed-by=modeloperator</c> and indexed by their controller's
 /// UID (pods, which a ReplicaSet controls, by their ModelDeployment instead), plus HTTPRoutes (the user's, unfiltered;
 /// an empty kind while the Gateway API CRDs are not installed, see <see cref="OptionalApiListerWatcher{T}"/>).
-/// All in <see cref="OperatorOptions.WatchNamespace"/> or everywhere.
+/// All in <see cref="OperatorOptions.WatchNamespaces"/> (each listed and watched on its own, so a Role in each suffices)
+/// or, when that is empty, everywhere; objects elsewhere never reach a cache, so they are never reconciled.
 /// The caches hold every such object for the life of the process, so objects are read straight into a trimmed shape
 /// (<see cref="OperatorCacheTransforms"/>): no object keeps <c>managedFields</c>, a cached Pod has no spec, and equal
 /// strings of cached objects share one instance (<see cref="StringPool"/>), without decoding anything twice.
@@ -41,23 +42,20 @@ public sealed class OperatorInformers
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
-        var ns = options.WatchNamespace;
+        var namespaces = options.WatchNamespaces;
         var strings = new StringPool();
-        ModelDeployments = new Informer<ModelDeployment>(
-            new ResourceListerWatcher<ModelDeployment>(Reading<ModelDeployment>(client, strings), ns), time, loggers.CreateLogger<Informer<ModelDeployment>>(),
+        ModelDeployments = Scoped(namespaces, ns => new ResourceListerWatcher<ModelDeployment>(Reading<ModelDeployment>(client, strings), ns), time, loggers,
             new InformerOptions { ResyncPeriod = options.ResyncPeriod, WatchIdleTimeout = WatchIdleTimeout }, transform: CacheTransforms.StripManagedFields);
-        Deployments = Owned<Deployment>(client, ns, time, loggers, strings);
-        Pods = PodInformer(client, ns, time, loggers, strings);
-        Services = Owned<Service>(client, ns, time, loggers, strings);
-        Autoscalers = Owned<HorizontalPodAutoscaler>(client, ns, time, loggers, strings);
-        DisruptionBudgets = Owned<PodDisruptionBudget>(client, ns, time, loggers, strings);
+        Deployments = Owned<Deployment>(client, namespaces, time, loggers, strings);
+        Pods = PodInformer(client, namespaces, time, loggers, strings);
+        Services = Owned<Service>(client, namespaces, time, loggers, strings);
+        Autoscalers = Owned<HorizontalPodAutoscaler>(client, namespaces, time, loggers, strings);
+        DisruptionBudgets = Owned<PodDisruptionBudget>(client, namespaces, time, loggers, strings);
         // Gateway API is optional: a cluster without its CRDs must not keep the operator from starting.
-        HttpRoutes = new Informer<HttpRoute>(
-            new OptionalApiListerWatcher<HttpRoute>(new ResourceListerWatcher<HttpRoute>(Reading<HttpRoute>(client, strings), ns),
+        HttpRoutes = Scoped(namespaces,
+            ns => new OptionalApiListerWatcher<HttpRoute>(new ResourceListerWatcher<HttpRoute>(Reading<HttpRoute>(client, strings), ns),
                 "HTTPRoute (gateway.networking.k8s.io/v1)", TimeSpan.FromMinutes(1), time, loggers.CreateLogger<OptionalApiListerWatcher<HttpRoute>>()),
-            time, loggers.CreateLogger<Informer<HttpRoute>>(),
-            Watching,
-            transform: CacheTransforms.StripManagedFields);
+            time, loggers, Watching, transform: CacheTransforms.StripManagedFields);
     }
 
     public Informer<ModelDeployment> ModelDeployments { get; }
@@ -86,14 +84,25 @@ public sealed class OperatorInformers
     /// The operator's Pod informer: pods it manages, indexed by their ModelDeployment, cached without spec or managedFields.
     /// Public so that the informer benchmark measures exactly what the operator caches.
     /// </summary>
-    public static Informer<Pod> PodInformer(IKubernetesClient client, string? ns, TimeProvider time, ILoggerFactory loggers, StringPool strings)
-    {
-        ArgumentNullException.ThrowIfNull(loggers);
-        return new Informer<Pod>(
-            new ResourceListerWatcher<Pod>(Reading<Pod>(client, strings), ns, ManagedBySelector), time, loggers.CreateLogger<Informer<Pod>>(),
-            Watching,
+    public static Informer<Pod> PodInformer(IKubernetesClient client, string? ns, TimeProvider time, ILoggerFactory loggers, StringPool strings) =>
+        PodInformer(client, ns is null ? [] : [ns], time, loggers, strings);
+
+    private static Informer<Pod> PodInformer(IKubernetesClient client, IReadOnlyList<string> namespaces, TimeProvider time, ILoggerFactory loggers, StringPool strings) =>
+        Scoped(namespaces, ns => new ResourceListerWatcher<Pod>(Reading<Pod>(client, strings), ns, ManagedBySelector), time, loggers, Watching,
             indexers: new Dictionary<string, Func<Pod, IEnumerable<string>>> { [PodsByModelDeploymentIndex] = ByModelDeployment },
             transform: OperatorCacheTransforms.Pod);
+
+    /// <summary>An informer over every namespace (no namespaces given), or with one source per given namespace.</summary>
+    private static Informer<T> Scoped<T>(
+        IReadOnlyList<string> namespaces, Func<string?, IListerWatcher<T>> source, TimeProvider time, ILoggerFactory loggers, InformerOptions options,
+        IReadOnlyDictionary<string, Func<T, IEnumerable<string>>>? indexers = null, Func<T, T>? transform = null)
+        where T : class, IKubernetesObject<T>
+    {
+        ArgumentNullException.ThrowIfNull(loggers);
+        var logger = loggers.CreateLogger<Informer<T>>();
+        return namespaces.Count == 0
+            ? new Informer<T>(source(null), time, logger, options, indexers, transform)
+            : new Informer<T>(namespaces.Distinct(StringComparer.Ordinal).ToDictionary(ns => ns, ns => source(ns), StringComparer.Ordinal), time, logger, options, indexers, transform);
     }
 
     /// <summary>A client that reads <typeparamref name="T"/> into its cached shape, with one string pool shared by every cache (the same label keys recur across kinds).</summary>
@@ -101,10 +110,9 @@ public sealed class OperatorInformers
         where T : class, IKubernetesObject<T> =>
         client.Resource<T>(OperatorCacheTransforms.Decoding<T>(strings));
 
-    private static Informer<T> Owned<T>(IKubernetesClient client, string? ns, TimeProvider time, ILoggerFactory loggers, StringPool strings)
+    private static Informer<T> Owned<T>(IKubernetesClient client, IReadOnlyList<string> namespaces, TimeProvider time, ILoggerFactory loggers, StringPool strings)
         where T : class, IKubernetesObject<T> =>
-        new(new ResourceListerWatcher<T>(Reading<T>(client, strings), ns, ManagedBySelector), time, loggers.CreateLogger<Informer<T>>(),
-            Watching,
+        Scoped(namespaces, ns => new ResourceListerWatcher<T>(Reading<T>(client, strings), ns, ManagedBySelector), time, loggers, Watching,
             indexers: new Dictionary<string, Func<T, IEnumerable<string>>> { [Indexers.ControllerUidIndex] = Indexers.ControllerUid },
             transform: CacheTransforms.StripManagedFields);
 }

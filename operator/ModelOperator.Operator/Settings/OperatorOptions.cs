@@ -11,8 +11,8 @@ public sealed record OperatorOptions
     /// <summary>The model server image used when <c>spec.runtime.image</c> is not set.</summary>
     public string DefaultImage { get; init; } = "modeloperator/modelserver:0.1.0";
 
-    /// <summary>The one namespace to watch; null watches every namespace.</summary>
-    public string? WatchNamespace { get; init; }
+    /// <summary>The namespaces to watch (each with informers of its own); empty watches every namespace.</summary>
+    public IReadOnlyList<string> WatchNamespaces { get; init; } = [];
 
     /// <summary>Whether to reconcile only while holding the leader Lease (needed with more than one operator replica).</summary>
     public bool LeaderElection { get; init; } = true;
@@ -60,6 +60,8 @@ public sealed record OperatorOptions
 
     /// <summary>Whether serving pods may tolerate the control-plane taints or every taint (an admin's opt-in; off by default).</summary>
     public bool AllowControlPlaneTolerations { get; init; }
+
+    /// <summary>
     /// The port the model server serves <c>/metrics</c> and <c>/stats</c> on, apart from inference (its <c>METRICS_PORT</c>);
     /// null serves them on <see cref="ModelServerPort"/> as before. The operator scrapes pods there, so a NetworkPolicy can
     /// open inference to everyone and metrics only to monitoring and the operator.
@@ -94,94 +96,16 @@ public sealed record OperatorOptions
     /// <summary>The kubeconfig context; null uses its current-context.</summary>
     public string? KubeContext { get; init; }
 
-    /// <summary>Every problem with these settings, one line each, naming the setting, the value and what is allowed.</summary>
+    /// <summary>
+    /// The problems no single setting shows (the bounds of each are in <see cref="OperatorOptionsParser.Table"/>): a
+    /// metrics port equal to the server port, and why a Prometheus address is not usable. One line each, naming the setting.
+    /// </summary>
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(DefaultImage) || DefaultImage.Any(char.IsWhiteSpace))
+        if (ModelServerMetricsPort is { } metricsPort && metricsPort == ModelServerPort)
         {
-            problems.Add($"DEFAULT_IMAGE (--default-image) is '{DefaultImage}'; it must be an image reference without spaces, e.g. modeloperator/modelserver:0.1.0");
-        }
-
-        foreach (var prefix in ImageAllowlist.Where(p => p.Length == 0 || p.Any(char.IsWhiteSpace) || p.Length > 512))
-        {
-            problems.Add($"IMAGE_ALLOWLIST (--image-allowlist) has the entry '{prefix}'; each entry must be an image prefix without spaces (at most 512 characters), e.g. registry.example.com/ml/");
-        }
-
-        if (WatchNamespace is { } ns && !IsDnsLabel(ns))
-        {
-            problems.Add($"WATCH_NAMESPACE (--watch-namespace) is '{ns}'; it must be a namespace name (lowercase letters, digits and '-', at most 63) or empty for all namespaces");
-        }
-
-        if (!IsDnsSubdomain(LeaseName))
-        {
-            problems.Add($"LEASE_NAME (--lease-name) is '{LeaseName}'; it must be a lowercase DNS name (letters, digits, '-' and '.', at most 253)");
-        }
-
-        if (LeaseNamespace is { } leaseNs && !IsDnsLabel(leaseNs))
-        {
-            problems.Add($"LEASE_NAMESPACE (--lease-namespace) is '{leaseNs}'; it must be a namespace name (lowercase letters, digits and '-', at most 63)");
-        }
-
-        if (HttpPort is < 0 or > 65535)
-        {
-            problems.Add($"HTTP_PORT (--http-port) is {HttpPort}; it must be from 0 to 65535 (0 picks a free port)");
-        }
-
-        if (ModelServerPort is < 1 or > 65535)
-        {
-            problems.Add($"MODELSERVER_PORT (--modelserver-port) is {ModelServerPort}; it must be from 1 to 65535");
-        }
-
-        if (PodPortAnnotation is { } annotation && !IsAnnotationKey(annotation))
-        {
-            problems.Add($"POD_PORT_ANNOTATION (--pod-port-annotation) is '{annotation}'; it must be an annotation key like modeloperator.io/sandbox-port, or empty");
-        }
-
-        if (ResyncPeriod < TimeSpan.FromSeconds(1))
-        {
-            problems.Add($"RESYNC_PERIOD (--resync-period) is {ResyncPeriod}; it must be at least 1s");
-        }
-
-        if (Workers is < 1 or > 64)
-        {
-            problems.Add($"WORKERS (--workers) is {Workers}; it must be from 1 to 64");
-        }
-
-        if (MaxRestarts is < 0 or > 1000)
-        {
-            problems.Add($"MAX_RESTARTS (--max-restarts) is {MaxRestarts}; it must be from 0 to 1000");
-        }
-
-
-        if (AnalysisTimeout <= TimeSpan.Zero || AnalysisTimeout > TimeSpan.FromMinutes(5))
-        {
-            problems.Add($"ANALYSIS_TIMEOUT (--analysis-timeout) is {AnalysisTimeout}; it must be more than 0 and at most 5m");
-        }
-
-        if (ModelServerMetricsPort is { } metricsPort && (metricsPort is < 1 or > 65535 || metricsPort == ModelServerPort))
-        {
-            problems.Add($"MODELSERVER_METRICS_PORT (--modelserver-metrics-port) is {metricsPort}; it must be from 1 to 65535 and not MODELSERVER_PORT ({ModelServerPort}), or empty to serve metrics on MODELSERVER_PORT");
-        }
-
-        if (MaxResponseBytes is < 1024 or > 256 << 20)
-        {
-            problems.Add($"MAX_RESPONSE_BYTES (--max-response-bytes) is {MaxResponseBytes}; it must be from 1024 to {256 << 20} (256 MiB)");
-        }
-
-        if (OutboundConcurrency is < 1 or > 64)
-        {
-            problems.Add($"OUTBOUND_CONCURRENCY (--outbound-concurrency) is {OutboundConcurrency}; it must be from 1 to 64");
-        }
-
-        if (OutboundDeadline <= TimeSpan.Zero || OutboundDeadline > TimeSpan.FromMinutes(10))
-        {
-            problems.Add($"OUTBOUND_DEADLINE (--outbound-deadline) is {OutboundDeadline}; it must be more than 0 and at most 10m");
-        }
-
-        if (OutboundMaxConnectionsPerServer is < 1 or > 256)
-        {
-            problems.Add($"OUTBOUND_MAX_CONNECTIONS_PER_SERVER (--outbound-max-connections-per-server) is {OutboundMaxConnectionsPerServer}; it must be from 1 to 256");
+            problems.Add($"MODELSERVER_METRICS_PORT (--modelserver-metrics-port) is {metricsPort}; it must not be MODELSERVER_PORT ({ModelServerPort}); leave it unset to serve metrics on MODELSERVER_PORT");
         }
 
         foreach (var address in PrometheusAllowedAddresses)
@@ -195,12 +119,12 @@ public sealed record OperatorOptions
         return problems;
     }
 
-    private static bool IsDnsLabel(string value) =>
+    internal static bool IsDnsLabel(string value) =>
         value.Length is >= 1 and <= 63
         && value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')
         && value[0] != '-' && value[^1] != '-';
 
-    private static bool IsAnnotationKey(string value)
+    internal static bool IsAnnotationKey(string value)
     {
         var slash = value.IndexOf('/', StringComparison.Ordinal);
         var name = slash < 0 ? value : value[(slash + 1)..];
@@ -210,6 +134,6 @@ public sealed record OperatorOptions
             && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
     }
 
-    private static bool IsDnsSubdomain(string value) =>
+    internal static bool IsDnsSubdomain(string value) =>
         value.Length is >= 1 and <= 253 && value.Split('.').All(IsDnsLabel);
 }

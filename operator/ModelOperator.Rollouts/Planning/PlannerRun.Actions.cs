@@ -6,23 +6,35 @@ namespace ModelOperator.Rollouts.Planning;
 /// <summary>Manual one-shot actions from the <c>modeloperator.io/action</c> annotation.</summary>
 internal sealed partial class PlannerRun
 {
+    /// <summary>The promote-step action asked to finish the current step in this run.</summary>
+    private bool _skipStep;
+
     private void HandleAction()
     {
         var annotations = _md.Metadata.Annotations;
-        if (annotations is null || !annotations.TryGetValue(Annotations.Action, out var raw))
+        var reading = ActionAnnotation.Read(annotations);
+        if (!reading.Present)
         {
             return;
         }
 
         _annotations[Annotations.Action] = null;
-        if (annotations.ContainsKey(Annotations.UndoRevision))
+        if (annotations!.ContainsKey(Annotations.UndoRevision))
         {
             _annotations[Annotations.UndoRevision] = null;
         }
 
-        var action = raw.Trim();
-        switch (action)
+        if (reading.Request is not { } request)
         {
+            Reject($"{reading.Problems[0].Path}: {reading.Problems[0].Message}");
+            return;
+        }
+
+        switch (request.Action)
+        {
+            case ManualActions.PromoteStep:
+                ManualPromoteStep();
+                break;
             case ManualActions.Promote:
                 ManualPromote();
                 break;
@@ -33,13 +45,42 @@ internal sealed partial class PlannerRun
                 ManualRetry();
                 break;
             case ManualActions.Undo:
-                annotations.TryGetValue(Annotations.UndoRevision, out var revision);
-                ManualUndo(revision);
-                break;
-            default:
-                Reject($"unknown action '{raw}' in {Annotations.Action}; allowed: {string.Join(", ", ManualActions.All)}");
+                ManualUndo(request.UndoRevision);
                 break;
         }
+    }
+
+    /// <summary>Marks the current step to be finished by <see cref="AdvanceCanary"/> in this same run, which knows the step.</summary>
+    private void ManualPromoteStep()
+    {
+        if (_canary is null)
+        {
+            Reject($"promote-step: no canary is running (stable is {_stable!.Name})");
+            return;
+        }
+
+        _skipStep = true;
+    }
+
+    /// <summary>
+    /// Finishes the step the canary is at, whatever it waits for (a pause, an analysis, pods of a weight), as Argo Rollouts'
+    /// promote does. Health and analysis failures were judged before this, so a failing canary is still rolled back.
+    /// </summary>
+    private void SkipCurrentStep()
+    {
+        var steps = _config.Steps;
+        var index = _stepIndex!.Value;
+        if (index >= steps.Count)
+        {
+            return; // every step is done: the canary is promoted next anyway
+        }
+
+        Decide(DecisionActions.Proceed, Reasons.ManualPromote,
+            $"step {index + 1} of {steps.Count} ({RolloutConfig.Describe(steps[index])}) finished by the promote-step action");
+        Emit(PlannedEvent.Normal, Reasons.ManualPromote, _decision!.Message!);
+        _stepIndex = index + 1;
+        _pauseStart = null;
+        _progress = _progress with { StepStartTime = _now, PauseStepAcknowledged = false };
     }
 
     private void ManualPromote()
@@ -77,10 +118,10 @@ internal sealed partial class PlannerRun
         Emit(PlannedEvent.Normal, Reasons.ManualRetry, _decision!.Message!);
     }
 
-    private void ManualUndo(string? revisionText)
+    private void ManualUndo(long? revision)
     {
         RevisionHistoryEntry? target;
-        if (string.IsNullOrWhiteSpace(revisionText))
+        if (revision is not { } number)
         {
             target = PreviousRevision();
             if (target is null)
@@ -91,16 +132,10 @@ internal sealed partial class PlannerRun
         }
         else
         {
-            var available = string.Join(", ", _history.Select(h => h.Revision?.ToString(CultureInfo.InvariantCulture)));
-            if (!long.TryParse(revisionText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
-            {
-                Reject($"undo: {Annotations.UndoRevision} '{revisionText}' is not a revision number; available: {available}");
-                return;
-            }
-
             target = _history.LastOrDefault(h => h.Revision == number);
             if (target is null)
             {
+                var available = string.Join(", ", _history.Select(h => h.Revision?.ToString(CultureInfo.InvariantCulture)));
                 Reject($"undo: revision {number} is not in status.revisionHistory; available: {available}");
                 return;
             }

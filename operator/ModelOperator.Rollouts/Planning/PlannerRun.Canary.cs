@@ -83,7 +83,13 @@ internal sealed partial class PlannerRun
             Emit(PlannedEvent.Warning, run.Reason, run.Message);
         }
 
-        if (HandleManualPause())
+        if (_skipStep)
+        {
+            SkipCurrentStep();
+        }
+
+        // After promote-step finished the last step nothing is left to hold: the canary is promoted below.
+        if (_stepIndex < steps.Count && HandleManualPause())
         {
             return;
         }

@@ -1,3 +1,4 @@
+using ModelOperator.Contracts;
 using ModelOperator.Runtime.Server.Hosting;
 using ModelOperator.Runtime.Server.Models;
 using Prometheus;
@@ -48,10 +49,10 @@ internal sealed class ServerMetrics
 
         string[] modelLabels = ["model", "version"];
         var requests = factory.CreateCounter(
-            "modelserver_requests_total", "Inference requests by outcome.", ["model", "version", "outcome"]);
+            ModelServerMetricNames.Requests, "Inference requests by outcome.", ["model", "version", ModelServerMetricNames.OutcomeLabel]);
         _requests = Outcome.All.Select(o => requests.WithLabels(_model, _version, o)).ToArray();
         RequestDuration = factory.CreateHistogram(
-                "modelserver_request_duration_seconds",
+                ModelServerMetricNames.RequestDuration,
                 "Time to answer an inference request, from routing to the last byte written, in seconds.",
                 modelLabels,
                 new HistogramConfiguration { Buckets = LatencyBuckets })
@@ -63,10 +64,10 @@ internal sealed class ServerMetrics
                 new HistogramConfiguration { Buckets = LatencyBuckets })
             .WithLabels(_model, _version);
         InFlight = factory.CreateGauge(
-                "modelserver_requests_in_flight", "Inference requests being served now.", modelLabels)
+                ModelServerMetricNames.RequestsInFlight, "Inference requests being served now.", modelLabels)
             .WithLabels(_model, _version);
         LoadDuration = factory.CreateGauge(
-                "modelserver_model_load_duration_seconds",
+                ModelServerMetricNames.ModelLoadDuration,
                 "Time the last model load took (fetch, verify, load, warm-up), in seconds.",
                 modelLabels)
             .WithLabels(_model, _version);
@@ -86,9 +87,9 @@ internal sealed class ServerMetrics
         }
 
         Predictions = factory.CreateHistogram(
-            "modelserver_prediction_value",
+            ModelServerMetricNames.PredictionValue,
             "Distribution of the model's predictions (per output column), as cumulative per-bin counters for comparing revisions in PromQL.",
-            ["model", "version", "output"],
+            ["model", "version", ModelServerMetricNames.OutputLabel],
             new HistogramConfiguration { Buckets = options.PredictionBuckets });
         BatchQueueDuration = factory.CreateHistogram(
                 "modelserver_batch_queue_duration_seconds",

@@ -213,7 +213,7 @@ public sealed class ModelDeploymentKubectlTests
     }
 
     /// <summary>The API-server fixture with the committed CRD installed by <c>kubectl apply -f crds/…</c>, as a user would.</summary>
-    private static async Task<ApiServerFixture> StartWithCrdAsync()
+    internal static async Task<ApiServerFixture> StartWithCrdAsync()
     {
         var h = await ApiServerFixture.StartAsync();
         var result = (await h.Kubectl.RunAsync("apply", "-f", RepositoryFiles.Path(ModelOperator.Api.Schema.CrdGenerator.RelativePath))).EnsureSuccess();

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ModelOperator.Api.Tests.Support;
 using ModelOperator.Api.Validation;
 
 namespace ModelOperator.Api.Tests.Kubectl;
@@ -19,8 +18,7 @@ public sealed class ModelStorageKubectlTests
     [Fact]
     public async Task Storage_settings_apply_with_their_defaults_and_pass_the_operators_validation()
     {
-        await using var h = await ApiServerHarness.StartAsync();
-        await h.InstallCrdAsync();
+        await using var h = await ModelDeploymentKubectlTests.StartWithCrdAsync();
 
         (await h.Kubectl.RunWithInputAsync(
             Manifest("""
@@ -47,8 +45,7 @@ public sealed class ModelStorageKubectlTests
     [InlineData("\"s3\":{\"accessKey\":\"AKIA\"}", "spec.model.s3.accessKey", "unknown field")]
     public async Task A_bad_storage_setting_is_rejected_naming_the_field(string storage, string field, string message)
     {
-        await using var h = await ApiServerHarness.StartAsync();
-        await h.InstallCrdAsync();
+        await using var h = await ModelDeploymentKubectlTests.StartWithCrdAsync();
 
         var result = await h.Kubectl.RunWithInputAsync(Manifest(storage), "apply", "-f", "-");
 

@@ -30,7 +30,7 @@ public sealed class ModelDeploymentValidatorTests
         ["no name"] = (md => md with { Metadata = md.Metadata with { Name = null } }, "metadata.name", "is missing"),
         ["upper-case name"] = (md => md with { Metadata = md.Metadata with { Name = "Churn" } }, "metadata.name", "lower-case letters"),
         ["name too long for revision labels"] = (md => md with { Metadata = md.Metadata with { Name = new string('a', 53) } }, "metadata.name", "at most 52"),
-        ["unknown action"] = (md => Annotate(md, Annotations.Action, "rollback"), "metadata.annotations[modeloperator.io/action]", "use one of promote, abort, retry, undo"),
+        ["unknown action"] = (md => Annotate(md, Annotations.Action, "rollback"), "metadata.annotations[modeloperator.io/action]", "use one of promote-step, promote, abort, retry, undo"),
         ["undo revision not a number"] = (md => Annotate(md, Annotations.UndoRevision, "two"), "metadata.annotations[modeloperator.io/undo-revision]", "whole number from 1"),
         ["undo revision zero"] = (md => Annotate(md, Annotations.UndoRevision, "0"), "metadata.annotations[modeloperator.io/undo-revision]", "whole number from 1"),
         ["no model"] = (md => Spec(md, s => s with { Model = null }), "spec.model", "set name, version, uri and sha256"),
@@ -112,7 +112,7 @@ public sealed class ModelDeploymentValidatorTests
         ["analysis step without analysis"] = (md => Rollout(md, r => r with { Analysis = null }), "spec.rollout.analysis", "the steps include analysis"),
         ["analysis without thresholds"] = (md => Analysis(md, a => new AnalysisSpec()), "spec.rollout.analysis", "set at least one of maxErrorRate"),
         ["interval zero"] = (md => Analysis(md, a => a with { Interval = "0s" }), "spec.rollout.analysis.interval", "use 1s to 1h"),
-        ["min samples zero"] = (md => Analysis(md, a => a with { MinSamples = 0 }), "spec.rollout.analysis.minSamples", "use 1 or more"),
+        ["min samples zero"] = (md => Analysis(md, a => a with { MinSamples = 0 }), "spec.rollout.analysis.minSamples", "use 1 to 1000000000 requests"),
         ["negative failure limit"] = (md => Analysis(md, a => a with { FailureLimit = -1 }), "spec.rollout.analysis.failureLimit", "use 0 (roll back on the first failure) to 1000"),
         ["error rate as percent"] = (md => Analysis(md, a => a with { MaxErrorRate = 5 }), "spec.rollout.analysis.maxErrorRate", "use a share from 0 to 1"),
         ["bad p99"] = (md => Analysis(md, a => a with { MaxP99Latency = "250" }), "spec.rollout.analysis.maxP99Latency", "not a duration"),
@@ -217,7 +217,7 @@ public sealed class ModelDeploymentValidatorTests
     }
 
     /// <summary>The model server's settings a tenant may tune; every other one in its settings table is reserved.</summary>
-    private static readonly string[] TenantSettings = ["LOG_FORMAT", "S3_ENDPOINT", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "DRIFT_WINDOW", "DRIFT_BUCKET", "DRIFT_PSI_THRESHOLD", "DRIFT_JS_THRESHOLD", "DRIFT_MIN_SAMPLES", "PREDICTION_BUCKETS",
+    private static readonly string[] TenantSettings = ["LOG_FORMAT", "S3_ENDPOINT", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION", "DRIFT_WINDOW", "DRIFT_BUCKET", "DRIFT_PSI_THRESHOLD", "DRIFT_JS_THRESHOLD", "DRIFT_MIN_SAMPLES", "PREDICTION_BUCKETS",
         "DRAIN_PERIOD", "MODEL_S3_ACCESS_KEY_ID", "MODEL_S3_SECRET_ACCESS_KEY", "MODEL_S3_CREDENTIALS_SECRET", "MODEL_HTTP_HEADER_NAME", "MODEL_HTTP_HEADER_VALUE", "MODEL_HTTP_HEADER_SECRET"];
 
     [Fact]

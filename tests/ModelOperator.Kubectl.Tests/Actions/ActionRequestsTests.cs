@@ -18,6 +18,28 @@ public sealed class ActionRequestsTests
     }
 
     [Fact]
+    public void Promote_step_annotates_the_one_step_value_and_says_which_step_ends_and_which_starts()
+    {
+        var request = ActionRequests.PromoteStep(Fixtures.Canary());
+
+        Assert.Equal("""{"metadata":{"annotations":{"modeloperator.io/action":"promote-step","modeloperator.io/undo-revision":null}}}""", request.Patch!.ToJsonString());
+        Assert.Equal(
+            "modeldeployment.modeloperator.io/churn: promote-step requested (annotation modeloperator.io/action=promote-step)" + Environment.NewLine +
+            "Step 2 of 5 (analysis) of canary churn-bbbbbbbbbb is finished and step 3 (setWeight 50%) starts when the operator handles it.",
+            request.Report);
+    }
+
+    [Fact]
+    public void Promote_step_at_the_last_step_says_the_canary_becomes_stable()
+    {
+        var md = Fixtures.Canary();
+        md = md with { Status = md.Status! with { CurrentStepIndex = 4 } };
+
+        Assert.Contains("The last step (analysis) is finished and canary churn-bbbbbbbbbb (model version 2) becomes stable", ActionRequests.PromoteStep(md).Report, StringComparison.Ordinal);
+        Assert.StartsWith("promote-step: no canary is running", Assert.Throws<PluginException>(() => ActionRequests.PromoteStep(Fixtures.Healthy())).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Promote_and_abort_need_a_running_canary()
     {
         var promote = Assert.Throws<PluginException>(() => ActionRequests.Promote(Fixtures.RolledBack()));
@@ -95,6 +117,6 @@ public sealed class ActionRequestsTests
         var request = ActionRequests.Resume(Fixtures.PausedAtStep());
 
         Assert.Null(request.Patch);
-        Assert.Contains("kubectl model promote churn skips the remaining steps", request.Report, StringComparison.Ordinal);
+        Assert.Contains("kubectl model promote churn finishes that step (--full skips every remaining one)", request.Report, StringComparison.Ordinal);
     }
 }

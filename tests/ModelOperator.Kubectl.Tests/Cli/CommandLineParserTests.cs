@@ -34,6 +34,16 @@ public sealed class CommandLineParserTests
     }
 
     [Theory]
+    [InlineData("promote churn", false)]
+    [InlineData("promote churn --full", true)]
+    [InlineData("promote --full churn", true)]
+    [InlineData("promote churn --full=false", false)]
+    public void Promote_goes_one_step_unless_full(string args, bool full)
+    {
+        Assert.Equal(full, CommandLineParser.Parse(args.Split(' ')).Full);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("-h")]
     [InlineData("help")]
@@ -66,6 +76,8 @@ public sealed class CommandLineParserTests
     [InlineData("undo churn --to-revision 0", "--to-revision must be a revision number")]
     [InlineData("watch churn --timeout soon", "--timeout must be a positive duration")]
     [InlineData("promote churn --timeout 1m", "--timeout applies to watch only, not to promote")]
+    [InlineData("abort churn --full", "--full applies to promote only, not to abort")]
+    [InlineData("promote churn --full=yes", "flag --full takes true or false, got \"yes\"")]
     public void Mistakes_are_reported_with_what_was_wrong(string args, string message)
     {
         var e = Assert.Throws<PluginException>(() => CommandLineParser.Parse(args.Split(' ')));

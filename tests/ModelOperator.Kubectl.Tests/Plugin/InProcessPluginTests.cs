@@ -57,7 +57,7 @@ public sealed class InProcessPluginTests
         await using var bed = await PluginTestBed.StartAsync();
         var before = await bed.SeedAsync(Fixtures.Canary());
 
-        var result = (await bed.PluginAsync("promote", "churn")).Succeeded();
+        var result = (await bed.PluginAsync("promote", "churn", "--full")).Succeeded();
 
         var after = await bed.GetAsync("churn");
         Assert.Equal(ManualActions.Promote, after.Metadata.Annotations![Annotations.Action]);
@@ -75,7 +75,7 @@ public sealed class InProcessPluginTests
         var result = await bed.PluginAsync("promote", "churn");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("error: promote: no canary is running for churn", result.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith("error: promote-step: no canary is running for churn", result.Stderr, StringComparison.Ordinal);
         Assert.Equal(before.Metadata.ResourceVersion, (await bed.GetAsync("churn")).Metadata.ResourceVersion);
     }
 

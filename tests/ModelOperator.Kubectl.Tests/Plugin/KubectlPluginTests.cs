@@ -31,8 +31,15 @@ public sealed class KubectlPluginTests
         var result = (await bed.KubectlAsync(false, "model", "promote", "churn", "-n", "serving", "--kubeconfig", bed.Kubeconfig)).Succeeded();
         var annotation = (await bed.KubectlAsync("get", "md", "churn", "-n", "serving", "-o", @"jsonpath={.metadata.annotations.modeloperator\.io/action}")).Succeeded();
 
-        Assert.StartsWith("modeldeployment.modeloperator.io/churn: promote requested (annotation modeloperator.io/action=promote)", result.Stdout, StringComparison.Ordinal);
-        Assert.Equal(ManualActions.Promote, annotation.Stdout.Trim());
+        // one step, as Argo Rollouts' promote
+        Assert.StartsWith("modeldeployment.modeloperator.io/churn: promote-step requested (annotation modeloperator.io/action=promote-step)", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal(ManualActions.PromoteStep, annotation.Stdout.Trim());
+
+        // and every step with --full, as Argo Rollouts' promote --full
+        var full = (await bed.KubectlAsync(false, "model", "promote", "churn", "--full", "-n", "serving", "--kubeconfig", bed.Kubeconfig)).Succeeded();
+        var fullAnnotation = (await bed.KubectlAsync("get", "md", "churn", "-n", "serving", "-o", @"jsonpath={.metadata.annotations.modeloperator\.io/action}")).Succeeded();
+        Assert.StartsWith("modeldeployment.modeloperator.io/churn: promote requested (annotation modeloperator.io/action=promote); it replaces the pending action 'promote-step'", full.Stdout, StringComparison.Ordinal);
+        Assert.Equal(ManualActions.Promote, fullAnnotation.Stdout.Trim());
     }
 
     [Fact]

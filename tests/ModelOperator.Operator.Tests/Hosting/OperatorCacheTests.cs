@@ -72,7 +72,7 @@ public sealed class OperatorCacheTests
         }
 
         await pods.CreateAsync(Pod("churn", "not-ours", ready: true) with { Metadata = new ObjectMeta { Name = "not-ours", Namespace = Ns, Labels = new Dictionary<string, string> { [Labels.Deployment] = "churn" } } });
-        var informers = new OperatorInformers(client, new OperatorOptions { WatchNamespace = Ns }, TimeProvider.System, NullLoggerFactory.Instance);
+        var informers = new OperatorInformers(client, new OperatorOptions { WatchNamespaces = [Ns] }, TimeProvider.System, NullLoggerFactory.Instance);
         using var stop = new CancellationTokenSource();
         var running = informers.Pods.RunAsync(stop.Token);
         await informers.Pods.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));

@@ -132,7 +132,7 @@ public sealed class ManualControlScenarioTests
 
         Assert.Equal(DecisionActions.Reject, md.Status!.LastDecision!.Action);
         Assert.Equal(Reasons.InvalidAction, md.Status.LastDecision.Reason);
-        Assert.Contains("'seven' is not a revision number", md.Status.LastDecision.Message, StringComparison.Ordinal);
+        Assert.Contains("\"seven\" is not a revision number", md.Status.LastDecision.Message, StringComparison.Ordinal);
         Assert.Equal(first.Status!.StableRevision!.Name, md.Status.StableRevision!.Name);
     }
 

@@ -13,7 +13,7 @@ public sealed class OperatorOptionsParserTests
         var options = OperatorOptionsParser.Parse([], Env(), out var problems);
 
         Assert.Empty(problems);
-        Assert.Null(options.WatchNamespace);
+        Assert.Empty(options.WatchNamespaces);
         Assert.True(options.LeaderElection);
         Assert.Equal("modeloperator/modelserver:0.1.0", options.DefaultImage);
         Assert.Equal(TimeSpan.FromMinutes(5), options.ResyncPeriod);
@@ -29,7 +29,7 @@ public sealed class OperatorOptionsParserTests
 
         Assert.Empty(problems);
         Assert.Equal("registry.local/ms:2", options.DefaultImage);
-        Assert.Equal("models", options.WatchNamespace);
+        Assert.Equal(["models"], options.WatchNamespaces);
         Assert.Equal(9090, options.HttpPort);
         Assert.Equal(TimeSpan.FromSeconds(90), options.ResyncPeriod);
         Assert.Equal(7, options.MaxRestarts);
@@ -45,11 +45,11 @@ public sealed class OperatorOptionsParserTests
             out var problems);
 
         Assert.Contains(problems, p => p.StartsWith("unknown argument '--bogus'", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("WORKERS (--workers) is 0; it must be from 1 to 64", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("WORKERS (--workers) is '0'; it must be a whole number from 1 to 64", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("RESYNC_PERIOD (--resync-period) is 'soon'; it must be a duration", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("HTTP_PORT (--http-port) is 70000", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("HTTP_PORT (--http-port) is '70000'", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("LEADER_ELECT (--leader-elect) is 'maybe'; it must be true or false", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("WATCH_NAMESPACE (--watch-namespace) is 'Not_A_Namespace'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("WATCH_NAMESPACES (--watch-namespaces) is 'Not_A_Namespace'", StringComparison.Ordinal));
         Assert.Equal(6, problems.Count);
     }
 
@@ -73,7 +73,7 @@ public sealed class OperatorOptionsParserTests
     {
         OperatorOptionsParser.Parse([], Env(("IMAGE_ALLOWLIST", "registry.example.com/ml/,bad image"), ("ALLOW_CONTROL_PLANE_TOLERATIONS", "yes")), out var problems);
 
-        Assert.Contains(problems, p => p.Contains("IMAGE_ALLOWLIST (--image-allowlist) has the entry 'bad image'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("IMAGE_ALLOWLIST (--image-allowlist) is 'registry.example.com/ml/,bad image'; it must be comma-separated image prefixes without spaces", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("ALLOW_CONTROL_PLANE_TOLERATIONS (--allow-control-plane-tolerations) is 'yes'; it must be true or false", StringComparison.Ordinal));
         Assert.Equal(2, problems.Count);
     }
@@ -96,7 +96,7 @@ public sealed class OperatorOptionsParserTests
     {
         var options = OperatorOptionsParser.Parse(["--pod-port-annotation", value], Env(), out var problems);
 
-        Assert.Equal(value, options.PodPortAnnotation);
+        Assert.Equal(valid ? value : null, options.PodPortAnnotation); // a refused value is reported, never used
         Assert.Equal(valid, problems.Count == 0);
         if (!valid)
         {

@@ -39,11 +39,11 @@ public sealed class OutboundOptionsTests
 
         Assert.Equal(
         [
-            "MODELSERVER_METRICS_PORT (--modelserver-metrics-port) is 8080; it must be from 1 to 65535 and not MODELSERVER_PORT (8080), or empty to serve metrics on MODELSERVER_PORT",
-            "MAX_RESPONSE_BYTES (--max-response-bytes) is 10; it must be from 1024 to 268435456 (256 MiB)",
-            "OUTBOUND_CONCURRENCY (--outbound-concurrency) is 0; it must be from 1 to 64",
-            "OUTBOUND_DEADLINE (--outbound-deadline) is 01:00:00; it must be more than 0 and at most 10m",
-            "OUTBOUND_MAX_CONNECTIONS_PER_SERVER (--outbound-max-connections-per-server) is 0; it must be from 1 to 256",
+            "MAX_RESPONSE_BYTES (--max-response-bytes) is '10'; it must be a whole number from 1024 to 268435456",
+            "OUTBOUND_CONCURRENCY (--outbound-concurrency) is '0'; it must be a whole number from 1 to 64",
+            "OUTBOUND_DEADLINE (--outbound-deadline) is '1h'; it must be a duration such as 500ms, 30s, 5m, 1h or 1h30m (units ns, us, ms, s, m, h), from 1ms to 10m",
+            "OUTBOUND_MAX_CONNECTIONS_PER_SERVER (--outbound-max-connections-per-server) is '0'; it must be a whole number from 1 to 256",
+            "MODELSERVER_METRICS_PORT (--modelserver-metrics-port) is 8080; it must not be MODELSERVER_PORT (8080); leave it unset to serve metrics on MODELSERVER_PORT",
             "PROMETHEUS_ALLOWED_ADDRESSES (--prometheus-allowed-addresses) has 'prometheus:9090': it must be an absolute http:// or https:// URL such as http://prometheus-operated.monitoring:9090",
             "PROMETHEUS_ALLOWED_ADDRESSES (--prometheus-allowed-addresses) has 'http://u:p@prom:9090': it must name scheme, host, port and optionally a path, without credentials, query or fragment",
         ], problems);

@@ -194,7 +194,9 @@ public sealed class ManualActionScenarioTests
         { ManualActions.Abort, "abort: no canary is running" },
         { ManualActions.Retry, "is not quarantined; nothing to retry" },
         { ManualActions.Undo, "undo: there is no previous revision" },
-        { "rollback", "unknown action 'rollback' in modeloperator.io/action; allowed: promote, abort, retry, undo" },
+        { ManualActions.PromoteStep, "promote-step: no canary is running" },
+        { "rollback", "metadata.annotations[modeloperator.io/action]: \"rollback\" is not an action; use one of promote-step, promote, abort, retry, undo" },
+        { " promote-all ", "\" promote-all \" is not an action" },
     };
 
     [Theory]
