@@ -15,6 +15,12 @@ public static class Conditions
     /// <summary>The last canary was rolled back; the reason says why.</summary>
     public const string RolledBack = "RolledBack";
 
+    /// <summary>
+    /// The spec's model (the canary's while one runs, else the stable one's) is loaded by its pods; False carries the model
+    /// server's own reason word (<c>DownloadFailed</c>, <c>ModelNotFound</c>, <c>InvalidModel</c>, …) and its message.
+    /// </summary>
+    public const string ModelReady = "ModelReady";
+
     /// <summary>The model file (and profile) matched the declared sha256 when the pods loaded it.</summary>
     public const string ModelVerified = "ModelVerified";
 }

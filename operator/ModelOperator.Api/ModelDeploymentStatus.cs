@@ -14,7 +14,7 @@ public sealed record ModelDeploymentStatus
     [Enum(typeof(Phases))]
     public string? Phase { get; init; }
 
-    [Description("The latest observations of the deployment's state: Ready, Progressing, Degraded, RolledBack and ModelVerified.")]
+    [Description("The latest observations of the deployment's state: Ready, Progressing, Degraded, RolledBack, ModelReady and ModelVerified.")]
     [ItemDescription("Condition contains details for one aspect of the current state of this API Resource.")]
     [ListMap("type")]
     public IReadOnlyList<Condition>? Conditions { get; init; }

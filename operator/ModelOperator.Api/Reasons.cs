@@ -17,6 +17,9 @@ public static class Reasons
     public const string CrashLoop = "CrashLoop";
     public const string NotReady = "NotReady";
     public const string ModelLoadFailed = "ModelLoadFailed";
+
+    /// <summary><c>ModelReady=True</c>: the pods of the spec's revision loaded its model.</summary>
+    public const string ModelLoaded = "ModelLoaded";
     public const string ChecksumMismatch = "ChecksumMismatch";
     public const string ChecksumVerified = "ChecksumVerified";
     public const string HighErrorRate = "HighErrorRate";

@@ -43,10 +43,10 @@ public sealed class StorageSettingsTests
     }
 
     [Theory]
-    [InlineData("DRAIN_PERIOD", "5", "DRAIN_PERIOD \"5\" is not allowed; expected a duration such as")]
+    [InlineData("DRAIN_PERIOD", "5", "DRAIN_PERIOD (--drain-period) is '5'; it must be a duration")]
     [InlineData("DRAIN_PERIOD", "11m", "to 10m")]
-    [InlineData("MODEL_HTTP_HEADER_NAME", "Bad Header", "MODEL_HTTP_HEADER_NAME \"Bad Header\" is not an HTTP header name")]
-    [InlineData("MODEL_HTTP_HEADER_NAME", "content-length", "is set by HTTP itself")]
+    [InlineData("MODEL_HTTP_HEADER_NAME", "Bad Header", "MODEL_HTTP_HEADER_NAME (--http-header-name) is 'Bad Header'; it must be an HTTP header name")]
+    [InlineData("MODEL_HTTP_HEADER_NAME", "content-length", "that HTTP does not set itself")]
     [InlineData("MODEL_HTTP_HEADER_VALUE", "Bearer x", "MODEL_HTTP_HEADER_VALUE is set but MODEL_HTTP_HEADER_NAME is not")]
     public void A_bad_setting_names_itself_and_what_is_allowed(string variable, string value, string says)
     {

@@ -9,9 +9,6 @@ namespace ModelOperator.Rollouts.Analysis;
 /// </summary>
 public static class AnalysisEvaluator
 {
-    /// <summary>Model server reason words that mean "not ready yet" rather than "failed".</summary>
-    private static readonly HashSet<string> NotFailedModelReasons = new(StringComparer.Ordinal) { "Loading", "Ready", string.Empty };
-
     /// <summary>
     /// Judges one metric against its threshold.
     /// </summary>
@@ -97,7 +94,7 @@ public static class AnalysisEvaluator
     {
         ArgumentNullException.ThrowIfNull(health);
         var verdicts = new List<MetricVerdict>();
-        if (health.ModelReason is { } word && !NotFailedModelReasons.Contains(word))
+        if (health is { ModelLoadFailed: true, ModelReason: { } word })
         {
             var reason = word == Reasons.ChecksumMismatch ? Reasons.ChecksumMismatch : Reasons.ModelLoadFailed;
             var detail = string.IsNullOrEmpty(health.ModelMessage) ? string.Empty : $": {health.ModelMessage}";

@@ -29,4 +29,10 @@ public sealed record PodHealth
 
     /// <summary>The server's message for <see cref="ModelReason"/>.</summary>
     public string? ModelMessage { get; init; }
+
+    /// <summary>True when <see cref="ModelReason"/> is a failure word (<c>DownloadFailed</c>, <c>InvalidModel</c>, …), not "not ready yet".</summary>
+    public bool ModelLoadFailed => ModelReason is { } word && !NotFailedModelReasons.Contains(word);
+
+    /// <summary>Model server reason words that mean "not ready yet" rather than "failed".</summary>
+    private static readonly HashSet<string> NotFailedModelReasons = new(StringComparer.Ordinal) { "Loading", "Ready", string.Empty };
 }

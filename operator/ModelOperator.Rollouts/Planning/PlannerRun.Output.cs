@@ -329,7 +329,37 @@ internal sealed partial class PlannerRun
                     $"the pods of {_stable!.Name} verified the model's sha256 before serving", generation, _now)
                 : ConditionList.Set(conditions, Conditions.ModelVerified, ConditionList.Unknown, Reasons.NotReady,
                     "no pod has loaded the model yet", generation, _now);
-        return conditions;
+        return ModelReady(conditions, stable, stableReady, quarantined, generation);
+    }
+
+    /// <summary>
+    /// <c>ModelReady</c>: whether the spec's model (the canary's while one runs, else the stable one's) loads. A pod's load
+    /// failure is reported with the model server's own word (<c>DownloadFailed</c>, …) so that a wrong credential or URI
+    /// reads as what it is, not as pods that never become ready.
+    /// </summary>
+    private IReadOnlyList<Condition> ModelReady(IReadOnlyList<Condition> conditions, RevisionState? stable, int stableReady, QuarantinedRevision? quarantined, long? generation)
+    {
+        var current = _canary is null ? stable : _snapshot.Find(_canary.Name);
+        if (current is { Health: { ModelLoadFailed: true, ModelReason: { } word } health })
+        {
+            return ConditionList.Set(conditions, Conditions.ModelReady, ConditionList.False, word,
+                $"{current.Name}: {health.ModelMessage ?? "the model server could not load the model"}", generation, _now);
+        }
+
+        // A canary whose model did not load is rolled back at once: its pods are gone, the spec's model still does not load.
+        if (quarantined?.Reason is Reasons.ModelLoadFailed or Reasons.ChecksumMismatch)
+        {
+            return ConditionList.Set(conditions, Conditions.ModelReady, ConditionList.False, quarantined.Reason,
+                $"{quarantined.Name} (model version {quarantined.ModelVersion}) was rolled back because its pods could not load the model; "
+                + "the RolledBack Event and status.lastDecision carry the model server's words. Apply a new spec or the retry action", generation, _now);
+        }
+
+        var ready = _canary is null ? stableReady : current?.Ready ?? 0;
+        return ready > 0
+            ? ConditionList.Set(conditions, Conditions.ModelReady, ConditionList.True, Reasons.ModelLoaded,
+                $"the pods of {current!.Name} loaded its model", generation, _now)
+            : ConditionList.Set(conditions, Conditions.ModelReady, ConditionList.Unknown, Reasons.NotReady,
+                "no pod of the spec's revision has loaded the model yet", generation, _now);
     }
 
     private PendingAnalysis? NextAnalysis()
