@@ -21,6 +21,8 @@ public sealed class ServerSettingsTableTests
         ["MODEL_DOWNLOAD_ATTEMPTS"] = "21",
         ["S3_ENDPOINT"] = "not a url",
         ["SHUTDOWN_TIMEOUT"] = "3601",
+        ["DRAIN_PERIOD"] = "11m",
+        ["MODEL_HTTP_HEADER_NAME"] = "Bad Header",
         ["LOG_FORMAT"] = "xml",
         ["MODEL_PROFILE_SHA256"] = "abc",
         ["DRIFT_WINDOW"] = "2d",
