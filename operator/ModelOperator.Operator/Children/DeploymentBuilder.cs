@@ -151,7 +151,7 @@ public static class DeploymentBuilder
                         NodeSelector = runtime.NodeSelector is { Count: > 0 } nodes ? new SortedDictionary<string, string>(nodes.ToDictionary(), StringComparer.Ordinal) : null,
                         Tolerations = runtime.Tolerations is { Count: > 0 } tolerations ? tolerations : null,
                         AutomountServiceAccountToken = false,
-                        TerminationGracePeriodSeconds = ModelStorageEnvBuilder.TerminationGracePeriodSeconds(runtime),
+                        TerminationGracePeriodSeconds = ModelStorageEnvBuilder.TerminationGracePeriodSeconds(spec),
                         SecurityContext = new PodSecurityContext
                         {
                             RunAsNonRoot = true,
@@ -225,7 +225,7 @@ public static class DeploymentBuilder
         env.Add(new() { Name = ModelServerEnv.CacheDir, Value = ModelCacheDir });
         env.Add(new() { Name = ModelServerEnv.MaxModelBytes, Value = MaxModelBytes.ToString(CultureInfo.InvariantCulture) });
         env.Add(new() { Name = ModelServerEnv.LogFormat, Value = "json" });
-        env.AddRange(ModelStorageEnvBuilder.For(model, runtime));
+        env.AddRange(ModelStorageEnvBuilder.For(revision));
         if (revision.Batching is { } batching)
         {
             env.Add(new() { Name = ModelServerEnv.MaxBatchSize, Value = batching.MaxBatchSize.ToString(CultureInfo.InvariantCulture) });

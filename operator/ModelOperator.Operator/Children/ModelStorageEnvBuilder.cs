@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelOperator.Api;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Rollouts.Planning;
 
 namespace ModelOperator.Operator.Children;
 
@@ -16,14 +17,14 @@ public static class ModelStorageEnvBuilder
     /// <summary>Time for the process to exit after the server's own shutdown timeout has run out.</summary>
     public static readonly TimeSpan ExitMargin = TimeSpan.FromSeconds(5);
 
-    /// <summary>The variables for <paramref name="model"/>'s storage and the drain; names from <see cref="ModelStorageEnv"/>.</summary>
-    public static IEnumerable<EnvVar> For(ModelSource model, RuntimeSpec runtime)
+    /// <summary>The variables for the revision's model storage and its drain; names from <see cref="ModelStorageEnv"/>.</summary>
+    public static IEnumerable<EnvVar> For(RevisionSpec revision)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(runtime);
-        if (DrainFromEnv(runtime) is null)
+        ArgumentNullException.ThrowIfNull(revision);
+        var model = revision.Model;
+        if (revision.DrainPeriodInSpec is null)
         {
-            yield return new() { Name = ModelStorageEnv.DrainPeriod, Value = GoDuration.Format(ModelStorageEnv.DefaultDrainPeriod) };
+            yield return new() { Name = ModelStorageEnv.DrainPeriod, Value = GoDuration.Format(revision.DrainPeriod) };
         }
 
         if (model.S3 is { } s3)
@@ -55,19 +56,15 @@ public static class ModelStorageEnvBuilder
     }
 
     /// <summary>
-    /// The pod's terminationGracePeriodSeconds: the drain (DRAIN_PERIOD from spec.runtime.env, or the default), then the
+    /// The pod's terminationGracePeriodSeconds: the revision's drain (<see cref="RevisionSpec.DrainPeriod"/>), then the
     /// server's shutdown timeout for requests in flight, then <see cref="ExitMargin"/>; the kubelet's SIGKILL comes after all three.
     /// </summary>
-    public static long TerminationGracePeriodSeconds(RuntimeSpec runtime)
+    public static long TerminationGracePeriodSeconds(RevisionSpec revision)
     {
-        ArgumentNullException.ThrowIfNull(runtime);
-        var total = (DrainFromEnv(runtime) ?? ModelStorageEnv.DefaultDrainPeriod) + ModelStorageEnv.DefaultShutdownTimeout + ExitMargin;
+        ArgumentNullException.ThrowIfNull(revision);
+        var total = revision.DrainPeriod + ModelStorageEnv.DefaultShutdownTimeout + ExitMargin;
         return (long)Math.Ceiling(total.TotalSeconds);
     }
-
-    // A DRAIN_PERIOD the user set in spec.runtime.env (the validator allows only a literal duration there).
-    private static TimeSpan? DrainFromEnv(RuntimeSpec runtime) =>
-        runtime.Env?.FirstOrDefault(e => e.Name == ModelStorageEnv.DrainPeriod) is { Value: { } text } && GoDuration.TryParse(text, out var drain) ? drain : null;
 
     // optional: a missing Secret or key then starts the pod, whose server reports DownloadFailed naming the Secret (the
     // ModelDeployment's status shows it), instead of a pod stuck in CreateContainerConfigError that the status cannot explain.

@@ -6,7 +6,7 @@ namespace ModelOperator.Rollouts.Planning;
 /// What defines a revision's pods: the model and the effective runtime. The operator builds the pod template from it
 /// and records it on the revision's Deployment, so that a revision that is no longer in the spec (the stable one during
 /// a canary, one kept for undo) can still be described. Every default a revision's pods depend on (the image, the
-/// batching settings) is applied here, once: the builders read the result and apply none of their own.
+/// batching settings, the drain) is applied here, once: the builders read the result and apply none of their own.
 /// </summary>
 public sealed record RevisionSpec
 {
@@ -31,6 +31,17 @@ public sealed record RevisionSpec
     public RevisionBatching? Batching => Runtime.Batching is { } batching
         ? new RevisionBatching(batching.MaxBatchSize ?? ModelDeploymentDefaults.MaxBatchSize, batching.MaxBatchDelay ?? ModelDeploymentDefaults.MaxBatchDelay)
         : null;
+
+    /// <summary>
+    /// The model server's drain after SIGTERM: a <c>DRAIN_PERIOD</c> the user set in <c>spec.runtime.env</c> (the
+    /// validator allows only a literal duration there), else <see cref="ModelStorageEnv.DefaultDrainPeriod"/>. The pod's
+    /// grace period is sized from it.
+    /// </summary>
+    public TimeSpan DrainPeriod => DrainPeriodInSpec ?? ModelStorageEnv.DefaultDrainPeriod;
+
+    /// <summary>The <c>DRAIN_PERIOD</c> of <c>spec.runtime.env</c>, or null when the spec sets none (the operator then sets it).</summary>
+    public TimeSpan? DrainPeriodInSpec =>
+        Runtime.Env?.FirstOrDefault(e => e.Name == ModelStorageEnv.DrainPeriod) is { Value: { } text } && GoDuration.TryParse(text, out var drain) ? drain : null;
 
     /// <summary>
     /// The revision <paramref name="name"/> of <paramref name="model"/> run by <paramref name="runtime"/>, with
