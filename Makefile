@@ -105,9 +105,10 @@ plugin: restore ## Build the kubectl plugin (`kubectl model`) and print the PATH
 	@ln -sfn $(CURDIR)/operator/ModelOperator.Kubectl/bin/$(CONFIG)/net10.0/kubectl-model $(LOCAL)/plugin/bin/kubectl-model
 	@printf '\nkubectl-model is built. Put it on PATH so that kubectl finds it:\n\n  export PATH=%s:$$PATH\n\nthen: kubectl model status NAME [-n NAMESPACE]   (kubectl model --help lists the commands)\n' "$(CURDIR)/$(LOCAL)/plugin/bin"
 
-crds: restore ## Regenerate the ModelDeployment CRD (crds/) and its reference doc from the C# types
+crds: restore ## Regenerate the ModelDeployment CRD (crds/, and the chart's copy) and its reference doc from the C# types
 	$(DOTNET) build operator/ModelOperator.CrdGen -c $(CONFIG) --no-restore -v q -nologo
 	$(DOTNET) operator/ModelOperator.CrdGen/bin/$(CONFIG)/net10.0/crdgen.dll $(CURDIR)
+	cp crds/modeldeployments.modeloperator.io.yaml charts/model-operator/crds/  # the chart ships the same bytes (ChartRenderTests)
 
 clean: ## Remove build outputs and local state
 	$(DOTNET) clean $(SLN) -v q -nologo || true
