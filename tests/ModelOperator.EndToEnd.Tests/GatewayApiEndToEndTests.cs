@@ -29,8 +29,8 @@ public sealed partial class GatewayApiEndToEndTests(ITestOutputHelper output)
 {
     private const int Batch = 200;
 
-    /// <summary>20 % for a 30 s timed pause (time to measure), then 50 % until someone acts.</summary>
-    private const string Steps = "    - setWeight: 20\n    - pause:\n        duration: 30s\n    - setWeight: 50\n    - pause: {}\n";
+    /// <summary>20 % for a 20 s timed pause (time to measure: 240 requests take a few seconds), then 50 % until someone acts.</summary>
+    private const string Steps = "    - setWeight: 20\n    - pause:\n        duration: 20s\n    - setWeight: 50\n    - pause: {}\n";
 
     private static readonly string Body = """{"inputs":[{"name":"features","shape":[1,8],"datatype":"FP32","data":[35,28.72,5,1,5,14,0,4]}]}""";
 
