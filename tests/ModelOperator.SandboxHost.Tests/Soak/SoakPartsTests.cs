@@ -52,9 +52,26 @@ public sealed class SoakPartsTests
         var manifest = SoakManifests.ForRound(example, 12, new Uri("http://127.0.0.1:41234/"));
         Assert.Contains("address: http://127.0.0.1:41234\n", manifest, StringComparison.Ordinal);
         Assert.DoesNotContain(":9090", manifest, StringComparison.Ordinal);
-        Assert.Contains("spec:\n  runtime:\n    env:\n    - name: SOAK_ROUND\n      value: \"12\"\n  model:\n", manifest, StringComparison.Ordinal);
+        // Read as kubectl would (a duplicate key fails the reader): the marker and the example's own env both survive.
+        var spec = YamlToJson.Read(manifest)!["spec"]!;
+        var env = spec["runtime"]!["env"]!.AsArray().ToDictionary(e => (string)e!["name"]!, e => (string?)e!["value"]);
+        Assert.Equal("12", env["SOAK_ROUND"]);
+        var exampleEnv = YamlToJson.Read(example)!["spec"]!["runtime"]?["env"]?.AsArray() ?? [];
+        Assert.All(exampleEnv, e => Assert.Equal((string?)e!["value"], env[(string)e!["name"]!]));
+        Assert.Equal(version, (string?)spec["model"]!["version"]);
         Assert.Matches("^[0-9a-f]{64}$", SoakManifests.ModelSha256(example));
         Assert.Contains($"    sha256: {SoakManifests.ModelSha256(example)}\n    profile:", example, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("spec:\n  model:\n    name: m\n", "spec:\n  runtime:\n    env:\n    - name: SOAK_ROUND\n      value: \"4\"\n  model:\n    name: m\n")]
+    [InlineData("spec:\n  runtime:\n    image: i\n  model:\n    name: m\n", "spec:\n  runtime:\n    env:\n    - name: SOAK_ROUND\n      value: \"4\"\n    image: i\n  model:\n    name: m\n")]
+    [InlineData("spec:\n  runtime:\n    env:\n    - name: A\n      value: b\n  model: {}\n", "spec:\n  runtime:\n    env:\n    - name: SOAK_ROUND\n      value: \"4\"\n    - name: A\n      value: b\n  model: {}\n")]
+    [InlineData("spec:\n  runtime:\n    image: i\n  model:\n    env:\n", "spec:\n  runtime:\n    env:\n    - name: SOAK_ROUND\n      value: \"4\"\n    image: i\n  model:\n    env:\n")]
+    public void The_round_marker_joins_the_runtime_the_manifest_has(string spec, string expected)
+    {
+        const string Analysis = "\n# " + SoakManifests.ExamplePrometheusAddress + "\n";
+        Assert.Equal(expected + Analysis.Replace(":9090", ":1", StringComparison.Ordinal), SoakManifests.ForRound(spec + Analysis, 4, new Uri("http://127.0.0.1:1/")));
     }
 
     [Fact]
