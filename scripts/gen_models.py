@@ -12,13 +12,16 @@ The first argument is where the example models go:
     <dir>/churn/2/model.onnx   "good" new version: weights slightly perturbed, predictions close to v1
     <dir>/churn/3/model.onnx   "bad" new version: predictions shifted strongly upward
     <dir>/wide/1/model.onnx    MLP 256 -> 1024 (Relu) -> 1024 (Relu) -> 10 for benchmarks
+    <dir>/integers/1/model.onnx   BOOL and every integer type in, several outputs (identity, Not, casts)
+    <dir>/floats/1/model.onnx     FP16, BF16, FP32, FP64 in, identities and casts to FP32 out
+    <dir>/strings/1/model.onnx    a string (BYTES) input: a categorical lookup to INT64 and the string back
 
 each with an expected.json beside it (input rows, outputs computed with numpy in float32,
 the model file's sha256). ONNX Runtime must match them within 1e-5 relative to the largest
 magnitude in each output tensor: |ort - numpy| <= 1e-5 * max|numpy| (a per-element bound would be
 unfair to logits near zero, where summing 1024 float32 terms in a different order cancels). With --server-test-models DIR it writes a model with external data for the server's tests. With --test-models DIR it also writes the small models the binding's
-tests use: one passing every supported element type through simple ops, and two with an
-unsupported (float16) input or output.
+tests use: one passing six element types through simple ops, and two with an
+unsupported (sequence) input or output.
 
 Everything comes from fixed seeds, so running the script again rewrites identical files.
 The models use opset 13 and IR version 8, which ONNX Runtime 1.30 loads.
@@ -298,7 +301,142 @@ def generate_examples(out):
         "logits",
         [("batch1", x1, mlp_forward(x1, wide, False)), ("batch4", x4, mlp_forward(x4, wide, False))],
     )
+    generate_type_examples(out)
     return summary
+
+
+# The Open Inference Protocol's datatype name of each ONNX element type the type examples use.
+OIP_NAMES = {
+    TensorProto.BOOL: "BOOL", TensorProto.UINT8: "UINT8", TensorProto.UINT16: "UINT16",
+    TensorProto.UINT32: "UINT32", TensorProto.UINT64: "UINT64", TensorProto.INT8: "INT8",
+    TensorProto.INT16: "INT16", TensorProto.INT32: "INT32", TensorProto.INT64: "INT64",
+    TensorProto.FLOAT16: "FP16", TensorProto.BFLOAT16: "BF16", TensorProto.FLOAT: "FP32",
+    TensorProto.DOUBLE: "FP64", TensorProto.STRING: "BYTES",
+}
+
+
+def typed_json(onnx_type, values, shape):
+    """A tensor as the protocol's JSON gives it: BOOL as true/false, BYTES as strings, the rest as numbers."""
+    flat = list(np.asarray(values, dtype=object).reshape(-1))
+    if onnx_type == TensorProto.BOOL:
+        data = [bool(v) for v in flat]
+    elif onnx_type == TensorProto.STRING:
+        data = [str(v) for v in flat]
+    elif onnx_type in (TensorProto.FLOAT16, TensorProto.BFLOAT16, TensorProto.FLOAT, TensorProto.DOUBLE):
+        data = [float(v) for v in flat]
+    else:
+        data = [int(v) for v in flat]
+    return {"datatype": OIP_NAMES[onnx_type], "shape": list(shape), "data": data}
+
+
+def write_typed_expected(path, name, sha, doc, inputs, outputs):
+    """expected.json of a type example: one case, every tensor with its datatype; outputs are exact."""
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({
+            "model": name, "version": 1, "sha256": sha, "opset": OPSET, "ir_version": IR_VERSION,
+            "doc": doc, "tolerance": {"exact": True},
+            "cases": [{"name": "batch2", "inputs": inputs, "outputs": outputs}],
+        }, f, indent=1)
+        f.write("\n")
+
+
+def identities(tensors):
+    """Graph pieces passing each (name, type, 2x2 values) through Identity as <name>_out, with the JSON of both."""
+    vi = helper.make_tensor_value_info
+    nodes, ins, outs, inputs, outputs = [], [], [], {}, {}
+    for n, t, v in tensors:
+        ins.append(vi(n, t, ["batch", 2]))
+        inputs[n] = typed_json(t, v, [2, 2])
+        nodes.append(helper.make_node("Identity", [n], [n + "_out"]))
+        outs.append(vi(n + "_out", t, ["batch", 2]))
+        outputs[n + "_out"] = typed_json(t, v, [2, 2])
+    return nodes, ins, outs, inputs, outputs
+
+
+def generate_type_examples(out):
+    """One small model per type family, each with several inputs and outputs and exact expected outputs."""
+    vi = helper.make_tensor_value_info
+
+    # BOOL and every integer type: y = x (Identity), flags_not = !flags, and each integer cast to INT64.
+    ints = [
+        ("flags", TensorProto.BOOL, [[True, False], [False, True]]),
+        ("u8", TensorProto.UINT8, [[0, 255], [1, 128]]),
+        ("u16", TensorProto.UINT16, [[0, 65535], [1, 40000]]),
+        ("u32", TensorProto.UINT32, [[0, 4294967295], [1, 3000000000]]),
+        ("u64", TensorProto.UINT64, [[0, 18446744073709551615], [1, 10000000000000000000]]),
+        ("i8", TensorProto.INT8, [[-128, 127], [0, -1]]),
+        ("i16", TensorProto.INT16, [[-32768, 32767], [0, -1]]),
+        ("i32", TensorProto.INT32, [[-2147483648, 2147483647], [0, -1]]),
+        ("i64", TensorProto.INT64, [[-9223372036854775808, 9223372036854775807], [0, -1]]),
+    ]
+    nodes, ins, outs, inputs, outputs = identities(ints)
+    nodes.append(helper.make_node("Not", ["flags"], ["flags_not"]))
+    outs.append(vi("flags_not", TensorProto.BOOL, ["batch", 2]))
+    outputs["flags_not"] = typed_json(TensorProto.BOOL, [[False, True], [True, False]], [2, 2])
+    for n, t, v in ints[1:]:
+        if t == TensorProto.UINT64:
+            continue  # values above INT64's range have no INT64 cast to compare
+        nodes.append(helper.make_node("Cast", [n], [n + "_as_i64"], to=TensorProto.INT64))
+        outs.append(vi(n + "_as_i64", TensorProto.INT64, ["batch", 2]))
+        outputs[n + "_as_i64"] = typed_json(TensorProto.INT64, v, [2, 2])
+    doc = "BOOL and every integer type: <x>_out = x, flags_not = !flags, <x>_as_i64 = (INT64) x."
+    save_typed(out, "integers", helper.make_graph(nodes, "integers", ins, outs), doc, inputs, outputs)
+
+    # Floating point: values exact in FP16 and BF16, so identities and casts to FP32 are exact.
+    floats = [
+        ("h", TensorProto.FLOAT16, [[1.5, -2.0], [65504.0, 0.0009765625]]),
+        ("bh", TensorProto.BFLOAT16, [[1.5, -2.0], [3.3895313892515355e38, 0.0078125]]),
+        ("f", TensorProto.FLOAT, [[1.5, -2.0], [3.4028234663852886e38, 1e-45]]),
+        ("d", TensorProto.DOUBLE, [[1.5, -2.0], [1.7976931348623157e308, 5e-324]]),
+    ]
+    nodes, ins, outs, inputs, outputs = identities(floats)
+    for n, t, v in floats[:2]:
+        nodes.append(helper.make_node("Cast", [n], [n + "_as_f32"], to=TensorProto.FLOAT))
+        outs.append(vi(n + "_as_f32", TensorProto.FLOAT, ["batch", 2]))
+        outputs[n + "_as_f32"] = typed_json(TensorProto.FLOAT, v, [2, 2])
+    nodes.append(helper.make_node("Cast", ["f"], ["f_as_h"], to=TensorProto.FLOAT16))
+    outs.append(vi("f_as_h", TensorProto.FLOAT16, ["batch", 2]))
+    # FP32 -> FP16 rounds to nearest even: the largest float overflows to infinity, 1e-45 underflows to 0.
+    outputs["f_as_h"] = {"datatype": "FP16", "shape": [2, 2], "data": [1.5, -2.0, "Infinity", 0.0]}
+    doc = "FP16, BF16, FP32, FP64: <x>_out = x, h_as_f32 and bh_as_f32 = (FP32) x, f_as_h = (FP16) f."
+    save_typed(out, "floats", helper.make_graph(nodes, "floats", ins, outs), doc, inputs, outputs)
+
+    # A categorical string input: the colour's id (LabelEncoder, -1 when unknown) and the string itself.
+    colours = ["red", "green", "blue"]
+    x = [["red", "blue"], ["purple", ""]]
+    nodes = [
+        helper.make_node("LabelEncoder", ["colour"], ["colour_id"], domain="ai.onnx.ml",
+                         keys_strings=colours, values_int64s=[0, 1, 2], default_int64=-1),
+        helper.make_node("Identity", ["colour"], ["colour_out"]),
+        helper.make_node("Identity", ["count"], ["count_out"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "strings",
+        [vi("colour", TensorProto.STRING, ["batch", 2]), vi("count", TensorProto.INT64, ["batch"])],
+        [vi("colour_id", TensorProto.INT64, ["batch", 2]), vi("colour_out", TensorProto.STRING, ["batch", 2]),
+         vi("count_out", TensorProto.INT64, ["batch"])])
+    inputs = {"colour": typed_json(TensorProto.STRING, x, [2, 2]), "count": typed_json(TensorProto.INT64, [3, 4], [2])}
+    outputs = {
+        "colour_id": typed_json(TensorProto.INT64, [[0, 2], [-1, -1]], [2, 2]),
+        "colour_out": typed_json(TensorProto.STRING, x, [2, 2]),
+        "count_out": typed_json(TensorProto.INT64, [3, 4], [2]),
+    }
+    doc = "A BYTES (string) input: colour_id = index of colour in [red, green, blue] or -1, colour_out = colour."
+    save_typed(out, "strings", graph, doc, inputs, outputs, ml=True)
+
+
+def save_typed(out, name, graph, doc, inputs, outputs, ml=False):
+    if ml:
+        model = helper.make_model(
+            graph, producer_name="modeloperator-gen_models", producer_version="1", doc_string=doc,
+            opset_imports=[helper.make_opsetid("", OPSET), helper.make_opsetid("ai.onnx.ml", 2)])
+        model.ir_version = IR_VERSION
+        onnx.checker.check_model(model)
+    else:
+        model = finish(graph, doc)
+    d = os.path.join(out, name, "1")
+    sha = save(model, os.path.join(d, "model.onnx"))
+    write_typed_expected(os.path.join(d, "expected.json"), name, sha, doc, inputs, outputs)
 
 
 def generate_test_models(out):
@@ -353,25 +491,26 @@ def generate_test_models(out):
     save(finish(graph, "Every supported element type: y_f32=2x, y_u8=x, y_i32=x+1, y_i64=3x, y_bool=!x, "
                 "y_f64=x/2, i32_as_f64=(double)x_i32."), os.path.join(out, "all_types.onnx"))
 
+    # Every tensor element type ONNX Runtime runs is supported; what the binding refuses is a value
+    # that is not a tensor, here a sequence of tensors as an input and as an output.
+    seq = helper.make_sequence_type_proto(helper.make_tensor_type_proto(f32, ["n"]))
     graph = helper.make_graph(
-        [helper.make_node("Cast", ["half_in"], ["out"], to=f32)],
-        "float16_input",
-        [vi("ok_in", f32, ["batch", 2]), vi("half_in", TensorProto.FLOAT16, ["batch", 2])],
-        [vi("out", f32, ["batch", 2])],
+        [helper.make_node("Identity", ["ok_in"], ["ok_out"]), helper.make_node("SequenceLength", ["seq_in"], ["seq_len"])],
+        "sequence_input",
+        [vi("ok_in", f32, ["batch", 2]), helper.make_value_info("seq_in", seq)],
+        [vi("ok_out", f32, ["batch", 2]), vi("seq_len", TensorProto.INT64, [])],
     )
-    graph.node.append(helper.make_node("Identity", ["ok_in"], ["ok_out"]))
-    graph.output.append(vi("ok_out", f32, ["batch", 2]))
-    save(finish(graph, "Input half_in is float16, which the binding does not support."),
-         os.path.join(out, "float16_input.onnx"))
+    save(finish(graph, "Input seq_in is a sequence of float32 tensors, which the binding does not support."),
+         os.path.join(out, "sequence_input.onnx"))
 
     graph = helper.make_graph(
-        [helper.make_node("Cast", ["x"], ["half_out"], to=TensorProto.FLOAT16)],
-        "float16_output",
-        [vi("x", f32, ["batch", 2])],
-        [vi("half_out", TensorProto.FLOAT16, ["batch", 2])],
+        [helper.make_node("SequenceConstruct", ["x"], ["seq_out"])],
+        "sequence_output",
+        [vi("x", f32, ["n"])],
+        [helper.make_value_info("seq_out", seq)],
     )
-    save(finish(graph, "Output half_out is float16, which the binding does not support."),
-         os.path.join(out, "float16_output.onnx"))
+    save(finish(graph, "Output seq_out is a sequence of float32 tensors, which the binding does not support."),
+         os.path.join(out, "sequence_output.onnx"))
 
     with open(os.path.join(out, "README.md"), "w", encoding="utf-8") as f:
         f.write(TEST_MODELS_README)
@@ -386,10 +525,10 @@ Generated by `scripts/gen_models.py` (do not edit by hand):
 | file | inputs | outputs |
 |------|--------|---------|
 | `all_types.onnx` | `x_f32` float32 [batch,3], `x_u8` uint8 [2,3], `x_i32` int32 [batch,3], `x_i64` int64 [batch], `x_bool` bool [batch,2], `x_f64` float64 [batch,3] | `y_f32` = 2x, `y_u8` = x, `y_i32` = x+1, `y_i64` = 3x, `y_bool` = not x, `y_f64` = x/2, `i32_as_f64` = (double) x_i32 |
-| `float16_input.onnx` | `ok_in` float32 [batch,2], `half_in` float16 [batch,2] | `out` float32, `ok_out` float32 |
-| `float16_output.onnx` | `x` float32 [batch,2] | `half_out` float16 [batch,2] |
+| `sequence_input.onnx` | `ok_in` float32 [batch,2], `seq_in` sequence of float32 [n] | `ok_out` float32, `seq_len` int64 |
+| `sequence_output.onnx` | `x` float32 [n] | `seq_out` sequence of float32 [n] |
 
-The float16 models exist to check that the binding refuses element types it does not support.
+The sequence models exist to check that the binding refuses values that are not tensors.
 """
 
 

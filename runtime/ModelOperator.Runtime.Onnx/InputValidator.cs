@@ -91,6 +91,12 @@ internal static class InputValidator
             }
         }
 
+        if (!TensorElementTypes.IsFixedSize(meta.ElementType))
+        {
+            ValidateStrings(meta, shape, elements, t.Data.Span);
+            return;
+        }
+
         var size = TensorElementTypes.SizeOf(meta.ElementType);
         if (elements > long.MaxValue / size || elements * size != t.Data.Length)
         {
@@ -98,6 +104,15 @@ internal static class InputValidator
                 string.Create(CultureInfo.InvariantCulture,
                     $"Input '{meta.Name}' with shape {ShapeFormat.Format(shape)} of {TensorElementTypes.Name(meta.ElementType)} needs {elements} x {size} = {elements * size} bytes of data, got {t.Data.Length}."),
                 "inputs");
+        }
+    }
+
+    // A string tensor's data: exactly `elements` strings in the layout the protocol owns.
+    private static void ValidateStrings(TensorMetadata meta, ReadOnlySpan<long> shape, long elements, ReadOnlySpan<byte> data)
+    {
+        if (ModelOperator.Runtime.Protocol.TensorElements.CheckBytesLayout(data, elements) is { } problem)
+        {
+            throw new ArgumentException($"Input '{meta.Name}' with shape {ShapeFormat.Format(shape)} of string: {problem}.", "inputs");
         }
     }
 

@@ -35,8 +35,8 @@ public sealed class RunResult : IDisposable
     }
 
     /// <summary>
-    /// Output <paramref name="i"/>'s elements. <typeparamref name="T"/> must be its CLR type:
-    /// float32 float, uint8 byte, int32 int, int64 long, bool bool, float64 double.
+    /// Output <paramref name="i"/>'s elements. <typeparamref name="T"/> must be its CLR type (see
+    /// <see cref="TensorElementTypes.Matches{T}"/>); string outputs are read through <see cref="Bytes"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not the output's type.</exception>
     public unsafe ReadOnlySpan<T> Data<T>(int i)
@@ -48,18 +48,21 @@ public sealed class RunResult : IDisposable
         if (!TensorElementTypes.Matches<T>(type))
         {
             throw new InvalidOperationException(
-                $"Output {i} is {TensorElementTypes.Name(type)}; read it as {ClrName(type)}, not {typeof(T).Name} ({sizeof(T)} byte(s)), or use Bytes({i}).");
+                $"Output {i} is {TensorElementTypes.Name(type)}; read it as {TensorElementTypes.ClrName(type)}, not {typeof(T).Name} ({sizeof(T)} byte(s)), or use Bytes({i}).");
         }
 
         return new ReadOnlySpan<T>((void*)s.Data[i], checked((int)s.ElementCounts[i]));
     }
 
-    /// <summary>Output <paramref name="i"/>'s raw little-endian bytes.</summary>
+    /// <summary>
+    /// Output <paramref name="i"/>'s raw little-endian bytes; for a string output, each element as a
+    /// 4-byte little-endian length and its UTF-8 bytes.
+    /// </summary>
     public unsafe ReadOnlySpan<byte> Bytes(int i)
     {
         var s = State;
         Check(i);
-        return new ReadOnlySpan<byte>((void*)s.Data[i], checked((int)(s.ElementCounts[i] * TensorElementTypes.SizeOf(s.ElementType(i)))));
+        return new ReadOnlySpan<byte>((void*)s.Data[i], checked((int)s.ByteLengths[i]));
     }
 
     /// <summary>Releases the outputs; spans obtained earlier become invalid. Safe to call twice.</summary>
@@ -84,15 +87,4 @@ public sealed class RunResult : IDisposable
 
         return i;
     }
-
-    private static string ClrName(TensorElementType t) => t switch
-    {
-        TensorElementType.Float32 => "float",
-        TensorElementType.UInt8 => "byte",
-        TensorElementType.Int32 => "int",
-        TensorElementType.Int64 => "long",
-        TensorElementType.Bool => "bool",
-        TensorElementType.Float64 => "double",
-        _ => t.ToString(),
-    };
 }

@@ -48,6 +48,9 @@ internal sealed unsafe class RunState : IDisposable
     private int _learnedCount = -1;
     private readonly byte[]?[] _outputBuffers;
 
+    // String outputs have no raw data to point at: they are copied here, length-prefixed.
+    private readonly byte[]?[] _stringBuffers;
+
     private IDisposableReadOnlyCollection<OrtValue>? _ortOutputs;
 
     public RunState(Ort.InferenceSession session, TensorMetadata[] inputs, TensorMetadata[] outputs)
@@ -68,6 +71,8 @@ internal sealed unsafe class RunState : IDisposable
         _learnedSelection = new int[outputs.Length];
         _learnedOutputShapes = new long[outputs.Length][];
         _outputBuffers = new byte[outputs.Length][];
+        _stringBuffers = new byte[outputs.Length][];
+        ByteLengths = new long[outputs.Length];
         OutputIndices = new int[outputs.Length];
         Data = new nint[outputs.Length];
         ElementCounts = new long[outputs.Length];
@@ -95,6 +100,8 @@ internal sealed unsafe class RunState : IDisposable
 
     public long[] ElementCounts { get; }
 
+    public long[] ByteLengths { get; }
+
     /// <summary>Output i's dimensions are Shapes[ShapeOffsets[i]..ShapeOffsets[i + 1]].</summary>
     public int[] ShapeOffsets { get; }
 
@@ -109,7 +116,7 @@ internal sealed unsafe class RunState : IDisposable
         try
         {
             BindInputs(inputs);
-            if (!owner.OutputShapesVary && Learned(inputs))
+            if (!owner.OutputShapesVary && !SelectsString() && Learned(inputs))
             {
                 BindPreallocatedOutputs();
                 try
@@ -193,6 +200,12 @@ internal sealed unsafe class RunState : IDisposable
             }
 
             var shape = t.Shape.Span;
+            if (t.ElementType == TensorElementType.String)
+            {
+                BindStrings(index, t);
+                continue;
+            }
+
             if (address == _boundAddress[index] && t.Data.Length == _boundBytes[index] && shape.SequenceEqual(_boundShape[index]))
             {
                 continue;
@@ -209,6 +222,42 @@ internal sealed unsafe class RunState : IDisposable
             _boundBytes[index] = t.Data.Length;
             _boundShape[index] = ownShape;
         }
+    }
+
+    // A string tensor cannot wrap the caller's memory: ONNX Runtime copies each string in. The
+    // content may change at the same address, so it is bound afresh on every run.
+    private void BindStrings(int index, in InputTensor t)
+    {
+        var shape = t.Shape.ToArray();
+        var rest = t.Data.Span;
+        using (var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape))
+        {
+            var count = checked((int)Product(shape));
+            for (var j = 0; j < count; j++)
+            {
+                var length = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(rest);
+                value.StringTensorSetElementAt(rest.Slice(TensorElementTypes.StringLengthPrefix, length), j);
+                rest = rest[(TensorElementTypes.StringLengthPrefix + length)..];
+            }
+
+            _binding.BindInput(_inputNames[index], value);
+        }
+
+        _boundAddress[index] = 0;
+        _boundShape[index] = null;
+    }
+
+    private bool SelectsString()
+    {
+        for (var k = 0; k < Count; k++)
+        {
+            if (_outputs[OutputIndices[k]].ElementType == TensorElementType.String)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool Learned(ReadOnlySpan<InputTensor> inputs)
@@ -249,9 +298,17 @@ internal sealed unsafe class RunState : IDisposable
         {
             var value = _ortOutputs[k];
             var shape = value.GetTensorTypeAndShape().Shape;
-            var raw = value.GetTensorMutableRawData();
-            Data[k] = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(raw));
             offset = SetShape(k, offset, shape);
+            if (ElementType(k) == TensorElementType.String)
+            {
+                CopyStrings(k, value);
+            }
+            else
+            {
+                var raw = value.GetTensorMutableRawData();
+                Data[k] = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(raw));
+            }
+
             _learnedOutputShapes[k] = shape;
         }
 
@@ -263,6 +320,35 @@ internal sealed unsafe class RunState : IDisposable
 
         OutputIndices.AsSpan(0, Count).CopyTo(_learnedSelection);
         _learnedCount = Count;
+    }
+
+    // Copies a string output into this state's pinned buffer, each element as a 4-byte length and its bytes.
+    private void CopyStrings(int k, OrtValue value)
+    {
+        var count = checked((int)ElementCounts[k]);
+        long bytes = (long)count * TensorElementTypes.StringLengthPrefix;
+        for (var j = 0; j < count; j++)
+        {
+            bytes += value.GetStringElementAsSpan(j).Length;
+        }
+
+        if (_stringBuffers[k] is not { } buffer || buffer.LongLength < bytes)
+        {
+            _stringBuffers[k] = buffer = GC.AllocateUninitializedArray<byte>(checked((int)Math.Max(bytes, 8)), pinned: true);
+        }
+
+        var at = 0;
+        for (var j = 0; j < count; j++)
+        {
+            var element = value.GetStringElementAsSpan(j);
+            element.CopyTo(buffer.AsSpan(at + TensorElementTypes.StringLengthPrefix));
+            var length = element.Length;
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(at), length);
+            at += TensorElementTypes.StringLengthPrefix + length;
+        }
+
+        Data[k] = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        ByteLengths[k] = at;
     }
 
     private void BindPreallocatedOutputs()
@@ -314,6 +400,8 @@ internal sealed unsafe class RunState : IDisposable
         shape.CopyTo(Shapes, offset);
         ShapeOffsets[k] = offset;
         ElementCounts[k] = Product(shape);
+        var type = ElementType(k);
+        ByteLengths[k] = TensorElementTypes.IsFixedSize(type) ? ElementCounts[k] * TensorElementTypes.SizeOf(type) : 0;
         offset += shape.Length;
         ShapeOffsets[k + 1] = offset;
         return offset;

@@ -12,6 +12,7 @@ public sealed class InferenceRequest
 {
     private readonly InputSlot[] _slots;
     private readonly int[] _requestedOutputs;
+    private readonly BinaryChoice[] _binaryOutputs;
     private byte[] _id = new byte[64];
 
     public InferenceRequest(ModelSignature signature)
@@ -25,6 +26,15 @@ public sealed class InferenceRequest
         }
 
         _requestedOutputs = new int[signature.Outputs.Count];
+        _binaryOutputs = new BinaryChoice[signature.Outputs.Count];
+    }
+
+    // An output's own "binary_data" parameter, which wins over the request's "binary_data_output".
+    private enum BinaryChoice : byte
+    {
+        Unset,
+        Json,
+        Binary,
     }
 
     public ModelSignature Signature { get; }
@@ -47,6 +57,17 @@ public sealed class InferenceRequest
 
     private int RequestedOutputCount { get; set; }
 
+    /// <summary>The request's <c>binary_data_output</c> parameter (binary data extension): every output in binary unless it says otherwise.</summary>
+    public bool BinaryDataOutput { get; internal set; }
+
+    /// <summary>True when output <paramref name="outputIndex"/> (model order) goes back in the binary data extension's tail.</summary>
+    public bool IsBinaryOutput(int outputIndex) => _binaryOutputs[outputIndex] switch
+    {
+        BinaryChoice.Binary => true,
+        BinaryChoice.Json => false,
+        _ => BinaryDataOutput,
+    };
+
     /// <summary>Returns data buffers to the pool and clears every field, ready for the next request.</summary>
     public void Reset()
     {
@@ -58,6 +79,8 @@ public sealed class InferenceRequest
         HasId = false;
         IdLength = 0;
         RequestedOutputCount = 0;
+        BinaryDataOutput = false;
+        Array.Clear(_binaryOutputs);
     }
 
     internal void SetId(ref System.Text.Json.Utf8JsonReader reader)
@@ -71,6 +94,8 @@ public sealed class InferenceRequest
         IdLength = reader.CopyString(_id);
         HasId = true;
     }
+
+    internal void SetBinaryOutput(int index, bool binary) => _binaryOutputs[index] = binary ? BinaryChoice.Binary : BinaryChoice.Json;
 
     internal bool AddRequestedOutput(int index)
     {
@@ -102,7 +127,10 @@ public sealed class InferenceRequest
 
         public long ElementCount { get; internal set; }
 
-        /// <summary>The element bytes; exactly <see cref="ElementCount"/> × element size long.</summary>
+        /// <summary>
+        /// The element bytes: exactly <see cref="ElementCount"/> × element size long, or for BYTES
+        /// that many elements each as a 4-byte little-endian length and its bytes.
+        /// </summary>
         public ReadOnlyMemory<byte> Data => _data is null ? default : _data.AsMemory(0, ByteLength);
 
         /// <summary>The element bytes, writable, for callers that transform inputs in place.</summary>
@@ -120,6 +148,13 @@ public sealed class InferenceRequest
             _data = ArrayPool<byte>.Shared.Rent(Math.Max(byteLength, 1));
             ByteLength = byteLength;
             return _data.AsSpan(0, byteLength);
+        }
+
+        /// <summary>Shortens the data to what was written (BYTES: the allocation was an upper bound).</summary>
+        internal void SetByteLength(int byteLength)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(byteLength, ByteLength);
+            ByteLength = byteLength;
         }
 
         internal void Clear()

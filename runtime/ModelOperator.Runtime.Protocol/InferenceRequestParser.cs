@@ -19,7 +19,15 @@ public static class InferenceRequestParser
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
 
     /// <summary>Parses <paramref name="body"/> into <paramref name="request"/> (which must be reset).</summary>
-    public static void Parse(ReadOnlySequence<byte> body, InferenceRequest request)
+    public static void Parse(ReadOnlySequence<byte> body, InferenceRequest request) => Parse(body, request, headerLength: -1);
+
+    /// <summary>
+    /// Parses a request of the binary data extension: the first <paramref name="headerLength"/> bytes
+    /// of <paramref name="body"/> are the JSON request (the <c>Inference-Header-Content-Length</c>
+    /// header), the rest is the data of the inputs that declare <c>binary_data_size</c>, in the order
+    /// of the inputs array. A negative <paramref name="headerLength"/> means the whole body is JSON.
+    /// </summary>
+    public static void Parse(ReadOnlySequence<byte> body, InferenceRequest request, long headerLength)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (body.IsEmpty)
@@ -27,10 +35,27 @@ public static class InferenceRequestParser
             throw new ProtocolException("request body is empty; expected a JSON inference request with an \"inputs\" array");
         }
 
+        var binary = new BinaryTail(default, Present: false);
+        if (headerLength >= 0)
+        {
+            if (headerLength > body.Length)
+            {
+                throw new ProtocolException(
+                    $"Inference-Header-Content-Length is {headerLength} but the body has only {body.Length} bytes; it must be the length of the JSON at the start of the body");
+            }
+
+            binary = new BinaryTail(body.Slice(headerLength), Present: true);
+            body = body.Slice(0, headerLength);
+            if (body.IsEmpty)
+            {
+                throw new ProtocolException("Inference-Header-Content-Length is 0; the body must start with a JSON inference request of that length");
+            }
+        }
+
         try
         {
             var reader = new Utf8JsonReader(body, ReaderOptions);
-            ParseRoot(ref reader, request, body.Length);
+            ParseRoot(ref reader, request, body.Length + binary.Data.Length, ref binary);
         }
         catch (JsonException ex) when (ex.Message.Contains("maximum configured depth", StringComparison.Ordinal))
         {
@@ -45,7 +70,7 @@ public static class InferenceRequestParser
     /// <summary>Parses a contiguous body; see <see cref="Parse(ReadOnlySequence{byte}, InferenceRequest)"/>.</summary>
     public static void Parse(ReadOnlyMemory<byte> body, InferenceRequest request) => Parse(new ReadOnlySequence<byte>(body), request);
 
-    private static void ParseRoot(ref Utf8JsonReader reader, InferenceRequest request, long bodyLength)
+    private static void ParseRoot(ref Utf8JsonReader reader, InferenceRequest request, long bodyLength, ref BinaryTail binary)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -59,7 +84,7 @@ public static class InferenceRequestParser
             if (reader.ValueTextEquals("inputs"u8))
             {
                 reader.Read();
-                ParseInputs(ref reader, request, bodyLength);
+                ParseInputs(ref reader, request, bodyLength, ref binary);
                 sawInputs = true;
             }
             else if (reader.ValueTextEquals("id"u8))
@@ -81,8 +106,7 @@ public static class InferenceRequestParser
             else if (reader.ValueTextEquals("parameters"u8))
             {
                 reader.Read();
-                RequireObject(ref reader, "\"parameters\"");
-                SkipValue(ref reader);
+                ParseRequestParameters(ref reader, request);
             }
             else
             {
@@ -105,6 +129,12 @@ public static class InferenceRequestParser
         if (!sawInputs)
         {
             throw new ProtocolException("the request has no \"inputs\" array; the model expects inputs: " + request.Signature.InputNames);
+        }
+
+        if (binary.Present && binary.Offset != binary.Data.Length)
+        {
+            throw new ProtocolException(
+                $"the binary data after the JSON is {binary.Data.Length} bytes but the inputs' binary_data_size parameters add up to {binary.Offset}; they must match exactly");
         }
 
         var slots = request.Inputs;
@@ -131,7 +161,7 @@ public static class InferenceRequestParser
         }
     }
 
-    private static void ParseInputs(ref Utf8JsonReader reader, InferenceRequest request, long bodyLength)
+    private static void ParseInputs(ref Utf8JsonReader reader, InferenceRequest request, long bodyLength, ref BinaryTail binary)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
@@ -140,11 +170,11 @@ public static class InferenceRequestParser
 
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            ParseInput(ref reader, request, bodyLength);
+            ParseInput(ref reader, request, bodyLength, ref binary);
         }
     }
 
-    private static void ParseInput(ref Utf8JsonReader reader, InferenceRequest request, long bodyLength)
+    private static void ParseInput(ref Utf8JsonReader reader, InferenceRequest request, long bodyLength, ref BinaryTail binary)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -161,6 +191,8 @@ public static class InferenceRequestParser
         Span<long> shape = stackalloc long[InferenceRequestParserLimits.MaxRank];
         var rank = 0;
         var dataReader = default(Utf8JsonReader);
+        var dataRawLength = 0L;
+        var binarySize = -1L;
         Span<byte> name = stackalloc byte[32];
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -213,14 +245,15 @@ public static class InferenceRequestParser
                 // The data may come before shape and datatype; remember where it starts and
                 // read it once the whole tensor description is known.
                 dataReader = reader;
+                var start = reader.TokenStartIndex;
                 SkipValue(ref reader);
+                dataRawLength = reader.BytesConsumed - start;
                 sawData = true;
             }
             else if (reader.ValueTextEquals("parameters"u8))
             {
                 reader.Read();
-                RequireObject(ref reader, "an input's \"parameters\"");
-                SkipValue(ref reader);
+                binarySize = ParseInputParameters(ref reader);
             }
             else
             {
@@ -235,10 +268,17 @@ public static class InferenceRequestParser
         }
 
         var expected = signature.Inputs[index];
-        if (!sawShape || !sawDatatype || !sawData)
+        var isBinary = binarySize >= 0;
+        if (!sawShape || !sawDatatype || !(sawData || isBinary))
         {
             var missing = !sawShape ? "shape" : !sawDatatype ? "datatype" : "data";
-            throw new ProtocolException($"input \"{expected.Name}\" has no \"{missing}\"; every input needs name, shape, datatype and data");
+            throw new ProtocolException(
+                $"input \"{expected.Name}\" has no \"{missing}\"; every input needs name, shape, datatype and data (or parameters.binary_data_size with binary data after the JSON)");
+        }
+
+        if (isBinary && sawData)
+        {
+            throw new ProtocolException($"input \"{expected.Name}\" has both \"data\" and parameters.binary_data_size; send its data one way");
         }
 
         var slot = request.Inputs[index];
@@ -257,10 +297,116 @@ public static class InferenceRequestParser
         shape[..rank].CopyTo(slot.Shape);
         slot.DataType = datatype;
         slot.ElementCount = elements;
-        var bytes = slot.Allocate(checked((int)(elements * DataTypes.SizeOf(datatype))));
-        ParseData(ref dataReader, expected, slot.Shape, datatype, bytes, elements);
+        if (isBinary)
+        {
+            ReadBinary(ref binary, expected, slot, binarySize);
+        }
+        else if (DataTypes.IsFixedSize(datatype))
+        {
+            var bytes = slot.Allocate(TensorElements.FixedByteLength(datatype, elements)
+                                      ?? throw new ProtocolException($"input \"{expected.Name}\" has shape {Format(slot.Shape)}, too many elements for one tensor"));
+            ParseData(ref dataReader, expected, slot.Shape, datatype, bytes, elements);
+        }
+        else
+        {
+            // Each string takes its 4-byte length plus at most its raw JSON length (escapes only shrink).
+            var bytes = slot.Allocate(checked((int)((elements * TensorElements.BytesLengthPrefix) + dataRawLength)));
+            slot.SetByteLength(ParseData(ref dataReader, expected, slot.Shape, datatype, bytes, elements));
+        }
+
         slot.Present = true;
     }
+
+    // Takes the input's bytes from the binary tail (in the order of the inputs array) and checks
+    // that they are exactly what its shape and datatype need.
+    private static void ReadBinary(ref BinaryTail binary, TensorSignature expected, InferenceRequest.InputSlot slot, long size)
+    {
+        if (!binary.Present)
+        {
+            throw new ProtocolException(
+                $"input \"{expected.Name}\" has parameters.binary_data_size but the request has no Inference-Header-Content-Length header, so it has no binary data");
+        }
+
+        var left = binary.Data.Length - binary.Offset;
+        if (size > left)
+        {
+            throw new ProtocolException(
+                $"input \"{expected.Name}\" has binary_data_size {size} but only {left} bytes of binary data are left after the inputs before it");
+        }
+
+        var type = slot.DataType;
+        if (DataTypes.IsFixedSize(type))
+        {
+            var want = (long)slot.ElementCount * DataTypes.SizeOf(type);
+            if (size != want)
+            {
+                throw new ProtocolException(
+                    $"input \"{expected.Name}\" has binary_data_size {size} but shape {Format(slot.Shape)} of {DataTypes.Name(type)} needs {slot.ElementCount} x {DataTypes.SizeOf(type)} = {want} bytes");
+            }
+        }
+
+        var bytes = slot.Allocate(checked((int)size));
+        binary.Data.Slice(binary.Offset, size).CopyTo(bytes);
+        binary.Offset += size;
+        if (!DataTypes.IsFixedSize(type) && TensorElements.CheckBytesLayout(bytes, slot.ElementCount) is { } problem)
+        {
+            throw new ProtocolException(
+                $"input \"{expected.Name}\" (BYTES, shape {Format(slot.Shape)}): {problem}; each element is a 4-byte little-endian length and that many bytes");
+        }
+    }
+
+    // An input's parameters: binary_data_size (the binary data extension) is the one this server
+    // reads; others are ignored. Returns it, or -1 when absent.
+    private static long ParseInputParameters(ref Utf8JsonReader reader)
+    {
+        RequireObject(ref reader, "an input's \"parameters\"");
+        var size = -1L;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            RequireValidString(ref reader);
+            var isSize = reader.ValueTextEquals("binary_data_size"u8);
+            reader.Read();
+            if (!isSize)
+            {
+                SkipValue(ref reader);
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out size) || size < 0)
+            {
+                throw new ProtocolException("an input's parameters.binary_data_size must be an integer >= 0 (the bytes of its data after the JSON)");
+            }
+        }
+
+        return size;
+    }
+
+    // The request's parameters: binary_data_output asks for every output in binary.
+    private static void ParseRequestParameters(ref Utf8JsonReader reader, InferenceRequest request)
+    {
+        RequireObject(ref reader, "\"parameters\"");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            RequireValidString(ref reader);
+            var isBinary = reader.ValueTextEquals("binary_data_output"u8);
+            reader.Read();
+            if (isBinary)
+            {
+                request.BinaryDataOutput = ReadBoolParameter(ref reader, "parameters.binary_data_output");
+            }
+            else
+            {
+                SkipValue(ref reader);
+            }
+        }
+    }
+
+    private static bool ReadBoolParameter(ref Utf8JsonReader reader, string what) => reader.TokenType switch
+    {
+        JsonTokenType.True => true,
+        JsonTokenType.False => false,
+        _ => throw new ProtocolException(what + " must be true or false"),
+    };
 
     private static int FindInput(ref Utf8JsonReader reader, ModelSignature signature)
     {
@@ -347,7 +493,8 @@ public static class InferenceRequestParser
         return elements;
     }
 
-    private static void ParseData(ref Utf8JsonReader reader, TensorSignature expected, long[] shape, DataType datatype, Span<byte> destination, long elements)
+    // Returns the bytes written: elements x size, or for BYTES the length-prefixed strings.
+    private static int ParseData(ref Utf8JsonReader reader, TensorSignature expected, long[] shape, DataType datatype, Span<byte> destination, long elements)
     {
         // reader is positioned on the data's StartArray. Nested arrays must follow the shape
         // exactly (row-major); a flat array must hold exactly the element count.
@@ -355,7 +502,9 @@ public static class InferenceRequestParser
         var depth = 0; // depth within data: 1 = the data array itself
         var nested = false;
         var written = 0L;
-        var size = DataTypes.SizeOf(datatype);
+        var offset = 0;
+        var fixedSize = DataTypes.IsFixedSize(datatype);
+        var size = fixedSize ? DataTypes.SizeOf(datatype) : 0;
         do
         {
             switch (reader.TokenType)
@@ -400,7 +549,20 @@ public static class InferenceRequestParser
                     }
 
                     counts[depth - 1]++;
-                    WriteElement(ref reader, expected, datatype, destination.Slice((int)(written * size), size), written);
+                    if (fixedSize)
+                    {
+                        if (!TensorElements.TryReadJson(ref reader, datatype, destination.Slice(offset, size)))
+                        {
+                            throw BadElement(ref reader, expected, written, DataTypes.AllowedJson(datatype));
+                        }
+
+                        offset += size;
+                    }
+                    else
+                    {
+                        offset += ReadString(ref reader, expected, destination[offset..], written);
+                    }
+
                     written++;
                     break;
             }
@@ -412,108 +574,21 @@ public static class InferenceRequestParser
             throw new ProtocolException(
                 $"input \"{expected.Name}\" has {written} data elements but shape {Format(shape)} needs {elements}");
         }
+
+        return offset;
     }
 
-    private static void WriteElement(ref Utf8JsonReader reader, TensorSignature expected, DataType datatype, Span<byte> destination, long index)
+    // One BYTES element from a JSON string: its 4-byte length, then its UTF-8 bytes.
+    private static int ReadString(ref Utf8JsonReader reader, TensorSignature expected, Span<byte> destination, long index)
     {
-        switch (datatype)
+        if (reader.TokenType != JsonTokenType.String)
         {
-            case DataType.FP32:
-                BinaryPrimitives.WriteSingleLittleEndian(destination, ReadFloat(ref reader, expected, index));
-                break;
-            case DataType.FP64:
-                BinaryPrimitives.WriteDoubleLittleEndian(destination, ReadDouble(ref reader, expected, index));
-                break;
-            case DataType.Int32:
-                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var i32))
-                {
-                    throw BadElement(ref reader, expected, index, "an integer in the INT32 range");
-                }
-
-                BinaryPrimitives.WriteInt32LittleEndian(destination, i32);
-                break;
-            case DataType.Int64:
-                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var i64))
-                {
-                    throw BadElement(ref reader, expected, index, "an integer in the INT64 range");
-                }
-
-                BinaryPrimitives.WriteInt64LittleEndian(destination, i64);
-                break;
-            case DataType.UInt8:
-                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetByte(out var u8))
-                {
-                    throw BadElement(ref reader, expected, index, "an integer from 0 to 255");
-                }
-
-                destination[0] = u8;
-                break;
-            case DataType.Bool:
-                destination[0] = reader.TokenType switch
-                {
-                    JsonTokenType.True => 1,
-                    JsonTokenType.False => 0,
-                    _ => throw BadElement(ref reader, expected, index, "true or false"),
-                };
-                break;
-            default:
-                throw new ProtocolException($"datatype {datatype} is not supported; supported: {DataTypes.SupportedList}");
-        }
-    }
-
-    private static float ReadFloat(ref Utf8JsonReader reader, TensorSignature expected, long index)
-    {
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetSingle(out var value) && float.IsFinite(value))
-        {
-            return value;
+            throw BadElement(ref reader, expected, index, DataTypes.AllowedJson(DataType.Bytes));
         }
 
-        if (reader.TokenType == JsonTokenType.String && TryReadSpecial(ref reader, out var special))
-        {
-            return (float)special;
-        }
-
-        throw BadElement(ref reader, expected, index, "a number in the FP32 range (or \"NaN\", \"Infinity\", \"-Infinity\")");
-    }
-
-    private static double ReadDouble(ref Utf8JsonReader reader, TensorSignature expected, long index)
-    {
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var value) && double.IsFinite(value))
-        {
-            return value;
-        }
-
-        if (reader.TokenType == JsonTokenType.String && TryReadSpecial(ref reader, out var special))
-        {
-            return special;
-        }
-
-        throw BadElement(ref reader, expected, index, "a number (or \"NaN\", \"Infinity\", \"-Infinity\")");
-    }
-
-    // JSON has no literal for NaN or infinities; like other inference servers we accept them as strings.
-    private static bool TryReadSpecial(ref Utf8JsonReader reader, out double value)
-    {
-        if (reader.ValueTextEquals("NaN"u8))
-        {
-            value = double.NaN;
-            return true;
-        }
-
-        if (reader.ValueTextEquals("Infinity"u8) || reader.ValueTextEquals("+Infinity"u8))
-        {
-            value = double.PositiveInfinity;
-            return true;
-        }
-
-        if (reader.ValueTextEquals("-Infinity"u8))
-        {
-            value = double.NegativeInfinity;
-            return true;
-        }
-
-        value = 0;
-        return false;
+        var length = reader.CopyString(destination[TensorElements.BytesLengthPrefix..]);
+        BinaryPrimitives.WriteInt32LittleEndian(destination, length);
+        return TensorElements.BytesLengthPrefix + length;
     }
 
     private static ProtocolException BadElement(ref Utf8JsonReader reader, TensorSignature expected, long index, string allowed)
@@ -547,6 +622,7 @@ public static class InferenceRequestParser
             }
 
             var index = -1;
+            bool? binary = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 RequireValidString(ref reader);
@@ -564,8 +640,7 @@ public static class InferenceRequestParser
                 else if (reader.ValueTextEquals("parameters"u8))
                 {
                     reader.Read();
-                    RequireObject(ref reader, "a requested output's \"parameters\"");
-                    SkipValue(ref reader);
+                    binary = ParseOutputParameters(ref reader);
                 }
                 else
                 {
@@ -583,7 +658,35 @@ public static class InferenceRequestParser
             {
                 throw new ProtocolException($"output \"{request.Signature.Outputs[index].Name}\" is requested twice");
             }
+
+            if (binary is { } b)
+            {
+                request.SetBinaryOutput(index, b);
+            }
         }
+    }
+
+    // A requested output's parameters: binary_data (the binary data extension) is the one read.
+    private static bool? ParseOutputParameters(ref Utf8JsonReader reader)
+    {
+        RequireObject(ref reader, "a requested output's \"parameters\"");
+        bool? binary = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            RequireValidString(ref reader);
+            var isBinary = reader.ValueTextEquals("binary_data"u8);
+            reader.Read();
+            if (isBinary)
+            {
+                binary = ReadBoolParameter(ref reader, "a requested output's parameters.binary_data");
+            }
+            else
+            {
+                SkipValue(ref reader);
+            }
+        }
+
+        return binary;
     }
 
     private static int FindOutput(ref Utf8JsonReader reader, ModelSignature signature)
@@ -698,6 +801,12 @@ public static class InferenceRequestParser
     internal static string Format(ReadOnlySpan<long> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
 
     internal static string Format(IReadOnlyList<long> shape) => "[" + string.Join(", ", shape) + "]";
+}
+
+/// <summary>The bytes after the JSON of a binary-extension request, and how far the inputs have read them.</summary>
+internal record struct BinaryTail(ReadOnlySequence<byte> Data, bool Present)
+{
+    public long Offset { get; set; }
 }
 
 /// <summary>Fixed limits of the parser.</summary>

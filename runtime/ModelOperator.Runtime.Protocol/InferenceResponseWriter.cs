@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text.Json;
 
 namespace ModelOperator.Runtime.Protocol;
@@ -17,6 +16,8 @@ public static class InferenceResponseWriter
     private static readonly JsonEncodedText DatatypeProperty = JsonEncodedText.Encode("datatype");
     private static readonly JsonEncodedText ShapeProperty = JsonEncodedText.Encode("shape");
     private static readonly JsonEncodedText DataProperty = JsonEncodedText.Encode("data");
+    private static readonly JsonEncodedText ParametersProperty = JsonEncodedText.Encode("parameters");
+    private static readonly JsonEncodedText BinaryDataSizeProperty = JsonEncodedText.Encode("binary_data_size");
     private static readonly JsonEncodedText[] DatatypeNames =
         Enum.GetValues<DataType>().Select(t => JsonEncodedText.Encode(DataTypes.Name(t))).ToArray();
 
@@ -38,20 +39,23 @@ public static class InferenceResponseWriter
     /// <summary>Writes one output tensor; <paramref name="data"/> holds little-endian elements of <paramref name="datatype"/>.</summary>
     public static void WriteOutput(Utf8JsonWriter writer, JsonEncodedText name, DataType datatype, ReadOnlySpan<long> shape, ReadOnlySpan<byte> data)
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStartObject();
-        writer.WriteString(NameProperty, name);
-        writer.WriteString(DatatypeProperty, DatatypeNames[(int)datatype]);
-        writer.WriteStartArray(ShapeProperty);
-        foreach (var dim in shape)
-        {
-            writer.WriteNumberValue(dim);
-        }
-
-        writer.WriteEndArray();
+        WriteHead(writer, name, datatype, shape);
         writer.WriteStartArray(DataProperty);
-        WriteData(writer, datatype, data);
+        TensorElements.WriteJson(writer, datatype, data);
         writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Writes one output tensor of the binary data extension: its description with
+    /// <c>parameters.binary_data_size</c> and no data; the caller appends its bytes after the JSON.
+    /// </summary>
+    public static void WriteBinaryOutput(Utf8JsonWriter writer, JsonEncodedText name, DataType datatype, ReadOnlySpan<long> shape, int binaryDataSize)
+    {
+        WriteHead(writer, name, datatype, shape);
+        writer.WriteStartObject(ParametersProperty);
+        writer.WriteNumber(BinaryDataSizeProperty, binaryDataSize);
+        writer.WriteEndObject();
         writer.WriteEndObject();
     }
 
@@ -63,79 +67,18 @@ public static class InferenceResponseWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteData(Utf8JsonWriter writer, DataType datatype, ReadOnlySpan<byte> data)
+    private static void WriteHead(Utf8JsonWriter writer, JsonEncodedText name, DataType datatype, ReadOnlySpan<long> shape)
     {
-        switch (datatype)
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        writer.WriteString(NameProperty, name);
+        writer.WriteString(DatatypeProperty, DatatypeNames[(int)datatype]);
+        writer.WriteStartArray(ShapeProperty);
+        foreach (var dim in shape)
         {
-            case DataType.FP32:
-                for (var i = 0; i + 4 <= data.Length; i += 4)
-                {
-                    WriteFloat(writer, BinaryPrimitives.ReadSingleLittleEndian(data[i..]));
-                }
-
-                break;
-            case DataType.FP64:
-                for (var i = 0; i + 8 <= data.Length; i += 8)
-                {
-                    WriteDouble(writer, BinaryPrimitives.ReadDoubleLittleEndian(data[i..]));
-                }
-
-                break;
-            case DataType.Int32:
-                for (var i = 0; i + 4 <= data.Length; i += 4)
-                {
-                    writer.WriteNumberValue(BinaryPrimitives.ReadInt32LittleEndian(data[i..]));
-                }
-
-                break;
-            case DataType.Int64:
-                for (var i = 0; i + 8 <= data.Length; i += 8)
-                {
-                    writer.WriteNumberValue(BinaryPrimitives.ReadInt64LittleEndian(data[i..]));
-                }
-
-                break;
-            case DataType.UInt8:
-                foreach (var b in data)
-                {
-                    writer.WriteNumberValue(b);
-                }
-
-                break;
-            case DataType.Bool:
-                foreach (var b in data)
-                {
-                    writer.WriteBooleanValue(b != 0);
-                }
-
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(datatype), datatype, null);
+            writer.WriteNumberValue(dim);
         }
-    }
 
-    // Non-finite values have no JSON literal; they go out as the same strings the parser accepts.
-    private static void WriteFloat(Utf8JsonWriter writer, float value)
-    {
-        if (float.IsFinite(value))
-        {
-            writer.WriteNumberValue(value);
-        }
-        else
-        {
-            writer.WriteStringValue(float.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
-        }
-    }
-
-    private static void WriteDouble(Utf8JsonWriter writer, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            writer.WriteNumberValue(value);
-        }
-        else
-        {
-            writer.WriteStringValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
-        }
+        writer.WriteEndArray();
     }
 }

@@ -55,11 +55,15 @@ public sealed class InputValidatorTests
     [Fact]
     public void Element_sizes_follow_onnx()
     {
-        Assert.Equal([4, 1, 4, 8, 1, 8], TensorElementTypes.Supported.Select(TensorElementTypes.SizeOf));
-        Assert.Equal("float32, uint8, int32, int64, bool, float64", TensorElementTypes.SupportedList);
-        Assert.Throws<ArgumentOutOfRangeException>(() => TensorElementTypes.SizeOf((TensorElementType)10));
+        Assert.Equal(
+            [4, 1, 1, 2, 2, 4, 8, 1, 2, 8, 4, 8, 2],
+            TensorElementTypes.Supported.Where(TensorElementTypes.IsFixedSize).Select(TensorElementTypes.SizeOf));
+        Assert.Equal("float32, uint8, int8, uint16, int16, int32, int64, string, bool, float16, float64, uint32, uint64, bfloat16", TensorElementTypes.SupportedList);
+        Assert.Throws<ArgumentOutOfRangeException>(() => TensorElementTypes.SizeOf(TensorElementType.String));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TensorElementTypes.SizeOf((TensorElementType)14));
         Assert.True(TensorElementTypes.IsSupported(11));
-        Assert.False(TensorElementTypes.IsSupported(10));
+        Assert.True(TensorElementTypes.IsSupported(10));
+        Assert.False(TensorElementTypes.IsSupported(14));
         Assert.Equal("bfloat16", TensorElementTypes.OnnxTypeName(16));
     }
 }

@@ -4,21 +4,22 @@ namespace ModelOperator.Runtime.Onnx.Tests;
 public sealed class LoadErrorTests(OnnxRuntimeFixture ort)
 {
     [Fact]
-    public void A_float16_input_is_refused_naming_the_tensor_its_type_and_the_supported_types()
+    public void A_sequence_input_is_refused_naming_the_tensor_and_the_supported_types()
     {
-        var e = Assert.Throws<UnsupportedModelException>(() => InferenceSession.Load(ort.Environment, OnnxRuntimeFixture.TestModel("float16_input.onnx")));
+        var e = Assert.Throws<UnsupportedModelException>(() => InferenceSession.Load(ort.Environment, OnnxRuntimeFixture.TestModel("sequence_input.onnx")));
 
         Assert.Equal(
-            "The model is not supported: input 'half_in' has element type float16. Supported: tensors of float32, uint8, int32, int64, bool, float64.",
+            "The model is not supported: input 'seq_in' is a sequence, not a tensor. Supported: tensors of "
+            + "float32, uint8, int8, uint16, int16, int32, int64, string, bool, float16, float64, uint32, uint64, bfloat16.",
             e.Message);
     }
 
     [Fact]
-    public void A_float16_output_is_refused()
+    public void A_sequence_output_is_refused()
     {
-        var e = Assert.Throws<UnsupportedModelException>(() => InferenceSession.Load(ort.Environment, File.ReadAllBytes(OnnxRuntimeFixture.TestModel("float16_output.onnx"))));
+        var e = Assert.Throws<UnsupportedModelException>(() => InferenceSession.Load(ort.Environment, File.ReadAllBytes(OnnxRuntimeFixture.TestModel("sequence_output.onnx"))));
 
-        Assert.Contains("output 'half_out' has element type float16", e.Message);
+        Assert.Contains("output 'seq_out' is a sequence, not a tensor", e.Message);
     }
 
     [Fact]

@@ -23,8 +23,8 @@ public sealed class ValidationTests(OnnxRuntimeFixture ort) : IDisposable
     [Fact]
     public void Element_type_outside_the_enum()
     {
-        var e = Refused(_churn, [new InputTensor(0, (TensorElementType)10, new long[] { 1, 8 }, new byte[16])]);
-        Assert.Contains("must be float32, got float16 (not a supported element type; supported: float32, uint8, int32, int64, bool, float64)", e.Message);
+        var e = Refused(_churn, [new InputTensor(0, (TensorElementType)14, new long[] { 1, 8 }, new byte[64])]);
+        Assert.Contains("must be float32, got complex64 (not a supported element type; supported: float32, uint8, int8, uint16, int16, int32, int64, string, bool, float16, float64, uint32, uint64, bfloat16)", e.Message);
     }
 
     [Fact]

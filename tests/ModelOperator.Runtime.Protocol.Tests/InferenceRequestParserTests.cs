@@ -144,7 +144,7 @@ public sealed class InferenceRequestParserTests
         { "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"data\":[1,2,3,4,5,6,7,8]}]}", "has no \"datatype\"" },
         { "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\"}]}", "has no \"data\"" },
         { "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"INT64\",\"data\":[1,2,3,4,5,6,7,8]}]}", "has datatype INT64 but the model expects FP32" },
-        { "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP16\",\"data\":[1,2,3,4,5,6,7,8]}]}", "FP16 is not supported" },
+        { "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP16\",\"data\":[1,2,3,4,5,6,7,8]}]}", "has datatype FP16 but the model expects FP32" },
         { "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"float\",\"data\":[1,2,3,4,5,6,7,8]}]}", "unknown datatype \"float\"" },
         { "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7]}]}", "has 7 data elements but shape [1, 8] needs 8" },
         { "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8,9]}]}", "more data elements than shape [1, 8] holds" },
@@ -178,9 +178,9 @@ public sealed class InferenceRequestParserTests
     }
 
     [Theory]
-    [InlineData("i32", "INT32", "2147483648", "an integer in the INT32 range")]
-    [InlineData("i32", "INT32", "1.5", "an integer in the INT32 range")]
-    [InlineData("i64", "INT64", "true", "an integer in the INT64 range")]
+    [InlineData("i32", "INT32", "2147483648", "an integer from -2147483648 to 2147483647")]
+    [InlineData("i32", "INT32", "1.5", "an integer from -2147483648 to 2147483647")]
+    [InlineData("i64", "INT64", "true", "an integer from -9223372036854775808 to 9223372036854775807")]
     [InlineData("u8", "UINT8", "256", "an integer from 0 to 255")]
     [InlineData("u8", "UINT8", "-1", "an integer from 0 to 255")]
     [InlineData("b", "BOOL", "1", "true or false")]

@@ -69,9 +69,10 @@ public static class MalformedRequestCorpus
         yield return new("input parameters is a string", InferPath, """{"inputs":[{"name":"features","shape":[1,8],"datatype":"FP32","parameters":"x","data":[1,2,3,4,5,6,7,8]}]}""", 400, "must be an object");
 
         // Datatypes.
-        foreach (var unsupported in new[] { "INT8", "INT16", "UINT16", "UINT32", "UINT64", "FP16", "BF16", "BYTES" })
+        // Every protocol datatype is known; the churn model takes FP32 only.
+        foreach (var other in new[] { "INT8", "INT16", "UINT16", "UINT32", "UINT64", "FP16", "BF16", "BYTES" })
         {
-            yield return new($"datatype {unsupported}", InferPath, Input(datatype: $"\"{unsupported}\""), 400, $"{unsupported} is not supported");
+            yield return new($"datatype {other}", InferPath, Input(datatype: $"\"{other}\""), 400, $"has datatype {other} but the model expects FP32");
         }
 
         foreach (var unknown in new[] { "fp32", "FLOAT", "float32", "", "FP 32", "TYPE_FP32" })

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using ModelOperator.Runtime.Protocol;
 
 namespace ModelOperator.Runtime.Server.Drift;
@@ -44,6 +43,11 @@ internal sealed class FeatureLayout
         ArgumentNullException.ThrowIfNull(signature);
         var inputs = signature.Inputs;
         FeatureLayout? layout = null;
+        if (inputs.FirstOrDefault(i => !DataTypes.IsFixedSize(i.DataType)) is { } text)
+        {
+            throw new InvalidOperationException($"drift profiles numeric inputs; input {text.Name} is {DataTypes.Name(text.DataType)}");
+        }
+
         if (inputs.Count == 1 && inputs[0].Rank == 2 && inputs[0].Shape[1] > 0)
         {
             var k = (int)inputs[0].Shape[1];
@@ -66,7 +70,7 @@ internal sealed class FeatureLayout
         for (var o = 0; o < signature.Outputs.Count && names.Count < MaxOutputColumns; o++)
         {
             var output = signature.Outputs[o];
-            var width = output.Rank == 1 ? 1 : output.Rank == 2 && output.Shape[1] > 0 ? (int)output.Shape[1] : 0;
+            var width = !DataTypes.IsFixedSize(output.DataType) ? 0 : output.Rank == 1 ? 1 : output.Rank == 2 && output.Shape[1] > 0 ? (int)output.Shape[1] : 0;
             width = Math.Min(width, MaxOutputColumns - names.Count);
             columns[o] = width;
             for (var j = 0; j < width; j++)
@@ -141,15 +145,7 @@ internal sealed class FeatureLayout
         }
     }
 
-    private static float ToFloat(DataType type, ReadOnlySpan<byte> value) => type switch
-    {
-        DataType.FP32 => BinaryPrimitives.ReadSingleLittleEndian(value),
-        DataType.FP64 => (float)BinaryPrimitives.ReadDoubleLittleEndian(value),
-        DataType.Int32 => BinaryPrimitives.ReadInt32LittleEndian(value),
-        DataType.Int64 => BinaryPrimitives.ReadInt64LittleEndian(value),
-        DataType.UInt8 or DataType.Bool => value[0],
-        _ => float.NaN,
-    };
+    private static float ToFloat(DataType type, ReadOnlySpan<byte> value) => (float)TensorElements.ToDouble(type, value, 0);
 
     private static string InferenceRequestParserFormat(IReadOnlyList<long> shape) => "[" + string.Join(", ", shape) + "]";
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using ModelOperator.Runtime.Drift;
 using ModelOperator.Runtime.Onnx;
 using ModelOperator.Runtime.Protocol;
@@ -140,7 +139,7 @@ internal static class ProfileCommand
                 for (var c = 0; c < columns; c++)
                 {
                     var value = layout.SingleMatrix ? features[(r * layout.FeatureCount) + c] : features[(r * layout.FeatureCount) + i];
-                    Write(input.DataType, value, bytes.AsSpan(((r * columns) + c) * size, size));
+                    TensorElements.FromDouble(input.DataType, value, bytes.AsSpan(((r * columns) + c) * size, size));
                 }
             }
 
@@ -157,20 +156,6 @@ internal static class ProfileCommand
             }
 
             layout.ExtractOutput(result.OutputIndex(i), LoadedModel.ToDataType(result.ElementType(i)), result.Bytes(i), rows, outputs, column);
-        }
-    }
-
-    private static void Write(DataType type, float value, Span<byte> destination)
-    {
-        switch (type)
-        {
-            case DataType.FP32: BinaryPrimitives.WriteSingleLittleEndian(destination, value); break;
-            case DataType.FP64: BinaryPrimitives.WriteDoubleLittleEndian(destination, value); break;
-            case DataType.Int32: BinaryPrimitives.WriteInt32LittleEndian(destination, checked((int)value)); break;
-            case DataType.Int64: BinaryPrimitives.WriteInt64LittleEndian(destination, checked((long)value)); break;
-            case DataType.UInt8: destination[0] = checked((byte)value); break;
-            case DataType.Bool: destination[0] = value != 0 ? (byte)1 : (byte)0; break;
-            default: throw new ArgumentOutOfRangeException(nameof(type), type, null);
         }
     }
 }

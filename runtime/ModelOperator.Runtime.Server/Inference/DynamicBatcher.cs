@@ -39,11 +39,14 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
     }
 
     /// <summary>
-    /// A model can be batched when every input and output has a dynamic first (batch) dimension;
-    /// otherwise the rows of joined requests could not be split back.
+    /// A model can be batched when every input and output has a dynamic first (batch) dimension
+    /// and a fixed element size; otherwise the rows of joined requests could not be split back by
+    /// byte offsets (BYTES rows have no fixed size, so models with BYTES tensors run unbatched).
     /// </summary>
     public static bool CanBatch(ModelSignature signature) =>
-        signature.Inputs.All(t => t.Rank >= 1 && t.Shape[0] < 0) && signature.Outputs.All(t => t.Rank >= 1 && t.Shape[0] < 0);
+        signature.Inputs.All(Splittable) && signature.Outputs.All(Splittable);
+
+    private static bool Splittable(TensorSignature t) => t.Rank >= 1 && t.Shape[0] < 0 && DataTypes.IsFixedSize(t.DataType);
 
     /// <summary>Called when a request for this model starts; tells the loop that more rows may be coming.</summary>
     public void Arriving() => Interlocked.Increment(ref _arriving);

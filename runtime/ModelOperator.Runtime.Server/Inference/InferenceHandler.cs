@@ -65,7 +65,16 @@ internal sealed class InferenceHandler(
             return Outcome.NotFound;
         }
 
-        if (UnacceptedContentType(context.Request.ContentType) is { } unaccepted)
+        var (headerLength, headerError) = BinaryDataExtension.HeaderLength(context.Request);
+        if (headerError is not null)
+        {
+            await JsonResponses.ErrorAsync(context, StatusCodes.Status400BadRequest, headerError).ConfigureAwait(false);
+            return Outcome.BadRequest;
+        }
+
+        // application/octet-stream is the binary data extension's body: JSON header and binary data.
+        if (!(headerLength >= 0 && BinaryDataExtension.IsOctetStream(context.Request.ContentType))
+            && UnacceptedContentType(context.Request.ContentType) is { } unaccepted)
         {
             await JsonResponses.ErrorAsync(context, StatusCodes.Status415UnsupportedMediaType, unaccepted).ConfigureAwait(false);
             return Outcome.BadRequest;
@@ -144,7 +153,7 @@ internal sealed class InferenceHandler(
                 try
                 {
                     // Parsing copies the inputs into the request's own buffers, so the body can go.
-                    InferenceRequestParser.Parse(read.Buffer, request);
+                    InferenceRequestParser.Parse(read.Buffer, request, headerLength);
                 }
                 catch (ProtocolException ex)
                 {
@@ -175,7 +184,12 @@ internal sealed class InferenceHandler(
                 }
 
                 var written = buffer.Written;
-                context.Response.ContentType = JsonResponses.ContentType;
+                if (buffer.HeaderLength >= 0)
+                {
+                    context.Response.Headers[BinaryDataExtension.HeaderName] = buffer.HeaderLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                context.Response.ContentType = buffer.HeaderLength >= 0 ? BinaryDataExtension.ContentType : JsonResponses.ContentType;
                 context.Response.ContentLength = written.Length;
                 await context.Response.BodyWriter.WriteAsync(written, context.RequestAborted).ConfigureAwait(false);
                 return Outcome.Success;
@@ -244,7 +258,7 @@ internal sealed class InferenceHandler(
         }
 
         var shown = contentType.Length <= 100 ? contentType : contentType[..100] + "…";
-        return $"content type \"{shown}\" is not accepted; send the inference request as application/json in UTF-8";
+        return $"content type \"{shown}\" is not accepted; send the inference request as application/json in UTF-8, or as application/octet-stream with the {BinaryDataExtension.HeaderName} header (binary data extension)";
     }
 
     // A client that goes away mid-request shows up as a cancelled read, a reset connection, or

@@ -43,7 +43,11 @@ internal static partial class ModelRunner
         }
     }
 
-    /// <summary>Writes the response for <paramref name="request"/> from its view of the outputs, in the order it asked for.</summary>
+    /// <summary>
+    /// Writes the response for <paramref name="request"/> from its view of the outputs, in the order it
+    /// asked for: all JSON, or (when it asked for any output in binary) the binary data extension's
+    /// JSON followed by those outputs' bytes in the same order.
+    /// </summary>
     public static void Write(LoadedModel model, InferenceRequest request, OutputView view, ResponseBuffer response)
     {
         Span<long> shape = stackalloc long[InferenceRequestParserLimits.MaxRank];
@@ -51,20 +55,39 @@ internal static partial class ModelRunner
         InferenceResponseWriter.WriteStart(writer, model.EncodedName, model.EncodedVersion, request.Id, request.HasId);
         var requested = request.RequestedOutputs;
         var count = requested.IsEmpty ? view.Count : requested.Length;
+        var anyBinary = false;
         for (var k = 0; k < count; k++)
         {
             var i = requested.IsEmpty ? k : Find(view, requested[k]);
             var index = view.OutputIndex(i);
             var rank = view.CopyShape(i, shape);
-            InferenceResponseWriter.WriteOutput(
-                writer,
-                model.EncodedOutputNames[index],
-                LoadedModel.ToDataType(view.ElementType(i)),
-                shape[..rank],
-                view.Bytes(i));
+            var type = LoadedModel.ToDataType(view.ElementType(i));
+            if (request.IsBinaryOutput(index))
+            {
+                anyBinary = true;
+                InferenceResponseWriter.WriteBinaryOutput(writer, model.EncodedOutputNames[index], type, shape[..rank], view.Bytes(i).Length);
+            }
+            else
+            {
+                InferenceResponseWriter.WriteOutput(writer, model.EncodedOutputNames[index], type, shape[..rank], view.Bytes(i));
+            }
         }
 
         InferenceResponseWriter.WriteEnd(writer);
+        if (!anyBinary)
+        {
+            return;
+        }
+
+        response.StartBinaryTail();
+        for (var k = 0; k < count; k++)
+        {
+            var i = requested.IsEmpty ? k : Find(view, requested[k]);
+            if (request.IsBinaryOutput(view.OutputIndex(i)))
+            {
+                response.AppendBinary(view.Bytes(i));
+            }
+        }
     }
 
     public static (string Error, int Status) MapRunError(Exception ex, ILogger logger)

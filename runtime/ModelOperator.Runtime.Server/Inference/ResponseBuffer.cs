@@ -26,6 +26,22 @@ internal sealed class ResponseBuffer
 
     public Utf8JsonWriter Writer { get; }
 
+    /// <summary>
+    /// Length of the JSON at the start of a binary-extension response (the
+    /// <c>Inference-Header-Content-Length</c> to send), or -1 for a plain JSON response.
+    /// </summary>
+    public long HeaderLength { get; private set; } = -1;
+
+    /// <summary>Ends the JSON: whatever is appended from now on is the binary data after it.</summary>
+    public void StartBinaryTail()
+    {
+        Writer.Flush();
+        HeaderLength = _buffer.WrittenCount;
+    }
+
+    /// <summary>Appends one output's bytes to the binary data (after <see cref="StartBinaryTail"/>).</summary>
+    public void AppendBinary(ReadOnlySpan<byte> data) => _buffer.Write(data);
+
     public ReadOnlyMemory<byte> Written
     {
         get
@@ -37,6 +53,7 @@ internal sealed class ResponseBuffer
 
     private void Reset()
     {
+        HeaderLength = -1;
         // A rare huge response should not pin its buffer in the pool forever.
         if (_buffer.Capacity > MaxRetainedBytes)
         {

@@ -87,27 +87,11 @@ internal sealed class LoadedModel : IDisposable
         return Math.Max(1L << 20, (64 * 1024) + (rows * perRow * bytesPerElement));
     }
 
-    public static DataType ToDataType(TensorElementType type) => type switch
-    {
-        TensorElementType.Float32 => DataType.FP32,
-        TensorElementType.Float64 => DataType.FP64,
-        TensorElementType.Int32 => DataType.Int32,
-        TensorElementType.Int64 => DataType.Int64,
-        TensorElementType.UInt8 => DataType.UInt8,
-        TensorElementType.Bool => DataType.Bool,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unsupported element type"),
-    };
+    // The protocol's datatype table owns the mapping; the binding's element types are ONNX's numbers.
+    public static DataType ToDataType(TensorElementType type) =>
+        DataTypes.FromOnnxElementType((int)type) ?? throw new ArgumentOutOfRangeException(nameof(type), type, "unsupported element type");
 
-    public static TensorElementType ToElementType(DataType type) => type switch
-    {
-        DataType.FP32 => TensorElementType.Float32,
-        DataType.FP64 => TensorElementType.Float64,
-        DataType.Int32 => TensorElementType.Int32,
-        DataType.Int64 => TensorElementType.Int64,
-        DataType.UInt8 => TensorElementType.UInt8,
-        DataType.Bool => TensorElementType.Bool,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unsupported datatype"),
-    };
+    public static TensorElementType ToElementType(DataType type) => (TensorElementType)DataTypes.OnnxElementType(type);
 
     private static TensorSignature ToSignature(TensorMetadata metadata) =>
         new(metadata.Name, ToDataType(metadata.ElementType), metadata.Shape);

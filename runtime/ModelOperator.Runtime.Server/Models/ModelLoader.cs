@@ -204,7 +204,7 @@ internal sealed partial class ModelLoader(
             var meta = session.Inputs[i];
             var shape = meta.Shape.Select(d => d < 0 ? 1L : d).ToArray();
             var elements = shape.Aggregate(1L, (a, b) => a * b);
-            inputs[i] = new InputTensor(i, meta.ElementType, shape, new byte[elements * TensorElementTypes.SizeOf(meta.ElementType)]);
+            inputs[i] = new InputTensor(i, meta.ElementType, shape, new byte[TensorElementTypes.ZeroedByteLength(meta.ElementType, elements)]);
         }
 
         using var result = session.Run(inputs);
@@ -227,7 +227,7 @@ internal sealed partial class ModelLoader(
         [LoggerMessage(2, LogLevel.Information, "Model {Model} version {Version} is ready (sha256 {Sha256}, loaded in {Milliseconds:0} ms)")]
         public static partial void Ready(ILogger logger, string model, string version, string sha256, double milliseconds);
 
-        [LoggerMessage(4, LogLevel.Warning, "Dynamic batching is off for model {Model}: not every input and output has a dynamic first dimension")]
+        [LoggerMessage(4, LogLevel.Warning, "Dynamic batching is off for model {Model}: not every input and output has a dynamic first dimension and a fixed element size (BYTES tensors run unbatched)")]
         public static partial void BatchingUnavailable(ILogger logger, string model);
 
         [LoggerMessage(3, LogLevel.Error, "Model {Model} version {Version} failed to load: {Reason}: {Message}")]
