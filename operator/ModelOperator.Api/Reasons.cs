@@ -40,6 +40,9 @@ public static class Reasons
     public const string RouteNotReleased = "RouteNotReleased";
     public const string InvalidAction = "InvalidAction";
     public const string BakeFailed = "BakeFailed";
+
+    /// <summary>A bake window ended without one analysis run passing (too few samples, no data): the promotion is unproven.</summary>
+    public const string BakeInconclusive = "BakeInconclusive";
     public const string Baking = "Baking";
     public const string Healthy = "Healthy";
 }
