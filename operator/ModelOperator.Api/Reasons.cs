@@ -26,6 +26,9 @@ public static class Reasons
     public const string HighLatency = "HighLatency";
     public const string PredictionDrift = "PredictionDrift";
     public const string FeatureDrift = "FeatureDrift";
+
+    /// <summary>A user metric (spec.rollout.analysis.metrics) was below its min or above its max.</summary>
+    public const string MetricOutOfRange = "MetricOutOfRange";
     public const string ManualAbort = "ManualAbort";
     public const string ManualPromote = "ManualPromote";
     public const string ManualRetry = "ManualRetry";
