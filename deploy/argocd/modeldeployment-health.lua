@@ -2,7 +2,8 @@
 -- Install it under resource.customizations.health.modeloperator.io_ModelDeployment in argocd-cm
 -- (see deploy/argocd/README.md). It reads only .metadata.generation, .spec.paused and .status,
 -- which the operator owns, so Argo CD shows what the operator decided:
---   Healthy      the model is served by its stable revision and nothing is rolling out
+--   Healthy      the model is served by its stable revision and nothing is rolling out (a bake
+--                that ended without a passing analysis run says so in the message)
 --   Progressing  a canary is stepping through its rollout, a promoted revision is baking, or the
 --                operator has not caught up yet
 --   Suspended    the rollout is paused (spec.paused, a pause step without a duration, or an
@@ -159,6 +160,10 @@ if phase == "Healthy" then
     hs.message = "Serving model version " .. status.stableRevision.modelVersion
   else
     hs.message = "Healthy"
+  end
+  -- The bake ended on time but no analysis run passed in it: still healthy (it serves), but unproven.
+  if decision ~= nil and decision.reason == "BakeInconclusive" and decision.message ~= nil then
+    hs.message = hs.message .. ", promoted without evidence: " .. decision.message
   end
   return hs
 end

@@ -29,6 +29,9 @@ public static class ModelServerEnv
     public const string MaxBatchDelay = "MAX_BATCH_DELAY";
     public const string S3Endpoint = "S3_ENDPOINT";
     public const string DriftWindow = "DRIFT_WINDOW";
+
+    /// <summary>DRIFT_WINDOW when unset. The operator reports feature drift over this window, since the servers compute it so.</summary>
+    public static readonly TimeSpan DefaultDriftWindow = TimeSpan.FromMinutes(5);
     public const string DriftBucket = "DRIFT_BUCKET";
     public const string DriftPsiThreshold = "DRIFT_PSI_THRESHOLD";
     public const string DriftJsThreshold = "DRIFT_JS_THRESHOLD";

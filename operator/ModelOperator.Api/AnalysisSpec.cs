@@ -39,6 +39,11 @@ public sealed record AnalysisSpec
     [Range(0, 100, Allowed = PsiAllowed)]
     public double? MaxFeatureDrift { get; init; }
 
+    [Description("Metrics of your own, judged beside the built-in ones with the same interval and failureLimit.")]
+    [Items(0, 10)]
+    [ListMap("name")]
+    public IReadOnlyList<AnalysisMetric>? Metrics { get; init; }
+
     [Description("Where the measurements come from.")]
     [DefaultJson("{\"direct\":{}}")]
     public AnalysisProvider? Provider { get; init; }

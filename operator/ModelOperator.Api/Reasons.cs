@@ -26,6 +26,9 @@ public static class Reasons
     public const string HighLatency = "HighLatency";
     public const string PredictionDrift = "PredictionDrift";
     public const string FeatureDrift = "FeatureDrift";
+
+    /// <summary>A user metric (spec.rollout.analysis.metrics) was below its min or above its max.</summary>
+    public const string MetricOutOfRange = "MetricOutOfRange";
     public const string ManualAbort = "ManualAbort";
     public const string ManualPromote = "ManualPromote";
     public const string ManualRetry = "ManualRetry";
@@ -40,6 +43,9 @@ public static class Reasons
     public const string RouteNotReleased = "RouteNotReleased";
     public const string InvalidAction = "InvalidAction";
     public const string BakeFailed = "BakeFailed";
+
+    /// <summary>A bake window ended without one analysis run passing (too few samples, no data): the promotion is unproven.</summary>
+    public const string BakeInconclusive = "BakeInconclusive";
     public const string Baking = "Baking";
     public const string Healthy = "Healthy";
 }

@@ -24,6 +24,7 @@ public sealed class ArgoCdFixtureHealthTests
         { "degraded", "Degraded", "Degraded: 0 of 4 pods of stable churn-c90472415d ready" },
         { "invalid", "Degraded", "Invalid spec: spec is invalid: spec.rollout.steps[1].setWeight: 10 is less than 50 set by step 0; weights may only stay or rise (use the abort action to go back)" },
         { "baking", "Progressing", "Baking model version 2: churn-c7e71bb394 is guarded until 2026-03-01T12:07:05Z; churn-c90472415d stays warm" },
+        { "bake-inconclusive", "Healthy", "Serving model version 2, promoted without evidence: churn-c7e71bb394 baked for 2m without evidence: no analysis run passed in the bake window (each had fewer than 100 samples, no data or a tolerated failure); churn-c90472415d is scaled down and the promotion is unproven (check that it gets traffic, or undo it)" },
         { "bake-failed", "Degraded", "Model version 2 rolled back: churn-c7e71bb394 failed while baking and was rolled back to churn-c90472415d, which stayed warm: errorRate 40% is above the maximum 5% over 500 samples in 30s (failure 1, limit 0)" },
     };
 

@@ -426,10 +426,12 @@ public static partial class ModelDeploymentValidator
         }
 
         var thresholds = new object?[] { analysis.MaxErrorRate, analysis.MaxP99Latency, analysis.MaxPredictionDrift, analysis.MaxFeatureDrift };
-        if (thresholds.All(t => t is null))
+        if (thresholds.All(t => t is null) && analysis.Metrics is not { Count: > 0 })
         {
-            problems.Add(new(path, "has no threshold; set at least one of maxErrorRate, maxP99Latency, maxPredictionDrift or maxFeatureDrift"));
+            problems.Add(new(path, "has no threshold; set at least one of maxErrorRate, maxP99Latency, maxPredictionDrift, maxFeatureDrift or metrics"));
         }
+
+        CheckMetrics(analysis.Metrics, problems);
 
         CheckDuration($"{path}.interval", analysis.Interval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), "1s to 1h", problems);
         CheckDuration($"{path}.maxP99Latency", analysis.MaxP99Latency, TimeSpan.FromTicks(1), TimeSpan.FromMinutes(10), "more than 0 and at most 10m", problems);

@@ -157,6 +157,11 @@ internal static class StatusRenderer
     {
         if (md.Status!.BakeUntil is not { } until)
         {
+            if (md.Status.LastDecision?.Reason == Reasons.BakeInconclusive)
+            {
+                text.Line("Bake", $"ended without evidence ({Reasons.BakeInconclusive}): no analysis run passed while it baked; check that it gets traffic, or undo (kubectl model undo {md.Metadata.Name})");
+            }
+
             return;
         }
 

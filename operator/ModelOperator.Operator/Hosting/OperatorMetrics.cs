@@ -17,6 +17,8 @@ namespace ModelOperator.Operator.Hosting;
 /// <item><c>modeloperator_phase{namespace,name,phase}</c>: 1 for the current phase, 0 for the others.</item>
 /// <item><c>modeloperator_recommended_replicas{namespace,name,role}</c>: autoscaling's recommendation per role (<c>stable</c>, <c>canary</c>).</item>
 /// <item><c>modeloperator_rollout_step{namespace,name}</c>: the canary's current step, 1-based (0 without a canary).</item>
+/// <item><c>modeloperator_promotion_unproven{namespace,name}</c>: 1 while the last decision is a bake that ended without a
+/// passing analysis run (<c>BakeInconclusive</c>), else 0; the alert ModelPromotionUnproven watches it.</item>
 /// </list>
 /// </remarks>
 public sealed class OperatorMetrics
@@ -31,6 +33,7 @@ public sealed class OperatorMetrics
     private readonly Gauge _step;
     private readonly Gauge _phase;
     private readonly Gauge _recommended;
+    private readonly Gauge _unproven;
 
     // What each ModelDeployment's gauges show now, so that an unchanged observation costs one lookup and
     // Forget knows which children to remove. A key is observed by one worker at a time.
@@ -48,11 +51,12 @@ public sealed class OperatorMetrics
         _canaryWeight = factory.CreateGauge("modeloperator_canary_weight", "Percentage of traffic the canary revision receives.", deployment);
         _step = factory.CreateGauge("modeloperator_rollout_step", "The canary's current rollout step, counted from 1; 0 without a canary.", deployment);
         _phase = factory.CreateGauge("modeloperator_phase", "1 for the ModelDeployment's current phase, 0 for the others.", [.. deployment, "phase"]);
+        _unproven = factory.CreateGauge("modeloperator_promotion_unproven", "1 while the last promotion's bake ended without a passing analysis run (BakeInconclusive).", deployment);
         _recommended = factory.CreateGauge("modeloperator_recommended_replicas", "Replicas autoscaling recommends, by revision role.", [.. deployment, "role"]);
     }
 
     /// <summary>The state a ModelDeployment's gauges show.</summary>
-    public sealed record DeploymentGauges(int CanaryWeight, string Phase, int? StableRecommended, int? CanaryRecommended, int Step = 0);
+    public sealed record DeploymentGauges(int CanaryWeight, string Phase, int? StableRecommended, int? CanaryRecommended, int Step = 0, bool Unproven = false);
 
     public void Promoted() => _promoted.Inc();
 
@@ -74,6 +78,7 @@ public sealed class OperatorMetrics
         var (ns, name) = (key.Namespace, key.Name);
         _canaryWeight.WithLabels(ns, name).Set(gauges.CanaryWeight);
         _step.WithLabels(ns, name).Set(gauges.Step);
+        _unproven.WithLabels(ns, name).Set(gauges.Unproven ? 1 : 0);
         if (gauges.Phase != shown?.Phase)
         {
             foreach (var phase in AllPhases)
@@ -97,6 +102,7 @@ public sealed class OperatorMetrics
         var (ns, name) = (key.Namespace, key.Name);
         _canaryWeight.RemoveLabelled(ns, name);
         _step.RemoveLabelled(ns, name);
+        _unproven.RemoveLabelled(ns, name);
         foreach (var phase in AllPhases)
         {
             _phase.RemoveLabelled(ns, name, phase);

@@ -7,6 +7,7 @@ using ModelOperator.ControllerRuntime.LeaderElection;
 using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Analysis;
+using ModelOperator.Operator.Analysis.UserMetrics;
 using ModelOperator.Operator.Health;
 using ModelOperator.Operator.Http;
 using ModelOperator.Operator.Load;
@@ -43,7 +44,10 @@ public static class OperatorWiring
         var probeTimeout = options.AnalysisTimeout < TimeSpan.FromSeconds(2) ? options.AnalysisTimeout : TimeSpan.FromSeconds(2);
         var probe = new HttpModelReadinessProbe(new HttpPodScraper(http, options.ModelServerPort, probeTimeout, options.PodPortAnnotation), loggers.CreateLogger<HttpModelReadinessProbe>());
         var load = new DirectLoadSource(scraper, loggers.CreateLogger<DirectLoadSource>());
-        return (spec => spec?.Provider?.Prometheus is not null ? prometheus : direct, probe, load);
+        // User metrics (spec.rollout.analysis.metrics) are measured beside either provider's built-in ones.
+        var userMetrics = new UserMetricSource(http, prometheus, options.AnalysisWebAllowedPrefixes, loggers.CreateLogger<UserMetricSource>());
+        IAnalysisProvider withDirect = new WithUserMetrics(direct, userMetrics), withPrometheus = new WithUserMetrics(prometheus, userMetrics);
+        return (spec => spec?.Provider?.Prometheus is not null ? withPrometheus : withDirect, probe, load);
     }
 
     /// <summary>

@@ -55,10 +55,17 @@ public sealed partial class ClusterObserver(
             observed.Pods.Where(p => SnapshotBuilder.Revision(p) == pending.Revision).ToList(),
             pending.Baseline is null ? [] : observed.Pods.Where(p => SnapshotBuilder.Revision(p) == pending.Baseline).ToList(),
             pending.Window, now);
-        var result = await providers(spec).MeasureAsync(request, cancellationToken).ConfigureAwait(false);
+        var result = WithDriftWindow(await providers(spec).MeasureAsync(request, cancellationToken).ConfigureAwait(false), pending.DriftWindow);
         Log.Measured(logger, pending.Revision, result.ErrorRate?.Value ?? double.NaN, result.ErrorRate?.Samples ?? 0);
         return result;
     }
+
+    /// <summary>
+    /// Feature drift is the servers' PSI over their own sliding DRIFT_WINDOW, not over the analysis interval the provider
+    /// was asked for; its measurement says so, and so do the verdict, status.lastDecision.window and the messages.
+    /// </summary>
+    internal static AnalysisResult WithDriftWindow(AnalysisResult result, TimeSpan? driftWindow) =>
+        driftWindow is { } window && result.FeatureDrift is { } drift ? result with { FeatureDrift = drift with { Window = window } } : result;
 
     /// <summary>
     /// Asks the model server of every live pod that is not Ready (and has an IP) why, so that a model that cannot load

@@ -51,6 +51,7 @@ public sealed class PlanReporter(IKubernetesClient client, IEventRecorder events
             revision is null ? null : after.RecommendedReplicas?.FirstOrDefault(r => r.Revision == revision)?.Replicas;
         metrics.Observe(key, new OperatorMetrics.DeploymentGauges(after.CanaryWeight ?? 0, after.Phase ?? Phases.Pending,
             Recommended(after.StableRevision?.Name), Recommended(after.CanaryRevision?.Name),
-            after.CanaryRevision is null ? 0 : (after.CurrentStepIndex ?? 0) + 1));
+            after.CanaryRevision is null ? 0 : (after.CurrentStepIndex ?? 0) + 1,
+            Unproven: decision?.Reason == Reasons.BakeInconclusive));
     }
 }

@@ -90,6 +90,13 @@ public sealed record OperatorOptions
     /// </summary>
     public IReadOnlyList<string> PrometheusAllowedAddresses { get; init; } = [];
 
+    /// <summary>
+    /// The URL prefixes a user metric's <c>web</c> source may GET (same grammar as <see cref="PrometheusAllowedAddresses"/>).
+    /// Empty allows none: the operator calls from its own network position, so a tenant must not reach through it what
+    /// its pods could not.
+    /// </summary>
+    public IReadOnlyList<string> AnalysisWebAllowedPrefixes { get; init; } = [];
+
     /// <summary>An explicit kubeconfig path; null uses in-cluster config in a pod, else <c>KUBECONFIG</c> or <c>~/.kube/config</c>.</summary>
     public string? Kubeconfig { get; init; }
 
@@ -113,6 +120,14 @@ public sealed record OperatorOptions
             if (AllowedAddresses.Problem(address) is { } problem)
             {
                 problems.Add($"PROMETHEUS_ALLOWED_ADDRESSES (--prometheus-allowed-addresses) has '{address}': {problem}");
+            }
+        }
+
+        foreach (var prefix in AnalysisWebAllowedPrefixes)
+        {
+            if (AllowedAddresses.Problem(prefix) is { } problem)
+            {
+                problems.Add($"ANALYSIS_WEB_ALLOWED_PREFIXES (--analysis-web-allowed-prefixes) has '{prefix}': {problem}");
             }
         }
 

@@ -26,6 +26,9 @@ public sealed record AnalysisCriteria
     /// <summary>How often a measurement is taken, and the window it covers.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The user metrics, judged after the built-in ones (<see cref="UserMetricEvaluator"/>).</summary>
+    public IReadOnlyList<AnalysisMetric> Metrics { get; init; } = [];
+
     /// <summary>Container restarts tolerated over the revision's pods before it counts as crash looping.</summary>
     public int MaxRestarts { get; init; } = 3;
 
@@ -46,6 +49,7 @@ public sealed record AnalysisCriteria
             FailureLimit = spec?.FailureLimit ?? ModelDeploymentDefaults.FailureLimit,
             Interval = GoDuration.Parse(interval),
             MaxRestarts = maxRestarts,
+            Metrics = spec?.Metrics ?? [],
         };
     }
 }

@@ -134,6 +134,11 @@ public static class AnalysisEvaluator
         AddIfChecked(verdicts, EvaluateMetric(MetricNames.P99Latency, measured?.P99Latency, criteria.MaxP99Latency, criteria.MinSamples));
         AddIfChecked(verdicts, EvaluateMetric(MetricNames.PredictionDrift, measured?.PredictionDrift, criteria.MaxPredictionDrift, criteria.MinSamples));
         AddIfChecked(verdicts, EvaluateMetric(MetricNames.FeatureDrift, measured?.FeatureDrift, criteria.MaxFeatureDrift, criteria.MinSamples));
+        foreach (var metric in criteria.Metrics)
+        {
+            verdicts.Add(UserMetricEvaluator.Evaluate(metric, measured?.Metrics?.GetValueOrDefault(metric.Name!)));
+        }
+
         return Combine(verdicts);
     }
 

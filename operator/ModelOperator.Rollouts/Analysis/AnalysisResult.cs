@@ -23,4 +23,7 @@ public sealed record AnalysisResult
 
     /// <summary>PSI of the revision's live features against the reference profile, worst feature.</summary>
     public Measurement? FeatureDrift { get; init; }
+
+    /// <summary>The user metrics (<c>spec.rollout.analysis.metrics</c>) by name; a name absent was not measured.</summary>
+    public IReadOnlyDictionary<string, Measurement>? Metrics { get; init; }
 }

@@ -2,7 +2,8 @@ namespace ModelOperator.Rollouts.Analysis;
 
 /// <summary>
 /// The combined verdict of one analysis run: the worst metric verdict wins, and <see cref="Deciding"/> is the first
-/// metric (in evaluation order: health, error rate, p99 latency, prediction drift, feature drift) with that verdict.
+/// metric (in evaluation order: health, error rate, p99 latency, prediction drift, feature drift, then the user metrics
+/// in spec order) with that verdict.
 /// </summary>
 /// <param name="Verdict">The overall verdict.</param>
 /// <param name="Deciding">The metric that decided, with its numbers.</param>

@@ -44,6 +44,14 @@ internal sealed partial class PlannerRun
         if (_now >= until)
         {
             _bakeUntil = null;
+            if (BakeInconclusive.Applies(_config.HasAnalysis, _progress))
+            {
+                _progress = FreshProgress();
+                Decide(DecisionActions.Proceed, Reasons.BakeInconclusive, BakeInconclusive.Message(_stable.Name!, previous.Name!, _config.BakeTime, _config.Criteria.MinSamples));
+                Emit(PlannedEvent.Warning, Reasons.BakeInconclusive, _decision!.Message!);
+                return;
+            }
+
             _progress = FreshProgress();
             Decide(DecisionActions.Proceed, Reasons.Healthy,
                 $"{_stable.Name} baked for {GoDuration.Format(_config.BakeTime)} without a failure; {previous.Name} is scaled down");
@@ -233,7 +241,9 @@ internal sealed partial class PlannerRun
             : "waiting for an analysis run over a full interval at this step";
         if (run?.Outcome == AnalysisOutcome.Waiting)
         {
+            // Every inconclusive run is a decision a user wants to see; the recorder folds repeats into one Event's count.
             Decide(DecisionActions.Pause, Reasons.AnalysisInconclusive, run.Message, run.Verdict.Deciding);
+            Emit(PlannedEvent.Normal, Reasons.AnalysisInconclusive, run.Message);
         }
 
         Wait(waitingFor, inconclusive ? Reasons.AnalysisInconclusive : Reasons.Progressing, pause: inconclusive);

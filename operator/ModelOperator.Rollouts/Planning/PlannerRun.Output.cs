@@ -372,11 +372,15 @@ internal sealed partial class PlannerRun
         var due = AnalysisDueAt() ?? _now;
         if (_canary is not null)
         {
-            return new PendingAnalysis(_canary.Name!, _stable!.Name, _config.Criteria.Interval, due);
+            return new PendingAnalysis(_canary.Name!, _stable!.Name, _config.Criteria.Interval, due, DriftWindowOf(_canary.Name));
         }
 
         return _bakeUntil is not null
-            ? new PendingAnalysis(_stable!.Name!, PreviousRevision()?.Name, _config.Criteria.Interval, due)
+            ? new PendingAnalysis(_stable!.Name!, PreviousRevision()?.Name, _config.Criteria.Interval, due, DriftWindowOf(_stable.Name))
             : null;
     }
+
+    /// <summary>The feature drift window of a revision's servers: the spec's own revision, or one recorded on its Deployment.</summary>
+    private TimeSpan? DriftWindowOf(string? revision) =>
+        revision == _desired.Name ? _desired.DriftWindow : _snapshot.Find(revision)?.Spec?.DriftWindow;
 }

@@ -44,6 +44,16 @@ public sealed record RevisionSpec
         Runtime.Env?.FirstOrDefault(e => e.Name == ModelStorageEnv.DrainPeriod) is { Value: { } text } && GoDuration.TryParse(text, out var drain) ? drain : null;
 
     /// <summary>
+    /// The window over which this revision's model servers compute feature drift: the <c>DRIFT_WINDOW</c> of
+    /// <c>spec.runtime.env</c>, else <see cref="ModelServerEnv.DefaultDriftWindow"/>. It is the servers' own sliding
+    /// window, not the analysis interval, so a feature drift verdict reports it as its window.
+    /// </summary>
+    public TimeSpan DriftWindow =>
+        Runtime.Env?.FirstOrDefault(e => e.Name == ModelServerEnv.DriftWindow) is { Value: { } text } && GoDuration.TryParse(text, out var window)
+            ? window
+            : ModelServerEnv.DefaultDriftWindow;
+
+    /// <summary>
     /// The revision <paramref name="name"/> of <paramref name="model"/> run by <paramref name="runtime"/>, with
     /// <paramref name="defaultImage"/> (the operator's setting) when the runtime names no image.
     /// </summary>

@@ -42,4 +42,6 @@ public sealed record RolloutPlan
 /// <param name="Baseline">The revision to compare predictions with (prediction drift); null when there is none.</param>
 /// <param name="Window">The window each measurement covers (the analysis interval).</param>
 /// <param name="DueAt">The earliest time a measurement counts; measurements taken earlier are ignored.</param>
-public sealed record PendingAnalysis(string Revision, string? Baseline, TimeSpan Window, DateTimeOffset DueAt);
+/// <param name="DriftWindow">The revision's servers' own feature drift window (<c>DRIFT_WINDOW</c>), which feature drift
+/// is measured over instead of <paramref name="Window"/>; null when unknown.</param>
+public sealed record PendingAnalysis(string Revision, string? Baseline, TimeSpan Window, DateTimeOffset DueAt, TimeSpan? DriftWindow = null);

@@ -104,7 +104,7 @@ internal sealed record ServerOptions
     public string? ProfileSha256 { get; init; }
 
     /// <summary>Length of the sliding drift window (DRIFT_WINDOW).</summary>
-    public TimeSpan DriftWindow { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan DriftWindow { get; init; } = ModelServerEnv.DefaultDriftWindow;
 
     /// <summary>Width of one time bucket of the drift window (DRIFT_BUCKET); the window is a whole number of them.</summary>
     public TimeSpan DriftBucket { get; init; } = TimeSpan.FromSeconds(10);

@@ -136,8 +136,7 @@ public static class SoakInvariants
     /// than 1024 characters to a prefix ending in "..."). Messages repeat across rollouts ("step 2 of 4 (analysis)
     /// complete") and the recorder folds repeats into one Event with a count, so per message the Events' counts must add
     /// up to at least the number of distinct decisions (by time) seen with it: a lost Event is not hidden by a later one.
-    /// Waiting on an inconclusive analysis is the one decision the operator records in status only: it repeats every
-    /// interval and is not a change a user acts on.
+    /// That includes waiting on an inconclusive analysis: it repeats every interval, and each run has its Event.
     /// </summary>
     public static InvariantResult CheckDecisionEvents(IReadOnlyList<StatusSample> statuses, IReadOnlyList<EventRecord> events)
     {
@@ -147,7 +146,7 @@ public static class SoakInvariants
         var decisions = statuses
             .Select(s => s.Status.LastDecision)
             .OfType<RolloutDecision>()
-            .Where(d => d.Reason != Reasons.AnalysisInconclusive && !string.IsNullOrEmpty(d.Message))
+            .Where(d => !string.IsNullOrEmpty(d.Message))
             .DistinctBy(d => (d.Time, d.Message))
             .ToList();
         foreach (var sameMessage in decisions.GroupBy(d => d.Message!, StringComparer.Ordinal))

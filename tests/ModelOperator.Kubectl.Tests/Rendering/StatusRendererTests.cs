@@ -169,4 +169,30 @@ public sealed class StatusRendererTests
         Assert.Contains("Bake:           ended 6m ago (2026-11-23T08:04:00Z)", text, StringComparison.Ordinal);
         Assert.DoesNotContain("previous", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_bake_that_ended_without_evidence_says_so()
+    {
+        var healthy = Fixtures.Healthy();
+        var md = healthy with
+        {
+            Status = healthy.Status! with
+            {
+                LastDecision = new RolloutDecision
+                {
+                    Action = DecisionActions.Proceed,
+                    Reason = Reasons.BakeInconclusive,
+                    Message = "churn-aaaaaaaaaa baked for 5m without evidence",
+                    Time = Fixtures.Now.AddMinutes(-1),
+                },
+            },
+        };
+
+        var text = StatusRenderer.Render(md, Fixtures.Now);
+
+        Assert.Contains("Bake:           ended without evidence (BakeInconclusive): no analysis run passed while it baked", text, StringComparison.Ordinal);
+        Assert.Contains("kubectl model undo churn", text, StringComparison.Ordinal);
+        Assert.Contains("Last decision:  Proceed (BakeInconclusive), 60s ago", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ended without evidence", StatusRenderer.Render(healthy, Fixtures.Now), StringComparison.Ordinal);
+    }
 }

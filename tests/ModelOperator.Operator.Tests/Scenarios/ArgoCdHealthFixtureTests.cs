@@ -15,7 +15,7 @@ public sealed class ArgoCdHealthFixtureTests
     public static readonly string[] Names =
     [
         "pending", "healthy", "progressing", "paused-spec", "paused-step", "paused-inconclusive",
-        "rolled-back", "degraded", "invalid", "baking", "bake-failed",
+        "rolled-back", "degraded", "invalid", "baking", "bake-failed", "bake-inconclusive",
     ];
 
     /// <summary>The object exactly as the API server stores and serves it, not as the C# types would write it.</summary>
@@ -162,6 +162,23 @@ public sealed class ArgoCdHealthFixtureTests
         var failed = await bed.RunUntilAsync("churn", m => m.Status?.Phase == Phases.RolledBack);
         Assert.Equal(Reasons.BakeFailed, failed.Status!.LastDecision!.Reason);
         await KeepAsync(bed, "bake-failed");
+    }
+
+    [Fact]
+    public async Task Promoted_revision_whose_bake_saw_too_little_traffic()
+    {
+        // Given version 2 promoted with a 2 minute bake, when its traffic dries up below minSamples while it bakes
+        await using var bed = await OperatorTestBed.StartAsync();
+        await ScenarioTests.HealthyAsync(bed, WithRollout(r => r with { BakeTime = "2m" }));
+        await ScenarioTests.NewVersionAsync(bed, "2");
+        await bed.RunUntilAsync("churn", m => m.Status?.StableRevision?.ModelVersion == "2" && m.Status.BakeUntil is not null);
+        bed.Behave("2", new VersionBehaviour(Samples: 7));
+
+        // Then the bake ends on time, but as BakeInconclusive rather than Healthy
+        var ended = await bed.RunUntilAsync("churn", m => m.Status?.BakeUntil is null);
+        Assert.Equal(Reasons.BakeInconclusive, ended.Status!.LastDecision!.Reason);
+        Assert.Equal(Phases.Healthy, ended.Status.Phase);
+        await KeepAsync(bed, "bake-inconclusive");
     }
 
     [Fact]

@@ -26,7 +26,11 @@ public sealed record PodBehaviour
 }
 
 /// <summary>Measured values (the fake's provider turns them into measurements).</summary>
-public sealed record AnalysisResultValues(double ErrorRate = 0.001, double P99Latency = 0.08, double PredictionDrift = 0.02, double FeatureDrift = 0.03, long Samples = 500, string? Error = null);
+/// <remarks>A user metric (spec.rollout.analysis.metrics) missing from <see cref="Metrics"/> is not measured.</remarks>
+public sealed record AnalysisResultValues(double ErrorRate = 0.001, double P99Latency = 0.08, double PredictionDrift = 0.02, double FeatureDrift = 0.03, long Samples = 500, string? Error = null)
+{
+    public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+}
 
 /// <summary>
 /// A test bed for the planner: it holds a ModelDeployment and the Deployments the plans asked for, turns them into
@@ -161,6 +165,7 @@ internal sealed class FakeCluster
             P99Latency = Of(values.P99Latency),
             PredictionDrift = Of(values.PredictionDrift),
             FeatureDrift = Of(values.FeatureDrift),
+            Metrics = values.Metrics?.ToDictionary(m => m.Key, m => Of(m.Value), StringComparer.Ordinal),
         };
     }
 

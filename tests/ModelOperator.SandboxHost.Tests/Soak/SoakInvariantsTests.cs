@@ -97,7 +97,8 @@ public sealed class SoakInvariantsTests
         return new()
         {
             { "each decision has its Event (the reasons may differ)", [Status(3, V1, V2, decision: passed), Status(5, V2, decision: promote)], [new("Normal", "StepComplete", passed.Message!), new("Normal", "Promoted", promote.Message!)], true },
-            { "an inconclusive wait needs no Event", [Status(4, V1, V2, decision: waiting)], [], true },
+            { "an inconclusive wait has its Event", [Status(4, V1, V2, decision: waiting)], [new("Normal", "AnalysisInconclusive", waiting.Message!)], true },
+            { "an inconclusive wait without an Event", [Status(4, V1, V2, decision: waiting)], [], false },
             { "a long message cut by the recorder still matches", [Status(6, V1, decision: longMessage)], [new("Warning", "PredictionDrift", new string('x', 1021) + "...")], true },
             { "a promotion without an Event", [Status(5, V2, decision: promote)], [new("Normal", "Progressing", "canary started")], false },
             { "an Event with another message", [Status(5, V2, decision: promote)], [new("Normal", "Promoted", "churn-cccccccccc (model version 3) promoted to stable")], false },
