@@ -5,7 +5,7 @@ namespace ModelOperator.Contracts;
 /// through PromQL. Defined once here, so the server cannot rename what the operator judges a canary by; a test scrapes a
 /// real server and fails when a family in <see cref="ReadByOperator"/> is missing.
 /// </summary>
-public static class ModelServerMetricNames
+public static partial class ModelServerMetricNames
 {
     /// <summary>Counter of inference requests, labelled by <see cref="OutcomeLabel"/>.</summary>
     public const string Requests = "modelserver_requests_total";

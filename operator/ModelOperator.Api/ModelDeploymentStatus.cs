@@ -63,6 +63,9 @@ public sealed record ModelDeploymentStatus
     [Items(0, 2)]
     public IReadOnlyList<RecommendedReplicas>? RecommendedReplicas { get; init; }
 
+    [Description("The stable revision's input drift per feature (score, threshold, since when), measured every analysis interval when spec.model.profile is set.")]
+    public StableDriftStatus? StableDrift { get; init; }
+
     [Description("The number of serving pods of the stable revision (the scale subresource's status.replicas).")]
     [Range(0, double.NaN)]
     public int? Replicas { get; init; }

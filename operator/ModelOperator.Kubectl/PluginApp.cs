@@ -106,6 +106,7 @@ internal static class PluginApp
             PluginCommand.Status => ReadCommands.StatusAsync(resource, key, env, cancellationToken),
             PluginCommand.History => ReadCommands.HistoryAsync(resource, key, env, cancellationToken),
             PluginCommand.Watch => WatchCommand.RunAsync(resource, key, line.Timeout, env, cancellationToken),
+            PluginCommand.Drift => DriftCommand.RunAsync(resource, key, line, env, cancellationToken),
             var name => ActionCommands.RunAsync(name, line, resource, key, env, cancellationToken),
         };
 

@@ -26,6 +26,15 @@ internal sealed record CommandLine
     /// <summary>promote --full: skip every remaining step instead of finishing the current one.</summary>
     public bool Full { get; init; }
 
+    public const string Json = "json";
+    public const string Yaml = "yaml";
+
+    /// <summary>-o/--output: <see cref="Json"/> or <see cref="Yaml"/>; null prints the table.</summary>
+    public string? Output { get; init; }
+
+    /// <summary>drift --prometheus: the Prometheus to read the timeline from, instead of the spec's provider address.</summary>
+    public Uri? Prometheus { get; init; }
+
     /// <summary>watch --timeout; null watches until Ctrl-C.</summary>
     public TimeSpan? Timeout { get; init; }
 }

@@ -7,7 +7,7 @@ namespace ModelOperator.Kubectl.Cli;
 /// Parses the arguments kubectl hands over (everything after <c>kubectl model</c>; kubectl passes none of its own flags).
 /// Flags may come before or after the command and name, as <c>--flag value</c> or <c>--flag=value</c>, like kubectl's.
 /// </summary>
-internal static class CommandLineParser
+internal static partial class CommandLineParser
 {
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
@@ -16,6 +16,8 @@ internal static class CommandLineParser
         var line = new CommandLine();
         string? toRevision = null;
         string? timeout = null;
+        string? output = null;
+        string? prometheus = null;
         var full = false;
         for (var i = 0; i < args.Count; i++)
         {
@@ -57,6 +59,12 @@ internal static class CommandLineParser
                 case "--timeout":
                     timeout = Value();
                     break;
+                case "-o" or "--output":
+                    output = Value();
+                    break;
+                case "--prometheus":
+                    prometheus = Value();
+                    break;
                 case "--full":
                     full = value is null ? true : bool.TryParse(value, out var parsed) ? parsed
                         : throw new PluginException($"flag --full takes true or false, got \"{value}\"");
@@ -66,7 +74,7 @@ internal static class CommandLineParser
             }
         }
 
-        return Complete(line, positional, toRevision, timeout, full);
+        return DriftFlags(Complete(line, positional, toRevision, timeout, full), output, prometheus);
     }
 
     private static CommandLine Complete(CommandLine line, List<string> positional, string? toRevision, string? timeout, bool full)
@@ -155,10 +163,10 @@ internal static class CommandLineParser
             return (arg[..eq], arg[(eq + 1)..]);
         }
 
-        // kubectl also accepts the short form glued to its value: -nserving.
-        if (arg.Length > 2 && arg.StartsWith("-n", StringComparison.Ordinal) && arg[1] != '-')
+        // kubectl also accepts the short forms glued to their value: -nserving, -ojson.
+        if (arg.Length > 2 && (arg.StartsWith("-n", StringComparison.Ordinal) || arg.StartsWith("-o", StringComparison.Ordinal)))
         {
-            return ("-n", arg[2..]);
+            return (arg[..2], arg[2..]);
         }
 
         return (arg, null);

@@ -1,11 +1,12 @@
 namespace ModelOperator.Kubectl.Cli;
 
 /// <summary>One sub-command of <c>kubectl model</c>: its name, what it takes, and one line of help.</summary>
-internal sealed record PluginCommand(string Name, string Arguments, string Summary, bool TakesToRevision = false, bool TakesTimeout = false, bool TakesFull = false)
+internal sealed record PluginCommand(string Name, string Arguments, string Summary, bool TakesToRevision = false, bool TakesTimeout = false, bool TakesFull = false, bool TakesDriftFlags = false)
 {
     public const string Status = "status";
     public const string History = "history";
     public const string Watch = "watch";
+    public const string Drift = "drift";
     public const string Promote = "promote";
     public const string Abort = "abort";
     public const string Retry = "retry";
@@ -18,6 +19,7 @@ internal sealed record PluginCommand(string Name, string Arguments, string Summa
     [
         new(Status, "NAME", "Show revisions, traffic weights, the current step and the last decision with its evidence"),
         new(History, "NAME", "List promoted revisions (the numbers undo takes), rolled-back revisions and the running canary"),
+        new(Drift, "NAME [-o json|yaml] [--prometheus URL]", "Show the stable revision's drift per feature (score, threshold, since when) with the last hour from Prometheus when configured", TakesDriftFlags: true),
         new(Watch, "NAME [--timeout 5m]", "Print a line each time the phase, step, weight or last decision changes", TakesTimeout: true),
         new(Promote, "NAME [--full]", "Finish the current step (a pause, an analysis) and go on (annotation action=promote-step); --full makes the canary stable now, skipping every remaining step (action=promote)", TakesFull: true),
         new(Abort, "NAME", "Roll the running canary back now and quarantine it (annotation action=abort)"),

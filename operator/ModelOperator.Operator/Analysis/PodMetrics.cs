@@ -14,6 +14,13 @@ public static class PodMetrics
     /// <summary>One pod's scrape, or the reason there is none.</summary>
     public static async Task<(ServerScrape? Scrape, string? Error)> ReadAsync(IPodScraper scraper, Pod pod, CancellationToken cancellationToken)
     {
+        var (samples, error) = await ReadSamplesAsync(scraper, pod, cancellationToken).ConfigureAwait(false);
+        return samples is null ? (null, error) : (ServerScrape.From(samples), null);
+    }
+
+    /// <summary>One pod's exposition as samples, or the reason there is none.</summary>
+    public static async Task<(IReadOnlyList<MetricSample>? Samples, string? Error)> ReadSamplesAsync(IPodScraper scraper, Pod pod, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(scraper);
         ArgumentNullException.ThrowIfNull(pod);
         var name = pod.Metadata.Name;
@@ -38,7 +45,7 @@ public static class PodMetrics
             // nothing readable at all is not a model server's exposition.
             return samples.Count == 0 && skipped > 0
                 ? (null, $"pod {name} answered {Path} with {skipped} lines and none in the Prometheus text format")
-                : (ServerScrape.From(samples), null);
+                : (samples, null);
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or OverflowException)
         {

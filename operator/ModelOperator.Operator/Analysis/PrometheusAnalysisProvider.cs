@@ -109,8 +109,7 @@ public sealed partial class PrometheusAnalysisProvider(OutboundHttp http, IReadO
     }
 
     /// <summary>The pod selector of a revision (label values escaped for PromQL).</summary>
-    public static string Selector(string @namespace, string revision) =>
-        $"namespace=\"{Escape(@namespace)}\",pod=~\"{Escape(revision)}-.*\"";
+    public static string Selector(string @namespace, string revision) => RevisionPodSelector.PromQL(@namespace, revision);
 
     private async Task<Measurement> PredictionDriftAsync(Uri baseUri, AnalysisRequest request, string w, CancellationToken cancellationToken)
     {
@@ -269,8 +268,6 @@ public sealed partial class PrometheusAnalysisProvider(OutboundHttp http, IReadO
             && point[1].ValueKind == JsonValueKind.String
             && PrometheusText.TryParseValue(point[1].GetString()!, out value);
     }
-
-    private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 
     private const string QueryPath = "api/v1/query";
 

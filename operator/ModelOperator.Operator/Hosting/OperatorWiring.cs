@@ -26,7 +26,7 @@ public static class OperatorWiring
     public static Manager Create(IKubernetesClient client, OperatorOptions options, TimeProvider time, ILoggerFactory loggers, CollectorRegistry registry, OutboundHttp http)
     {
         var (providers, probe, load) = OutboundParts(options, http, loggers);
-        return Create(client, options, time, loggers, registry, providers, probe, load);
+        return Create(client, options, time, loggers, registry, providers, probe, load, stableDrift: StableDrift(options, http, loggers));
     }
 
     /// <summary>The parts of the reconciler that call pods and Prometheus, all through <paramref name="http"/>.</summary>
@@ -50,6 +50,12 @@ public static class OperatorWiring
         return (spec => spec?.Provider?.Prometheus is not null ? withPrometheus : withDirect, probe, load);
     }
 
+    /// <summary>Reads the stable revision's drift where the analysis reads the canary's (pods, or Prometheus).</summary>
+    internal static StableDriftSource StableDrift(OperatorOptions options, OutboundHttp http, ILoggerFactory loggers) => new(
+        new HttpPodScraper(http, options.ModelServerMetricsPort ?? options.ModelServerPort, null, options.PodPortAnnotation),
+        new PrometheusAnalysisProvider(http, options.PrometheusAllowedAddresses, loggers.CreateLogger<PrometheusAnalysisProvider>()),
+        loggers.CreateLogger<StableDriftSource>());
+
     /// <summary>
     /// The same wiring with the measuring, probing and load-reading parts given (tests pass fakes for the pods' endpoints), and an
     /// optional leader-election identity (default: the pod name or host name).
@@ -63,7 +69,8 @@ public static class OperatorWiring
         Func<AnalysisSpec?, IAnalysisProvider> providers,
         IModelReadinessProbe probe,
         ILoadSource load,
-        string? identity = null)
+        string? identity = null,
+        StableDriftSource? stableDrift = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
@@ -73,7 +80,7 @@ public static class OperatorWiring
         var reconciler = new ModelDeploymentReconciler(
             client, new CacheClusterView(informers),
             providers, probe, load,
-            recorder, options, new OperatorMetrics(registry), time, loggers.CreateLogger<ModelDeploymentReconciler>());
+            recorder, options, new OperatorMetrics(registry), time, loggers.CreateLogger<ModelDeploymentReconciler>(), stableDrift);
         // Every outbound call of one reconcile shares its budget (OUTBOUND_CONCURRENCY at once, OUTBOUND_DEADLINE in all).
         var controller = new Controller("modeldeployments", new OutboundBudgetReconciler(reconciler, options, time), time, loggers.CreateLogger<Controller>(),
             new ControllerOptions { Workers = options.Workers }, new ControllerMetrics(registry));

@@ -32,12 +32,14 @@ public sealed partial class ModelDeploymentReconciler(
     OperatorOptions options,
     OperatorMetrics metrics,
     TimeProvider time,
-    ILogger<ModelDeploymentReconciler> logger) : IReconciler
+    ILogger<ModelDeploymentReconciler> logger,
+    StableDriftSource? stableDrift = null) : IReconciler
 {
     private readonly ClusterObserver _observer = new(view, providers, readinessProbe, loadSource, logger);
     private readonly PlanApplier _applier = new(client, view, options, logger);
     private readonly PlanReporter _reporter = new(client, events, metrics);
     private readonly HttpRouteFinalizer _routeFinalizer = new(client, view, events, logger);
+    private readonly StableDriftObserver _stableDrift = new(stableDrift, logger);
     private readonly OperatorSettings _settings = new()
     {
         DefaultImage = options.DefaultImage,
@@ -52,6 +54,7 @@ public sealed partial class ModelDeploymentReconciler(
         if (md is null || md.Metadata.DeletionTimestamp is not null)
         {
             metrics.Forget(key); // children go with it through their owner references
+            _stableDrift.Forget(key);
             if (md is not null)
             {
                 await _routeFinalizer.FinalizeAsync(md, cancellationToken).ConfigureAwait(false); // the user's route stays: release it first
@@ -85,6 +88,7 @@ public sealed partial class ModelDeploymentReconciler(
         }
 
         md = await _applier.ApplyAnnotationsAsync(md, plan.Annotations, cancellationToken).ConfigureAwait(false);
+        plan = await _stableDrift.ObserveAsync(md, observed, plan, now, cancellationToken).ConfigureAwait(false);
         await _reporter.ReportAsync(md, plan, cancellationToken).ConfigureAwait(false);
         return plan.RequeueAfter is { } after && after > TimeSpan.Zero ? ReconcileResult.After(after) : ReconcileResult.Done;
     }

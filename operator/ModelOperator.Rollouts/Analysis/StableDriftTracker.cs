@@ -1,0 +1,119 @@
+using ModelOperator.Api;
+using ModelOperator.Rollouts.Planning;
+
+namespace ModelOperator.Rollouts.Analysis;
+
+/// <summary>
+/// The stable revision's drift state in status (<see cref="StableDriftStatus"/>): when to measure it and what the next
+/// state is. Pure: the reconciler reads the pods (or Prometheus) and hands the readings here.
+/// </summary>
+/// <remarks>
+/// Per feature, over the stable pods: the score is the worst pod's PSI and the sample count that pod's (score and samples
+/// rest on the same window). A feature drifts when that score is at or above the threshold over at least minSamples
+/// values; with fewer values the last verdict and its <c>since</c> are kept (no data changes nothing, as on the server).
+/// <c>since</c> is kept while a feature keeps drifting; when it starts, it is the server's episode start if that episode
+/// began after the last measurement (the server saw it first, within one interval), else the measurement's time.
+/// Worked example, threshold 0.25, minSamples 50: a previous state {tenure: 0.31 drifting since 12:00} and readings
+/// tenure 0.29 (400 values, pod a), tenure 0.33 (380, pod b), plan 0.30 (20 values) give tenure 0.33 drifting since 12:00
+/// and plan 0.3 not drifting (too few values, nothing known before). Scores are rounded to 3 decimals and the rows to two
+/// significant digits, and <c>observedAt</c> only moves when a rounded value changed, so an unchanged state writes nothing.
+/// </remarks>
+public static class StableDriftTracker
+{
+    /// <summary>The PSI threshold without spec.rollout.analysis.maxFeatureDrift: the usual "major shift", as the server's.</summary>
+    public const double DefaultThreshold = 0.25;
+
+    /// <summary>Whether the deployment's stable drift is measured at all: only a model with a reference profile exports drift.</summary>
+    public static bool Applies(ModelDeploymentSpec? spec) => spec?.Model?.Profile is not null;
+
+    /// <summary>When the next measurement is due: an interval after the later of the last measurement and the state's time; now when the stable revision changed.</summary>
+    public static DateTimeOffset DueAt(StableDriftStatus? previous, string stableRevision, DateTimeOffset? lastMeasured, TimeSpan interval)
+    {
+        if (previous?.Revision != stableRevision || previous.ObservedAt is not { } observedAt)
+        {
+            return lastMeasured is { } measured ? measured + interval : DateTimeOffset.MinValue;
+        }
+
+        return (lastMeasured is { } last && last > observedAt ? last : observedAt) + interval;
+    }
+
+    /// <summary>
+    /// The next state from <paramref name="observed"/>; <paramref name="previous"/> unchanged when nothing could be read
+    /// (<see cref="StableDriftObservation.Error"/>), or when every rounded value is as before.
+    /// </summary>
+    public static StableDriftStatus? Next(StableDriftStatus? previous, string revision, StableDriftObservation observed, AnalysisCriteria criteria, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(observed);
+        ArgumentNullException.ThrowIfNull(criteria);
+        if (observed.Error is not null)
+        {
+            return previous;
+        }
+
+        var before = previous?.Revision == revision ? previous : null;
+        var threshold = criteria.MaxFeatureDrift ?? DefaultThreshold;
+        var features = observed.Features
+            .Where(r => double.IsFinite(r.Score) && !string.IsNullOrEmpty(r.Name))
+            .GroupBy(r => r.Name, StringComparer.Ordinal)
+            .Select(g => g.OrderByDescending(r => r.Score).ThenByDescending(r => r.Samples).First())
+            .Select(worst => Feature(worst, before, threshold, criteria.MinSamples, observed.EpisodeStart, now))
+            .OrderByDescending(f => f.Score)
+            .ThenBy(f => f.Name, StringComparer.Ordinal)
+            .Take(StableDriftStatus.MaxFeatures)
+            .ToList();
+        var next = new StableDriftStatus
+        {
+            Revision = revision,
+            ObservedAt = now,
+            Samples = RoundSamples(observed.Rows),
+            Features = features,
+        };
+        return before is not null && Same(before, next) ? before : next;
+    }
+
+    /// <summary>
+    /// <paramref name="plan"/> carrying <paramref name="state"/> in its status (the planner builds status without it) and
+    /// planning again by <paramref name="nextIn"/> at the latest (null: the plan's own requeue).
+    /// </summary>
+    public static RolloutPlan Attach(RolloutPlan plan, StableDriftStatus? state, TimeSpan? nextIn)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var requeue = nextIn is not { } wait ? plan.RequeueAfter
+            : plan.RequeueAfter is { } planned && planned > TimeSpan.Zero && planned < wait ? planned
+            : wait;
+        return plan with { Status = plan.Status with { StableDrift = state }, RequeueAfter = requeue };
+    }
+
+    /// <summary>Rows to two significant digits (1234 → 1200, 87 → 87), so steady traffic does not rewrite status.</summary>
+    public static long RoundSamples(double rows)
+    {
+        if (!(rows >= 1) || !double.IsFinite(rows))
+        {
+            return 0;
+        }
+
+        var scale = Math.Pow(10, Math.Max(0, Math.Floor(Math.Log10(rows)) - 1));
+        return (long)(Math.Round(rows / scale, MidpointRounding.AwayFromZero) * scale);
+    }
+
+    private static FeatureDriftStatus Feature(FeatureDriftReading worst, StableDriftStatus? before, double threshold, long minSamples, DateTimeOffset? episodeStart, DateTimeOffset now)
+    {
+        var name = worst.Name.Length > StableDriftStatus.MaxNameLength ? worst.Name[..StableDriftStatus.MaxNameLength] : worst.Name;
+        var last = before?.Features?.FirstOrDefault(f => f.Name == name);
+        var wasDrifting = last?.Drifting == true;
+        var drifting = worst.Samples >= minSamples ? worst.Score >= threshold : wasDrifting;
+        DateTimeOffset? since = null;
+        if (drifting)
+        {
+            var lastLook = before?.ObservedAt ?? DateTimeOffset.MinValue;
+            since = wasDrifting && last!.Since is { } kept ? kept
+                : episodeStart is { } start && start > lastLook && start <= now ? start
+                : now;
+        }
+
+        return new FeatureDriftStatus { Name = name, Score = Math.Round(worst.Score, 3), Threshold = threshold, Drifting = drifting, Since = since };
+    }
+
+    private static bool Same(StableDriftStatus a, StableDriftStatus b) =>
+        a.Samples == b.Samples && (a.Features ?? []).SequenceEqual(b.Features ?? []);
+}

@@ -1,0 +1,169 @@
+using ModelOperator.Api;
+using ModelOperator.Rollouts.Analysis;
+using ModelOperator.Rollouts.Planning;
+
+namespace ModelOperator.Rollouts.Tests.Analysis;
+
+public sealed class StableDriftTrackerTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly AnalysisCriteria Criteria = new() { MinSamples = 50 };
+
+    private static StableDriftObservation Read(double rows, params (string Name, double Score, long Samples)[] features) =>
+        new() { Rows = rows, Features = features.Select(f => new FeatureDriftReading(f.Name, f.Score, f.Samples)).ToList() };
+
+    private static FeatureDriftStatus Feature(StableDriftStatus? state, string name) => Assert.Single(state!.Features!, f => f.Name == name);
+
+    [Fact]
+    public void The_worked_example_of_the_remarks_holds()
+    {
+        var previous = new StableDriftStatus
+        {
+            Revision = "churn-abc", ObservedAt = T0, Samples = 800,
+            Features = [new FeatureDriftStatus { Name = "tenure", Score = 0.31, Threshold = 0.25, Drifting = true, Since = T0 }],
+        };
+
+        var next = StableDriftTracker.Next(previous, "churn-abc", Read(800, ("tenure", 0.29, 400), ("tenure", 0.33, 380), ("plan", 0.30, 20)), Criteria, T0.AddSeconds(30));
+
+        Assert.Equal(new FeatureDriftStatus { Name = "tenure", Score = 0.33, Threshold = 0.25, Drifting = true, Since = T0 }, next!.Features![0]);
+        Assert.Equal(new FeatureDriftStatus { Name = "plan", Score = 0.3, Threshold = 0.25, Drifting = false, Since = null }, next.Features[1]);
+        Assert.Equal(T0.AddSeconds(30), next.ObservedAt);
+    }
+
+    public static TheoryData<string, double?, double, long, bool?, bool, int?> Verdicts => new()
+    {
+        // case, threshold (null: default 0.25), score, samples, drifting before (null: unknown), drifting after, since (seconds after T0; null: none)
+        { "under the default threshold", null, 0.249, 500, null, false, null },
+        { "at the threshold drifts, since now", null, 0.25, 500, null, true, 60 },
+        { "the spec's threshold", 0.1, 0.12, 500, null, true, 60 },
+        { "a drifting feature keeps its since", null, 0.4, 500, true, true, 0 },
+        { "one that recovered has no since", null, 0.05, 500, true, false, null },
+        { "too few values keep a drifting verdict and its since", null, 0.01, 49, true, true, 0 },
+        { "too few values do not start drifting", null, 0.9, 49, false, false, null },
+        { "too few values and nothing known: not drifting", null, 0.9, 0, null, false, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Verdicts))]
+    public void A_feature_drifts_at_or_above_its_threshold_over_enough_values(string name, double? threshold, double score, long samples, bool? before, bool after, int? sinceSeconds)
+    {
+        _ = name;
+        var previous = before is null ? null : new StableDriftStatus
+        {
+            Revision = "r", ObservedAt = T0, Samples = 500,
+            Features = [new FeatureDriftStatus { Name = "f", Score = 0.3, Threshold = 0.25, Drifting = before, Since = before == true ? T0 : null }],
+        };
+
+        var next = StableDriftTracker.Next(previous, "r", Read(500, ("f", score, samples)), Criteria with { MaxFeatureDrift = threshold }, T0.AddSeconds(60));
+
+        var f = Feature(next, "f");
+        Assert.Equal(after, f.Drifting);
+        Assert.Equal(sinceSeconds is { } s ? T0.AddSeconds(s) : null, f.Since);
+        Assert.Equal(threshold ?? StableDriftTracker.DefaultThreshold, f.Threshold);
+    }
+
+    [Fact]
+    public void A_drift_the_server_saw_start_after_the_last_look_dates_from_the_server()
+    {
+        var previous = new StableDriftStatus { Revision = "r", ObservedAt = T0, Samples = 500, Features = [new FeatureDriftStatus { Name = "f", Score = 0.1, Threshold = 0.25, Drifting = false }] };
+        var episode = T0.AddSeconds(12);
+
+        var later = StableDriftTracker.Next(previous, "r", Read(500, ("f", 0.5, 500)) with { EpisodeStart = episode }, Criteria, T0.AddSeconds(30));
+        var older = StableDriftTracker.Next(previous, "r", Read(500, ("f", 0.5, 500)) with { EpisodeStart = T0.AddSeconds(-300) }, Criteria, T0.AddSeconds(30));
+
+        Assert.Equal(episode, Feature(later, "f").Since);
+        Assert.Equal(T0.AddSeconds(30), Feature(older, "f").Since); // an episode another feature began earlier says nothing of this one
+    }
+
+    [Fact]
+    public void Equal_rounded_values_keep_the_previous_state_whole()
+    {
+        var first = StableDriftTracker.Next(null, "r", Read(1234, ("a", 0.30012, 600), ("b", 0.02, 600)), Criteria, T0);
+
+        var again = StableDriftTracker.Next(first, "r", Read(1236, ("a", 0.30049, 610), ("b", 0.0201, 610)), Criteria, T0.AddSeconds(30));
+        var moved = StableDriftTracker.Next(first, "r", Read(1236, ("a", 0.302, 610), ("b", 0.02, 610)), Criteria, T0.AddSeconds(30));
+
+        Assert.Same(first, again);
+        Assert.Equal(1200, first!.Samples);
+        Assert.NotSame(first, moved);
+        Assert.Equal(T0.AddSeconds(30), moved!.ObservedAt);
+    }
+
+    [Fact]
+    public void Many_features_keep_the_twenty_highest_scores_ties_by_name()
+    {
+        var readings = Enumerable.Range(0, 30).Select(i => ($"f{i:00}", i < 4 ? 0.5 : i / 100.0, 500L)).ToArray();
+
+        var next = StableDriftTracker.Next(null, "r", Read(500, readings), Criteria, T0);
+
+        Assert.Equal(StableDriftStatus.MaxFeatures, next!.Features!.Count);
+        Assert.Equal(["f00", "f01", "f02", "f03", "f29"], next.Features.Take(5).Select(f => f.Name));
+        Assert.DoesNotContain(next.Features, f => f.Name is "f04" or "f13");
+    }
+
+    [Fact]
+    public void Unreadable_pods_keep_the_last_state_and_a_new_stable_revision_starts_over()
+    {
+        var previous = new StableDriftStatus { Revision = "old", ObservedAt = T0, Samples = 500, Features = [new FeatureDriftStatus { Name = "f", Score = 0.4, Threshold = 0.25, Drifting = true, Since = T0 }] };
+
+        var failed = StableDriftTracker.Next(previous, "old", StableDriftObservation.Failed("pod a: connection refused"), Criteria, T0.AddMinutes(1));
+        var promoted = StableDriftTracker.Next(previous, "new", Read(500, ("f", 0.4, 500)), Criteria, T0.AddMinutes(1));
+
+        Assert.Same(previous, failed);
+        Assert.Equal("new", promoted!.Revision);
+        Assert.Equal(T0.AddMinutes(1), Feature(promoted, "f").Since);
+    }
+
+    [Fact]
+    public void No_profile_no_measurement_and_no_finite_score_no_feature()
+    {
+        Assert.False(StableDriftTracker.Applies(new ModelDeploymentSpec { Model = new ModelSource { Uri = "s3://b/k" } }));
+        Assert.True(StableDriftTracker.Applies(new ModelDeploymentSpec { Model = new ModelSource { Uri = "s3://b/k", Profile = new ModelProfile { Uri = "s3://b/p" } } }));
+
+        var next = StableDriftTracker.Next(null, "r", Read(0, ("f", double.NaN, 0)), Criteria, T0);
+
+        Assert.Empty(next!.Features!);
+        Assert.Equal(0, next.Samples);
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(0.4, 0)]
+    [InlineData(7, 7)]
+    [InlineData(87, 87)]
+    [InlineData(149.6, 150)]
+    [InlineData(1234, 1200)]
+    [InlineData(1250, 1300)]
+    [InlineData(98765, 99000)]
+    [InlineData(double.NaN, 0)]
+    public void Rows_are_kept_to_two_significant_digits(double rows, long expected) =>
+        Assert.Equal(expected, StableDriftTracker.RoundSamples(rows));
+
+    [Fact]
+    public void Measurements_are_due_an_interval_after_the_last_one_and_at_once_for_a_new_revision()
+    {
+        var state = new StableDriftStatus { Revision = "r", ObservedAt = T0 };
+        var interval = TimeSpan.FromSeconds(30);
+
+        Assert.Equal(DateTimeOffset.MinValue, StableDriftTracker.DueAt(null, "r", null, interval));
+        Assert.Equal(T0.AddSeconds(30), StableDriftTracker.DueAt(state, "r", null, interval));
+        Assert.Equal(T0.AddSeconds(90), StableDriftTracker.DueAt(state, "r", T0.AddSeconds(60), interval));
+        Assert.Equal(DateTimeOffset.MinValue, StableDriftTracker.DueAt(state, "other", null, interval));
+    }
+
+    [Theory]
+    [InlineData(null, 30, 30)]
+    [InlineData(10, 30, 10)]
+    [InlineData(60, 30, 30)]
+    [InlineData(0, 30, 30)]
+    public void The_plan_requeues_by_the_next_measurement_at_the_latest(int? planned, int next, int expected)
+    {
+        var plan = new RolloutPlan { Status = new ModelDeploymentStatus(), RequeueAfter = planned is { } p ? TimeSpan.FromSeconds(p) : null };
+        var state = new StableDriftStatus { Revision = "r", ObservedAt = T0 };
+
+        var attached = StableDriftTracker.Attach(plan, state, TimeSpan.FromSeconds(next));
+
+        Assert.Equal(TimeSpan.FromSeconds(expected), attached.RequeueAfter);
+        Assert.Same(state, attached.Status.StableDrift);
+    }
+}
