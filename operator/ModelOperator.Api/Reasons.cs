@@ -26,6 +26,9 @@ public static class Reasons
     public const string HighLatency = "HighLatency";
     public const string PredictionDrift = "PredictionDrift";
     public const string FeatureDrift = "FeatureDrift";
+
+    /// <summary>The canary's inputs broke a data-quality limit (unseen categories, NaN or infinite values, values out of range); the decision names the column.</summary>
+    public const string DataQuality = "DataQuality";
     public const string ManualAbort = "ManualAbort";
     public const string ManualPromote = "ManualPromote";
     public const string ManualRetry = "ManualRetry";

@@ -425,10 +425,14 @@ public static partial class ModelDeploymentValidator
             return;
         }
 
-        var thresholds = new object?[] { analysis.MaxErrorRate, analysis.MaxP99Latency, analysis.MaxPredictionDrift, analysis.MaxFeatureDrift };
+        var thresholds = new object?[]
+        {
+            analysis.MaxErrorRate, analysis.MaxP99Latency, analysis.MaxPredictionDrift, analysis.MaxFeatureDrift,
+            analysis.MaxUnseenCategoryShare, analysis.MaxNonFiniteShare, analysis.MaxOutOfRangeShare,
+        };
         if (thresholds.All(t => t is null))
         {
-            problems.Add(new(path, "has no threshold; set at least one of maxErrorRate, maxP99Latency, maxPredictionDrift or maxFeatureDrift"));
+            problems.Add(new(path, "has no threshold; set at least one of maxErrorRate, maxP99Latency, maxPredictionDrift, maxFeatureDrift, maxUnseenCategoryShare, maxNonFiniteShare or maxOutOfRangeShare"));
         }
 
         CheckDuration($"{path}.interval", analysis.Interval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), "1s to 1h", problems);
@@ -437,6 +441,8 @@ public static partial class ModelDeploymentValidator
         {
             problems.Add(new($"{path}.maxFeatureDrift", "compares live features with the reference profile, but spec.model.profile is not set; set it (uri and sha256) or remove maxFeatureDrift"));
         }
+
+        CheckDataQualityNeedsProfile(spec, analysis, path, problems);
 
         if (analysis.Provider is { } provider)
         {

@@ -204,6 +204,7 @@ internal static class StatusRenderer
             lines.Add(message);
         }
 
+        lines.AddRange(Evidence.Causes(decision));
         text.Line("Last decision", string.Join('\n', lines));
     }
 

@@ -23,4 +23,13 @@ public sealed record AnalysisResult
 
     /// <summary>PSI of the revision's live features against the reference profile, worst feature.</summary>
     public Measurement? FeatureDrift { get; init; }
+
+    /// <summary>Share of unseen category values against the revision's own reference profile, worst feature.</summary>
+    public Measurement? UnseenCategoryShare { get; init; }
+
+    /// <summary>Share of NaN or infinite values, worst feature.</summary>
+    public Measurement? NonFiniteShare { get; init; }
+
+    /// <summary>Share of values outside the revision's reference range, worst feature.</summary>
+    public Measurement? OutOfRangeShare { get; init; }
 }
