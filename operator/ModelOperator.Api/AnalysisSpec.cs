@@ -6,6 +6,7 @@ namespace ModelOperator.Api;
 [Description("What the analysis measures and when it fails. Each interval, every threshold set is checked over the last interval; a measurement with fewer than minSamples requests is inconclusive (the rollout waits), a crossed threshold is a failure.")]
 public sealed record AnalysisSpec
 {
+    private const string ShareAllowed = "a share from {0} to {1} (0.01 is 1% of a feature's values)";
     private const string PsiAllowed = "a population stability index from {0} to {1} (0.1 is small drift, 0.25 large)";
 
     [Description("How often to measure, and the window each measurement covers, as a duration.")]
@@ -43,6 +44,18 @@ public sealed record AnalysisSpec
     [Items(0, 10)]
     [ListMap("name")]
     public IReadOnlyList<AnalysisMetric>? Metrics { get; init; }
+
+    [Description("Data quality: the highest tolerated share of a feature's values that are not a category of the canary revision's own reference profile (spec.model.profile), worst feature, from 0 to 1. The decision names the column.")]
+    [Range(0, 1, Allowed = ShareAllowed)]
+    public double? MaxUnseenCategoryShare { get; init; }
+
+    [Description("Data quality: the highest tolerated share of a feature's values that are NaN or infinite, worst feature, from 0 to 1. The decision names the column.")]
+    [Range(0, 1, Allowed = ShareAllowed)]
+    public double? MaxNonFiniteShare { get; init; }
+
+    [Description("Data quality: the highest tolerated share of a feature's values outside the min and max of the canary revision's own reference profile, worst feature, from 0 to 1. The decision names the column.")]
+    [Range(0, 1, Allowed = ShareAllowed)]
+    public double? MaxOutOfRangeShare { get; init; }
 
     [Description("Where the measurements come from.")]
     [DefaultJson("{\"direct\":{}}")]

@@ -9,6 +9,15 @@ namespace ModelOperator.Api;
 [CelRule("!has(self.rollout) || !has(self.rollout.analysis) || !has(self.rollout.analysis.maxFeatureDrift) || has(self.model.profile)",
     "spec.rollout.analysis.maxFeatureDrift compares live inputs with the reference profile: set spec.model.profile (uri and sha256) or remove maxFeatureDrift",
     FieldPath = ".rollout.analysis.maxFeatureDrift")]
+[CelRule("!has(self.rollout) || !has(self.rollout.analysis) || !has(self.rollout.analysis.maxUnseenCategoryShare) || has(self.model.profile)",
+    "spec.rollout.analysis.maxUnseenCategoryShare judges the canary's inputs against its reference profile: set spec.model.profile (uri and sha256) or remove maxUnseenCategoryShare",
+    FieldPath = ".rollout.analysis.maxUnseenCategoryShare")]
+[CelRule("!has(self.rollout) || !has(self.rollout.analysis) || !has(self.rollout.analysis.maxNonFiniteShare) || has(self.model.profile)",
+    "spec.rollout.analysis.maxNonFiniteShare judges the canary's inputs against its reference profile: set spec.model.profile (uri and sha256) or remove maxNonFiniteShare",
+    FieldPath = ".rollout.analysis.maxNonFiniteShare")]
+[CelRule("!has(self.rollout) || !has(self.rollout.analysis) || !has(self.rollout.analysis.maxOutOfRangeShare) || has(self.model.profile)",
+    "spec.rollout.analysis.maxOutOfRangeShare judges the canary's inputs against its reference profile: set spec.model.profile (uri and sha256) or remove maxOutOfRangeShare",
+    FieldPath = ".rollout.analysis.maxOutOfRangeShare")]
 public sealed record ModelDeploymentSpec
 {
     [Description("The model to serve: name, version, where the file is and its checksum. A change here (or in runtime) makes a new revision and starts a canary.")]

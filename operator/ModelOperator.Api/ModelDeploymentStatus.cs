@@ -121,6 +121,33 @@ public sealed record RolloutDecision
 
     [Description("A human-readable account of the decision.")]
     public string? Message { get; init; }
+
+    [Description("For drift and data-quality decisions: the features (or outputs) that moved most, worst first, at most 3.")]
+    [Items(0, 3)]
+    public IReadOnlyList<DecisionCause>? Causes { get; init; }
+}
+
+/// <summary>A feature or output named as the cause of a decision.</summary>
+[Description("A feature or output named as the cause of a drift or data-quality decision, with its evidence.")]
+public sealed record DecisionCause
+{
+    [Description("The feature (column) or output name.")]
+    [Required]
+    [Length(1, 64)]
+    public string? Name { get; init; }
+
+    [Description("Its score: PSI for drift, a share from 0 to 1 for data quality.")]
+    public double? Score { get; init; }
+
+    [Description("How many values the score rests on.")]
+    public long? Samples { get; init; }
+
+    [Description("Reference against live in words and numbers (unseen share, the bins that gained and lost most, the mean before and after; for predictions, the share above a bound on stable and canary).")]
+    [Length(0, 200)]
+    public string? Summary { get; init; }
+
+    [Description("When the model server first saw it cross its drift threshold in the current episode.")]
+    public DateTimeOffset? Since { get; init; }
 }
 
 /// <summary>A promoted revision.</summary>

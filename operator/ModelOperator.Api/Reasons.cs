@@ -29,6 +29,9 @@ public static class Reasons
 
     /// <summary>A user metric (spec.rollout.analysis.metrics) was below its min or above its max.</summary>
     public const string MetricOutOfRange = "MetricOutOfRange";
+
+    /// <summary>The canary's inputs broke a data-quality limit (unseen categories, NaN or infinite values, values out of range); the decision names the column.</summary>
+    public const string DataQuality = "DataQuality";
     public const string ManualAbort = "ManualAbort";
     public const string ManualPromote = "ManualPromote";
     public const string ManualRetry = "ManualRetry";

@@ -45,6 +45,9 @@ public sealed class DriftMonitor
 
     private readonly object _stateGate = new();
     private DriftState _state = DriftState.None;
+
+    // Per series (features first, then outputs): its own drift episode, so an explanation can say since when each one drifts.
+    private readonly DriftState[] _seriesStates;
     private long _dropped;
 
     public DriftMonitor(ReferenceProfile profile, DriftMonitorOptions options, TimeProvider timeProvider)
@@ -81,6 +84,7 @@ public sealed class DriftMonitor
         _rowsIndex = offset;
         _ring = new CountRing(buckets, offset + 1);
         _qualityTotals = new long[series * QualityCounters];
+        _seriesStates = Enumerable.Repeat(DriftState.None, series).ToArray();
     }
 
     public ReferenceProfile Profile => _profile;
@@ -164,6 +168,12 @@ public sealed class DriftMonitor
         for (int s = 0; s < features.Length + outputs.Length; s++)
         {
             SeriesDrift drift = Score(s, totals);
+            lock (_stateGate)
+            {
+                _seriesStates[s] = DriftState.Next(_seriesStates[s], drift.Verdict, now);
+                drift = drift with { DetectedAt = _seriesStates[s].IsDrifting ? _seriesStates[s].DetectedAt : null };
+            }
+
             anyConclusive |= drift.Verdict != DriftVerdict.Inconclusive;
             anyDrifting |= drift.Verdict == DriftVerdict.Drifting;
             if (s < _featureCount)

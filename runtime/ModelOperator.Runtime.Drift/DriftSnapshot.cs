@@ -42,4 +42,8 @@ public sealed record SeriesDrift(
     long InfiniteCount,
     long OutOfRangeCount,
     long UnseenCategoryCount,
-    DriftVerdict Verdict);
+    DriftVerdict Verdict)
+{
+    /// <summary>When this series' current drift episode was first detected; null while it does not drift.</summary>
+    public DateTimeOffset? DetectedAt { get; init; }
+}

@@ -425,10 +425,14 @@ public static partial class ModelDeploymentValidator
             return;
         }
 
-        var thresholds = new object?[] { analysis.MaxErrorRate, analysis.MaxP99Latency, analysis.MaxPredictionDrift, analysis.MaxFeatureDrift };
+        var thresholds = new object?[]
+        {
+            analysis.MaxErrorRate, analysis.MaxP99Latency, analysis.MaxPredictionDrift, analysis.MaxFeatureDrift,
+            analysis.MaxUnseenCategoryShare, analysis.MaxNonFiniteShare, analysis.MaxOutOfRangeShare,
+        };
         if (thresholds.All(t => t is null) && analysis.Metrics is not { Count: > 0 })
         {
-            problems.Add(new(path, "has no threshold; set at least one of maxErrorRate, maxP99Latency, maxPredictionDrift, maxFeatureDrift or metrics"));
+            problems.Add(new(path, "has no threshold; set at least one of maxErrorRate, maxP99Latency, maxPredictionDrift, maxFeatureDrift, maxUnseenCategoryShare, maxNonFiniteShare, maxOutOfRangeShare or metrics"));
         }
 
         CheckMetrics(analysis.Metrics, problems);
@@ -439,6 +443,8 @@ public static partial class ModelDeploymentValidator
         {
             problems.Add(new($"{path}.maxFeatureDrift", "compares live features with the reference profile, but spec.model.profile is not set; set it (uri and sha256) or remove maxFeatureDrift"));
         }
+
+        CheckDataQualityNeedsProfile(spec, analysis, path, problems);
 
         if (analysis.Provider is { } provider)
         {

@@ -40,6 +40,18 @@ internal static class Evidence
         return text.ToString();
     }
 
+    /// <summary>
+    /// One line per named cause of a drift or data-quality decision:
+    /// <c>cause: contract_months 2.943 over 1200 values: unseen 33.3 % (reference 0 %); since 2026-12-04T22:41:05Z</c>.
+    /// </summary>
+    public static IEnumerable<string> Causes(RolloutDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return (decision.Causes ?? []).Select(c =>
+            $"cause: {c.Name} {(c.Score is { } s ? Number(s) : "?")} over {(c.Samples ?? 0).ToString(CultureInfo.InvariantCulture)} values: {c.Summary}"
+            + (c.Since is { } since ? $"; since {since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}" : string.Empty));
+    }
+
     /// <summary>Four significant digits, invariant culture: 0.01234, 1234, 0.25.</summary>
     public static string Number(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
 }

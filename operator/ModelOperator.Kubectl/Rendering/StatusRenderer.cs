@@ -209,6 +209,7 @@ internal static class StatusRenderer
             lines.Add(message);
         }
 
+        lines.AddRange(Evidence.Causes(decision));
         text.Line("Last decision", string.Join('\n', lines));
     }
 

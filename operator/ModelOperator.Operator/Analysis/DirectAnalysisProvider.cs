@@ -28,7 +28,11 @@ public sealed partial class DirectAnalysisProvider(IPodScraper scraper, ILogger<
         {
             var error = canaryError ?? "no ready canary pod to scrape";
             var failure = canaryError is null ? Measurement.NoData(request.Window) : Measurement.Failure(error, request.Window);
-            return new AnalysisResult { Revision = request.CanaryRevision, MeasuredAt = request.Now, ErrorRate = failure, P99Latency = failure, PredictionDrift = failure, FeatureDrift = failure };
+            return new AnalysisResult
+            {
+                Revision = request.CanaryRevision, MeasuredAt = request.Now, ErrorRate = failure, P99Latency = failure, PredictionDrift = failure, FeatureDrift = failure,
+                UnseenCategoryShare = failure, NonFiniteShare = failure, OutOfRangeShare = failure,
+            };
         }
 
         ServerScrape? stable = null;

@@ -18,7 +18,9 @@ namespace ModelOperator.Operator.Analysis;
 /// <item>p99: <c>histogram_quantile(0.99, sum by (le) (increase(modelserver_request_duration_seconds_bucket{sel}[w])))</c>;</item>
 /// <item>prediction drift: <c>sum by (output, le) (increase(modelserver_prediction_value_bucket{sel}[w]))</c> for canary and
 /// stable, bins from the cumulative buckets, PSI computed here (<see cref="HistogramMath"/>);</item>
-/// <item>feature drift: <c>max(modelserver_drift_psi{sel, series="feature"})</c> with samples <c>sum(modelserver_drift_window_rows{sel})</c>.</item>
+/// <item>feature drift and data quality: the revision's pooled feature windows (<c>sum by (name, bin, range)</c> of the window bins,
+/// and so on: PrometheusAnalysisProvider.Features.cs), scored here like the direct provider's; servers that export no bins fall
+/// back to <c>max(modelserver_drift_psi{sel, series="feature"})</c> with samples <c>sum(modelserver_drift_window_rows{sel})</c>.</item>
 /// </list>
 /// A failed query becomes an error measurement; it never throws into the reconciler. The address must be one the cluster
 /// admin allows (<see cref="AllowedAddresses"/>, PROMETHEUS_ALLOWED_ADDRESSES): any other is an error measurement and no
@@ -36,7 +38,11 @@ public sealed partial class PrometheusAnalysisProvider(OutboundHttp http, IReadO
         {
             Log.Refused(logger, request.Deployment.Namespace, request.Deployment.Name, refusal);
             var failure = Measurement.Failure(refusal, window);
-            return new AnalysisResult { Revision = request.CanaryRevision, MeasuredAt = request.Now, ErrorRate = failure, P99Latency = failure, PredictionDrift = failure, FeatureDrift = failure };
+            return new AnalysisResult
+            {
+                Revision = request.CanaryRevision, MeasuredAt = request.Now, ErrorRate = failure, P99Latency = failure, PredictionDrift = failure, FeatureDrift = failure,
+                UnseenCategoryShare = failure, NonFiniteShare = failure, OutOfRangeShare = failure,
+            };
         }
 
         var w = GoDuration.Format(window);
@@ -67,9 +73,15 @@ public sealed partial class PrometheusAnalysisProvider(OutboundHttp http, IReadO
 
         var psi = await ScalarAsync(baseUri, $"max({ModelServerMetricNames.DriftPsi}{{{sel},{ModelServerMetricNames.SeriesLabel}=\"{ModelServerMetricNames.FeatureSeries}\"}})", request.Now, cancellationToken).ConfigureAwait(false);
         var rows = await ScalarAsync(baseUri, $"sum({ModelServerMetricNames.DriftWindowRows}{{{sel}}})", request.Now, cancellationToken).ConfigureAwait(false);
-        var featureDrift = (psi.Error ?? rows.Error) is { } fe ? Measurement.Failure(fe, window)
-            : psi.Value is { } pv && double.IsFinite(pv) ? Measurement.Of(pv, (long)Math.Round(rows.Value ?? 0), window)
-            : Measurement.NoData(window);
+        var (features, featuresError) = await FeatureWindowsAsync(baseUri, sel, request.Now, cancellationToken).ConfigureAwait(false);
+        var pooled = ScrapeMeasurements.Compute(request.CanaryRevision, request.Now, window, new ServerScrape
+        {
+            Features = features,
+            MaxFeaturePsi = psi.Value is { } pv && double.IsFinite(pv) ? pv : double.NaN,
+            DriftRows = rows.Value ?? 0,
+        }, null);
+        var featureError = featuresError is { } ffe ? Measurement.Failure(ffe, window) : null;
+        var featureDrift = (psi.Error ?? rows.Error) is { } fe ? Measurement.Failure(fe, window) : featureError ?? pooled.FeatureDrift;
 
         return new AnalysisResult
         {
@@ -79,6 +91,9 @@ public sealed partial class PrometheusAnalysisProvider(OutboundHttp http, IReadO
             P99Latency = latency,
             PredictionDrift = predictionDrift,
             FeatureDrift = featureDrift,
+            UnseenCategoryShare = featureError ?? pooled.UnseenCategoryShare,
+            NonFiniteShare = featureError ?? pooled.NonFiniteShare,
+            OutOfRangeShare = featureError ?? pooled.OutOfRangeShare,
         };
     }
 

@@ -1,4 +1,5 @@
 using ModelOperator.Contracts;
+using ModelOperator.Rollouts.Analysis;
 
 namespace ModelOperator.Operator.Analysis;
 
@@ -18,6 +19,9 @@ public sealed record ServerScrape
 
     /// <summary>The worst feature PSI over the server's drift window, or NaN without a profile.</summary>
     public double MaxFeaturePsi { get; init; } = double.NaN;
+
+    /// <summary>Per feature, the server's drift window against its reference profile (window gauges, not counters); pods add up by <see cref="Plus"/>.</summary>
+    public IReadOnlyDictionary<string, SeriesWindow> Features { get; init; } = new Dictionary<string, SeriesWindow>();
 
     /// <summary>Rows in the server's drift window.</summary>
     public double DriftRows { get; init; }
@@ -39,8 +43,10 @@ public sealed record ServerScrape
         double requests = 0, failed = 0, rows = 0, psi = double.NaN, inFlight = 0, load = double.NaN;
         var duration = new Dictionary<double, double>();
         var predictions = new Dictionary<string, Dictionary<double, double>>(StringComparer.Ordinal);
+        var features = new SeriesWindowReader();
         foreach (var s in samples)
         {
+            features.Add(s);
             switch (s.Name)
             {
                 case ModelServerMetricNames.Requests:
@@ -85,6 +91,7 @@ public sealed record ServerScrape
             Duration = duration,
             Predictions = predictions.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<double, double>)p.Value, StringComparer.Ordinal),
             MaxFeaturePsi = psi,
+            Features = features.Features(),
             DriftRows = rows,
             InFlight = inFlight,
             ModelLoadSeconds = load,
@@ -123,6 +130,10 @@ public sealed record ServerScrape
             FailedRequests = FailedRequests + other.FailedRequests,
             Duration = Add(Duration, other.Duration),
             Predictions = predictions,
+            Features = Features.Keys.Union(other.Features.Keys, StringComparer.Ordinal).ToDictionary(
+                k => k,
+                k => Features.TryGetValue(k, out var mine) ? (other.Features.TryGetValue(k, out var theirs) ? mine.Plus(theirs) : mine) : other.Features[k],
+                StringComparer.Ordinal),
             MaxFeaturePsi = double.IsNaN(MaxFeaturePsi) ? other.MaxFeaturePsi : double.IsNaN(other.MaxFeaturePsi) ? MaxFeaturePsi : Math.Max(MaxFeaturePsi, other.MaxFeaturePsi),
             DriftRows = DriftRows + other.DriftRows,
             InFlight = InFlight + other.InFlight,

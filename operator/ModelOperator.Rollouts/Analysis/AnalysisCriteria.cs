@@ -17,6 +17,13 @@ public sealed record AnalysisCriteria
 
     public double? MaxFeatureDrift { get; init; }
 
+    /// <summary>Data-quality limits on the canary's inputs, shares 0 to 1, worst feature.</summary>
+    public double? MaxUnseenCategoryShare { get; init; }
+
+    public double? MaxNonFiniteShare { get; init; }
+
+    public double? MaxOutOfRangeShare { get; init; }
+
     /// <summary>The fewest samples a measurement must hold to count, ≥ 1.</summary>
     public long MinSamples { get; init; } = ModelDeploymentDefaults.MinSamples;
 
@@ -45,6 +52,9 @@ public sealed record AnalysisCriteria
                 : null,
             MaxPredictionDrift = spec?.MaxPredictionDrift,
             MaxFeatureDrift = spec?.MaxFeatureDrift,
+            MaxUnseenCategoryShare = spec?.MaxUnseenCategoryShare,
+            MaxNonFiniteShare = spec?.MaxNonFiniteShare,
+            MaxOutOfRangeShare = spec?.MaxOutOfRangeShare,
             MinSamples = spec?.MinSamples ?? ModelDeploymentDefaults.MinSamples,
             FailureLimit = spec?.FailureLimit ?? ModelDeploymentDefaults.FailureLimit,
             Interval = GoDuration.Parse(interval),

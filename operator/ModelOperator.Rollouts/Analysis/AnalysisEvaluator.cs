@@ -56,7 +56,7 @@ public static class AnalysisEvaluator
                 $"{metric}: no data in the last {GoDuration.Format(window)}");
         }
 
-        if (value < 0 || (metric == MetricNames.ErrorRate && value > 1))
+        if (value < 0 || ((metric == MetricNames.ErrorRate || IsShare(metric)) && value > 1))
         {
             return new MetricVerdict(metric, Verdict.Error, Reasons.AnalysisFailed, value, limit, window, samples,
                 $"{metric}: the metric provider returned an impossible value {Show(metric, value)}");
@@ -132,8 +132,11 @@ public static class AnalysisEvaluator
         var verdicts = new List<MetricVerdict>(EvaluateHealth(health, desiredReplicas, criteria.MaxRestarts));
         AddIfChecked(verdicts, EvaluateMetric(MetricNames.ErrorRate, measured?.ErrorRate, criteria.MaxErrorRate, criteria.MinSamples));
         AddIfChecked(verdicts, EvaluateMetric(MetricNames.P99Latency, measured?.P99Latency, criteria.MaxP99Latency, criteria.MinSamples));
-        AddIfChecked(verdicts, EvaluateMetric(MetricNames.PredictionDrift, measured?.PredictionDrift, criteria.MaxPredictionDrift, criteria.MinSamples));
-        AddIfChecked(verdicts, EvaluateMetric(MetricNames.FeatureDrift, measured?.FeatureDrift, criteria.MaxFeatureDrift, criteria.MinSamples));
+        AddIfChecked(verdicts, Explained(EvaluateMetric(MetricNames.PredictionDrift, measured?.PredictionDrift, criteria.MaxPredictionDrift, criteria.MinSamples), measured?.PredictionDrift));
+        AddIfChecked(verdicts, Explained(EvaluateMetric(MetricNames.FeatureDrift, measured?.FeatureDrift, criteria.MaxFeatureDrift, criteria.MinSamples), measured?.FeatureDrift));
+        AddIfChecked(verdicts, Explained(EvaluateMetric(MetricNames.UnseenCategoryShare, measured?.UnseenCategoryShare, criteria.MaxUnseenCategoryShare, criteria.MinSamples), measured?.UnseenCategoryShare));
+        AddIfChecked(verdicts, Explained(EvaluateMetric(MetricNames.NonFiniteShare, measured?.NonFiniteShare, criteria.MaxNonFiniteShare, criteria.MinSamples), measured?.NonFiniteShare));
+        AddIfChecked(verdicts, Explained(EvaluateMetric(MetricNames.OutOfRangeShare, measured?.OutOfRangeShare, criteria.MaxOutOfRangeShare, criteria.MinSamples), measured?.OutOfRangeShare));
         foreach (var metric in criteria.Metrics)
         {
             verdicts.Add(UserMetricEvaluator.Evaluate(metric, measured?.Metrics?.GetValueOrDefault(metric.Name!)));
@@ -168,6 +171,27 @@ public static class AnalysisEvaluator
         return new AnalysisVerdict(deciding.Verdict, deciding, verdicts);
     }
 
+    /// <summary>
+    /// Attaches the measurement's causes to a drift or data-quality verdict and, when it failed, names them in its message
+    /// (see <see cref="DriftCauses"/> for the wording and bounds). Example: <c>featureDrift 2.9 is above the maximum 0.25 over
+    /// 400 samples in 1m, caused by contract_months (PSI 2.9 over 400 values: unseen 31 % (reference 0 %); …; since …)</c>.
+    /// </summary>
+    private static MetricVerdict? Explained(MetricVerdict? verdict, Measurement? measurement)
+    {
+        if (verdict is null || measurement?.Causes is not { Count: > 0 } causes || verdict.Verdict == Verdict.Error)
+        {
+            return verdict;
+        }
+
+        var explained = verdict with { Causes = causes };
+        var scoreName = IsShare(verdict.Metric) ? "share" : "PSI";
+        return verdict.Verdict == Verdict.Failed
+            ? explained with { Message = $"{verdict.Message}, caused by {DriftCauses.Describe(causes, scoreName)}" }
+            : explained;
+    }
+
+    private static bool IsShare(string metric) => metric is MetricNames.UnseenCategoryShare or MetricNames.NonFiniteShare or MetricNames.OutOfRangeShare;
+
     private static void AddIfChecked(List<MetricVerdict> verdicts, MetricVerdict? verdict)
     {
         if (verdict is not null)
@@ -182,13 +206,15 @@ public static class AnalysisEvaluator
         MetricNames.P99Latency => Reasons.HighLatency,
         MetricNames.PredictionDrift => Reasons.PredictionDrift,
         MetricNames.FeatureDrift => Reasons.FeatureDrift,
+        MetricNames.UnseenCategoryShare or MetricNames.NonFiniteShare or MetricNames.OutOfRangeShare => Reasons.DataQuality,
         _ => Reasons.AnalysisFailed,
     };
 
     private static string Show(string metric, double value) => metric switch
     {
         _ when double.IsPositiveInfinity(value) => "+Inf",
-        MetricNames.ErrorRate => value.ToString("0.####%", CultureInfo.InvariantCulture),
+        MetricNames.ErrorRate or MetricNames.UnseenCategoryShare or MetricNames.NonFiniteShare or MetricNames.OutOfRangeShare
+            => value.ToString("0.####%", CultureInfo.InvariantCulture),
         MetricNames.P99Latency => GoDuration.Format(TimeSpan.FromSeconds(Math.Round(value, 4))),
         _ => value.ToString("0.####", CultureInfo.InvariantCulture),
     };

@@ -26,4 +26,13 @@ public sealed record AnalysisResult
 
     /// <summary>The user metrics (<c>spec.rollout.analysis.metrics</c>) by name; a name absent was not measured.</summary>
     public IReadOnlyDictionary<string, Measurement>? Metrics { get; init; }
+
+    /// <summary>Share of unseen category values against the revision's own reference profile, worst feature.</summary>
+    public Measurement? UnseenCategoryShare { get; init; }
+
+    /// <summary>Share of NaN or infinite values, worst feature.</summary>
+    public Measurement? NonFiniteShare { get; init; }
+
+    /// <summary>Share of values outside the revision's reference range, worst feature.</summary>
+    public Measurement? OutOfRangeShare { get; init; }
 }

@@ -10,6 +10,9 @@ namespace ModelOperator.Rollouts.Analysis;
 /// <param name="Error">The provider's error message; when set, <paramref name="Value"/> is meaningless.</param>
 public sealed record Measurement(double Value, long Samples, TimeSpan Window, string? Error = null)
 {
+    /// <summary>For drift and data-quality measurements: the features or outputs that moved most (at most a few, worst first).</summary>
+    public IReadOnlyList<DriftCause>? Causes { get; init; }
+
     /// <summary>A value over a window.</summary>
     public static Measurement Of(double value, long samples, TimeSpan window) => new(value, samples, window);
 

@@ -15,6 +15,15 @@ public static class MetricNames
     /// <summary>PSI between the canary's live features and the reference profile (worst feature).</summary>
     public const string FeatureDrift = "featureDrift";
 
+    /// <summary>Share of a feature's values that are not a category of the revision's reference profile (worst feature).</summary>
+    public const string UnseenCategoryShare = "unseenCategoryShare";
+
+    /// <summary>Share of a feature's values that are NaN or infinite (worst feature).</summary>
+    public const string NonFiniteShare = "nonFiniteShare";
+
+    /// <summary>Share of a feature's values outside the reference profile's min and max (worst feature).</summary>
+    public const string OutOfRangeShare = "outOfRangeShare";
+
     /// <summary>Ready pods of the revision against the desired count.</summary>
     public const string PodsReady = "podsReady";
 

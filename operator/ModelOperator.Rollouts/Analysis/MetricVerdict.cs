@@ -21,4 +21,8 @@ public sealed record MetricVerdict(
     TimeSpan? Window,
     long? Samples,
     string Message,
-    bool Immediate = false);
+    bool Immediate = false)
+{
+    /// <summary>For drift and data-quality metrics: the features or outputs named as the causes (see <see cref="DriftCauses"/>).</summary>
+    public IReadOnlyList<DriftCause>? Causes { get; init; }
+}

@@ -159,6 +159,7 @@ public sealed class ModelDeploymentKubectlTests
         // The CRD's CEL (x-kubernetes-validations) rules, one case each: the base object sets spec.replicas.
         { "spec:\n  autoscaling:\n    maxReplicas: 3\n    targetInFlightPerPod: 4", "spec: Invalid value: \"object\"", "set exactly one of spec.replicas (a fixed count) or spec.autoscaling" },
         { "spec:\n  rollout:\n    analysis:\n      maxFeatureDrift: 0.2", "spec.rollout.analysis.maxFeatureDrift", "compares live inputs with the reference profile" },
+        { "spec:\n  rollout:\n    analysis:\n      maxUnseenCategoryShare: 0.01", "spec.rollout.analysis.maxUnseenCategoryShare", "judges the canary's inputs against its reference profile" },
         { "spec:\n  autoscaling:\n    minReplicas: 5\n    maxReplicas: 2\n    targetInFlightPerPod: 4", "spec.autoscaling.minReplicas", "autoscaling.minReplicas must be less than or equal to autoscaling.maxReplicas" },
         { "spec:\n  autoscaling:\n    maxReplicas: 3", "spec.autoscaling: Invalid value", "autoscaling needs a target" },
         { "spec:\n  rollout:\n    steps:\n    - setWeight: 10\n      pause: {}", "spec.rollout.steps[0]", "each rollout step sets exactly one of setWeight, pause or analysis" },

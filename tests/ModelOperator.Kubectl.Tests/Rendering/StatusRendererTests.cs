@@ -162,6 +162,33 @@ public sealed class StatusRendererTests
     }
 
     [Fact]
+    public void A_drift_decision_lists_the_causes_it_names()
+    {
+        var md = Fixtures.RolledBack();
+        md = md with
+        {
+            Status = md.Status! with
+            {
+                LastDecision = md.Status.LastDecision! with
+                {
+                    Reason = Reasons.FeatureDrift,
+                    Metric = "featureDrift",
+                    Causes =
+                    [
+                        new DecisionCause { Name = "contract_months", Score = 2.9431, Samples = 1200, Summary = "unseen 33.3 % (reference 0 %)", Since = Fixtures.Now.AddMinutes(-7) },
+                        new DecisionCause { Name = "tenure_months", Score = 0.12, Samples = 1200, Summary = "mean 32 → 35" },
+                    ],
+                },
+            },
+        };
+
+        var text = StatusRenderer.Render(md, Fixtures.Now);
+
+        Assert.Contains("cause: contract_months 2.943 over 1200 values: unseen 33.3 % (reference 0 %); since ", text, StringComparison.Ordinal);
+        Assert.Contains("cause: tenure_months 0.12 over 1200 values: mean 32 → 35\n", text + "\n", StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bake_that_has_ended_says_so_and_keeps_no_previous_revision()
     {
         var text = StatusRenderer.Render(Fixtures.Baking(), Fixtures.Now.AddMinutes(10));

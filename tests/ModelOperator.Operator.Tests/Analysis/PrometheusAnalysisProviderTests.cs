@@ -59,6 +59,10 @@ public sealed class PrometheusAnalysisProviderTests
         {
             body = Vector(("", 800)); // sum(...) answers one series
         }
+        else if (query.Contains("modelserver_drift_", StringComparison.Ordinal))
+        {
+            body = Vector(); // a server without per-bin families: feature drift falls back to the worst pod's PSI
+        }
         else
         {
             return (400, "application/json", "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"unexpected query\"}");
@@ -154,5 +158,39 @@ public sealed class PrometheusAnalysisProviderTests
         Assert.StartsWith("Prometheus query failed", unreachable.ErrorRate!.Error, StringComparison.Ordinal);
         Assert.Equal("spec.rollout.analysis.provider.prometheus.address 'prometheus:9090' is not an http(s) URL", bad.ErrorRate!.Error);
         Assert.Equal(bad.ErrorRate.Error, bad.FeatureDrift!.Error);
+    }
+
+    [Fact]
+    public async Task Feature_drift_and_data_quality_are_scored_on_the_revisions_pooled_bins()
+    {
+        // Given a Prometheus whose pods of the canary together counted contract 1 / 12 / 24 / unseen as 500 / 300 / 200 / 20
+        const string contract = "\"name\":\"contract\"";
+        await using var prometheus = await FakeHttpServer.StartAsync(request =>
+        {
+            string query = request.Query["query"]!;
+            var body = query.Contains("modelserver_drift_window_bin_values", StringComparison.Ordinal)
+                ? Vector(($"{contract},\"bin\":\"0\",\"range\":\"= 1\"", 500), ($"{contract},\"bin\":\"1\",\"range\":\"= 12\"", 300),
+                    ($"{contract},\"bin\":\"2\",\"range\":\"= 24\"", 200), ($"{contract},\"bin\":\"3\",\"range\":\"unseen\"", 20))
+                : query.Contains("modelserver_drift_reference_bin_proportion", StringComparison.Ordinal)
+                ? Vector(($"{contract},\"bin\":\"0\",\"range\":\"= 1\"", 0.5), ($"{contract},\"bin\":\"1\",\"range\":\"= 12\"", 0.3),
+                    ($"{contract},\"bin\":\"2\",\"range\":\"= 24\"", 0.2), ($"{contract},\"bin\":\"3\",\"range\":\"unseen\"", 0))
+                : query.StartsWith("sum by (__name__, name)", StringComparison.Ordinal)
+                ? Vector(($"\"__name__\":\"modelserver_drift_window_unseen_category_values\",{contract}", 20), ($"\"__name__\":\"modelserver_drift_window_samples\",{contract}", 1020))
+                : query.Contains("modelserver_drift_psi", StringComparison.Ordinal) ? Vector(("", 3.5)) // the worst pod alone
+                : Vector();
+            return (200, "application/json", body);
+        });
+        using var http = Http();
+
+        // When the canary is measured
+        var result = await Provider(http, prometheus.BaseUrl.ToString()).MeasureAsync(Request(prometheus.BaseUrl.ToString()), CancellationToken.None);
+
+        // Then score and samples rest on the pooled 1020 values, and the column is named with its unseen share
+        var pooled = ModelOperator.Statistics.DriftStatistics.PopulationStabilityIndex([0.5, 0.3, 0.2, 0], [500, 300, 200, 20]);
+        Assert.Equal((pooled, 1020L), (result.FeatureDrift!.Value, result.FeatureDrift.Samples));
+        Assert.Equal("contract", Assert.Single(result.FeatureDrift.Causes!).Name);
+        Assert.Equal(20.0 / 1020, result.UnseenCategoryShare!.Value, 12);
+        var queries = prometheus.Requests.Select(r => Uri.UnescapeDataString(r)).ToList();
+        Assert.Contains(queries, q => q.Contains("sum by (name, bin, range) (modelserver_drift_window_bin_values{namespace=\"ml\",pod=~\"churn-canary-.*\",series=\"feature\"})", StringComparison.Ordinal));
     }
 }
