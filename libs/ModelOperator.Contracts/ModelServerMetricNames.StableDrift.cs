@@ -8,7 +8,4 @@ public static partial class ModelServerMetricNames
 
     /// <summary>Gauge of the Unix time the server's last drift episode began; absent until drift was first seen.</summary>
     public const string DriftDetectedTimestamp = "modelserver_drift_detected_timestamp_seconds";
-
-    /// <summary>The label naming a drift series' feature or output (beside <see cref="SeriesLabel"/>).</summary>
-    public const string SeriesNameLabel = "name";
 }

@@ -58,9 +58,9 @@ internal static class DriftCommand
         }
 
         var baseUri = address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/");
-        var query = $"max by ({ModelServerMetricNames.SeriesNameLabel}) ({ModelServerMetricNames.DriftPsi}{{{RevisionPodSelector.PromQL(md.Metadata.Namespace ?? string.Empty, revision)},{ModelServerMetricNames.SeriesLabel}=\"{ModelServerMetricNames.FeatureSeries}\"}})";
+        var query = $"max by ({ModelServerMetricNames.NameLabel}) ({ModelServerMetricNames.DriftPsi}{{{RevisionPodSelector.PromQL(md.Metadata.Namespace ?? string.Empty, revision)},{ModelServerMetricNames.SeriesLabel}=\"{ModelServerMetricNames.FeatureSeries}\"}})";
         using var handler = env.PrometheusHandler();
-        var (series, error) = await new PrometheusRangeClient(handler).QueryRangeAsync(baseUri, query, ModelServerMetricNames.SeriesNameLabel, start, end, Step, cancellationToken).ConfigureAwait(false);
+        var (series, error) = await new PrometheusRangeClient(handler).QueryRangeAsync(baseUri, query, ModelServerMetricNames.NameLabel, start, end, Step, cancellationToken).ConfigureAwait(false);
         return error is null
             ? (series, null)
             : (null, $"No timeline: {error}; the values are the operator's last measurement, from status.");

@@ -35,7 +35,7 @@ public static class StableDriftSamples
                 switch (s.Name)
                 {
                     case ModelServerMetricNames.DriftPsi when s.Label(ModelServerMetricNames.SeriesLabel) == ModelServerMetricNames.FeatureSeries && double.IsFinite(s.Value):
-                        scores.Add((s.Label(ModelServerMetricNames.SeriesNameLabel), s.Value));
+                        scores.Add((s.Label(ModelServerMetricNames.NameLabel), s.Value));
                         break;
                     case ModelServerMetricNames.DriftWindowRows when double.IsFinite(s.Value) && s.Value > 0:
                         podRows += s.Value;
