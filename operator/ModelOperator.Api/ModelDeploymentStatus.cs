@@ -118,6 +118,9 @@ public sealed record RolloutDecision
 
     [Description("A human-readable account of the decision.")]
     public string? Message { get; init; }
+
+    [Description("During a shadow step: what the stable revision's servers saw of the copies they sent the canary.")]
+    public ShadowDecision? Shadow { get; init; }
 }
 
 /// <summary>A promoted revision.</summary>

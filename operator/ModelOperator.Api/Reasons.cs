@@ -26,6 +26,9 @@ public static class Reasons
     public const string HighLatency = "HighLatency";
     public const string PredictionDrift = "PredictionDrift";
     public const string FeatureDrift = "FeatureDrift";
+
+    /// <summary>A shadow step's copies disagreed with stable's answers more than <c>maxShadowDisagreement</c> allows.</summary>
+    public const string ShadowDisagreement = "ShadowDisagreement";
     public const string ManualAbort = "ManualAbort";
     public const string ManualPromote = "ManualPromote";
     public const string ManualRetry = "ManualRetry";
