@@ -15,6 +15,9 @@ public static class MetricNames
     /// <summary>PSI between the canary's live features and the reference profile (worst feature).</summary>
     public const string FeatureDrift = "featureDrift";
 
+    /// <summary>Share of the shadow copies compared in the window whose answer was outside the tolerance, 0 to 1.</summary>
+    public const string ShadowDisagreement = "shadowDisagreement";
+
     /// <summary>Ready pods of the revision against the desired count.</summary>
     public const string PodsReady = "podsReady";
 

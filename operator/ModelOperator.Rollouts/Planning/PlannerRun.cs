@@ -282,6 +282,7 @@ internal sealed partial class PlannerRun
             Threshold = evidence?.Threshold,
             Window = evidence?.Window is { } window ? GoDuration.Format(window) : null,
             Samples = evidence?.Samples,
+            Shadow = _shadowNumbers,
         };
 
     private void Emit(string type, string reason, string message) => _events.Add(new PlannedEvent(type, reason, message));

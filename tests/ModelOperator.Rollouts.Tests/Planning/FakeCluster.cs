@@ -26,7 +26,9 @@ public sealed record PodBehaviour
 }
 
 /// <summary>Measured values (the fake's provider turns them into measurements).</summary>
-public sealed record AnalysisResultValues(double ErrorRate = 0.001, double P99Latency = 0.08, double PredictionDrift = 0.02, double FeatureDrift = 0.03, long Samples = 500, string? Error = null);
+/// <remarks>In a shadow step <see cref="ErrorRate"/> and <see cref="P99Latency"/> are the canary's on the copies, and
+/// <see cref="Samples"/> the compared copies.</remarks>
+public sealed record AnalysisResultValues(double ErrorRate = 0.001, double P99Latency = 0.08, double PredictionDrift = 0.02, double FeatureDrift = 0.03, long Samples = 500, string? Error = null, double ShadowDisagreement = 0.004);
 
 /// <summary>
 /// A test bed for the planner: it holds a ModelDeployment and the Deployments the plans asked for, turns them into
@@ -161,6 +163,8 @@ internal sealed class FakeCluster
             P99Latency = Of(values.P99Latency),
             PredictionDrift = Of(values.PredictionDrift),
             FeatureDrift = Of(values.FeatureDrift),
+            Shadow = request.Shadow,
+            ShadowDisagreement = request.Shadow ? Of(values.ShadowDisagreement) : null,
         };
     }
 
