@@ -36,7 +36,7 @@ public sealed partial class PrometheusAnalysisProvider(OutboundHttp http, IReadO
         {
             Log.Refused(logger, request.Deployment.Namespace, request.Deployment.Name, refusal);
             var failure = Measurement.Failure(refusal, window);
-            return new AnalysisResult { Revision = request.CanaryRevision, MeasuredAt = request.Now, ErrorRate = failure, P99Latency = failure, PredictionDrift = failure, FeatureDrift = failure };
+            return request.Shadow ? ShadowMeasurements.Unmeasured(request.CanaryRevision, request.Now, failure) : new AnalysisResult { Revision = request.CanaryRevision, MeasuredAt = request.Now, ErrorRate = failure, P99Latency = failure, PredictionDrift = failure, FeatureDrift = failure };
         }
 
         var w = GoDuration.Format(window);
@@ -71,7 +71,7 @@ public sealed partial class PrometheusAnalysisProvider(OutboundHttp http, IReadO
             : psi.Value is { } pv && double.IsFinite(pv) ? Measurement.Of(pv, (long)Math.Round(rows.Value ?? 0), window)
             : Measurement.NoData(window);
 
-        return new AnalysisResult
+        var measured = new AnalysisResult
         {
             Revision = request.CanaryRevision,
             MeasuredAt = request.Now,
@@ -80,6 +80,7 @@ public sealed partial class PrometheusAnalysisProvider(OutboundHttp http, IReadO
             PredictionDrift = predictionDrift,
             FeatureDrift = featureDrift,
         };
+        return request.Shadow ? await WithShadowAsync(baseUri, request, w, measured, cancellationToken).ConfigureAwait(false) : measured;
     }
 
     /// <summary>
