@@ -34,19 +34,22 @@ public static class ModelServerEnv
     public const string DriftJsThreshold = "DRIFT_JS_THRESHOLD";
     public const string DriftMinSamples = "DRIFT_MIN_SAMPLES";
     public const string PredictionBuckets = "PREDICTION_BUCKETS";
+    public const string ShadowQueueCapacity = "SHADOW_QUEUE_CAPACITY";
+    public const string ShadowTimeout = "SHADOW_TIMEOUT";
 
     /// <summary>
     /// The settings a ModelDeployment may not set in <c>spec.runtime.env</c>, as an RE2/.NET alternation (a constant, so
     /// the CRD's CEL rule can be built from it): the model, its endpoints, limits (every <c>MAX_*</c>, including those a
-    /// later version adds), download and shutdown timeouts and the cache folder. Log format, drift and bucket settings
-    /// stay the user's to tune.
+    /// later version adds), download and shutdown timeouts, the cache folder, and mirroring (every <c>SHADOW_*</c> and
+    /// the pod's revision: a tenant that could set them could point a stable pod's copies elsewhere). Log format, drift
+    /// and bucket settings stay the user's to tune.
     /// </summary>
     public const string ReservedPattern =
-        "MAX_.*|MODEL_(NAME|VERSION|URI|SHA256|PROFILE_URI|PROFILE_SHA256|CACHE_DIR|DOWNLOAD_TIMEOUT|DOWNLOAD_ATTEMPTS)"
+        "MAX_.*|SHADOW_.*|MODEL_(NAME|VERSION|URI|SHA256|PROFILE_URI|PROFILE_SHA256|CACHE_DIR|DOWNLOAD_TIMEOUT|DOWNLOAD_ATTEMPTS|REVISION)"
         + "|" + Host + "|" + Port + "|" + MetricsPort + "|" + ShutdownTimeout;
 
     /// <summary>The reserved settings in words, in the order of <see cref="ReservedPattern"/>.</summary>
     public const string ReservedDescription =
-        "MAX_*, " + ModelName + ", " + ModelVersion + ", " + ModelUri + ", " + ModelSha256 + ", " + ProfileUri + ", " + ProfileSha256 + ", "
-        + CacheDir + ", " + DownloadTimeout + ", " + DownloadAttempts + ", " + Host + ", " + Port + ", " + MetricsPort + ", " + ShutdownTimeout;
+        "MAX_*, SHADOW_*, " + ModelName + ", " + ModelVersion + ", " + ModelUri + ", " + ModelSha256 + ", " + ProfileUri + ", " + ProfileSha256 + ", "
+        + CacheDir + ", " + DownloadTimeout + ", " + DownloadAttempts + ", " + ShadowContract.RevisionEnv + ", " + Host + ", " + Port + ", " + MetricsPort + ", " + ShutdownTimeout;
 }

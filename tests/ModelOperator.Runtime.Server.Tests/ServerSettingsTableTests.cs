@@ -33,6 +33,9 @@ public sealed class ServerSettingsTableTests
         ["PREDICTION_BUCKETS"] = "1,0.5",
         ["MAX_BATCH_SIZE"] = "65537",
         ["MAX_BATCH_DELAY"] = "2s",
+        ["MODEL_REVISION"] = "bad revision",
+        ["SHADOW_QUEUE_CAPACITY"] = "0",
+        ["SHADOW_TIMEOUT"] = "1m1s",
     };
 
     public static TheoryData<string> Settings => new(BadValues.Keys);

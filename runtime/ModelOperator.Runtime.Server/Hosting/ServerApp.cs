@@ -6,6 +6,7 @@ using ModelOperator.Runtime.Server.Endpoints;
 using ModelOperator.Runtime.Server.Inference;
 using ModelOperator.Runtime.Server.Metrics;
 using ModelOperator.Runtime.Server.Models;
+using ModelOperator.Runtime.Server.Shadow;
 
 namespace ModelOperator.Runtime.Server.Hosting;
 
@@ -64,6 +65,7 @@ internal static class ServerApp
             options, null, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ModelFetcher>>()));
         builder.Services.AddSingleton<RequestBodyBudget>();
         builder.Services.AddSingleton<InferenceHandler>();
+        builder.Services.AddShadowMirroring();
         builder.Services.AddHostedService<ModelLoader>();
         builder.Services.AddSingleton<GracefulDrain>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GracefulDrain>());

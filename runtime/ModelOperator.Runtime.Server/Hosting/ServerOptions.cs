@@ -127,6 +127,18 @@ internal sealed record ServerOptions
     /// <summary>Longest a request waits for others to join its batch (MAX_BATCH_DELAY).</summary>
     public TimeSpan MaxBatchDelay { get; init; } = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>The mirroring instruction file the operator mounts (SHADOW_CONFIG_FILE); unset, nothing is mirrored.</summary>
+    public string? ShadowConfigFile { get; init; }
+
+    /// <summary>The pod's revision (MODEL_REVISION), compared with the instruction's source; unset, nothing is mirrored.</summary>
+    public string? Revision { get; init; }
+
+    /// <summary>Most copies waiting for the candidate (SHADOW_QUEUE_CAPACITY); a copy beyond is dropped and counted.</summary>
+    public int ShadowQueueCapacity { get; init; } = 256;
+
+    /// <summary>Longest the candidate may take to answer one copy (SHADOW_TIMEOUT); longer counts as failed.</summary>
+    public TimeSpan ShadowTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>0.05, 0.10, …, 1.00: suits probabilities; other outputs set their own.</summary>
     public static readonly double[] DefaultPredictionBuckets = Enumerable.Range(1, 20).Select(i => Math.Round(i * 0.05, 2)).ToArray();
 }

@@ -54,6 +54,14 @@ internal static partial class ServerOptionsParser
         // The operator passes spec.runtime durations through verbatim, so the server reads exactly the grammar the CRD
         // pattern and the operator's validation accept (GoDuration); anything else would crash-loop the pods.
         Setting.Duration<ServerOptions>(ModelServerEnv.MaxBatchDelay, "--max-batch-delay", "longest a request waits for others to join its batch", TimeSpan.Zero, TimeSpan.FromSeconds(1), o => o.MaxBatchDelay, (o, v) => o with { MaxBatchDelay = v }),
+        Setting.Text<ServerOptions>(ShadowContract.ConfigFileEnv, "--shadow-config-file", "the mirroring instruction file the operator mounts, re-read every 2s; unset: mirror nothing",
+            o => o.ShadowConfigFile, (o, v) => o with { ShadowConfigFile = v }),
+        Setting.Text<ServerOptions>(ShadowContract.RevisionEnv, "--model-revision", "the pod's revision; mirroring happens only when the instruction's source is this revision",
+            o => o.Revision, (o, v) => o with { Revision = v }, ModelNamePattern().IsMatch, "1-63 characters of a-z, A-Z, 0-9, '.', '_' and '-', starting with a letter or digit"),
+        Setting.Int<ServerOptions>(ModelServerEnv.ShadowQueueCapacity, "--shadow-queue-capacity", "most mirrored copies waiting for the candidate; beyond, a copy is dropped and counted", 1, 65_536,
+            o => o.ShadowQueueCapacity, (o, v) => o with { ShadowQueueCapacity = v }),
+        Setting.Duration<ServerOptions>(ModelServerEnv.ShadowTimeout, "--shadow-timeout", "longest the candidate may take to answer a mirrored copy; longer counts as failed", TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(60),
+            o => o.ShadowTimeout, (o, v) => o with { ShadowTimeout = v }),
     ]);
 
     /// <summary>The usage text printed with --help.</summary>

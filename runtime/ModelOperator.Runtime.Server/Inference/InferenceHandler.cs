@@ -5,6 +5,7 @@ using ModelOperator.Runtime.Server.Endpoints;
 using ModelOperator.Runtime.Server.Hosting;
 using ModelOperator.Runtime.Server.Metrics;
 using ModelOperator.Runtime.Server.Models;
+using ModelOperator.Runtime.Server.Shadow;
 using Outcome = ModelOperator.Runtime.Server.Metrics.ServerMetrics.Outcome;
 
 namespace ModelOperator.Runtime.Server.Inference;
@@ -20,6 +21,7 @@ internal sealed class InferenceHandler(
     ServerMetrics metrics,
     ServerOptions options,
     RequestBodyBudget budget,
+    ShadowMirror mirror,
     ILogger<InferenceHandler> logger)
 {
     public async Task HandleAsync(HttpContext context)
@@ -135,6 +137,8 @@ internal sealed class InferenceHandler(
                 reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
             }
 
+            // The body is released once parsed: a request chosen for mirroring keeps a copy of it now.
+            var copy = mirror.Sample(read.Buffer);
             var request = model.RentRequest();
             var buffer = ResponseBuffer.Pool.Get();
             try
@@ -178,6 +182,7 @@ internal sealed class InferenceHandler(
                 context.Response.ContentType = JsonResponses.ContentType;
                 context.Response.ContentLength = written.Length;
                 await context.Response.BodyWriter.WriteAsync(written, context.RequestAborted).ConfigureAwait(false);
+                mirror.Offer(copy, written);
                 return Outcome.Success;
             }
             finally

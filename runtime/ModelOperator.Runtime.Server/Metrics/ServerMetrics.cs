@@ -29,7 +29,7 @@ internal sealed class ServerMetrics
 
     // Latency buckets from 50 µs to ~3 s: the churn model answers in tens of microseconds,
     // the wide MLP at large batches in hundreds of milliseconds.
-    private static readonly double[] LatencyBuckets =
+    internal static readonly double[] LatencyBuckets =
         [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
     private readonly Counter.Child[] _requests;

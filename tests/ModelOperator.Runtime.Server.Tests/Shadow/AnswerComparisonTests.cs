@@ -1,0 +1,133 @@
+using System.Text;
+using System.Text.Json;
+using ModelOperator.Runtime.Server.Shadow;
+
+namespace ModelOperator.Runtime.Server.Tests.Shadow;
+
+/// <summary>Agreement computed exactly on known pairs of answers.</summary>
+public sealed class AnswerComparisonTests
+{
+    private static byte[] Answer(params (string Name, string Type, long[] Shape, string Data)[] outputs) =>
+        Encoding.UTF8.GetBytes("{\"model_name\":\"m\",\"model_version\":\"1\",\"outputs\":[" + string.Join(',', outputs.Select(o =>
+            $"{{\"name\":\"{o.Name}\",\"datatype\":\"{o.Type}\",\"shape\":[{string.Join(',', o.Shape)}],\"data\":[{o.Data}]}}")) + "]}");
+
+    private static AnswerComparison Compare(byte[] stable, byte[] candidate, double tolerance = 0.01) =>
+        AnswerComparison.Compare(stable, candidate, tolerance, ["probabilities", "label"]);
+
+    [Fact]
+    public void Equal_answers_agree_with_no_difference_and_the_same_top_class()
+    {
+        var answer = Answer(("probabilities", "FP32", [2, 3], "0.1,0.7,0.2,0.5,0.25,0.25"), ("label", "INT64", [2], "1,0"));
+
+        var result = Compare(answer, answer);
+
+        Assert.True(result.Agrees);
+        Assert.Equal([new("probabilities", 0, true), new("label", 0, true)], result.Outputs);
+    }
+
+    [Fact]
+    public void A_difference_within_the_tolerance_agrees_and_is_measured_exactly()
+    {
+        var stable = Answer(("probabilities", "FP64", [1, 2], "0.25,0.75"));
+        var candidate = Answer(("probabilities", "FP64", [1, 2], "0.2575,0.7425"));
+
+        var result = Compare(stable, candidate);
+
+        Assert.True(result.Agrees);
+        var output = Assert.Single(result.Outputs);
+        Assert.Equal(0.0075, output.MaxAbsoluteDifference!.Value, 12);
+        Assert.True(output.TopClassAgrees);
+    }
+
+    [Fact]
+    public void A_difference_outside_the_tolerance_disagrees_while_the_top_class_still_agrees()
+    {
+        var stable = Answer(("probabilities", "FP64", [1, 2], "0.25,0.75"));
+        var candidate = Answer(("probabilities", "FP64", [1, 2], "0.375,0.625"));
+
+        var result = Compare(stable, candidate);
+
+        Assert.False(result.Agrees);
+        Assert.Equal(new OutputComparison("probabilities", 0.125, true), Assert.Single(result.Outputs));
+    }
+
+    [Fact]
+    public void A_different_top_class_in_any_row_is_a_disagreement()
+    {
+        var stable = Answer(("probabilities", "FP32", [2, 2], "0.9,0.1,0.4,0.6"), ("label", "INT64", [2, 1], "0,1"));
+        var candidate = Answer(("probabilities", "FP32", [2, 2], "0.9,0.1,0.6,0.4"), ("label", "INT64", [2, 1], "0,0"));
+
+        var result = Compare(stable, candidate, tolerance: 0.5);
+
+        Assert.False(result.Agrees); // the probabilities are within 0.5, the labels 1 apart
+        Assert.Equal([new("probabilities", 0.2, false), new("label", 1, false)], result.Outputs.Select(o => o with { MaxAbsoluteDifference = Math.Round(o.MaxAbsoluteDifference!.Value, 6) }));
+    }
+
+    [Fact]
+    public void A_single_probability_column_is_a_binary_classifier_split_at_one_half()
+    {
+        var stable = Answer(("probabilities", "FP32", [1, 1], "0.45"));
+        var candidate = Answer(("probabilities", "FP32", [1, 1], "0.55"));
+
+        var result = Compare(stable, candidate);
+
+        Assert.False(Assert.Single(result.Outputs).TopClassAgrees);
+    }
+
+    [Fact]
+    public void A_regression_output_has_no_top_class()
+    {
+        var stable = Answer(("probabilities", "FP32", [1, 1], "12.5"));
+
+        var result = Compare(stable, stable);
+
+        Assert.Null(Assert.Single(result.Outputs).TopClassAgrees);
+    }
+
+    [Fact]
+    public void A_missing_output_or_another_shape_disagrees_without_a_difference()
+    {
+        var stable = Answer(("probabilities", "FP32", [1, 2], "0.25,0.75"), ("label", "INT64", [1], "1"));
+        var candidate = Answer(("probabilities", "FP32", [2, 1], "0.25,0.75"));
+
+        var result = Compare(stable, candidate);
+
+        Assert.False(result.Agrees);
+        Assert.Equal([new("probabilities", null, false), new("label", null, false)], result.Outputs);
+    }
+
+    [Fact]
+    public void NaN_on_both_sides_is_equal_and_on_one_side_is_not_comparable()
+    {
+        var stable = Answer(("probabilities", "FP32", [1, 2], "\"NaN\",0.5"));
+
+        Assert.True(Compare(stable, stable).Agrees);
+        var result = Compare(stable, Answer(("probabilities", "FP32", [1, 2], "0.5,0.5")));
+        Assert.False(result.Agrees);
+        Assert.Null(Assert.Single(result.Outputs).MaxAbsoluteDifference);
+    }
+
+    [Fact]
+    public void Outputs_outside_the_signature_are_never_labels()
+    {
+        var stable = Answer(("probabilities", "FP32", [1, 2], "0.25,0.75"));
+        var candidate = Answer(("probabilities", "FP32", [1, 2], "0.25,0.75"), ("extra_from_the_candidate", "FP32", [1], "1"));
+
+        var result = Compare(stable, candidate);
+
+        Assert.True(result.Agrees);
+        Assert.Equal(["probabilities"], result.Outputs.Select(o => o.Name));
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("{\"error\":\"boom\"}")]
+    [InlineData("{\"outputs\":[{\"name\":\"probabilities\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[{}]}]}")]
+    [InlineData("{\"outputs\":[{\"name\":\"probabilities\"}]}")]
+    public void A_garbage_answer_is_not_compared(string candidate)
+    {
+        var stable = Answer(("probabilities", "FP32", [1, 1], "0.25"));
+
+        Assert.ThrowsAny<JsonException>(() => Compare(stable, Encoding.UTF8.GetBytes(candidate)));
+    }
+}
