@@ -24,7 +24,7 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
-IBenchmarkSection[] sections = [new ServerLatencyBenchmark(quick), new DriftAndBatchingBenchmark(quick), new InformerBenchmark(quick), new RequestPathBenchmark(), new OperatorScaleBenchmark(quick), new MetricsBenchmark()];
+IBenchmarkSection[] sections = [new ServerLatencyBenchmark(quick), new DriftAndBatchingBenchmark(quick), new InformerBenchmark(quick), new RequestPathBenchmark(), new OperatorScaleBenchmark(quick), new MetricsBenchmark(), new ShadowBenchmark(quick)];
 var report = BenchmarkReport.Load(output);
 foreach (var section in sections.Where(s => only is null || s.Name == only))
 {

@@ -131,7 +131,7 @@ internal sealed class ServerLatencyBenchmark(bool quick) : IBenchmarkSection
     }
 
 
-    private static (byte[] Body, int Rows) ChurnRequest()
+    internal static (byte[] Body, int Rows) ChurnRequest()
     {
         using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "models", "churn", "1", "expected.json")));
         var input = doc.RootElement.GetProperty("cases")[0].GetProperty("inputs").GetProperty("features");

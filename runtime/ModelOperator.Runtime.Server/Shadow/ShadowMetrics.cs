@@ -11,6 +11,9 @@ namespace ModelOperator.Runtime.Server.Shadow;
 /// </summary>
 internal sealed class ShadowMetrics
 {
+    /// <summary>Outputs compared and labelled, the first of the signature (as the drift series' limit).</summary>
+    public const int MaxOutputs = 64;
+
     // From exact agreement up: a float32 model's last-bit noise is ~1e-7, a shifted model's differences ~0.01 to 1.
     private static readonly double[] DifferenceBuckets = [0, 1e-6, 1e-5, 1e-4, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 

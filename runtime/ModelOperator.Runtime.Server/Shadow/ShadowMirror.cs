@@ -179,7 +179,8 @@ internal sealed partial class ShadowMirror : IHostedService, IDisposable
             }
 
             _metrics.CandidateDuration.Observe(_time.GetElapsedTime(started).TotalSeconds);
-            var outputs = _state.Current.Model?.Signature.Outputs.Select(o => o.Name).ToArray() ?? [];
+            // Labels come from the signature, at most MaxOutputs of them, never from either answer.
+            var outputs = _state.Current.Model?.Signature.Outputs.Take(ShadowMetrics.MaxOutputs).Select(o => o.Name).ToArray() ?? [];
             _metrics.Record(AnswerComparison.Compare(copy.StableAnswer, answer, copy.Plan.Tolerance, outputs));
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
