@@ -4,7 +4,8 @@
 -- which the operator owns, so Argo CD shows what the operator decided:
 --   Healthy      the model is served by its stable revision and nothing is rolling out (a bake
 --                that ended without a passing analysis run says so in the message)
---   Progressing  a canary is stepping through its rollout, a promoted revision is baking, or the
+--   Progressing  a canary is stepping through its rollout (a shadow step included: the canary answers
+--                copies of stable's requests, no user), a promoted revision is baking, or the
 --                operator has not caught up yet
 --   Suspended    the rollout is paused (spec.paused, a pause step without a duration, or an
 --                analysis that waits for enough traffic)
@@ -56,6 +57,37 @@ local function rolled_back_version(status)
     return quarantined[#quarantined].modelVersion
   end
   return nil
+end
+
+-- The shadow step the canary is at ({percent, duration}), or nil.
+local function shadow_step(status)
+  local steps = obj.spec and obj.spec.rollout and obj.spec.rollout.steps or nil
+  if steps == nil or status.canaryRevision == nil or status.currentStepIndex == nil then
+    return nil
+  end
+  local step = steps[status.currentStepIndex + 1]
+  return step and step.shadow or nil
+end
+
+-- A share (0.004) as a percentage with at most two decimals ("0.4").
+local function percent(share)
+  local text = string.format("%.2f", share * 100)
+  text = (text:gsub("0+$", ""))
+  return (text:gsub("%.$", ""))
+end
+
+-- ", shadow 20 % for 10m (no user traffic), 1234 copies compared, 0.4 % disagree" from the step and lastDecision.shadow.
+local function shadow_progress(shadow, decision)
+  local text = ", shadow " .. tostring(shadow.percent) .. " % for " .. tostring(shadow.duration) .. " (no user traffic)"
+  local numbers = decision and decision.shadow or nil
+  if numbers == nil or numbers.comparedCopies == nil then
+    return text .. ", no copies compared yet"
+  end
+  text = text .. ", " .. tostring(numbers.comparedCopies) .. " copies compared"
+  if numbers.disagreement ~= nil then
+    text = text .. ", " .. percent(numbers.disagreement) .. " % disagree"
+  end
+  return text
 end
 
 local status = obj.status
@@ -127,7 +159,10 @@ if phase == "Progressing" or phase == "Pending" then
       text = text .. " of " .. tostring(#steps)
     end
   end
-  if status.canaryWeight ~= nil then
+  local shadow = shadow_step(status)
+  if shadow ~= nil then
+    text = text .. shadow_progress(shadow, decision)
+  elseif status.canaryWeight ~= nil then
     text = text .. ", canary weight " .. tostring(status.canaryWeight) .. "%"
   end
   if phase == "Pending" then

@@ -57,6 +57,15 @@ public sealed record AnalysisSpec
     [Range(0, 1, Allowed = ShareAllowed)]
     public double? MaxOutOfRangeShare { get; init; }
 
+    [Description("The highest tolerated share (0 to 1) of the copies compared during a shadow step whose answer differs from the stable revision's by more than shadowTolerance in any output value (e.g. 0.01 for 1%).")]
+    [Range(0, 1, Allowed = "a share from {0} to {1} (0.01 is 1%)")]
+    public double? MaxShadowDisagreement { get; init; }
+
+    [Description("The largest absolute difference between the canary's and the stable revision's value of an output that still counts as agreement in a shadow step.")]
+    [Range(0, 1_000_000, Allowed = "an absolute difference from {0} to {1}")]
+    [Default(ModelDeploymentDefaults.ShadowTolerance)]
+    public double? ShadowTolerance { get; init; }
+
     [Description("Where the measurements come from.")]
     [DefaultJson("{\"direct\":{}}")]
     public AnalysisProvider? Provider { get; init; }

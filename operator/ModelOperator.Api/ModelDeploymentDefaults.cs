@@ -21,6 +21,9 @@ public static class ModelDeploymentDefaults
     /// <summary>How long the promoted revision stays under guard after promotion.</summary>
     public const string BakeTime = "5m";
 
+    /// <summary>The largest absolute difference per output value that a shadow step still counts as agreement.</summary>
+    public const double ShadowTolerance = 0.01;
+
     /// <summary>The smallest replica count autoscaling goes down to.</summary>
     public const int MinReplicas = 1;
 

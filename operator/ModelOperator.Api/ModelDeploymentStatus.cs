@@ -122,6 +122,9 @@ public sealed record RolloutDecision
     [Description("A human-readable account of the decision.")]
     public string? Message { get; init; }
 
+    [Description("During a shadow step: what the stable revision's servers saw of the copies they sent the canary.")]
+    public ShadowDecision? Shadow { get; init; }
+
     [Description("For drift and data-quality decisions: the features (or outputs) that moved most, worst first, at most 3.")]
     [Items(0, 3)]
     public IReadOnlyList<DecisionCause>? Causes { get; init; }

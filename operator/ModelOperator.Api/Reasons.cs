@@ -32,6 +32,9 @@ public static class Reasons
 
     /// <summary>The canary's inputs broke a data-quality limit (unseen categories, NaN or infinite values, values out of range); the decision names the column.</summary>
     public const string DataQuality = "DataQuality";
+
+    /// <summary>A shadow step's copies disagreed with stable's answers more than <c>maxShadowDisagreement</c> allows.</summary>
+    public const string ShadowDisagreement = "ShadowDisagreement";
     public const string ManualAbort = "ManualAbort";
     public const string ManualPromote = "ManualPromote";
     public const string ManualRetry = "ManualRetry";

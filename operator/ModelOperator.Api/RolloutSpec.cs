@@ -6,6 +6,7 @@ namespace ModelOperator.Api;
 [Description("How a new revision replaces the stable one. Without steps, a new revision is promoted as soon as it is ready.")]
 [CelRule("!has(self.steps) || !self.steps.exists(s, has(s.analysis)) || has(self.analysis)",
     "an analysis step needs rollout.analysis (the thresholds to check)", FieldPath = ".steps")]
+[CelRule(ShadowStep.NeedsAnalysisRule, ShadowStep.NeedsAnalysisMessage, FieldPath = ".steps")]
 public sealed record RolloutSpec
 {
     [Description("The canary steps, run in order: setWeight moves traffic, pause waits, analysis checks the thresholds. After the last step the canary is promoted.")]
@@ -31,9 +32,9 @@ public sealed record RolloutSpec
 }
 
 /// <summary>One canary step: exactly one of its fields is set.</summary>
-[Description("One canary step: exactly one of setWeight, pause or analysis.")]
-[CelRule("[has(self.setWeight), has(self.pause), has(self.analysis)].filter(x, x).size() == 1",
-    "each rollout step sets exactly one of setWeight, pause or analysis")]
+[Description("One canary step: exactly one of setWeight, pause, analysis or shadow.")]
+[CelRule("[has(self.setWeight), has(self.pause), has(self.analysis), has(self.shadow)].filter(x, x).size() == 1",
+    "each rollout step sets exactly one of setWeight, pause, analysis or shadow")]
 public sealed record RolloutStep
 {
     [Description("Send this percentage of traffic (0-100) to the canary and wait until its pods are ready.")]
@@ -45,6 +46,9 @@ public sealed record RolloutStep
 
     [Description("Measure the canary with rollout.analysis until enough samples pass (or a threshold fails, which rolls back).")]
     public AnalysisStep? Analysis { get; init; }
+
+    [Description("Run the canary without user traffic while the stable revision's servers send it a copy of a share of live requests and compare its answers with their own; analysis gates the step on the agreement, the candidate's errors and latency on the copies.")]
+    public ShadowStep? Shadow { get; init; }
 }
 
 /// <summary>A pause step.</summary>

@@ -21,6 +21,8 @@ namespace ModelOperator.Kubernetes.Models;
 [JsonSerializable(typeof(ObjectList<HorizontalPodAutoscaler>))]
 [JsonSerializable(typeof(PodDisruptionBudget))]
 [JsonSerializable(typeof(ObjectList<PodDisruptionBudget>))]
+[JsonSerializable(typeof(ConfigMap))]
+[JsonSerializable(typeof(ObjectList<ConfigMap>))]
 [JsonSerializable(typeof(Lease))]
 [JsonSerializable(typeof(ObjectList<Lease>))]
 [JsonSerializable(typeof(Event))]

@@ -47,6 +47,13 @@ internal static class OperatorNeeds
         ("policy", "poddisruptionbudgets", "create"),
         ("policy", "poddisruptionbudgets", "update"),
         ("policy", "poddisruptionbudgets", "delete"),
+        // Children/ShadowChildren.cs: the shadow step's instruction ConfigMap, applied like the other children.
+        ("", "configmaps", "list"),
+        ("", "configmaps", "watch"),
+        ("", "configmaps", "get"),
+        ("", "configmaps", "create"),
+        ("", "configmaps", "update"),
+        ("", "configmaps", "delete"),
         // Pods are only read (informer); analysis scrapes them over HTTP by pod IP, not through the API.
         ("", "pods", "list"),
         ("", "pods", "watch"),

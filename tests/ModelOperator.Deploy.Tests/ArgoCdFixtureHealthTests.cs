@@ -17,6 +17,7 @@ public sealed class ArgoCdFixtureHealthTests
         { "pending", "Progressing", "Waiting for the stable revision to become ready: 0 of 4 pods of stable churn-c90472415d ready" },
         { "healthy", "Healthy", "Serving model version 1" },
         { "progressing", "Progressing", "Rolling out model version 2, step 4 of 4, canary weight 50%" },
+        { "shadowing", "Progressing", "Rolling out model version 2, step 1 of 2, shadow 20 % for 1m (no user traffic), 500 copies compared, 0.2 % disagree" },
         { "paused-spec", "Suspended", "Rollout paused at canary weight 50%: canary churn-c7e71bb394 at step 4 of 4 (analysis): paused by spec.paused" },
         { "paused-step", "Suspended", "Rollout paused at canary weight 25%: canary churn-c7e71bb394 at step 2 of 3 (pause): paused at step 2 until promoted or resumed" },
         { "paused-inconclusive", "Suspended", "Rollout paused at canary weight 25%: canary churn-c7e71bb394 at step 2 of 4 (analysis): waiting for an analysis run over a full interval at this step" },

@@ -360,14 +360,15 @@ public static partial class ModelDeploymentValidator
 
         var lastWeight = (Step: -1, Weight: 0);
         var hasAnalysisStep = false;
+        var hasShadowStep = false;
         for (var i = 0; i < steps.Count; i++)
         {
             var step = steps[i];
             var path = $"spec.rollout.steps[{i}]";
-            var set = (step.SetWeight is null ? 0 : 1) + (step.Pause is null ? 0 : 1) + (step.Analysis is null ? 0 : 1);
+            var set = (step.SetWeight is null ? 0 : 1) + (step.Pause is null ? 0 : 1) + (step.Analysis is null ? 0 : 1) + (step.Shadow is null ? 0 : 1);
             if (set != 1)
             {
-                problems.Add(new(path, $"sets {(set == 0 ? "none" : set.ToString(CultureInfo.InvariantCulture))} of setWeight, pause and analysis; each step sets exactly one"));
+                problems.Add(new(path, $"sets {(set == 0 ? "none" : set.ToString(CultureInfo.InvariantCulture))} of setWeight, pause, analysis and shadow; each step sets exactly one"));
             }
 
             if (step.SetWeight is { } weight)
@@ -391,10 +392,17 @@ public static partial class ModelDeploymentValidator
                 CheckDuration($"{path}.pause.duration", pause.Duration, TimeSpan.Zero, TimeSpan.MaxValue, "0 or more", problems);
             }
 
+            if (step.Shadow is { } shadow)
+            {
+                CheckShadowStep(path, shadow, lastWeight, problems);
+            }
+
             hasAnalysisStep |= step.Analysis is not null;
+            hasShadowStep |= step.Shadow is not null;
         }
 
         CheckAnalysis(spec, rollout.Analysis, hasAnalysisStep, problems);
+        CheckShadowAnalysis(rollout.Analysis, hasShadowStep, problems);
         CheckDuration("spec.rollout.progressDeadline", rollout.ProgressDeadline, TimeSpan.FromSeconds(1), TimeSpan.MaxValue, "at least 1s", problems);
         CheckDuration("spec.rollout.bakeTime", rollout.BakeTime, TimeSpan.Zero, TimeSpan.MaxValue, "0s (no bake) or more", problems);
 
@@ -428,11 +436,11 @@ public static partial class ModelDeploymentValidator
         var thresholds = new object?[]
         {
             analysis.MaxErrorRate, analysis.MaxP99Latency, analysis.MaxPredictionDrift, analysis.MaxFeatureDrift,
-            analysis.MaxUnseenCategoryShare, analysis.MaxNonFiniteShare, analysis.MaxOutOfRangeShare,
+            analysis.MaxUnseenCategoryShare, analysis.MaxNonFiniteShare, analysis.MaxOutOfRangeShare, analysis.MaxShadowDisagreement,
         };
         if (thresholds.All(t => t is null) && analysis.Metrics is not { Count: > 0 })
         {
-            problems.Add(new(path, "has no threshold; set at least one of maxErrorRate, maxP99Latency, maxPredictionDrift, maxFeatureDrift, maxUnseenCategoryShare, maxNonFiniteShare, maxOutOfRangeShare or metrics"));
+            problems.Add(new(path, "has no threshold; set at least one of maxErrorRate, maxP99Latency, maxPredictionDrift, maxFeatureDrift, maxUnseenCategoryShare, maxNonFiniteShare, maxOutOfRangeShare, maxShadowDisagreement or metrics"));
         }
 
         CheckMetrics(analysis.Metrics, problems);

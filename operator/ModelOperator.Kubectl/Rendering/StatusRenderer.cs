@@ -46,6 +46,11 @@ internal static class StatusRenderer
             text.Line("Step", position + started);
         }
 
+        if (ShadowText.Progress(md) is { } shadow)
+        {
+            text.Line("Shadow", shadow);
+        }
+
         AddPaused(text, md, now);
         AddBake(text, md, now);
         AddReplicas(text, status);

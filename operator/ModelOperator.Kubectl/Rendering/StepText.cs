@@ -7,7 +7,7 @@ namespace ModelOperator.Kubectl.Rendering;
 /// <summary>How a rollout step and the position in the steps read to a person.</summary>
 internal static class StepText
 {
-    /// <summary><c>setWeight 10%</c>, <c>pause 2m</c>, <c>pause until resumed or promoted</c>, <c>analysis</c>.</summary>
+    /// <summary><c>setWeight 10%</c>, <c>pause 2m</c>, <c>pause until resumed or promoted</c>, <c>analysis</c>, <c>shadow 20% for 10m</c>.</summary>
     public static string Describe(RolloutStep step)
     {
         ArgumentNullException.ThrowIfNull(step);
@@ -19,6 +19,11 @@ internal static class StepText
         if (step.Pause is { } pause)
         {
             return pause.Duration is { Length: > 0 } d ? $"pause {d}" : "pause until resumed or promoted";
+        }
+
+        if (step.Shadow is { } shadow)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"shadow {shadow.Percent}% for {shadow.Duration}");
         }
 
         return step.Analysis is not null ? "analysis" : "(empty step)";

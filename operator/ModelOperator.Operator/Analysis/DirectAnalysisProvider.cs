@@ -28,21 +28,34 @@ public sealed partial class DirectAnalysisProvider(IPodScraper scraper, ILogger<
         {
             var error = canaryError ?? "no ready canary pod to scrape";
             var failure = canaryError is null ? Measurement.NoData(request.Window) : Measurement.Failure(error, request.Window);
-            return new AnalysisResult
-            {
-                Revision = request.CanaryRevision, MeasuredAt = request.Now, ErrorRate = failure, P99Latency = failure, PredictionDrift = failure, FeatureDrift = failure,
-                UnseenCategoryShare = failure, NonFiniteShare = failure, OutOfRangeShare = failure,
-            };
+            return request.Shadow
+                ? ShadowMeasurements.Unmeasured(request.CanaryRevision, request.Now, failure)
+                : new AnalysisResult
+                {
+                    Revision = request.CanaryRevision, MeasuredAt = request.Now, ErrorRate = failure, P99Latency = failure, PredictionDrift = failure, FeatureDrift = failure,
+                    UnseenCategoryShare = failure, NonFiniteShare = failure, OutOfRangeShare = failure,
+                };
         }
 
+        // In a shadow step the stable pods hold the copies' counts (they send them), so they are read whatever the thresholds.
         ServerScrape? stable = null;
-        if (request.Spec?.MaxPredictionDrift is not null && request.StablePods.Count > 0)
+        string? stableError = null;
+        if ((request.Shadow || request.Spec?.MaxPredictionDrift is not null) && request.StablePods.Count > 0)
         {
-            (stable, _) = await WindowAsync(request.StablePods, request, cancellationToken).ConfigureAwait(false);
+            (stable, stableError) = await WindowAsync(request.StablePods, request, cancellationToken).ConfigureAwait(false);
         }
 
         Forget(request);
-        return ScrapeMeasurements.Compute(request.CanaryRevision, request.Now, request.Window, canary, stable);
+        var measured = ScrapeMeasurements.Compute(request.CanaryRevision, request.Now, request.Window, canary, stable);
+        if (!request.Shadow)
+        {
+            return measured;
+        }
+
+        return stable is null && stableError is not null
+            ? ShadowMeasurements.Unmeasured(request.CanaryRevision, request.Now, Measurement.Failure($"no stable pod could be read for the shadow copies: {stableError}", request.Window))
+                with { PredictionDrift = measured.PredictionDrift, FeatureDrift = measured.FeatureDrift }
+            : ShadowMeasurements.Compute(measured, stable?.Shadow ?? ShadowCounts.Zero, request.Window);
     }
 
     /// <summary>The summed window delta of the ready pods, or null with the first error when no pod could be read.</summary>

@@ -13,7 +13,12 @@ public sealed record AnalysisRequest(
     IReadOnlyList<Pod> CanaryPods,
     IReadOnlyList<Pod> StablePods,
     TimeSpan Window,
-    DateTimeOffset Now);
+    DateTimeOffset Now)
+{
+    /// <summary>A shadow step (<see cref="Rollouts.Planning.PendingAnalysis.Shadow"/>): also measure the copies the
+    /// stable pods sent the canary, and return a result marked <see cref="AnalysisResult.Shadow"/>.</summary>
+    public bool Shadow { get; init; }
+}
 
 /// <summary>
 /// A source of canary measurements. It never throws into the reconciler (cancellation aside): a failed query becomes an

@@ -38,11 +38,13 @@ public sealed partial class PrometheusAnalysisProvider(OutboundHttp http, IReadO
         {
             Log.Refused(logger, request.Deployment.Namespace, request.Deployment.Name, refusal);
             var failure = Measurement.Failure(refusal, window);
-            return new AnalysisResult
-            {
-                Revision = request.CanaryRevision, MeasuredAt = request.Now, ErrorRate = failure, P99Latency = failure, PredictionDrift = failure, FeatureDrift = failure,
-                UnseenCategoryShare = failure, NonFiniteShare = failure, OutOfRangeShare = failure,
-            };
+            return request.Shadow
+                ? ShadowMeasurements.Unmeasured(request.CanaryRevision, request.Now, failure)
+                : new AnalysisResult
+                {
+                    Revision = request.CanaryRevision, MeasuredAt = request.Now, ErrorRate = failure, P99Latency = failure, PredictionDrift = failure, FeatureDrift = failure,
+                    UnseenCategoryShare = failure, NonFiniteShare = failure, OutOfRangeShare = failure,
+                };
         }
 
         var w = GoDuration.Format(window);
@@ -83,7 +85,7 @@ public sealed partial class PrometheusAnalysisProvider(OutboundHttp http, IReadO
         var featureError = featuresError is { } ffe ? Measurement.Failure(ffe, window) : null;
         var featureDrift = (psi.Error ?? rows.Error) is { } fe ? Measurement.Failure(fe, window) : featureError ?? pooled.FeatureDrift;
 
-        return new AnalysisResult
+        var measured = new AnalysisResult
         {
             Revision = request.CanaryRevision,
             MeasuredAt = request.Now,
@@ -95,6 +97,7 @@ public sealed partial class PrometheusAnalysisProvider(OutboundHttp http, IReadO
             NonFiniteShare = featureError ?? pooled.NonFiniteShare,
             OutOfRangeShare = featureError ?? pooled.OutOfRangeShare,
         };
+        return request.Shadow ? await WithShadowAsync(baseUri, request, w, measured, cancellationToken).ConfigureAwait(false) : measured;
     }
 
     /// <summary>

@@ -32,6 +32,9 @@ public sealed record ServerScrape
     /// <summary>Seconds the model took to load (gauge; the slowest pod when summed), NaN when not reported.</summary>
     public double ModelLoadSeconds { get; init; } = double.NaN;
 
+    /// <summary>The copies this server sent a shadow candidate (a stable server during a shadow step), else zero.</summary>
+    public ShadowCounts Shadow { get; init; } = ShadowCounts.Zero;
+
     public static ServerScrape Zero { get; } = new();
 
     /// <summary>
@@ -44,9 +47,15 @@ public sealed record ServerScrape
         var duration = new Dictionary<double, double>();
         var predictions = new Dictionary<string, Dictionary<double, double>>(StringComparer.Ordinal);
         var features = new SeriesWindowReader();
+        var shadow = ShadowCounts.Zero;
         foreach (var s in samples)
         {
             features.Add(s);
+            if (ShadowCounts.TryAdd(s, ref shadow))
+            {
+                continue;
+            }
+
             switch (s.Name)
             {
                 case ModelServerMetricNames.Requests:
@@ -95,6 +104,7 @@ public sealed record ServerScrape
             DriftRows = rows,
             InFlight = inFlight,
             ModelLoadSeconds = load,
+            Shadow = shadow,
         };
     }
 
@@ -113,6 +123,7 @@ public sealed record ServerScrape
                 p => p.Key,
                 p => Subtract(p.Value, from.Predictions.GetValueOrDefault(p.Key) ?? new Dictionary<double, double>()),
                 StringComparer.Ordinal),
+            Shadow = Shadow.Since(baseline.Shadow),
         };
     }
 
@@ -138,13 +149,14 @@ public sealed record ServerScrape
             DriftRows = DriftRows + other.DriftRows,
             InFlight = InFlight + other.InFlight,
             ModelLoadSeconds = double.IsNaN(ModelLoadSeconds) ? other.ModelLoadSeconds : double.IsNaN(other.ModelLoadSeconds) ? ModelLoadSeconds : Math.Max(ModelLoadSeconds, other.ModelLoadSeconds),
+            Shadow = Shadow.Plus(other.Shadow),
         };
     }
 
-    private static IReadOnlyDictionary<double, double> Subtract(IReadOnlyDictionary<double, double> now, IReadOnlyDictionary<double, double> before) =>
+    internal static IReadOnlyDictionary<double, double> Subtract(IReadOnlyDictionary<double, double> now, IReadOnlyDictionary<double, double> before) =>
         now.ToDictionary(p => p.Key, p => Math.Max(0, p.Value - before.GetValueOrDefault(p.Key)));
 
-    private static IReadOnlyDictionary<double, double> Add(IReadOnlyDictionary<double, double>? a, IReadOnlyDictionary<double, double>? b)
+    internal static IReadOnlyDictionary<double, double> Add(IReadOnlyDictionary<double, double>? a, IReadOnlyDictionary<double, double>? b)
     {
         var sum = new Dictionary<double, double>(a ?? new Dictionary<double, double>());
         foreach (var (le, count) in b ?? new Dictionary<double, double>())

@@ -35,12 +35,13 @@ public sealed partial class PlanApplier(IKubernetesClient client, IClusterView v
             await SyncAsync<Deployment>(md, observed => DeploymentBuilder.ForPlan(md, revisions, observed, options), cancellationToken).ConfigureAwait(false);
             await SyncAsync<HorizontalPodAutoscaler>(md, _ => PinnedHpaBuilder.ForPlan(md, revisions), cancellationToken).ConfigureAwait(false);
             await SyncAsync<PodDisruptionBudget>(md, _ => PdbBuilder.ForPlan(md, revisions), cancellationToken).ConfigureAwait(false);
+            await SyncAsync<ConfigMap>(md, _ => ShadowChildren.ConfigMaps(md, plan.Shadow), cancellationToken).ConfigureAwait(false);
         }
 
         if (plan.Traffic is { } traffic)
         {
             // A revision Service goes only once the route no longer names it: a Gateway never forwards to a Service that is gone.
-            var services = await EnsureWantedAsync<Service>(md, _ => ServiceBuilder.ForTraffic(md, traffic), cancellationToken).ConfigureAwait(false);
+            var services = await EnsureWantedAsync<Service>(md, _ => ShadowChildren.WithTargetService(md, ServiceBuilder.ForTraffic(md, traffic), plan.Shadow), cancellationToken).ConfigureAwait(false);
             if (traffic is { Mode: TrafficRoutingMode.GatewayApi, Backends.Count: > 0 } && route is not null)
             {
                 await EnsureAsync(HttpRouteWeights.ForTraffic(route, services.Names, traffic), route, cancellationToken).ConfigureAwait(false);

@@ -79,6 +79,8 @@ public static class DeploymentBuilder
             mounts.Add(new VolumeMount { Name = volumeName, MountPath = ModelUri.MountPath(claims[i]), ReadOnly = true });
         }
 
+        ShadowPodTemplate.Add(mdName, revision.Name, env, volumes, mounts);
+
         var port = options.ModelServerPort;
         var container = new Container
         {

@@ -51,6 +51,9 @@ public sealed class OperatorInformers
         Services = Owned<Service>(client, namespaces, time, loggers, strings);
         Autoscalers = Owned<HorizontalPodAutoscaler>(client, namespaces, time, loggers, strings);
         DisruptionBudgets = Owned<PodDisruptionBudget>(client, namespaces, time, loggers, strings);
+        // Only the operator's shadow instructions (labelled like every child): one small object per ModelDeployment in a
+        // shadow step. Its data stays cached: the applier compares it to decide whether to write.
+        ConfigMaps = Owned<ConfigMap>(client, namespaces, time, loggers, strings);
         // Gateway API is optional: a cluster without its CRDs must not keep the operator from starting.
         HttpRoutes = Scoped(namespaces,
             ns => new OptionalApiListerWatcher<HttpRoute>(new ResourceListerWatcher<HttpRoute>(Reading<HttpRoute>(client, strings), ns),
@@ -72,7 +75,9 @@ public sealed class OperatorInformers
 
     public Informer<HttpRoute> HttpRoutes { get; }
 
-    public IReadOnlyList<IInformer> All => [ModelDeployments, Deployments, Pods, Services, Autoscalers, DisruptionBudgets, HttpRoutes];
+    public Informer<ConfigMap> ConfigMaps { get; }
+
+    public IReadOnlyList<IInformer> All => [ModelDeployments, Deployments, Pods, Services, Autoscalers, DisruptionBudgets, HttpRoutes, ConfigMaps];
 
     /// <summary>A pod is found under its ModelDeployment by the deployment label the operator puts on the pod template.</summary>
     internal static IEnumerable<string> ByModelDeployment(Pod pod) =>

@@ -90,6 +90,7 @@ public static class OperatorWiring
         informers.Services.AddEventHandler(EnqueueHandlers.ForControllerOwner<Service>(controller.Queue, ModelDeployment.Group, ModelDeployment.KindName));
         informers.Autoscalers.AddEventHandler(EnqueueHandlers.ForControllerOwner<HorizontalPodAutoscaler>(controller.Queue, ModelDeployment.Group, ModelDeployment.KindName));
         informers.DisruptionBudgets.AddEventHandler(EnqueueHandlers.ForControllerOwner<PodDisruptionBudget>(controller.Queue, ModelDeployment.Group, ModelDeployment.KindName));
+        informers.ConfigMaps.AddEventHandler(EnqueueHandlers.ForControllerOwner<ConfigMap>(controller.Queue, ModelDeployment.Group, ModelDeployment.KindName));
         informers.Pods.AddEventHandler(EnqueueHandlers.Mapping<Pod>(controller.Queue, pod =>
             pod.Metadata.Labels?.TryGetValue(Labels.Deployment, out var name) == true ? [new ObjectKey(pod.Metadata.Namespace ?? string.Empty, name)] : []));
         informers.HttpRoutes.AddEventHandler(EnqueueHandlers.Mapping<HttpRoute>(controller.Queue, route =>

@@ -20,6 +20,7 @@ public sealed class CacheClusterView(OperatorInformers informers) : IClusterView
             var t when t == typeof(Service) => (IObjectCache<T>)informers.Services.Cache,
             var t when t == typeof(HorizontalPodAutoscaler) => (IObjectCache<T>)informers.Autoscalers.Cache,
             var t when t == typeof(PodDisruptionBudget) => (IObjectCache<T>)informers.DisruptionBudgets.Cache,
+            var t when t == typeof(ConfigMap) => (IObjectCache<T>)informers.ConfigMaps.Cache,
             _ => throw new ArgumentException(IClusterView.NotOwnedKind(typeof(T))),
         };
         return Task.FromResult<IReadOnlyList<T>>(cache.ByIndex(Indexers.ControllerUidIndex, uid).Where(o => o.Metadata.Namespace == @namespace).ToList());

@@ -54,7 +54,7 @@ public sealed partial class ClusterObserver(
             ObjectKey.From(md), spec, pending.Revision, pending.Baseline,
             observed.Pods.Where(p => SnapshotBuilder.Revision(p) == pending.Revision).ToList(),
             pending.Baseline is null ? [] : observed.Pods.Where(p => SnapshotBuilder.Revision(p) == pending.Baseline).ToList(),
-            pending.Window, now);
+            pending.Window, now) { Shadow = pending.Shadow };
         var result = WithDriftWindow(await providers(spec).MeasureAsync(request, cancellationToken).ConfigureAwait(false), pending.DriftWindow);
         Log.Measured(logger, pending.Revision, result.ErrorRate?.Value ?? double.NaN, result.ErrorRate?.Samples ?? 0);
         return result;

@@ -24,6 +24,12 @@ public sealed record AnalysisCriteria
 
     public double? MaxOutOfRangeShare { get; init; }
 
+    /// <summary>Checked only in a shadow step (<see cref="ForShadow"/>); null otherwise.</summary>
+    public double? MaxShadowDisagreement { get; init; }
+
+    /// <summary>The largest absolute difference per output value that counts as agreement in a shadow step.</summary>
+    public double ShadowTolerance { get; init; } = ModelDeploymentDefaults.ShadowTolerance;
+
     /// <summary>The fewest samples a measurement must hold to count, ≥ 1.</summary>
     public long MinSamples { get; init; } = ModelDeploymentDefaults.MinSamples;
 
@@ -38,6 +44,9 @@ public sealed record AnalysisCriteria
 
     /// <summary>Container restarts tolerated over the revision's pods before it counts as crash looping.</summary>
     public int MaxRestarts { get; init; } = 3;
+
+    /// <summary>The criteria of a shadow step: these plus <c>maxShadowDisagreement</c>, judged on the copies.</summary>
+    public AnalysisCriteria ForShadow(AnalysisSpec? spec) => this with { MaxShadowDisagreement = spec?.MaxShadowDisagreement };
 
     /// <summary>Reads the analysis spec (null: no thresholds, defaults for the rest).</summary>
     /// <exception cref="FormatException">A duration field is not a duration (validation should have caught it first).</exception>
@@ -55,6 +64,7 @@ public sealed record AnalysisCriteria
             MaxUnseenCategoryShare = spec?.MaxUnseenCategoryShare,
             MaxNonFiniteShare = spec?.MaxNonFiniteShare,
             MaxOutOfRangeShare = spec?.MaxOutOfRangeShare,
+            ShadowTolerance = spec?.ShadowTolerance ?? ModelDeploymentDefaults.ShadowTolerance,
             MinSamples = spec?.MinSamples ?? ModelDeploymentDefaults.MinSamples,
             FailureLimit = spec?.FailureLimit ?? ModelDeploymentDefaults.FailureLimit,
             Interval = GoDuration.Parse(interval),

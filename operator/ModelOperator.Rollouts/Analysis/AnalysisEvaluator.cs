@@ -56,7 +56,7 @@ public static class AnalysisEvaluator
                 $"{metric}: no data in the last {GoDuration.Format(window)}");
         }
 
-        if (value < 0 || ((metric == MetricNames.ErrorRate || IsShare(metric)) && value > 1))
+        if (value < 0 || ((metric is MetricNames.ErrorRate or MetricNames.ShadowDisagreement || IsShare(metric)) && value > 1))
         {
             return new MetricVerdict(metric, Verdict.Error, Reasons.AnalysisFailed, value, limit, window, samples,
                 $"{metric}: the metric provider returned an impossible value {Show(metric, value)}");
@@ -130,6 +130,7 @@ public static class AnalysisEvaluator
         ArgumentNullException.ThrowIfNull(criteria);
         var measured = result is not null && string.Equals(result.Revision, revision, StringComparison.Ordinal) ? result : null;
         var verdicts = new List<MetricVerdict>(EvaluateHealth(health, desiredReplicas, criteria.MaxRestarts));
+        AddIfChecked(verdicts, EvaluateMetric(MetricNames.ShadowDisagreement, measured?.ShadowDisagreement, criteria.MaxShadowDisagreement, criteria.MinSamples));
         AddIfChecked(verdicts, EvaluateMetric(MetricNames.ErrorRate, measured?.ErrorRate, criteria.MaxErrorRate, criteria.MinSamples));
         AddIfChecked(verdicts, EvaluateMetric(MetricNames.P99Latency, measured?.P99Latency, criteria.MaxP99Latency, criteria.MinSamples));
         AddIfChecked(verdicts, Explained(EvaluateMetric(MetricNames.PredictionDrift, measured?.PredictionDrift, criteria.MaxPredictionDrift, criteria.MinSamples), measured?.PredictionDrift));
@@ -207,13 +208,14 @@ public static class AnalysisEvaluator
         MetricNames.PredictionDrift => Reasons.PredictionDrift,
         MetricNames.FeatureDrift => Reasons.FeatureDrift,
         MetricNames.UnseenCategoryShare or MetricNames.NonFiniteShare or MetricNames.OutOfRangeShare => Reasons.DataQuality,
+        MetricNames.ShadowDisagreement => Reasons.ShadowDisagreement,
         _ => Reasons.AnalysisFailed,
     };
 
     private static string Show(string metric, double value) => metric switch
     {
         _ when double.IsPositiveInfinity(value) => "+Inf",
-        MetricNames.ErrorRate or MetricNames.UnseenCategoryShare or MetricNames.NonFiniteShare or MetricNames.OutOfRangeShare
+        MetricNames.ErrorRate or MetricNames.ShadowDisagreement or MetricNames.UnseenCategoryShare or MetricNames.NonFiniteShare or MetricNames.OutOfRangeShare
             => value.ToString("0.####%", CultureInfo.InvariantCulture),
         MetricNames.P99Latency => GoDuration.Format(TimeSpan.FromSeconds(Math.Round(value, 4))),
         _ => value.ToString("0.####", CultureInfo.InvariantCulture),

@@ -35,4 +35,13 @@ public sealed record AnalysisResult
 
     /// <summary>Share of values outside the revision's reference range, worst feature.</summary>
     public Measurement? OutOfRangeShare { get; init; }
+
+    /// <summary>
+    /// Measured for a shadow step (<see cref="Planning.PendingAnalysis.Shadow"/>): <see cref="ErrorRate"/> and
+    /// <see cref="P99Latency"/> are the revision's on the copies, as the mirroring (stable) servers saw them.
+    /// </summary>
+    public bool Shadow { get; init; }
+
+    /// <summary>Shadow only: 1 − agreements / compared copies in the window; samples are the compared copies.</summary>
+    public Measurement? ShadowDisagreement { get; init; }
 }

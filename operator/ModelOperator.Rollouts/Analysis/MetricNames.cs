@@ -24,6 +24,9 @@ public static class MetricNames
     /// <summary>Share of a feature's values outside the reference profile's min and max (worst feature).</summary>
     public const string OutOfRangeShare = "outOfRangeShare";
 
+    /// <summary>Share of the shadow copies compared in the window whose answer was outside the tolerance, 0 to 1.</summary>
+    public const string ShadowDisagreement = "shadowDisagreement";
+
     /// <summary>Ready pods of the revision against the desired count.</summary>
     public const string PodsReady = "podsReady";
 

@@ -77,8 +77,8 @@ internal sealed partial class PlannerRun
         _progress = _progress with { StepStartTime = _progress.StepStartTime ?? _now };
 
         // Health and analysis first: a failing canary is rolled back whatever step it is at.
-        var canaryReplicas = PlannedSplit(_config.WeightAt(_stepIndex.Value)).Canary;
-        var run = RunAnalysis(_canary!.Name!, canaryReplicas);
+        var canaryReplicas = CanaryReplicasAt(_stepIndex.Value);
+        var run = RunAnalysis(_canary!.Name!, canaryReplicas, CurrentShadow());
         if (run?.Outcome == AnalysisOutcome.RollBack)
         {
             Rollback(run.Reason, run.Message, run.Verdict.Deciding);
@@ -112,8 +112,9 @@ internal sealed partial class PlannerRun
                 return;
             }
 
-            Decide(DecisionActions.Proceed, step.Analysis is not null ? Reasons.AnalysisPassed : Reasons.StepComplete,
-                $"step {index + 1} of {steps.Count} ({RolloutConfig.Describe(step)}) complete", step.Analysis is not null ? LastPassEvidence(run) : null);
+            var analysed = step.Analysis is not null || step.Shadow is not null;
+            Decide(DecisionActions.Proceed, analysed ? Reasons.AnalysisPassed : Reasons.StepComplete,
+                $"step {index + 1} of {steps.Count} ({RolloutConfig.Describe(step)}) complete", analysed ? LastPassEvidence(run) : null);
             Emit(PlannedEvent.Normal, Reasons.StepComplete, _decision!.Message!);
             _stepIndex = index + 1;
             _pauseStart = null;
@@ -216,6 +217,11 @@ internal sealed partial class PlannerRun
             return false;
         }
 
+        if (step.Shadow is { } shadow)
+        {
+            return ShadowStepComplete(index, shadow, run);
+        }
+
         // Analysis: a Successful run whose whole window lies in this step.
         if (!_config.HasAnalysis)
         {
@@ -257,7 +263,7 @@ internal sealed partial class PlannerRun
             return; // pauses are bounded by their duration or by a person
         }
 
-        var deadline = (_progress.StepStartTime ?? _now) + _config.ProgressDeadline;
+        var deadline = (_progress.StepStartTime ?? _now) + _config.ProgressDeadline + ShadowDuration(step);
         if (_now >= deadline)
         {
             Rollback(Reasons.ProgressDeadlineExceeded,
@@ -273,7 +279,9 @@ internal sealed partial class PlannerRun
     /// Health of <paramref name="revision"/> (every plan) and, when one is due, a counted analysis run of its metrics.
     /// Null when nothing was judged (no health failure, no run due).
     /// </summary>
-    private AnalysisDecision? RunAnalysis(string revision, int desiredReplicas)
+    /// <param name="shadow">The shadow step running, or null: its runs are judged on the copies (<see cref="RolloutConfig.ShadowCriteria"/>)
+    /// and count only measurements taken as shadow ones, and the other steps' only the others.</param>
+    private AnalysisDecision? RunAnalysis(string revision, int desiredReplicas, ShadowStep? shadow = null)
     {
         var health = _snapshot.Find(revision)?.Health ?? PodHealth.None;
         var healthVerdicts = AnalysisEvaluator.EvaluateHealth(health, desiredReplicas, _config.Criteria.MaxRestarts);
@@ -289,13 +297,14 @@ internal sealed partial class PlannerRun
 
         var interval = _config.Criteria.Interval;
         RequeueWithin(AnalysisDueAt() is { } due && due > _now ? due - _now : interval);
-        if (_analysis is null || _analysis.Revision != revision || _analysis.MeasuredAt > _now
+        if (_analysis is null || _analysis.Revision != revision || _analysis.MeasuredAt > _now || _analysis.Shadow != shadow is not null
             || (_progress.LastAnalysisTime is { } last && _analysis.MeasuredAt < last + interval))
         {
             return null;
         }
 
-        var verdict = AnalysisEvaluator.Evaluate(revision, _analysis, health, desiredReplicas, _config.Criteria);
+        var verdict = AnalysisEvaluator.Evaluate(revision, _analysis, health, desiredReplicas, shadow is null ? _config.Criteria : _config.ShadowCriteria);
+        _shadowNumbers = shadow is null ? null : ShadowNumbers(shadow, _analysis);
         var decision = FailureLimitPolicy.Decide(verdict, Tally(), _config.Criteria.FailureLimit);
         _progress = _progress with
         {

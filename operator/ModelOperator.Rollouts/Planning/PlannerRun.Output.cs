@@ -21,6 +21,11 @@ internal sealed partial class PlannerRun
 
         var weight = _canary is null ? 0 : _config.WeightAt(_stepIndex ?? 0);
         var split = _canary is null ? new ReplicaSplit(total, 0) : CanaryMath.Split(total, weight, _config.Mode);
+        var shadow = CurrentShadow();
+        if (shadow is not null)
+        {
+            split = split with { Canary = CanaryReplicasAt(_stepIndex!.Value) };
+        }
 
         var revisions = new List<DesiredRevision> { new(_stable!.Name!, RevisionRole.Stable, split.Stable, SpecOf(_stable.Name)) };
         if (_canary is not null)
@@ -87,6 +92,7 @@ internal sealed partial class PlannerRun
             Events = _events,
             RequeueAfter = _requeue,
             NextAnalysis = NextAnalysis(),
+            Shadow = ShadowInstruction(shadow),
         };
     }
 
@@ -177,7 +183,7 @@ internal sealed partial class PlannerRun
         var canary = _snapshot.Find(_canary?.Name);
         var stableReady = stable?.Ready ?? 0;
         var canaryReady = canary?.Ready ?? 0;
-        var effectiveWeight = _canary is null ? 0 : ObservedWeight(weight, stableReady, canaryReady);
+        var effectiveWeight = _canary is null || CurrentShadow() is not null ? 0 : ObservedWeight(weight, stableReady, canaryReady);
 
         return new ModelDeploymentStatus
         {
@@ -372,7 +378,7 @@ internal sealed partial class PlannerRun
         var due = AnalysisDueAt() ?? _now;
         if (_canary is not null)
         {
-            return new PendingAnalysis(_canary.Name!, _stable!.Name, _config.Criteria.Interval, due, DriftWindowOf(_canary.Name));
+            return new PendingAnalysis(_canary.Name!, _stable!.Name, _config.Criteria.Interval, due, DriftWindowOf(_canary.Name)) { Shadow = CurrentShadow() is not null };
         }
 
         return _bakeUntil is not null

@@ -283,6 +283,7 @@ internal sealed partial class PlannerRun
             Window = evidence?.Window is { } window ? GoDuration.Format(window) : null,
             Samples = evidence?.Samples,
             Causes = DecisionCauses.From(evidence?.Causes),
+            Shadow = _shadowNumbers,
         };
 
     private void Emit(string type, string reason, string message) => _events.Add(new PlannedEvent(type, reason, message));

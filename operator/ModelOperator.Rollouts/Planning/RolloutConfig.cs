@@ -20,6 +20,9 @@ internal sealed record RolloutConfig
 
     public required AnalysisCriteria Criteria { get; init; }
 
+    /// <summary><see cref="Criteria"/> plus <c>maxShadowDisagreement</c>: what a shadow step's copies are judged by.</summary>
+    public required AnalysisCriteria ShadowCriteria { get; init; }
+
     /// <summary>True when <c>spec.rollout.analysis</c> is set (metrics are measured).</summary>
     public required bool HasAnalysis { get; init; }
 
@@ -38,13 +41,15 @@ internal sealed record RolloutConfig
     {
         var rollout = spec.Rollout;
         var gateway = rollout?.TrafficRouting?.GatewayApi;
+        var criteria = AnalysisCriteria.FromSpec(rollout?.Analysis, settings.MaxRestarts);
         return new RolloutConfig
         {
             Steps = RolloutSteps.Effective(rollout),
             StepsHash = RevisionNaming.StepsHash(rollout?.Steps),
             ProgressDeadline = GoDuration.ParseOrDefault(rollout?.ProgressDeadline, ModelDeploymentDefaults.ProgressDeadline),
             BakeTime = GoDuration.ParseOrDefault(rollout?.BakeTime, ModelDeploymentDefaults.BakeTime),
-            Criteria = AnalysisCriteria.FromSpec(rollout?.Analysis, settings.MaxRestarts),
+            Criteria = criteria,
+            ShadowCriteria = criteria.ForShadow(rollout?.Analysis),
             HasAnalysis = rollout?.Analysis is not null,
             Mode = gateway is null ? TrafficRoutingMode.ReplicaRatio : TrafficRoutingMode.GatewayApi,
             HttpRoute = gateway?.HttpRoute,
@@ -71,10 +76,11 @@ internal sealed record RolloutConfig
         return 0;
     }
 
-    /// <summary>A short description of a step for messages: <c>setWeight 20</c>, <c>pause 1m</c>, <c>pause</c>, <c>analysis</c>.</summary>
+    /// <summary>A short description of a step for messages: <c>setWeight 20</c>, <c>pause 1m</c>, <c>pause</c>, <c>analysis</c>, <c>shadow 20% for 10m</c>.</summary>
     public static string Describe(RolloutStep step) => step switch
     {
         { SetWeight: { } weight } => $"setWeight {weight}",
+        { Shadow: { } shadow } => $"shadow {shadow.Percent}% for {shadow.Duration}",
         { Pause.Duration: { } duration } => $"pause {duration}",
         { Pause: not null } => "pause",
         _ => "analysis",

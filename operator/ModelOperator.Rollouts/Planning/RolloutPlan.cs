@@ -1,4 +1,5 @@
 using ModelOperator.Api;
+using ModelOperator.Rollouts.Analysis;
 
 namespace ModelOperator.Rollouts.Planning;
 
@@ -35,6 +36,12 @@ public sealed record RolloutPlan
 
     /// <summary>The analysis the operator should measure before the next plan, when one is due or will be.</summary>
     public PendingAnalysis? NextAnalysis { get; init; }
+
+    /// <summary>
+    /// While a shadow step runs, what the stable revision's servers should mirror to the canary; null otherwise (the
+    /// instruction is removed, so no server mirrors). Null too when <see cref="Revisions"/> is null (change nothing).
+    /// </summary>
+    public ShadowPlan? Shadow { get; init; }
 }
 
 /// <summary>What to measure next and from when.</summary>
@@ -44,4 +51,11 @@ public sealed record RolloutPlan
 /// <param name="DueAt">The earliest time a measurement counts; measurements taken earlier are ignored.</param>
 /// <param name="DriftWindow">The revision's servers' own feature drift window (<c>DRIFT_WINDOW</c>), which feature drift
 /// is measured over instead of <paramref name="Window"/>; null when unknown.</param>
-public sealed record PendingAnalysis(string Revision, string? Baseline, TimeSpan Window, DateTimeOffset DueAt, TimeSpan? DriftWindow = null);
+public sealed record PendingAnalysis(string Revision, string? Baseline, TimeSpan Window, DateTimeOffset DueAt, TimeSpan? DriftWindow = null)
+{
+    /// <summary>
+    /// A shadow step: measure the copies <see cref="Baseline"/>'s (stable) servers sent <see cref="Revision"/> (its
+    /// error rate and p99 on them, and the disagreement) and mark the result <see cref="AnalysisResult.Shadow"/>.
+    /// </summary>
+    public bool Shadow { get; init; }
+}

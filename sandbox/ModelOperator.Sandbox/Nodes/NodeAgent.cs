@@ -19,12 +19,16 @@ namespace ModelOperator.Sandbox.Nodes;
 /// status shows phase, podIP 127.0.0.1, the container's state, readiness and restarts. A deleted (or terminating)
 /// pod's process gets SIGTERM, then SIGKILL after the grace period; disposing the agent stops every process.
 /// Reconcile is level-based on the pod's key: the wanted state is "a process for this pod UID while it lives".
+/// ConfigMap volumes are kept current by a <see cref="ConfigMapProjector"/> (with ConfigMap and Service informers).
 /// </summary>
 public sealed partial class NodeAgent : IAsyncDisposable
 {
     private readonly NodeAgentOptions _options;
     private readonly IResourceClient<Pod> _podClient;
     private readonly Informer<Pod> _pods;
+    private readonly Informer<ConfigMap> _configMaps;
+    private readonly Informer<Service> _services;
+    private readonly ConfigMapProjector _projector;
     private readonly Controller _controller;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _logs;
@@ -48,6 +52,9 @@ public sealed partial class NodeAgent : IAsyncDisposable
         _pods = new Informer<Pod>(new ResourceListerWatcher<Pod>(_podClient), _time, _logs.CreateLogger<Informer<Pod>>());
         _controller = new Controller("sandbox-node-agent", new Reconciler(this), _time, _logs.CreateLogger<Controller>(), new ControllerOptions { Workers = 4 });
         _pods.AddEventHandler(EnqueueHandlers.ForObject<Pod>(_controller.Queue));
+        _configMaps = new Informer<ConfigMap>(new ResourceListerWatcher<ConfigMap>(client.Resource<ConfigMap>()), _time, _logs.CreateLogger<Informer<ConfigMap>>());
+        _services = new Informer<Service>(new ResourceListerWatcher<Service>(client.Resource<Service>()), _time, _logs.CreateLogger<Informer<Service>>());
+        _projector = new ConfigMapProjector(_configMaps, _services, _pods, options.VolumeDirectory, _logger);
     }
 
     /// <summary>The OS process id of each pod's running process (pods between restarts are left out).</summary>
@@ -57,9 +64,20 @@ public sealed partial class NodeAgent : IAsyncDisposable
     /// <summary>Starts watching pods; returns once the first list is cached.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        var informer = _pods.RunAsync(_stop.Token);
-        await _pods.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
-        _run = Task.WhenAll(informer, _controller.RunAsync(_stop.Token));
+        var informers = Task.WhenAll(_pods.RunAsync(_stop.Token), _configMaps.RunAsync(_stop.Token), _services.RunAsync(_stop.Token));
+        await Task.WhenAll(_pods.WaitForSyncAsync(cancellationToken), _configMaps.WaitForSyncAsync(cancellationToken), _services.WaitForSyncAsync(cancellationToken)).ConfigureAwait(false);
+        _run = Task.WhenAll(informers, _controller.RunAsync(_stop.Token), ProjectConfigMapsAsync(_stop.Token));
+    }
+
+    /// <summary>Keeps the running pods' configMap volumes current until stopped.</summary>
+    private async Task ProjectConfigMapsAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(ConfigMapProjector.Period, _time);
+        do
+        {
+            _projector.Sync(_running.Keys.Select(_pods.Cache.Get).OfType<Pod>().ToList());
+        }
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Stops watching and stops every process (SIGTERM, then SIGKILL after the grace period). Safe to call twice.</summary>

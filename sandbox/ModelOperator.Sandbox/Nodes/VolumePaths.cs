@@ -9,9 +9,11 @@ namespace ModelOperator.Sandbox.Nodes;
 /// <list type="bullet">
 /// <item><c>persistentVolumeClaim</c>: the folder the agent was given for that claim name (a claim the agent does not know is
 /// an error, as an unbound claim is in a cluster);</item>
-/// <item><c>emptyDir</c>: a fresh folder for the pod, <c>&lt;volumeRoot&gt;/&lt;pod uid&gt;/&lt;volume&gt;</c>, removed with the pod.</item>
+/// <item><c>emptyDir</c>: a fresh folder for the pod, <c>&lt;volumeRoot&gt;/&lt;pod uid&gt;/&lt;volume&gt;</c>, removed with the pod;</item>
+/// <item><c>configMap</c>: a folder of the same kind, which <see cref="ConfigMapProjector"/> fills with the ConfigMap's keys
+/// and keeps current.</item>
 /// </list>
-/// Other volume kinds (configMap, secret, ...) are refused with a message. Example: the mount <c>/mnt/pvc/models</c> of
+/// Other volume kinds (secret, ...) are refused with a message. Example: the mount <c>/mnt/pvc/models</c> of
 /// claim <c>models</c> given as <c>examples/models</c> turns <c>MODEL_URI=/mnt/pvc/models/churn/1/model.onnx</c> into
 /// <c>examples/models/churn/1/model.onnx</c> (made absolute).
 /// </summary>
@@ -42,13 +44,13 @@ public sealed record VolumePaths(IReadOnlyList<(string MountPath, string LocalPa
 
                 local = Path.GetFullPath(folder);
             }
-            else if (volume.EmptyDir is not null)
+            else if (volume.EmptyDir is not null || volume.ConfigMap is not null)
             {
                 local = Path.Combine(PodFolder(pod, volumeRoot), volume.Name);
             }
             else
             {
-                return (null, $"volume {volume.Name} is not an emptyDir or a persistentVolumeClaim; the sandbox node agent provides only those");
+                return (null, $"volume {volume.Name} is not an emptyDir, a configMap or a persistentVolumeClaim; the sandbox node agent provides only those");
             }
 
             if (!string.IsNullOrEmpty(mount.SubPath))

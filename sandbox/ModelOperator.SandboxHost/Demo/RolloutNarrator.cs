@@ -113,6 +113,7 @@ public static class RolloutNarrator
         step.SetWeight is { } w ? string.Create(CultureInfo.InvariantCulture, $"setWeight {w}")
         : step.Pause is { } p ? (p.Duration is { } d ? $"pause {d}" : "pause until resumed")
         : step.Analysis is not null ? "analysis"
+        : step.Shadow is { } s ? string.Create(CultureInfo.InvariantCulture, $"shadow {s.Percent}% for {s.Duration}")
         : "?";
 
     private static string Number(double value) =>

@@ -162,7 +162,7 @@ public sealed class ModelDeploymentKubectlTests
         { "spec:\n  rollout:\n    analysis:\n      maxUnseenCategoryShare: 0.01", "spec.rollout.analysis.maxUnseenCategoryShare", "judges the canary's inputs against its reference profile" },
         { "spec:\n  autoscaling:\n    minReplicas: 5\n    maxReplicas: 2\n    targetInFlightPerPod: 4", "spec.autoscaling.minReplicas", "autoscaling.minReplicas must be less than or equal to autoscaling.maxReplicas" },
         { "spec:\n  autoscaling:\n    maxReplicas: 3", "spec.autoscaling: Invalid value", "autoscaling needs a target" },
-        { "spec:\n  rollout:\n    steps:\n    - setWeight: 10\n      pause: {}", "spec.rollout.steps[0]", "each rollout step sets exactly one of setWeight, pause or analysis" },
+        { "spec:\n  rollout:\n    steps:\n    - setWeight: 10\n      pause: {}", "spec.rollout.steps[0]", "each rollout step sets exactly one of setWeight, pause, analysis or shadow" },
         { "spec:\n  rollout:\n    analysis:\n      provider:\n        prometheus:\n          address: prometheus:9090", "spec.rollout.analysis.provider.prometheus.address", "provider.prometheus needs an address" },
         { "spec:\n  rollout:\n    analysis:\n      provider:\n        prometheus:\n          address: http://prometheus:9090\n        direct: {}", "spec.rollout.analysis.provider", "set exactly one of provider.prometheus or provider.direct" },
         { "spec:\n  rollout:\n    trafficRouting:\n      gatewayAPI:\n        httpRoute: ''", "spec.rollout.trafficRouting.gatewayAPI.httpRoute", "trafficRouting.gatewayAPI needs httpRoute" },

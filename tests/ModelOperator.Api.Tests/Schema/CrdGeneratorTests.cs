@@ -139,7 +139,7 @@ public sealed class CrdGeneratorTests
     [InlineData("spec", "has(self.replicas) != has(self.autoscaling)")]
     [InlineData("spec.autoscaling", "!has(self.minReplicas) || self.minReplicas <= self.maxReplicas")]
     [InlineData("spec.autoscaling", "has(self.targetInFlightPerPod) || has(self.targetP95Latency)")]
-    [InlineData("spec.rollout.steps[]", "[has(self.setWeight), has(self.pause), has(self.analysis)].filter(x, x).size() == 1")]
+    [InlineData("spec.rollout.steps[]", "[has(self.setWeight), has(self.pause), has(self.analysis), has(self.shadow)].filter(x, x).size() == 1")]
     [InlineData("spec.rollout.analysis.provider", "has(self.prometheus) != has(self.direct)")]
     [InlineData("spec.rollout.analysis.provider.prometheus", "self.address.startsWith('http://') || self.address.startsWith('https://')")]
     [InlineData("spec.rollout.trafficRouting", "has(self.replicas) != has(self.gatewayAPI)")]

@@ -35,7 +35,7 @@ public sealed partial class ReferenceDocGeneratorTests
         Assert.Contains("| `setWeight` | integer | Send this percentage of traffic (0-100) to the canary and wait until its pods are ready. At least 0 and at most 100. |", Doc, StringComparison.Ordinal);
         Assert.Contains("| `targetInFlightPerPod` | number | Desired average of requests in flight per pod (greater than 0); more in flight adds pods. Greater than 0 and at most 1000000. |", Doc, StringComparison.Ordinal);
         Assert.Contains("| `phase` | string | A one-word summary; the conditions carry the detail. One of: `Pending`, `Progressing`, `Paused`, `Healthy`, `Degraded`, `RolledBack`, `Invalid`. |", Doc, StringComparison.Ordinal);
-        Assert.Contains("- each rollout step sets exactly one of setWeight, pause or analysis", Doc, StringComparison.Ordinal);
+        Assert.Contains("- each rollout step sets exactly one of setWeight, pause, analysis or shadow", Doc, StringComparison.Ordinal);
     }
 
     [Fact]

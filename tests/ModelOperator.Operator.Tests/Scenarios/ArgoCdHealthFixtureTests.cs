@@ -15,7 +15,7 @@ public sealed class ArgoCdHealthFixtureTests
     public static readonly string[] Names =
     [
         "pending", "healthy", "progressing", "paused-spec", "paused-step", "paused-inconclusive",
-        "rolled-back", "degraded", "invalid", "baking", "bake-failed", "bake-inconclusive",
+        "rolled-back", "degraded", "invalid", "baking", "bake-failed", "bake-inconclusive", "shadowing",
     ];
 
     /// <summary>The object exactly as the API server stores and serves it, not as the C# types would write it.</summary>
@@ -102,6 +102,20 @@ public sealed class ArgoCdHealthFixtureTests
 
         Assert.NotNull(waiting.Status!.CanaryRevision);
         await KeepAsync(bed, "paused-inconclusive");
+    }
+
+    [Fact]
+    public async Task Canary_in_a_shadow_step_with_copies_compared()
+    {
+        await using var bed = await OperatorTestBed.StartAsync();
+        var md = ScenarioTests.Md(steps: [new RolloutStep { Shadow = new ShadowStep { Percent = 20, Duration = "1m" } }, new RolloutStep { SetWeight = 50 }]);
+        await ScenarioTests.HealthyAsync(bed, md with { Spec = md.Spec! with { Rollout = md.Spec.Rollout! with { Analysis = md.Spec.Rollout.Analysis! with { MaxShadowDisagreement = 0.01 } } } });
+
+        await ScenarioTests.NewVersionAsync(bed, "2");
+        var shadowing = await bed.RunUntilAsync("churn", m => m.Status?.LastDecision?.Shadow?.ComparedCopies is not null && m.Status.Phase == Phases.Progressing);
+
+        Assert.Equal((0, 0), (shadowing.Status!.CurrentStepIndex, shadowing.Status.CanaryWeight));
+        await KeepAsync(bed, "shadowing");
     }
 
     [Fact]

@@ -75,6 +75,7 @@ internal sealed class InformerClusterView : IClusterView, IAsyncDisposable
                 ?? await BehindAsync(_informers.Pods, OperatorInformers.ManagedBySelector, cancellationToken)
                 ?? await BehindAsync(_informers.Services, OperatorInformers.ManagedBySelector, cancellationToken)
                 ?? await BehindAsync(_informers.Autoscalers, OperatorInformers.ManagedBySelector, cancellationToken)
+                ?? await BehindAsync(_informers.ConfigMaps, OperatorInformers.ManagedBySelector, cancellationToken)
                 ?? await BehindAsync(_informers.HttpRoutes, null, cancellationToken);
             if (behind is null)
             {

@@ -23,7 +23,7 @@ namespace ModelOperator.Operator.Tests.Scenarios;
 
 /// <summary>What the pods of one model version do in the simulated cluster, and what the metrics say about them.</summary>
 /// <remarks><see cref="ModelReason"/>: the model server never gets ready and its ready endpoint answers this reason word.</remarks>
-public sealed record VersionBehaviour(bool CrashLoops = false, double ErrorRate = 0.001, double P99 = 0.05, double PredictionDrift = 0.01, double FeatureDrift = 0.02, long Samples = 500, string? ModelReason = null, string? ModelMessage = null)
+public sealed record VersionBehaviour(bool CrashLoops = false, double ErrorRate = 0.001, double P99 = 0.05, double PredictionDrift = 0.01, double FeatureDrift = 0.02, long Samples = 500, string? ModelReason = null, string? ModelMessage = null, double ShadowDisagreement = 0.002)
 {
     public bool Ready => !CrashLoops && ModelReason is null;
 }
@@ -223,6 +223,8 @@ internal sealed class OperatorTestBed : IAsyncDisposable, IAnalysisProvider, IMo
             P99Latency = Measurement.Of(b.P99, b.Samples, w),
             PredictionDrift = Measurement.Of(b.PredictionDrift, b.Samples, w),
             FeatureDrift = Measurement.Of(b.FeatureDrift, b.Samples, w),
+            Shadow = request.Shadow,
+            ShadowDisagreement = request.Shadow ? Measurement.Of(b.ShadowDisagreement, b.Samples, w) : null,
         });
     }
 

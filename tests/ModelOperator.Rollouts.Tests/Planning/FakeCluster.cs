@@ -26,8 +26,10 @@ public sealed record PodBehaviour
 }
 
 /// <summary>Measured values (the fake's provider turns them into measurements).</summary>
-/// <remarks>A user metric (spec.rollout.analysis.metrics) missing from <see cref="Metrics"/> is not measured.</remarks>
-public sealed record AnalysisResultValues(double ErrorRate = 0.001, double P99Latency = 0.08, double PredictionDrift = 0.02, double FeatureDrift = 0.03, long Samples = 500, string? Error = null)
+/// <remarks>A user metric (spec.rollout.analysis.metrics) missing from <see cref="Metrics"/> is not measured. In a shadow
+/// step <see cref="ErrorRate"/> and <see cref="P99Latency"/> are the canary's on the copies, and <see cref="Samples"/> the
+/// compared copies.</remarks>
+public sealed record AnalysisResultValues(double ErrorRate = 0.001, double P99Latency = 0.08, double PredictionDrift = 0.02, double FeatureDrift = 0.03, long Samples = 500, string? Error = null, double ShadowDisagreement = 0.004)
 {
     public IReadOnlyDictionary<string, double>? Metrics { get; init; }
 }
@@ -166,6 +168,8 @@ internal sealed class FakeCluster
             PredictionDrift = Of(values.PredictionDrift),
             FeatureDrift = Of(values.FeatureDrift),
             Metrics = values.Metrics?.ToDictionary(m => m.Key, m => Of(m.Value), StringComparer.Ordinal),
+            Shadow = request.Shadow,
+            ShadowDisagreement = request.Shadow ? Of(values.ShadowDisagreement) : null,
         };
     }
 

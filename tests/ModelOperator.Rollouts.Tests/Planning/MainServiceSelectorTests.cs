@@ -11,7 +11,8 @@ public sealed class MainServiceSelectorTests
     {
         // replicas: two backends (a canary, or the warm previous revision just after promotion) split by pods
         { TrafficRoutingMode.ReplicaRatio, ["stable:80", "canary:20"], null },
-        { TrafficRoutingMode.ReplicaRatio, ["stable:100", "canary:0"], null },
+        // replicas: a canary at weight 0 (a shadow step: it answers copies only) is out of the Service
+        { TrafficRoutingMode.ReplicaRatio, ["stable:100", "canary:0"], "stable" },
         { TrafficRoutingMode.ReplicaRatio, ["stable:70", "previous:30"], null },
         // replicas: one backend (steady, bake, after a rollback): only it
         { TrafficRoutingMode.ReplicaRatio, ["stable:100"], "stable" },

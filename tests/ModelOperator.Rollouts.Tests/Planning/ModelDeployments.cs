@@ -25,6 +25,8 @@ internal static class ModelDeployments
 
     public static RolloutStep Analyze() => new() { Analysis = new AnalysisStep() };
 
+    public static RolloutStep Shadow(int percent, string duration) => new() { Shadow = new ShadowStep { Percent = percent, Duration = duration } };
+
     public static AnalysisSpec Thresholds(int failureLimit = 0) => new()
     {
         Interval = "30s",
