@@ -26,6 +26,9 @@ internal sealed class ResponseBuffer
 
     public Utf8JsonWriter Writer { get; }
 
+    /// <summary>Set by a protocol that does not answer in JSON (gRPC): it receives the outputs instead of <see cref="Writer"/>.</summary>
+    public IOutputSink? Sink { get; set; }
+
     public ReadOnlyMemory<byte> Written
     {
         get
@@ -48,6 +51,7 @@ internal sealed class ResponseBuffer
         }
 
         Writer.Reset(_buffer);
+        Sink = null;
     }
 
     private sealed class Policy : PooledObjectPolicy<ResponseBuffer>
