@@ -64,6 +64,7 @@ SANDBOX_FLAGS = --modelserver $(CURDIR)/$(SERVER_BIN) --operator $(CURDIR)/$(OPE
 sandbox-build: debs restore
 	$(DOTNET) build $(SERVER_PROJ) -c $(CONFIG) --no-restore -v q -nologo
 	$(DOTNET) build $(SANDBOX_PROJ) -c $(CONFIG) --no-restore -v q -nologo
+	$(DOTNET) build tools/grpc-infer -c $(CONFIG) --no-restore -v q -nologo
 	$(DOTNET) build operator/ModelOperator.Operator -c $(CONFIG) --no-restore -v q -nologo
 
 run: sandbox-build plugin ## The local sandbox: churn v1, v2 promoted by canary, v3 rolled back on drift; stays up until Ctrl-C

@@ -45,6 +45,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
 
         info.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["GRPC_PORT"] = "0"; // a model server's default 8081 would collide; a section that calls gRPC sets one
         info.Environment["HOST"] = "127.0.0.1";
         foreach (var (k, v) in env)
         {
@@ -102,7 +103,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -8,6 +8,12 @@ if (args.Length >= 2 && args[0] == "--echo-server")
     return 0;
 }
 
+if (args.Length >= 3 && args[0] == "--grpc-echo-server")
+{
+    await GrpcEchoServer.RunAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+    return 0;
+}
+
 var output = "docs/benchmarks.md";
 string? only = null;
 var quick = false;
@@ -24,7 +30,7 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
-IBenchmarkSection[] sections = [new ServerLatencyBenchmark(quick), new DriftAndBatchingBenchmark(quick), new InformerBenchmark(quick), new RequestPathBenchmark(), new OperatorScaleBenchmark(quick), new MetricsBenchmark(), new ShadowBenchmark(quick)];
+IBenchmarkSection[] sections = [new ServerLatencyBenchmark(quick), new DriftAndBatchingBenchmark(quick), new InformerBenchmark(quick), new RequestPathBenchmark(), new OperatorScaleBenchmark(quick), new MetricsBenchmark(), new ShadowBenchmark(quick), new GrpcBenchmark(quick)];
 var report = BenchmarkReport.Load(output);
 foreach (var section in sections.Where(s => only is null || s.Name == only))
 {

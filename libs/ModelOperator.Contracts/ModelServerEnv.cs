@@ -19,6 +19,7 @@ public static class ModelServerEnv
     public const string Host = "HOST";
     public const string Port = "PORT";
     public const string MetricsPort = "METRICS_PORT";
+    public const string GrpcPort = "GRPC_PORT";
     public const string ShutdownTimeout = "SHUTDOWN_TIMEOUT";
     public const string LogFormat = "LOG_FORMAT";
     public const string MaxRequestBytes = "MAX_REQUEST_BYTES";
@@ -49,10 +50,10 @@ public static class ModelServerEnv
     /// </summary>
     public const string ReservedPattern =
         "MAX_.*|SHADOW_.*|MODEL_(NAME|VERSION|URI|SHA256|PROFILE_URI|PROFILE_SHA256|CACHE_DIR|DOWNLOAD_TIMEOUT|DOWNLOAD_ATTEMPTS|REVISION)"
-        + "|" + Host + "|" + Port + "|" + MetricsPort + "|" + ShutdownTimeout;
+        + "|" + Host + "|" + Port + "|" + MetricsPort + "|" + GrpcPort + "|" + ShutdownTimeout;
 
     /// <summary>The reserved settings in words, in the order of <see cref="ReservedPattern"/>.</summary>
     public const string ReservedDescription =
         "MAX_*, SHADOW_*, " + ModelName + ", " + ModelVersion + ", " + ModelUri + ", " + ModelSha256 + ", " + ProfileUri + ", " + ProfileSha256 + ", "
-        + CacheDir + ", " + DownloadTimeout + ", " + DownloadAttempts + ", " + ShadowContract.RevisionEnv + ", " + Host + ", " + Port + ", " + MetricsPort + ", " + ShutdownTimeout;
+        + CacheDir + ", " + DownloadTimeout + ", " + DownloadAttempts + ", " + ShadowContract.RevisionEnv + ", " + Host + ", " + Port + ", " + MetricsPort + ", " + GrpcPort + ", " + ShutdownTimeout;
 }

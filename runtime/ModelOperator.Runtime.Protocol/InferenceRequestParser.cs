@@ -137,6 +137,12 @@ public static class InferenceRequestParser
                 $"the binary data after the JSON is {binary.Data.Length} bytes but the inputs' binary_data_size parameters add up to {binary.Offset}; they must match exactly");
         }
 
+        RequireComplete(request);
+    }
+
+    /// <summary>Checks, once every input is read, that none is missing and that all agree on the batch size (JSON, gRPC).</summary>
+    internal static void RequireComplete(InferenceRequest request)
+    {
         var slots = request.Inputs;
         for (var i = 0; i < slots.Length; i++)
         {
@@ -289,8 +295,7 @@ public static class InferenceRequestParser
 
         if (datatype != expected.DataType)
         {
-            throw new ProtocolException(
-                $"input \"{expected.Name}\" has datatype {DataTypes.Name(datatype)} but the model expects {DataTypes.Name(expected.DataType)}");
+            throw WrongDatatype(expected, datatype);
         }
 
         var elements = ValidateShape(expected, shape[..rank], bodyLength);
@@ -418,7 +423,7 @@ public static class InferenceRequestParser
             }
         }
 
-        throw new ProtocolException($"unknown input \"{DataTypes.Truncate(reader.GetString() ?? string.Empty)}\"; the model's inputs are: {signature.InputNames}");
+        throw UnknownInput(reader.GetString() ?? string.Empty, signature);
     }
 
     private static int ParseShape(ref Utf8JsonReader reader, scoped Span<long> shape)
@@ -454,7 +459,7 @@ public static class InferenceRequestParser
 
     // Checks rank and fixed dimensions against the model and returns the element count,
     // refusing counts that overflow or that the body could not possibly hold.
-    private static long ValidateShape(TensorSignature expected, ReadOnlySpan<long> shape, long bodyLength)
+    internal static long ValidateShape(TensorSignature expected, ReadOnlySpan<long> shape, long bodyLength)
     {
         if (shape.Length != expected.Rank)
         {
@@ -699,8 +704,17 @@ public static class InferenceRequestParser
             }
         }
 
-        throw new ProtocolException($"unknown output \"{DataTypes.Truncate(reader.GetString() ?? string.Empty)}\"; the model's outputs are: {signature.OutputNames}");
+        throw UnknownOutput(reader.GetString() ?? string.Empty, signature);
     }
+
+    internal static ProtocolException WrongDatatype(TensorSignature expected, DataType datatype) =>
+        new($"input \"{expected.Name}\" has datatype {DataTypes.Name(datatype)} but the model expects {DataTypes.Name(expected.DataType)}");
+
+    internal static ProtocolException UnknownInput(string name, ModelSignature signature) =>
+        new($"unknown input \"{DataTypes.Truncate(name)}\"; the model's inputs are: {signature.InputNames}");
+
+    internal static ProtocolException UnknownOutput(string name, ModelSignature signature) =>
+        new($"unknown output \"{DataTypes.Truncate(name)}\"; the model's outputs are: {signature.OutputNames}");
 
     // Utf8JsonReader checks structure but not the text of strings: invalid UTF-8 and lone
     // surrogate escapes pass its tokenizer and only fail later, when a string is decoded. Every

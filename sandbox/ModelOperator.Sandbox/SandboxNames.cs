@@ -9,6 +9,9 @@ public static class SandboxNames
     /// <summary>Annotation the node agent sets on a pod: the loopback port its process listens on. The proxy reads it.</summary>
     public const string PortAnnotation = "modeloperator.io/sandbox-port";
 
+    /// <summary>Annotation the node agent sets on a pod: the loopback port of its process's gRPC service (GRPC_PORT).</summary>
+    public const string GrpcPortAnnotation = "modeloperator.io/sandbox-grpc-port";
+
     /// <summary>Waiting reason of a container whose process keeps exiting.</summary>
     public const string CrashLoopBackOff = "CrashLoopBackOff";
 

@@ -62,6 +62,9 @@ public sealed class LocalSandbox : IAsyncDisposable
     /// <summary>The local URL of each proxied Service, by "namespace/service".</summary>
     public IReadOnlyDictionary<string, Uri> ServiceUrls { get; private set; } = new Dictionary<string, Uri>();
 
+    /// <summary>The gRPC address of each proxied Service (its <c>grpc</c> port), by namespace/name.</summary>
+    public IReadOnlyDictionary<string, Uri> GrpcServiceUrls { get; private set; } = new Dictionary<string, Uri>();
+
     public IReadOnlyList<OperatorReplica> Operators
     {
         get
@@ -147,16 +150,19 @@ public sealed class LocalSandbox : IAsyncDisposable
         progress($"node agent     pods run as local model servers (logs {Path.Combine(_settings.LogDirectory, "pods")}; claim \"models\" = examples/models)");
 
         var urls = new Dictionary<string, Uri>(StringComparer.Ordinal);
+        var grpcUrls = new Dictionary<string, Uri>(StringComparer.Ordinal);
         foreach (var (ns, service, port) in _settings.Proxies)
         {
-            var proxy = new ServiceProxy(Client, new ServiceProxyOptions { Namespace = ns, ServiceName = service, Port = port }, TimeProvider.System, _loggers);
+            var proxy = new ServiceProxy(Client, new ServiceProxyOptions { Namespace = ns, ServiceName = service, Port = port, GrpcPort = 0 }, TimeProvider.System, _loggers);
             await proxy.StartAsync(cancellationToken).ConfigureAwait(false);
             _cleanups.Add(() => proxy.DisposeAsync());
             urls[$"{ns}/{service}"] = proxy.Url;
-            progress($"service proxy  {proxy.Url} → Service {ns}/{service} (its ready pods, HTTPRoute weights)");
+            progress($"service proxy  {proxy.Url} → Service {ns}/{service} (its ready pods, HTTPRoute weights); gRPC {proxy.GrpcUrl}");
+            grpcUrls[$"{ns}/{service}"] = proxy.GrpcUrl!;
         }
 
         ServiceUrls = urls;
+        GrpcServiceUrls = grpcUrls;
 
         var prometheusDir = Path.Combine(_settings.Directory, "prometheus");
         var rules = Path.Combine(_settings.RepositoryRoot, "deploy", "prometheus", "modeloperator-rules.yml");

@@ -181,6 +181,7 @@ await using (sandbox)
         if (exitCode == 0 && !stop.IsCancellationRequested && soak is null)
         {
             var service = sandbox.ServiceUrls.Values.First();
+            var grpcService = sandbox.GrpcServiceUrls.Values.First().ToString().TrimEnd('/');
             Console.WriteLine($$"""
 
                 The sandbox keeps running{{(traffic is null ? string.Empty : ", with the traffic")}}. Explore it:
@@ -188,6 +189,7 @@ await using (sandbox)
                   kubectl get md churn -o yaml            status: revisions, history, quarantine, lastDecision
                   kubectl get events --sort-by=.lastTimestamp
                   curl -s -X POST {{service}}v2/models/churn/infer -H 'Content-Type: application/json' -d '{"inputs":[{"name":"features","shape":[1,8],"datatype":"FP32","data":[35,28.72,5,1,5,14,0,4]}]}'
+                  tools/grpc-infer/bin/Release/net10.0/grpc-infer {{grpcService}} churn features 1,8 35,28.72,5,1,5,14,0,4   (the same over gRPC)
                   Prometheus: {{sandbox.Prometheus.Url}}graph?g0.expr=modeloperator_canary_weight    alerts: {{sandbox.Prometheus.Url}}alerts
                   logs: {{Relative(sandbox.LogDirectory)}}
                 """);

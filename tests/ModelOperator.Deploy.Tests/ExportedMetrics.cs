@@ -140,6 +140,7 @@ internal static class ExportedMetrics
 
         info.Environment["HOST"] = "127.0.0.1";
         info.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["GRPC_PORT"] = "0";
         info.Environment["MODEL_NAME"] = "churn";
         info.Environment["MODEL_VERSION"] = "1";
         info.Environment["MODEL_URI"] = Path.Combine(models, "model.onnx");

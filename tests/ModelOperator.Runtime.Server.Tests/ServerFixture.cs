@@ -22,7 +22,8 @@ internal sealed class ServerFixture : IAsyncDisposable
         Options = options;
         Settled = settled;
         BaseAddress = new Uri(app.Urls.First());
-        Addresses = app.Urls.Select(u => new Uri(u)).ToList();
+        GrpcAddress = new Uri($"http://127.0.0.1:{app.Services.GetRequiredService<ModelOperator.Runtime.Server.Grpc.GrpcListener>().Port}");
+        Addresses = app.Urls.Select(u => new Uri(u)).Where(u => u.Port != GrpcAddress.Port).ToList();
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -36,6 +37,9 @@ internal sealed class ServerFixture : IAsyncDisposable
     public IReadOnlyList<Uri> Addresses { get; }
 
     public HttpClient Client { get; }
+
+    /// <summary>The gRPC port's address (GRPC_PORT, a free one here), HTTP/2 without TLS.</summary>
+    public Uri GrpcAddress { get; }
 
     public static string ModelPath(string model, int version) =>
         Path.Combine(AppContext.BaseDirectory, "models", model, version.ToString(System.Globalization.CultureInfo.InvariantCulture), "model.onnx");
@@ -51,6 +55,7 @@ internal sealed class ServerFixture : IAsyncDisposable
             ModelUri = ModelPath("churn", 1),
             Host = "127.0.0.1",
             Port = 0,
+            GrpcPort = 0,
             CacheDirectory = Path.Combine(Path.GetTempPath(), "modelserver-tests", Guid.NewGuid().ToString("N")),
             ShutdownTimeout = TimeSpan.FromSeconds(5),
             DrainPeriod = TimeSpan.Zero, // a test's server stops at once; DrainTests cover the drain

@@ -61,6 +61,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
         info.Environment["HOST"] = "127.0.0.1";
         info.Environment["PORT"] = chosen.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["GRPC_PORT"] = "0"; // the default 8081 would collide between servers run side by side
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;

@@ -13,6 +13,7 @@ public sealed class ServerSettingsTableTests
         ["MODEL_SHA256"] = "xyz",
         ["PORT"] = "70000",
         ["METRICS_PORT"] = "-1",
+        ["GRPC_PORT"] = "-1",
         ["MAX_REQUEST_BYTES"] = "10",
         ["MAX_REQUEST_BODY_BYTES"] = "1",
         ["MAX_BUFFERED_REQUEST_BYTES"] = "lots",

@@ -36,7 +36,7 @@ public sealed class NodeAgentUnitTests
         var (env, _, error) = PodProcess.ResolveEnvironment(PodWith(container), container, 31000, Options());
 
         Assert.Null(error);
-        Assert.Equal(new Dictionary<string, string> { ["MODEL_URI"] = "/m.onnx", ["HOST"] = "127.0.0.1", ["PORT"] = "31000" }, env);
+        Assert.Equal(new Dictionary<string, string> { ["MODEL_URI"] = "/m.onnx", ["HOST"] = "127.0.0.1", ["PORT"] = "31000", ["GRPC_PORT"] = "0" }, env);
     }
 
     [Fact]

@@ -18,6 +18,12 @@ public static class ChildNames
     /// <summary>The port the Services expose.</summary>
     public const int ServicePort = 80;
 
+    /// <summary>The named container and Service port of the model server's gRPC inference and health services (h2c).</summary>
+    public const string GrpcPortName = "grpc";
+
+    /// <summary>The gRPC port, in the pods (the server's GRPC_PORT) and on the Services: 8081, as KServe uses.</summary>
+    public const int GrpcPort = 8081;
+
     /// <summary>The annotation on a revision's Deployment holding the canonical JSON of its model and runtime, so the
     /// operator can rebuild an older revision (the stable one while a canary runs) after the spec moved on.</summary>
     public const string RevisionSpecAnnotation = "modeloperator.io/revision-spec";

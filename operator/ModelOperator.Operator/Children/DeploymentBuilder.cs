@@ -87,8 +87,8 @@ public static class DeploymentBuilder
             Name = ChildNames.Container,
             Image = image,
             Ports = options.ModelServerMetricsPort is { } metricsPort
-                ? [new ContainerPort { Name = ChildNames.PortName, Port = port, Protocol = "TCP" }, new ContainerPort { Name = ChildNames.MetricsPortName, Port = metricsPort, Protocol = "TCP" }]
-                : [new ContainerPort { Name = ChildNames.PortName, Port = port, Protocol = "TCP" }],
+                ? [new ContainerPort { Name = ChildNames.PortName, Port = port, Protocol = "TCP" }, Grpc, new ContainerPort { Name = ChildNames.MetricsPortName, Port = metricsPort, Protocol = "TCP" }]
+                : [new ContainerPort { Name = ChildNames.PortName, Port = port, Protocol = "TCP" }, Grpc],
             Env = env,
             Resources = runtime.Resources,
             LivenessProbe = new Probe
@@ -185,6 +185,8 @@ public static class DeploymentBuilder
         }
     }
 
+    private static ContainerPort Grpc => new() { Name = ChildNames.GrpcPortName, Port = ChildNames.GrpcPort, Protocol = "TCP" };
+
     /// <summary>The model server's environment: the operator's settings first (from the spec), then the user's extra variables.</summary>
     internal static (List<EnvVar> Env, List<string> Claims) Environment(RevisionSpec revision, int port, int? metricsPort = null)
     {
@@ -219,6 +221,7 @@ public static class DeploymentBuilder
         }
 
         env.Add(new() { Name = ModelServerEnv.Port, Value = port.ToString(CultureInfo.InvariantCulture) });
+        env.Add(new() { Name = ModelServerEnv.GrpcPort, Value = ChildNames.GrpcPort.ToString(CultureInfo.InvariantCulture) });
         if (metricsPort is { } metrics)
         {
             env.Add(new() { Name = ModelServerEnv.MetricsPort, Value = metrics.ToString(CultureInfo.InvariantCulture) });

@@ -58,7 +58,11 @@ public static class ServiceBuilder
         {
             Type = "ClusterIP",
             Selector = selector,
-            Ports = [new ServicePort { Name = ChildNames.PortName, Port = ChildNames.ServicePort, TargetPort = IntOrString.FromString(ChildNames.PortName), Protocol = "TCP" }],
+            Ports =
+            [
+                new ServicePort { Name = ChildNames.PortName, Port = ChildNames.ServicePort, TargetPort = IntOrString.FromString(ChildNames.PortName), Protocol = "TCP" },
+                new ServicePort { Name = ChildNames.GrpcPortName, Port = ChildNames.GrpcPort, TargetPort = IntOrString.FromString(ChildNames.GrpcPortName), Protocol = "TCP", AppProtocol = "grpc" },
+            ],
         },
     };
 }

@@ -19,7 +19,7 @@ internal static class ProtocolEndpoints
     public const string ServerName = "modelserver";
     public const string Platform = "onnxruntime_onnx";
 
-    private static readonly string ServerVersion =
+    internal static readonly string ServerVersion =
         typeof(ProtocolEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     public static void Map(WebApplication app)

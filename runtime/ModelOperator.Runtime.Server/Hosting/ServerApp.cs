@@ -39,6 +39,7 @@ internal static class ServerApp
         // The drain runs inside the host's stop, before Kestrel's: the host's timeout covers both.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainPeriod + options.ShutdownTimeout);
         ListenOptions? metricsListener = null;
+        var grpcListener = Grpc.GrpcHosting.AddServices(builder.Services, options);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -50,6 +51,8 @@ internal static class ServerApp
             {
                 kestrel.Listen(address, metricsPort, listen => metricsListener = listen);
             }
+
+            Grpc.GrpcHosting.Listen(kestrel, address, options, grpcListener);
         });
 
         builder.Services.AddSingleton(options);
@@ -79,6 +82,7 @@ internal static class ServerApp
 
         app.Services.GetRequiredService<GracefulDrain>().Use(app);
         ProtocolEndpoints.Map(app);
+        Grpc.GrpcHosting.Map(app);
         app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<ModelState>().Current.Model?.Dispose());
         return app;
     }

@@ -33,6 +33,9 @@ internal sealed record ServerOptions
     /// </summary>
     public int? MetricsPort { get; init; }
 
+    /// <summary>Port of the gRPC inference and health services, HTTP/2 without TLS (GRPC_PORT, --grpc-port); 0 picks a free one.</summary>
+    public int GrpcPort { get; init; } = 8081;
+
     /// <summary>Where downloaded models are kept (MODEL_CACHE_DIR, --model-cache-dir); must be writable.</summary>
     public string CacheDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "modelserver");
 

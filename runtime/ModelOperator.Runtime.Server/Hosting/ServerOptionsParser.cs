@@ -24,6 +24,7 @@ internal static partial class ServerOptionsParser
         Setting.Text<ServerOptions>(ModelServerEnv.Host, "--host", "address to listen on (0.0.0.0 in a pod, 127.0.0.1 for local runs)", o => o.Host, (o, v) => o with { Host = v }),
         Setting.Int<ServerOptions>(ModelServerEnv.Port, "--port", "port to listen on; 0 picks a free one", 0, 65535, o => o.Port, (o, v) => o with { Port = v }),
         Setting.OptionalInt<ServerOptions>(ModelServerEnv.MetricsPort, "--metrics-port", "a port of its own for /metrics and /stats; unset serves them on PORT", 0, 65535, o => o.MetricsPort, (o, v) => o with { MetricsPort = v }),
+        Setting.Int<ServerOptions>(ModelServerEnv.GrpcPort, "--grpc-port", "port of the gRPC inference and health services (HTTP/2 without TLS); 0 picks a free one", 0, 65535, o => o.GrpcPort, (o, v) => o with { GrpcPort = v }),
         Setting.Text<ServerOptions>(ModelServerEnv.CacheDir, "--model-cache-dir", "where downloaded models are kept; must be writable", o => o.CacheDirectory, (o, v) => o with { CacheDirectory = v })
             .WithDefault(_ => "$TMPDIR/modelserver"),
         Setting.OptionalInt<ServerOptions>(ModelServerEnv.MaxRequestBytes, "--max-request-bytes", "largest request body; unset derives it from the model's input sizes", 1024, int.MaxValue, o => (int?)o.MaxRequestBytes, (o, v) => o with { MaxRequestBytes = v }),
@@ -86,6 +87,12 @@ internal static partial class ServerOptionsParser
         if (options.MetricsPort is { } metricsPort && metricsPort == options.Port && metricsPort != 0)
         {
             errors.Add($"{ModelServerEnv.MetricsPort} {metricsPort} is the same as {ModelServerEnv.Port}; give metrics another port, or leave {ModelServerEnv.MetricsPort} unset to serve them on {ModelServerEnv.Port}");
+        }
+
+        if (options.GrpcPort != 0 && (options.GrpcPort == options.Port || options.GrpcPort == options.MetricsPort))
+        {
+            var other = options.GrpcPort == options.Port ? ModelServerEnv.Port : ModelServerEnv.MetricsPort;
+            errors.Add($"{ModelServerEnv.GrpcPort} {options.GrpcPort} is the same as {other}; gRPC needs a port of its own (HTTP/2 only), default 8081");
         }
 
         // A required setting given with a value that is not allowed was reported above; "is required" would only confuse.

@@ -50,6 +50,12 @@ internal static partial class ModelRunner
     /// </summary>
     public static void Write(LoadedModel model, InferenceRequest request, OutputView view, ResponseBuffer response)
     {
+        if (response.Sink is { } sink)
+        {
+            sink.Write(model, request, view);
+            return;
+        }
+
         Span<long> shape = stackalloc long[InferenceRequestParserLimits.MaxRank];
         var writer = response.Writer;
         InferenceResponseWriter.WriteStart(writer, model.EncodedName, model.EncodedVersion, request.Id, request.HasId);
@@ -107,7 +113,7 @@ internal static partial class ModelRunner
         return (ex.Message, StatusCodes.Status400BadRequest);
     }
 
-    private static int Find(OutputView view, int outputIndex)
+    internal static int Find(OutputView view, int outputIndex)
     {
         for (var i = 0; i < view.Count; i++)
         {

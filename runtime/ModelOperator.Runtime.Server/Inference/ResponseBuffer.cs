@@ -42,6 +42,9 @@ internal sealed class ResponseBuffer
     /// <summary>Appends one output's bytes to the binary data (after <see cref="StartBinaryTail"/>).</summary>
     public void AppendBinary(ReadOnlySpan<byte> data) => _buffer.Write(data);
 
+    /// <summary>Set by a protocol that does not answer in JSON (gRPC): it receives the outputs instead of <see cref="Writer"/>.</summary>
+    public IOutputSink? Sink { get; set; }
+
     public ReadOnlyMemory<byte> Written
     {
         get
@@ -65,6 +68,7 @@ internal sealed class ResponseBuffer
         }
 
         Writer.Reset(_buffer);
+        Sink = null;
     }
 
     private sealed class Policy : PooledObjectPolicy<ResponseBuffer>

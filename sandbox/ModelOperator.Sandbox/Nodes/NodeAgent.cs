@@ -131,7 +131,11 @@ public sealed partial class NodeAgent : IAsyncDisposable
         entry.Process = process;
         await _podClient.PatchAsync(
             key,
-            Patch.Merge(new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [SandboxNames.PortAnnotation] = process.Port.ToString(CultureInfo.InvariantCulture) } } }),
+            Patch.Merge(new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject
+            {
+                [SandboxNames.PortAnnotation] = process.Port.ToString(CultureInfo.InvariantCulture),
+                [SandboxNames.GrpcPortAnnotation] = process.GrpcPort.ToString(CultureInfo.InvariantCulture),
+            } } }),
             cancellationToken: cancellationToken).ConfigureAwait(false);
         _running[key] = entry;
         process.Start();

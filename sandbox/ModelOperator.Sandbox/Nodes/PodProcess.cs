@@ -39,6 +39,7 @@ internal sealed partial class PodProcess : IAsyncDisposable
         _logger = logger;
         _publish = publish;
         Port = FreeLoopbackPort();
+        GrpcPort = FreeLoopbackPort();
         _observation = new ContainerObservation
         {
             Name = _container.Name,
@@ -49,6 +50,9 @@ internal sealed partial class PodProcess : IAsyncDisposable
 
     /// <summary>The loopback port the process listens on (kept across restarts).</summary>
     public int Port { get; }
+
+    /// <summary>The loopback port of the process's gRPC service (its GRPC_PORT; kept across restarts).</summary>
+    public int GrpcPort { get; }
 
     public string Uid => _pod.Metadata.Uid ?? string.Empty;
 
@@ -147,7 +151,7 @@ internal sealed partial class PodProcess : IAsyncDisposable
     /// volume mounts rewritten to their local folders (<see cref="VolumePaths"/>); null and a message when an entry or a
     /// volume cannot be provided here.
     /// </summary>
-    internal static (Dictionary<string, string>? Env, IReadOnlyList<string> Args, string? Error) ResolveEnvironment(Pod pod, Container container, int port, NodeAgentOptions options)
+    internal static (Dictionary<string, string>? Env, IReadOnlyList<string> Args, string? Error) ResolveEnvironment(Pod pod, Container container, int port, NodeAgentOptions options, int grpcPort = 0)
     {
         var (volumes, volumeError) = VolumePaths.Resolve(pod, options.PersistentVolumeClaims, options.VolumeDirectory);
         if (volumes is null)
@@ -168,6 +172,8 @@ internal sealed partial class PodProcess : IAsyncDisposable
 
         env["HOST"] = PodStatusBuilder.Loopback;
         env["PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        // Every sandbox pod shares the loopback address: the pod's GRPC_PORT (8081) would collide, so each gets its own.
+        env["GRPC_PORT"] = grpcPort.ToString(CultureInfo.InvariantCulture);
         try
         {
             foreach (var dir in volumes.EmptyDirs(options.VolumeDirectory))
@@ -185,7 +191,7 @@ internal sealed partial class PodProcess : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken stop)
     {
-        var (env, args, error) = ResolveEnvironment(_pod, _container, Port, _options);
+        var (env, args, error) = ResolveEnvironment(_pod, _container, Port, _options, GrpcPort);
         if (env is null)
         {
             await UpdateAsync(o => o with { State = new ContainerState { Waiting = new ContainerStateWaiting { Reason = SandboxNames.CreateContainerConfigError, Message = error } } }).ConfigureAwait(false);

@@ -3,8 +3,8 @@ using ModelOperator.Kubernetes.Models;
 
 namespace ModelOperator.Sandbox.Proxy;
 
-/// <summary>One ready pod a Service can send to: its name and the loopback port of its process.</summary>
-public readonly record struct Endpoint(string Pod, int Port);
+/// <summary>One ready pod a Service can send to: its name, the loopback port of its process, and of its gRPC service (0: none).</summary>
+public readonly record struct Endpoint(string Pod, int Port, int GrpcPort = 0);
 
 /// <summary>The decisions of the <see cref="ServiceProxy"/> (pure).</summary>
 public static class ProxyRouting
@@ -28,13 +28,16 @@ public static class ProxyRouting
             .Where(p => p.Metadata.Namespace == service.Metadata.Namespace && p.Metadata.DeletionTimestamp is null)
             .Where(p => selector.All(s => p.Metadata.Labels is { } labels && labels.TryGetValue(s.Key, out var v) && v == s.Value))
             .Where(p => p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true)
-            .Select(p => (Pod: p, Port: p.Metadata.Annotations is { } a && a.TryGetValue(SandboxNames.PortAnnotation, out var text)
-                && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536 ? port : 0))
+            .Select(p => (Pod: p, Port: AnnotatedPort(p, SandboxNames.PortAnnotation)))
             .Where(p => p.Port > 0)
-            .Select(p => new Endpoint(p.Pod.Metadata.Name ?? string.Empty, p.Port))
+            .Select(p => new Endpoint(p.Pod.Metadata.Name ?? string.Empty, p.Port, AnnotatedPort(p.Pod, SandboxNames.GrpcPortAnnotation)))
             .OrderBy(e => e.Pod, StringComparer.Ordinal)
             .ToList();
     }
+
+    private static int AnnotatedPort(Pod pod, string annotation) =>
+        pod.Metadata.Annotations is { } a && a.TryGetValue(annotation, out var text)
+        && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536 ? port : 0;
 
     /// <summary>
     /// Weighted round robin: the <paramref name="counter"/>-th request (0-based) goes to the backend whose cumulative

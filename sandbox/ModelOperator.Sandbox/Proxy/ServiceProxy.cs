@@ -23,6 +23,8 @@ namespace ModelOperator.Sandbox.Proxy;
 /// Service's selector and reached at <c>127.0.0.1:&lt;modeloperator.io/sandbox-port annotation&gt;</c> (the Service's
 /// ports and targetPort are ignored: each sandbox pod has one port). No ready endpoint: 503 with a JSON error.
 /// Every answer carries <c>x-sandbox-backend</c> (the Service) and <c>x-sandbox-pod</c>.
+/// With <see cref="ServiceProxyOptions.GrpcPort"/> set, a second port forwards gRPC (HTTP/2 without TLS) to each pod's
+/// gRPC port, trailers included (see ServiceProxy.Grpc.cs).
 /// </summary>
 public sealed partial class ServiceProxy : IAsyncDisposable
 {
@@ -68,9 +70,13 @@ public sealed partial class ServiceProxy : IAsyncDisposable
         await Task.WhenAll(_services.WaitForSyncAsync(cancellationToken), _pods.WaitForSyncAsync(cancellationToken), _routes.WaitForSyncAsync(cancellationToken)).ConfigureAwait(false);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, _options.Port));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, _options.Port);
+            ListenGrpc(k);
+        });
         _app = builder.Build();
-        _app.Run(ForwardAsync);
+        _app.Run(context => IsGrpc(context) ? ForwardGrpcAsync(context) : ForwardAsync(context));
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Url = new Uri(address.EndsWith('/') ? address : address + "/");
@@ -160,6 +166,22 @@ public sealed partial class ServiceProxy : IAsyncDisposable
             forward.Content = new StreamContent(request.Body);
         }
 
+        CopyHeaders(request, forward);
+        try
+        {
+            using var response = await _http.SendAsync(forward, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted).ConfigureAwait(false);
+            await CopyResponseAsync(response, context).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (!context.Response.HasStarted)
+        {
+            Log.ForwardFailed(_logger, target.Pod, e.Message);
+            context.Response.StatusCode = StatusCodes.Status502BadGateway;
+            await context.Response.WriteAsJsonAsync(new ProxyError($"pod {target.Pod} did not answer: {e.Message}"), ProxyJsonContext.Default.ProxyError).ConfigureAwait(false);
+        }
+    }
+
+    private static void CopyHeaders(HttpRequest request, HttpRequestMessage forward)
+    {
         foreach (var header in request.Headers)
         {
             if (HopByHop.Contains(header.Key))
@@ -172,27 +194,20 @@ public sealed partial class ServiceProxy : IAsyncDisposable
                 forward.Content?.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)header.Value);
             }
         }
+    }
 
-        try
+    private static async Task CopyResponseAsync(HttpResponseMessage response, HttpContext context)
+    {
+        context.Response.StatusCode = (int)response.StatusCode;
+        foreach (var header in response.Headers.Concat(response.Content.Headers))
         {
-            using var response = await _http.SendAsync(forward, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted).ConfigureAwait(false);
-            context.Response.StatusCode = (int)response.StatusCode;
-            foreach (var header in response.Headers.Concat(response.Content.Headers))
+            if (!HopByHop.Contains(header.Key))
             {
-                if (!HopByHop.Contains(header.Key))
-                {
-                    context.Response.Headers[header.Key] = header.Value.ToArray();
-                }
+                context.Response.Headers[header.Key] = header.Value.ToArray();
             }
+        }
 
-            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e) when (!context.Response.HasStarted)
-        {
-            Log.ForwardFailed(_logger, target.Pod, e.Message);
-            context.Response.StatusCode = StatusCodes.Status502BadGateway;
-            await context.Response.WriteAsJsonAsync(new ProxyError($"pod {target.Pod} did not answer: {e.Message}"), ProxyJsonContext.Default.ProxyError).ConfigureAwait(false);
-        }
+        await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static partial class Log

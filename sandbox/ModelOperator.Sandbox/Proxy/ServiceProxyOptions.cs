@@ -18,6 +18,12 @@ public sealed record ServiceProxyOptions
     /// <summary>Loopback port to listen on; 0 (default) picks a free one (see <see cref="ServiceProxy.Url"/>).</summary>
     public int Port { get; init; }
 
+    /// <summary>
+    /// Loopback port for gRPC (HTTP/2 without TLS), forwarded to each pod's gRPC port as the Service's <c>grpc</c> port
+    /// would; 0 picks a free one (see <see cref="ServiceProxy.GrpcUrl"/>); null (default) listens for HTTP/1.1 only.
+    /// </summary>
+    public int? GrpcPort { get; init; }
+
     /// <summary>Time allowed for one forwarded request. Default 100 s.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(100);
 
@@ -37,6 +43,11 @@ public sealed record ServiceProxyOptions
         if (Port is < 0 or > 65535)
         {
             problems.Add($"{nameof(Port)} is {Port}; it must be 0 (any free port) to 65535.");
+        }
+
+        if (GrpcPort is < 0 or > 65535)
+        {
+            problems.Add($"{nameof(GrpcPort)} is {GrpcPort}; it must be 0 (any free port) to 65535.");
         }
 
         if (RequestTimeout <= TimeSpan.Zero)

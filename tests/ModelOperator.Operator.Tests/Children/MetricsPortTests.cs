@@ -23,7 +23,7 @@ public sealed class MetricsPortTests
         var template = DeploymentBuilder.Build(md, Samples.Revision(md, "churn-0a1b2c3d4e", 1), options).Spec!.Template!;
         var container = template.Spec!.Containers![0];
 
-        Assert.Equal([(ChildNames.PortName, 8080), (ChildNames.MetricsPortName, 9090)], container.Ports!.Select(p => (p.Name, p.Port)));
+        Assert.Equal([(ChildNames.PortName, 8080), (ChildNames.GrpcPortName, 8081), (ChildNames.MetricsPortName, 9090)], container.Ports!.Select(p => (p.Name, p.Port)));
         Assert.Equal("9090", container.Env!.Single(e => e.Name == "METRICS_PORT").Value);
         Assert.Equal("9090", template.Metadata!.Annotations!["prometheus.io/port"]);
         Assert.Equal(ChildNames.PortName, container.ReadinessProbe!.HttpGet!.Port!.ToString()); // the kubelet probes the serving port
@@ -36,7 +36,7 @@ public sealed class MetricsPortTests
 
         var template = DeploymentBuilder.Build(md, Samples.Revision(md, "churn-0a1b2c3d4e", 1), new OperatorOptions()).Spec!.Template!;
 
-        Assert.Equal("http", Assert.Single(template.Spec!.Containers![0].Ports!).Name);
+        Assert.Equal(["http", "grpc"], template.Spec!.Containers![0].Ports!.Select(p => p.Name));
         Assert.DoesNotContain(template.Spec.Containers[0].Env!, e => e.Name == "METRICS_PORT");
         Assert.Equal("8080", template.Metadata!.Annotations!["prometheus.io/port"]);
     }

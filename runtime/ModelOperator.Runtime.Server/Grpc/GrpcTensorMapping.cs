@@ -1,0 +1,289 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Google.Protobuf;
+using ModelOperator.Runtime.Protocol;
+using ModelOperator.Runtime.Server.Grpc.Protocol;
+using ModelOperator.Runtime.Server.Inference;
+using ModelOperator.Runtime.Server.Models;
+
+namespace ModelOperator.Runtime.Server.Grpc;
+
+/// <summary>
+/// The one translation between gRPC's tensors and the protocol model the REST path uses: a <see cref="ModelInferRequest"/>
+/// (typed <see cref="InferTensorContents"/> or <c>raw_input_contents</c>) into an <see cref="InferenceRequest"/>, and a
+/// run's outputs into a <see cref="ModelInferResponse"/>. What differs per datatype is one row of <see cref="Rows"/>:
+/// which typed field carries it and how its values become little-endian element bytes and back. A datatype the server
+/// learns is a row here. Validation reuses the JSON parser's checks and messages, so both protocols refuse alike.
+/// </summary>
+internal static class GrpcTensorMapping
+{
+    /// <summary>How one datatype travels in <see cref="InferTensorContents"/>.</summary>
+    private sealed record Row(
+        string Field,
+        Func<InferTensorContents, int> Count,
+        Action<InferTensorContents, TensorSignature, Span<byte>> Read,
+        Action<ReadOnlySpan<byte>, InferTensorContents> Write,
+        Action<ReadOnlySpan<byte>, TensorSignature>? CheckRaw = null);
+
+    // Every typed field, for telling a caller which one it filled when it used the wrong one.
+    private static readonly (string Field, Func<InferTensorContents, int> Count)[] Fields =
+    [
+        ("bool_contents", c => c.BoolContents.Count),
+        ("int_contents", c => c.IntContents.Count),
+        ("int64_contents", c => c.Int64Contents.Count),
+        ("uint_contents", c => c.UintContents.Count),
+        ("uint64_contents", c => c.Uint64Contents.Count),
+        ("fp32_contents", c => c.Fp32Contents.Count),
+        ("fp64_contents", c => c.Fp64Contents.Count),
+        ("bytes_contents", c => c.BytesContents.Count),
+    ];
+
+    private static readonly Dictionary<DataType, Row> Rows = new()
+    {
+        [DataType.Bool] = new(
+            "bool_contents",
+            c => c.BoolContents.Count,
+            (c, _, d) => Fill(c.BoolContents, d, static (v, s) => s[0] = v ? (byte)1 : (byte)0),
+            (b, c) => c.BoolContents.AddRange(b.ToArray().Select(v => v != 0)),
+            CheckBoolBytes),
+        [DataType.UInt8] = new(
+            "uint_contents",
+            c => c.UintContents.Count,
+            ReadUInt8,
+            (b, c) => c.UintContents.AddRange(b.ToArray().Select(v => (uint)v))),
+        [DataType.Int32] = new(
+            "int_contents",
+            c => c.IntContents.Count,
+            (c, _, d) => Fill(c.IntContents, d, static (v, s) => BinaryPrimitives.WriteInt32LittleEndian(s, v)),
+            (b, c) => c.IntContents.AddRange(MemoryMarshal.Cast<byte, int>(b).ToArray())),
+        [DataType.Int64] = new(
+            "int64_contents",
+            c => c.Int64Contents.Count,
+            (c, _, d) => Fill(c.Int64Contents, d, static (v, s) => BinaryPrimitives.WriteInt64LittleEndian(s, v)),
+            (b, c) => c.Int64Contents.AddRange(MemoryMarshal.Cast<byte, long>(b).ToArray())),
+        [DataType.FP32] = new(
+            "fp32_contents",
+            c => c.Fp32Contents.Count,
+            (c, _, d) => Fill(c.Fp32Contents, d, static (v, s) => BinaryPrimitives.WriteSingleLittleEndian(s, v)),
+            (b, c) => c.Fp32Contents.AddRange(MemoryMarshal.Cast<byte, float>(b).ToArray())),
+        [DataType.FP64] = new(
+            "fp64_contents",
+            c => c.Fp64Contents.Count,
+            (c, _, d) => Fill(c.Fp64Contents, d, static (v, s) => BinaryPrimitives.WriteDoubleLittleEndian(s, v)),
+            (b, c) => c.Fp64Contents.AddRange(MemoryMarshal.Cast<byte, double>(b).ToArray())),
+    };
+
+    /// <summary>The typed field that carries <paramref name="type"/>, for messages and documentation.</summary>
+    public static string FieldOf(DataType type) => Rows[type].Field;
+
+    /// <summary>
+    /// Fills <paramref name="request"/> (rented, empty) from <paramref name="message"/> of <paramref name="messageSize"/> bytes.
+    /// </summary>
+    /// <exception cref="ProtocolException">The request does not fit the model; the message says what is wrong.</exception>
+    public static void Read(ModelInferRequest message, long messageSize, InferenceRequest request)
+    {
+        var signature = request.Signature;
+        var raw = message.RawInputContents;
+        if (message.Inputs.Count == 0)
+        {
+            throw new ProtocolException("the request has no inputs; the model expects inputs: " + signature.InputNames);
+        }
+
+        if (raw.Count > 0 && raw.Count != message.Inputs.Count)
+        {
+            throw new ProtocolException(
+                $"raw_input_contents has {raw.Count} entries but the request has {message.Inputs.Count} inputs; give one entry per input, in the order of inputs, or none");
+        }
+
+        Span<long> shape = stackalloc long[InferenceRequestParserLimits.MaxRank];
+        for (var i = 0; i < message.Inputs.Count; i++)
+        {
+            var tensor = message.Inputs[i];
+            var index = signature.FindInput(System.Text.Encoding.UTF8.GetBytes(tensor.Name));
+            if (index < 0)
+            {
+                throw InferenceRequestParser.UnknownInput(tensor.Name, signature);
+            }
+
+            var expected = signature.Inputs[index];
+            var slot = request.Inputs[index];
+            if (slot.Present)
+            {
+                throw new ProtocolException($"input \"{expected.Name}\" is given twice");
+            }
+
+            if (tensor.Datatype.Length == 0)
+            {
+                throw new ProtocolException($"input \"{expected.Name}\" has no datatype; the model expects {DataTypes.Name(expected.DataType)}");
+            }
+
+            var datatype = DataTypes.Parse(System.Text.Encoding.UTF8.GetBytes(tensor.Datatype));
+            if (datatype != expected.DataType)
+            {
+                throw InferenceRequestParser.WrongDatatype(expected, datatype);
+            }
+
+            if (tensor.Shape.Count > shape.Length)
+            {
+                throw new ProtocolException($"shape has more than {shape.Length} dimensions");
+            }
+
+            for (var d = 0; d < tensor.Shape.Count; d++)
+            {
+                if (tensor.Shape[d] < 0)
+                {
+                    throw new ProtocolException($"input \"{expected.Name}\": shape[{d}] is {tensor.Shape[d]}; dimensions must be >= 0");
+                }
+
+                shape[d] = tensor.Shape[d];
+            }
+
+            var rank = tensor.Shape.Count;
+            var elements = InferenceRequestParser.ValidateShape(expected, shape[..rank], messageSize);
+            var row = Rows[datatype];
+            var byteLength = checked((int)(elements * DataTypes.SizeOf(datatype)));
+            if (raw.Count > 0)
+            {
+                if (tensor.Contents is { } both && Filled(both) is { } filled)
+                {
+                    throw new ProtocolException(
+                        $"input \"{expected.Name}\" has values in contents.{filled} and the request has raw_input_contents too; send each input's data one way only");
+                }
+
+                var bytes = raw[i];
+                if (bytes.Length != byteLength)
+                {
+                    throw new ProtocolException(
+                        $"raw_input_contents[{i}] for input \"{expected.Name}\" has {bytes.Length} bytes but shape {InferenceRequestParser.Format(shape[..rank])} of {DataTypes.Name(datatype)} needs {byteLength}");
+                }
+
+                row.CheckRaw?.Invoke(bytes.Span, expected);
+                Prepare(slot, shape[..rank], datatype, elements);
+                bytes.Span.CopyTo(slot.Allocate(byteLength));
+            }
+            else
+            {
+                var contents = tensor.Contents;
+                var count = contents is null ? 0 : row.Count(contents);
+                if (contents is not null && Fields.FirstOrDefault(f => f.Field != row.Field && f.Count(contents) > 0) is { Field: { } wrong })
+                {
+                    throw new ProtocolException(
+                        $"input \"{expected.Name}\" has datatype {DataTypes.Name(datatype)}, whose values go in contents.{row.Field}, but contents.{wrong} has values");
+                }
+
+                if (count != elements)
+                {
+                    throw new ProtocolException(
+                        $"input \"{expected.Name}\" has {count} values in contents.{row.Field} but shape {InferenceRequestParser.Format(shape[..rank])} needs {elements}");
+                }
+
+                Prepare(slot, shape[..rank], datatype, elements);
+                var destination = slot.Allocate(byteLength);
+                if (contents is not null)
+                {
+                    row.Read(contents, expected, destination);
+                }
+            }
+
+            slot.Present = true;
+        }
+
+        InferenceRequestParser.RequireComplete(request);
+        foreach (var output in message.Outputs)
+        {
+            var index = signature.FindOutput(System.Text.Encoding.UTF8.GetBytes(output.Name));
+            if (index < 0)
+            {
+                throw InferenceRequestParser.UnknownOutput(output.Name, signature);
+            }
+
+            if (!request.AddRequestedOutput(index))
+            {
+                throw new ProtocolException($"output \"{signature.Outputs[index].Name}\" is requested twice");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds one run's outputs to <paramref name="response"/>, in the order the request asked for (all, in model order,
+    /// when it named none): raw bytes when the request sent raw inputs, typed contents otherwise.
+    /// </summary>
+    public static void Write(LoadedModel model, InferenceRequest request, OutputView view, ModelInferResponse response, bool raw)
+    {
+        Span<long> shape = stackalloc long[InferenceRequestParserLimits.MaxRank];
+        var requested = request.RequestedOutputs;
+        var count = requested.IsEmpty ? view.Count : requested.Length;
+        for (var k = 0; k < count; k++)
+        {
+            var i = requested.IsEmpty ? k : ModelRunner.Find(view, requested[k]);
+            var datatype = LoadedModel.ToDataType(view.ElementType(i));
+            var rank = view.CopyShape(i, shape);
+            var tensor = new ModelInferResponse.Types.InferOutputTensor
+            {
+                Name = model.Signature.Outputs[view.OutputIndex(i)].Name,
+                Datatype = DataTypes.Name(datatype),
+            };
+            tensor.Shape.AddRange(shape[..rank].ToArray());
+            var bytes = view.Bytes(i);
+            if (raw)
+            {
+                response.RawOutputContents.Add(ByteString.CopyFrom(bytes));
+            }
+            else
+            {
+                tensor.Contents = new InferTensorContents();
+                Rows[datatype].Write(bytes, tensor.Contents);
+            }
+
+            response.Outputs.Add(tensor);
+        }
+    }
+
+    private static void Prepare(InferenceRequest.InputSlot slot, ReadOnlySpan<long> shape, DataType datatype, long elements)
+    {
+        shape.CopyTo(slot.Shape);
+        slot.DataType = datatype;
+        slot.ElementCount = elements;
+    }
+
+    private static string? Filled(InferTensorContents contents) =>
+        Fields.FirstOrDefault(f => f.Count(contents) > 0).Field;
+
+    private static void Fill<T>(Google.Protobuf.Collections.RepeatedField<T> values, Span<byte> destination, WriteElement<T> write)
+    {
+        var size = values.Count == 0 ? 0 : destination.Length / values.Count;
+        for (var i = 0; i < values.Count; i++)
+        {
+            write(values[i], destination.Slice(i * size, size));
+        }
+    }
+
+    private delegate void WriteElement<in T>(T value, Span<byte> destination);
+
+    // uint_contents carries UINT8 as 32-bit values: anything past 255 is not a UINT8.
+    private static void ReadUInt8(InferTensorContents contents, TensorSignature expected, Span<byte> destination)
+    {
+        var values = contents.UintContents;
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i] > byte.MaxValue)
+            {
+                throw new ProtocolException(
+                    $"input \"{expected.Name}\": element {i} is {values[i]}, which is not a UINT8; allowed: integers from 0 to 255");
+            }
+
+            destination[i] = (byte)values[i];
+        }
+    }
+
+    // ONNX Runtime reads BOOL as one byte that must be 0 or 1; JSON can only say true or false, so raw bytes are held to the same.
+    private static void CheckBoolBytes(ReadOnlySpan<byte> bytes, TensorSignature expected)
+    {
+        var bad = bytes.IndexOfAnyExcept((byte)0, (byte)1);
+        if (bad >= 0)
+        {
+            throw new ProtocolException(
+                $"input \"{expected.Name}\": raw element {bad} is {bytes[bad]}, which is not a BOOL; allowed: bytes 0 (false) and 1 (true)");
+        }
+    }
+}
