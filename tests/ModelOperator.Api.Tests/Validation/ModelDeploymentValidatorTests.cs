@@ -228,7 +228,10 @@ public sealed class ModelDeploymentValidatorTests
     {
         // The server's settings table (docs/inference-server.md) lists its variables: a new limit, endpoint or timeout
         // added there fails here until it is reserved (or deliberately left to tenants).
-        var table = RepositoryFiles.Read("docs/inference-server.md").Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal));
+        // Only the "## Settings" section: other tables (tensor types) also hold upper-case names in backquotes.
+        var table = RepositoryFiles.Read("docs/inference-server.md").Split('\n')
+            .SkipWhile(l => l != "## Settings").Skip(1).TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal))
+            .Where(l => l.StartsWith("| `", StringComparison.Ordinal));
         var names = table.SelectMany(l => System.Text.RegularExpressions.Regex.Matches(l.Split('|')[1], "`([A-Z0-9_]+)`").Select(m => m.Groups[1].Value)).Distinct().ToList();
         Assert.Contains("MAX_REQUEST_BODY_BYTES", names);
 
