@@ -44,13 +44,13 @@ public static partial class ReservedEnv
     /// The prefixes of <see cref="EnvFromPrefixPattern"/>'s form that begin a reserved name: the reserved families and
     /// the first word of every reserved name that has a '_' (<see cref="Pattern"/> with each name cut after its first '_').
     /// </summary>
-    public const string ReservedPrefixPattern = "^((?i:LD|DOTNET|CORECLR|COMPLUS|ASPNETCORE)|MAX|MODEL|METRICS|SHUTDOWN|SHADOW|XDG|GLIBC|OPENSSL)_$";
+    public const string ReservedPrefixPattern = "^((?i:LD|DOTNET|CORECLR|COMPLUS|ASPNETCORE)|MAX|MODEL|METRICS|GRPC|SHUTDOWN|SHADOW|XDG|GLIBC|OPENSSL)_$";
 
     /// <summary>The CRD's rule on <c>spec.runtime</c> for envFrom.</summary>
     public const string EnvFromCelRule = "!has(self.envFrom) || self.envFrom.all(e, has(e.prefix) && e.prefix.matches('" + EnvFromPrefixPattern + "') && !e.prefix.matches('" + ReservedPrefixPattern + "'))";
 
     /// <summary>The CRD envFrom rule's message.</summary>
-    public const string EnvFromCelMessage = "each spec.runtime.envFrom entry needs a prefix of letters and digits ending in '_' (e.g. APP_) that no reserved name begins with (not LD_, DOTNET_, CORECLR_, COMPLUS_, ASPNETCORE_, MAX_, MODEL_, METRICS_, SHUTDOWN_, SHADOW_, XDG_, GLIBC_, OPENSSL_)";
+    public const string EnvFromCelMessage = "each spec.runtime.envFrom entry needs a prefix of letters and digits ending in '_' (e.g. APP_) that no reserved name begins with (not LD_, DOTNET_, CORECLR_, COMPLUS_, ASPNETCORE_, MAX_, MODEL_, METRICS_, GRPC_, SHUTDOWN_, SHADOW_, XDG_, GLIBC_, OPENSSL_)";
 
     /// <summary>Reserved names the operator sets from a spec field, with that field: the message points the user there.</summary>
     public static IReadOnlyDictionary<string, string> FromSpec { get; } = new Dictionary<string, string>(StringComparer.Ordinal)

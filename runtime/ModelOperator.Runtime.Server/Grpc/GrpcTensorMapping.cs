@@ -51,6 +51,15 @@ internal static class GrpcTensorMapping
             c => c.UintContents.Count,
             ReadUInt8,
             (b, c) => c.UintContents.AddRange(b.ToArray().Select(v => (uint)v))),
+        [DataType.UInt16] = UIntRow(DataType.UInt16, ushort.MaxValue, 2),
+        [DataType.UInt32] = UIntRow(DataType.UInt32, uint.MaxValue, 4),
+        [DataType.Int8] = IntRow(DataType.Int8, sbyte.MinValue, sbyte.MaxValue, 1),
+        [DataType.Int16] = IntRow(DataType.Int16, short.MinValue, short.MaxValue, 2),
+        [DataType.UInt64] = new(
+            "uint64_contents",
+            c => c.Uint64Contents.Count,
+            (c, _, d) => Fill(c.Uint64Contents, d, static (v, s) => BinaryPrimitives.WriteUInt64LittleEndian(s, v)),
+            (b, c) => c.Uint64Contents.AddRange(MemoryMarshal.Cast<byte, ulong>(b).ToArray())),
         [DataType.Int32] = new(
             "int_contents",
             c => c.IntContents.Count,
@@ -74,7 +83,7 @@ internal static class GrpcTensorMapping
     };
 
     /// <summary>The typed field that carries <paramref name="type"/>, for messages and documentation.</summary>
-    public static string FieldOf(DataType type) => Rows[type].Field;
+    public static string FieldOf(DataType type) => Rows.TryGetValue(type, out var row) ? row.Field : "raw_input_contents";
 
     /// <summary>
     /// Fills <paramref name="request"/> (rented, empty) from <paramref name="message"/> of <paramref name="messageSize"/> bytes.
@@ -93,6 +102,13 @@ internal static class GrpcTensorMapping
         {
             throw new ProtocolException(
                 $"raw_input_contents has {raw.Count} entries but the request has {message.Inputs.Count} inputs; give one entry per input, in the order of inputs, or none");
+        }
+
+        // BYTES elements have no fixed size: the raw form needs length prefixes this mapping does not read yet.
+        if (signature.Inputs.Concat(signature.Outputs).FirstOrDefault(t => t.DataType == DataType.Bytes) is { } strings)
+        {
+            throw new ProtocolException(
+                $"tensor \"{strings.Name}\" is BYTES, which this server answers over REST only (JSON or the binary data extension), not over gRPC");
         }
 
         Span<long> shape = stackalloc long[InferenceRequestParserLimits.MaxRank];
@@ -140,7 +156,13 @@ internal static class GrpcTensorMapping
 
             var rank = tensor.Shape.Count;
             var elements = InferenceRequestParser.ValidateShape(expected, shape[..rank], messageSize);
-            var row = Rows[datatype];
+            if (!Rows.TryGetValue(datatype, out var row) && raw.Count == 0)
+            {
+                // The protocol has no typed field for half floats: Triton and KServe carry them as raw bytes only.
+                throw new ProtocolException(
+                    $"input \"{expected.Name}\" is {DataTypes.Name(datatype)}, which has no typed contents field in the protocol; send it in raw_input_contents (little-endian, {DataTypes.SizeOf(datatype)} bytes an element)");
+            }
+
             var byteLength = checked((int)(elements * DataTypes.SizeOf(datatype)));
             if (raw.Count > 0)
             {
@@ -157,31 +179,32 @@ internal static class GrpcTensorMapping
                         $"raw_input_contents[{i}] for input \"{expected.Name}\" has {bytes.Length} bytes but shape {InferenceRequestParser.Format(shape[..rank])} of {DataTypes.Name(datatype)} needs {byteLength}");
                 }
 
-                row.CheckRaw?.Invoke(bytes.Span, expected);
+                row?.CheckRaw?.Invoke(bytes.Span, expected);
                 Prepare(slot, shape[..rank], datatype, elements);
                 bytes.Span.CopyTo(slot.Allocate(byteLength));
             }
             else
             {
                 var contents = tensor.Contents;
-                var count = contents is null ? 0 : row.Count(contents);
-                if (contents is not null && Fields.FirstOrDefault(f => f.Field != row.Field && f.Count(contents) > 0) is { Field: { } wrong })
+                var typed = row!; // typed contents without a row were refused above
+                var count = contents is null ? 0 : typed.Count(contents);
+                if (contents is not null && Fields.FirstOrDefault(f => f.Field != typed.Field && f.Count(contents) > 0) is { Field: { } wrong })
                 {
                     throw new ProtocolException(
-                        $"input \"{expected.Name}\" has datatype {DataTypes.Name(datatype)}, whose values go in contents.{row.Field}, but contents.{wrong} has values");
+                        $"input \"{expected.Name}\" has datatype {DataTypes.Name(datatype)}, whose values go in contents.{typed.Field}, but contents.{wrong} has values");
                 }
 
                 if (count != elements)
                 {
                     throw new ProtocolException(
-                        $"input \"{expected.Name}\" has {count} values in contents.{row.Field} but shape {InferenceRequestParser.Format(shape[..rank])} needs {elements}");
+                        $"input \"{expected.Name}\" has {count} values in contents.{typed.Field} but shape {InferenceRequestParser.Format(shape[..rank])} needs {elements}");
                 }
 
                 Prepare(slot, shape[..rank], datatype, elements);
                 var destination = slot.Allocate(byteLength);
                 if (contents is not null)
                 {
-                    row.Read(contents, expected, destination);
+                    typed.Read(contents, expected, destination);
                 }
             }
 
@@ -213,6 +236,14 @@ internal static class GrpcTensorMapping
         Span<long> shape = stackalloc long[InferenceRequestParserLimits.MaxRank];
         var requested = request.RequestedOutputs;
         var count = requested.IsEmpty ? view.Count : requested.Length;
+
+        // An output without a typed field (FP16, BF16) can only travel raw, and a response is raw for all or none.
+        for (var k = 0; k < count && !raw; k++)
+        {
+            var i = requested.IsEmpty ? k : ModelRunner.Find(view, requested[k]);
+            raw = !Rows.ContainsKey(LoadedModel.ToDataType(view.ElementType(i)));
+        }
+
         for (var k = 0; k < count; k++)
         {
             var i = requested.IsEmpty ? k : ModelRunner.Find(view, requested[k]);
@@ -259,6 +290,74 @@ internal static class GrpcTensorMapping
     }
 
     private delegate void WriteElement<in T>(T value, Span<byte> destination);
+
+    // int_contents carries INT8 and INT16 as 32-bit values: each is checked against the narrower type's range.
+    private static Row IntRow(DataType type, int min, int max, int size) => new(
+        "int_contents",
+        c => c.IntContents.Count,
+        (c, expected, d) =>
+        {
+            var values = c.IntContents;
+            for (var i = 0; i < values.Count; i++)
+            {
+                var v = values[i];
+                if (v < min || v > max)
+                {
+                    throw new ProtocolException(
+                        $"input \"{expected.Name}\": element {i} is {v}, which is not a {DataTypes.Name(type)}; allowed: integers from {min} to {max}");
+                }
+
+                if (size == 1)
+                {
+                    d[i] = (byte)(sbyte)v;
+                }
+                else
+                {
+                    BinaryPrimitives.WriteInt16LittleEndian(d[(i * 2)..], (short)v);
+                }
+            }
+        },
+        (b, c) =>
+        {
+            for (var i = 0; i < b.Length / size; i++)
+            {
+                c.IntContents.Add(size == 1 ? (sbyte)b[i] : BinaryPrimitives.ReadInt16LittleEndian(b[(i * 2)..]));
+            }
+        });
+
+    // uint_contents carries UINT16 and UINT32 as 32-bit values.
+    private static Row UIntRow(DataType type, uint max, int size) => new(
+        "uint_contents",
+        c => c.UintContents.Count,
+        (c, expected, d) =>
+        {
+            var values = c.UintContents;
+            for (var i = 0; i < values.Count; i++)
+            {
+                var v = values[i];
+                if (v > max)
+                {
+                    throw new ProtocolException(
+                        $"input \"{expected.Name}\": element {i} is {v}, which is not a {DataTypes.Name(type)}; allowed: integers from 0 to {max}");
+                }
+
+                if (size == 2)
+                {
+                    BinaryPrimitives.WriteUInt16LittleEndian(d[(i * 2)..], (ushort)v);
+                }
+                else
+                {
+                    BinaryPrimitives.WriteUInt32LittleEndian(d[(i * 4)..], v);
+                }
+            }
+        },
+        (b, c) =>
+        {
+            for (var i = 0; i < b.Length / size; i++)
+            {
+                c.UintContents.Add(size == 2 ? BinaryPrimitives.ReadUInt16LittleEndian(b[(i * 2)..]) : BinaryPrimitives.ReadUInt32LittleEndian(b[(i * 4)..]));
+            }
+        });
 
     // uint_contents carries UINT8 as 32-bit values: anything past 255 is not a UINT8.
     private static void ReadUInt8(InferTensorContents contents, TensorSignature expected, Span<byte> destination)
