@@ -16,7 +16,8 @@ namespace ModelOperator.Rollouts.Analysis;
 /// Worked example, threshold 0.25, minSamples 50: a previous state {tenure: 0.31 drifting since 12:00} and readings
 /// tenure 0.29 (400 values, pod a), tenure 0.33 (380, pod b), plan 0.30 (20 values) give tenure 0.33 drifting since 12:00
 /// and plan 0.3 not drifting (too few values, nothing known before). Scores are rounded to 3 decimals and the rows to two
-/// significant digits, and <c>observedAt</c> only moves when a rounded value changed, so an unchanged state writes nothing.
+/// significant digits, and <c>observedAt</c> only moves when a verdict, a since or the feature set changed or a score moved
+/// by <see cref="ScoreChange"/> or more, so a steady state writes nothing.
 /// </remarks>
 public static class StableDriftTracker
 {
@@ -39,7 +40,7 @@ public static class StableDriftTracker
 
     /// <summary>
     /// The next state from <paramref name="observed"/>; <paramref name="previous"/> unchanged when nothing could be read
-    /// (<see cref="StableDriftObservation.Error"/>), or when every rounded value is as before.
+    /// (<see cref="StableDriftObservation.Error"/>), or when nothing moved enough to be news (see <see cref="ScoreChange"/>).
     /// </summary>
     public static StableDriftStatus? Next(StableDriftStatus? previous, string revision, StableDriftObservation observed, AnalysisCriteria criteria, DateTimeOffset now)
     {
@@ -114,6 +115,22 @@ public static class StableDriftTracker
         return new FeatureDriftStatus { Name = name, Score = Math.Round(worst.Score, 3), Threshold = threshold, Drifting = drifting, Since = since };
     }
 
-    private static bool Same(StableDriftStatus a, StableDriftStatus b) =>
-        a.Samples == b.Samples && (a.Features ?? []).SequenceEqual(b.Features ?? []);
+    /// <summary>
+    /// How far a feature's score must move to be worth a status write. PSI over a live window jitters by hundredths
+    /// from one interval to the next (and the window's row count grows and shrinks with traffic), so writing on every
+    /// rounded change would rewrite status every interval: a GitOps diff and an API write for no news.
+    /// </summary>
+    public const double ScoreChange = 0.05;
+
+    // Unchanged: the same features, each with the same verdict, since and threshold, and a score within ScoreChange.
+    // The row count alone never makes a write; it is refreshed whenever something else does.
+    private static bool Same(StableDriftStatus a, StableDriftStatus b)
+    {
+        var before = (a.Features ?? []).ToDictionary(f => f.Name ?? string.Empty, StringComparer.Ordinal);
+        var after = b.Features ?? [];
+        return (a.Samples > 0) == (b.Samples > 0) && before.Count == after.Count && after.All(f =>
+            before.TryGetValue(f.Name ?? string.Empty, out var was)
+            && was.Drifting == f.Drifting && was.Since == f.Since && was.Threshold == f.Threshold
+            && Math.Abs((was.Score ?? 0) - (f.Score ?? 0)) < ScoreChange);
+    }
 }

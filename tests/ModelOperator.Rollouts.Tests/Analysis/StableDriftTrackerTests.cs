@@ -76,17 +76,21 @@ public sealed class StableDriftTrackerTests
     }
 
     [Fact]
-    public void Equal_rounded_values_keep_the_previous_state_whole()
+    public void Jitter_and_a_growing_window_keep_the_previous_state_whole_a_real_move_does_not()
     {
         var first = StableDriftTracker.Next(null, "r", Read(1234, ("a", 0.30012, 600), ("b", 0.02, 600)), Criteria, T0);
 
-        var again = StableDriftTracker.Next(first, "r", Read(1236, ("a", 0.30049, 610), ("b", 0.0201, 610)), Criteria, T0.AddSeconds(30));
-        var moved = StableDriftTracker.Next(first, "r", Read(1236, ("a", 0.302, 610), ("b", 0.02, 610)), Criteria, T0.AddSeconds(30));
+        var again = StableDriftTracker.Next(first, "r", Read(3500, ("a", 0.34, 1700), ("b", 0.031, 1700)), Criteria, T0.AddSeconds(30));
+        var moved = StableDriftTracker.Next(first, "r", Read(1236, ("a", 0.36, 610), ("b", 0.02, 610)), Criteria, T0.AddSeconds(30));
+        var flipped = StableDriftTracker.Next(first, "r", Read(1236, ("a", 0.30, 610), ("b", 0.26, 610)), Criteria, T0.AddSeconds(30));
 
         Assert.Same(first, again);
         Assert.Equal(1200, first!.Samples);
         Assert.NotSame(first, moved);
         Assert.Equal(T0.AddSeconds(30), moved!.ObservedAt);
+        Assert.Equal(1200, moved.Samples);
+        Assert.NotSame(first, flipped);
+        Assert.True(flipped!.Features!.Single(f => f.Name == "b").Drifting);
     }
 
     [Fact]
