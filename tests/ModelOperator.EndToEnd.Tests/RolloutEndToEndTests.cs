@@ -62,9 +62,14 @@ public sealed class RolloutEndToEndTests
         await Task.Delay(TimeSpan.FromSeconds(12));
         var after = await e2e.GetAsync();
         Assert.Equal(Phases.RolledBack, after.Status!.Phase);
-        Assert.Equal(E2eSandbox.Json(settled.Status), E2eSandbox.Json(after.Status)); // says which field moved, if one did
+        // The stable revision's drift state is measured every interval whatever git does, and written when it has news
+        // (a young window moves): that one field may move, by at most one write; the rollout's state may not.
+        Assert.Equal(E2eSandbox.Json(settled.Status! with { StableDrift = null }), E2eSandbox.Json(after.Status with { StableDrift = null })); // says which field moved, if one did
         Assert.Equal(0, (await e2e.DeploymentsAsync()).SingleOrDefault(d => d.Metadata.Name == v3)?.Spec?.Replicas ?? 0);
-        Assert.Equal(writesBefore, e2e.Sandbox.ApiServer.Writes("modeldeployments", "default", "churn"));
+        var driftWrites = after.Status.StableDrift?.ObservedAt == settled.Status.StableDrift?.ObservedAt ? 0 : 1;
+        var writesAfter = e2e.Sandbox.ApiServer.Writes("modeldeployments", "default", "churn");
+        Assert.Equal(writesBefore.Total, writesAfter.Total);
+        Assert.InRange(writesAfter.StatusTotal - writesBefore.StatusTotal, 0, driftWrites);
         Assert.True(traffic.Succeeded > 0);
         e2e.AssertTheOperatorCalledOnlyWhatTheChartGrants();
     }
