@@ -90,5 +90,32 @@ public static class HistogramMath
         return lower;
     }
 
+    /// <summary>
+    /// Bucket by bucket, what was counted between <paramref name="before"/> and <paramref name="now"/> (same <c>le</c>
+    /// bounds; a bound missing before counts from 0). A bucket that went down (a counter reset) counts 0, never negative.
+    /// Example: {0.1 → 90, +Inf → 100} since {0.1 → 40, +Inf → 45} gives {0.1 → 50, +Inf → 55}.
+    /// </summary>
+    public static IReadOnlyDictionary<double, double> Difference(IReadOnlyDictionary<double, double> now, IReadOnlyDictionary<double, double> before)
+    {
+        ArgumentNullException.ThrowIfNull(now);
+        ArgumentNullException.ThrowIfNull(before);
+        return now.ToDictionary(p => p.Key, p => Math.Max(0, p.Value - before.GetValueOrDefault(p.Key)));
+    }
+
+    /// <summary>
+    /// The bucket-by-bucket sum of two histograms (two pods', two windows'), over the union of their bounds; null is empty.
+    /// Example: {0.1 → 2, +Inf → 3} plus {0.5 → 1, +Inf → 4} gives {0.1 → 2, 0.5 → 1, +Inf → 7}.
+    /// </summary>
+    public static IReadOnlyDictionary<double, double> Sum(IReadOnlyDictionary<double, double>? a, IReadOnlyDictionary<double, double>? b)
+    {
+        var sum = new Dictionary<double, double>(a ?? new Dictionary<double, double>());
+        foreach (var (le, count) in b ?? new Dictionary<double, double>())
+        {
+            sum[le] = sum.GetValueOrDefault(le) + count;
+        }
+
+        return sum;
+    }
+
     private static bool IsWeights(IReadOnlyList<double> bins) => bins.All(b => b >= 0 && double.IsFinite(b));
 }

@@ -9,6 +9,20 @@ public sealed class HistogramMathTests
         Assert.Equal([5.0, 0, 2], HistogramMath.Bins([(1, 5), (0.5 + 1.5, 4), (double.PositiveInfinity, 7)]));
     }
 
+    [Fact]
+    public void Bucket_differences_never_go_negative_and_sums_take_the_union_of_bounds()
+    {
+        var inf = double.PositiveInfinity;
+        var since = HistogramMath.Difference(new Dictionary<double, double> { [0.1] = 90, [inf] = 100 }, new Dictionary<double, double> { [0.1] = 40, [inf] = 45 });
+        var reset = HistogramMath.Difference(new Dictionary<double, double> { [0.1] = 3 }, new Dictionary<double, double> { [0.1] = 40 });
+        var sum = HistogramMath.Sum(new Dictionary<double, double> { [0.1] = 2, [inf] = 3 }, new Dictionary<double, double> { [0.5] = 1, [inf] = 4 });
+
+        Assert.Equal(new Dictionary<double, double> { [0.1] = 50, [inf] = 55 }, since);
+        Assert.Equal(0, reset[0.1]);
+        Assert.Equal(new Dictionary<double, double> { [0.1] = 2, [0.5] = 1, [inf] = 7 }, sum);
+        Assert.Empty(HistogramMath.Sum(null, null));
+    }
+
     [Theory]
     [InlineData(new double[] { 50, 50 }, new double[] { 50, 50 }, 0.0)]
     [InlineData(new double[] { 50, 50 }, new double[] { 90, 10 }, 0.8784)]

@@ -1,4 +1,5 @@
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Rollouts.Analysis;
 
 namespace ModelOperator.Operator.Analysis;
 
@@ -15,7 +16,7 @@ public static class PodMetrics
     public static async Task<(ServerScrape? Scrape, string? Error)> ReadAsync(IPodScraper scraper, Pod pod, CancellationToken cancellationToken)
     {
         var (samples, error) = await ReadSamplesAsync(scraper, pod, cancellationToken).ConfigureAwait(false);
-        return samples is null ? (null, error) : (ServerScrape.From(samples), null);
+        return samples is null ? (null, error) : (ServerScrapeReader.Read(samples), null);
     }
 
     /// <summary>One pod's exposition as samples, or the reason there is none.</summary>

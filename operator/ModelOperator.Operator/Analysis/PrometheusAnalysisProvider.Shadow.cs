@@ -37,7 +37,7 @@ public sealed partial class PrometheusAnalysisProvider
         foreach (var sample in latency.Samples)
         {
             // The vector's samples are the bucket family's, one per le: read like a scrape's lines.
-            ShadowCounts.TryAdd(sample with { Name = ShadowContract.CandidateDuration + ModelServerMetricNames.BucketSuffix }, ref counts);
+            ServerScrapeReader.TryAddShadow(sample with { Name = ShadowContract.CandidateDuration + ModelServerMetricNames.BucketSuffix }, ref counts);
         }
 
         return ShadowMeasurements.Compute(measured, counts, request.Window);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Analysis;
+using ModelOperator.Rollouts.Analysis;
 using ModelOperator.Rollouts.Autoscaling;
 
 namespace ModelOperator.Operator.Load;

@@ -1,5 +1,6 @@
 using ModelOperator.Metrics;
 using ModelOperator.Operator.Analysis;
+using ModelOperator.Rollouts.Analysis;
 using ModelOperator.Runtime.Drift;
 
 namespace ModelOperator.Operator.Tests.Analysis;
@@ -55,6 +56,6 @@ public sealed class DriftAgreementTests
             cumulative += count;
             return $"modelserver_prediction_value_bucket{{model=\"churn\",output=\"score\",le=\"{le[i]}\"}} {cumulative}\n";
         }));
-        return ServerScrape.From(PrometheusText.Parse(text, out _));
+        return ServerScrapeReader.Read(PrometheusText.Parse(text, out _));
     }
 }

@@ -50,8 +50,8 @@ public sealed class PooledDriftScrapeTests
     {
         // Given a busy canary pod that looks like the reference and a quiet one whose 20 rows all carry contract 36
         var clock = new ManualTimeProvider(T0);
-        var busy = ServerScrape.From(PrometheusText.Parse(PodExposition(clock, LikeTheReference(1000)), out _));
-        var quiet = ServerScrape.From(PrometheusText.Parse(PodExposition(clock, Enumerable.Repeat((5f, 36f), 20)), out _));
+        var busy = ServerScrapeReader.Read(PrometheusText.Parse(PodExposition(clock, LikeTheReference(1000)), out _));
+        var quiet = ServerScrapeReader.Read(PrometheusText.Parse(PodExposition(clock, Enumerable.Repeat((5f, 36f), 20)), out _));
 
         // When the operator measures the revision
         var result = ScrapeMeasurements.Compute("churn-canary", T0, Window, busy.Plus(quiet), null);

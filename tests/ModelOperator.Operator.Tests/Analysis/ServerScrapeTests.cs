@@ -1,5 +1,6 @@
 using ModelOperator.Metrics;
 using ModelOperator.Operator.Analysis;
+using ModelOperator.Rollouts.Analysis;
 
 namespace ModelOperator.Operator.Tests.Analysis;
 
@@ -14,7 +15,7 @@ public sealed class ServerScrapeTests
     [InlineData("busy", 5)]
     public void A_scrape_counts_every_outcome_as_a_request_and_all_but_success_and_client_aborts_as_failures(string outcome, double failed)
     {
-        var scrape = ServerScrape.From(PrometheusText.Parse(
+        var scrape = ServerScrapeReader.Read(PrometheusText.Parse(
             $"modelserver_requests_total{{outcome=\"success\"}} 95\nmodelserver_requests_total{{outcome=\"{outcome}\"}} 5\n", out _));
 
         Assert.Equal(100, scrape.Requests);
@@ -24,7 +25,7 @@ public sealed class ServerScrapeTests
     [Fact]
     public void Server_scrape_deltas_give_error_rate_latency_and_drift()
     {
-        static ServerScrape Scrape(double ok, double failed, double fast, double slow) => ServerScrape.From(PrometheusText.Parse(
+        static ServerScrape Scrape(double ok, double failed, double fast, double slow) => ServerScrapeReader.Read(PrometheusText.Parse(
             $"modelserver_requests_total{{outcome=\"success\"}} {ok}\nmodelserver_requests_total{{outcome=\"error\"}} {failed}\n" +
             $"modelserver_request_duration_seconds_bucket{{le=\"0.1\"}} {fast}\nmodelserver_request_duration_seconds_bucket{{le=\"0.5\"}} {fast + slow}\n" +
             $"modelserver_request_duration_seconds_bucket{{le=\"+Inf\"}} {fast + slow}\n" +

@@ -1,6 +1,6 @@
-using ModelOperator.Rollouts.Analysis;
+using ModelOperator.Statistics;
 
-namespace ModelOperator.Operator.Analysis;
+namespace ModelOperator.Rollouts.Analysis;
 
 /// <summary>Turns what the stable pods counted of their copies in one window into a shadow step's measurements. Pure.</summary>
 public static class ShadowMeasurements

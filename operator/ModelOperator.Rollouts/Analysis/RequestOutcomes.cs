@@ -1,6 +1,6 @@
 using ModelOperator.Contracts;
 
-namespace ModelOperator.Operator.Analysis;
+namespace ModelOperator.Rollouts.Analysis;
 
 /// <summary>
 /// Which values of the model server's <c>outcome</c> label count as failed requests in the error rate. Every outcome
@@ -8,7 +8,7 @@ namespace ModelOperator.Operator.Analysis;
 /// <c>bad_request</c>, is as broken for its clients as one that fails), except <c>client_aborted</c>: a client that went
 /// away says nothing about the model. Read by the direct scrape and by the Prometheus query alike.
 /// </summary>
-internal static class RequestOutcomes
+public static class RequestOutcomes
 {
     public const string Success = "success";
     public const string ClientAborted = "client_aborted";

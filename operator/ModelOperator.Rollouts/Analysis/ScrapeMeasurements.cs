@@ -1,6 +1,6 @@
-using ModelOperator.Rollouts.Analysis;
+using ModelOperator.Statistics;
 
-namespace ModelOperator.Operator.Analysis;
+namespace ModelOperator.Rollouts.Analysis;
 
 /// <summary>Turns what the canary (and stable) pods counted in one window into the four measurements. Pure.</summary>
 public static class ScrapeMeasurements
