@@ -18,4 +18,11 @@ public sealed record Condition
     public string? Reason { get; init; }
 
     public string? Message { get; init; }
+
+    /// <summary>
+    /// The one rule for a condition's <c>lastTransitionTime</c>, whatever its type (ours, a Deployment's, a Pod's): the
+    /// previous time while the status stays the same, <paramref name="now"/> when it flips, is new, or had no time.
+    /// </summary>
+    public static DateTimeOffset TransitionTime(string? previousStatus, DateTimeOffset? previousTime, string status, DateTimeOffset now) =>
+        string.Equals(previousStatus, status, StringComparison.Ordinal) && previousTime is { } kept ? kept : now;
 }

@@ -10,11 +10,8 @@ namespace ModelOperator.Rollouts.Analysis;
 /// </summary>
 public static class RequestOutcomes
 {
-    public const string Success = "success";
-    public const string ClientAborted = "client_aborted";
-
     /// <summary>The PromQL label matcher that selects failed requests.</summary>
-    public const string FailedMatcher = ModelServerMetricNames.OutcomeLabel + "!~\"" + Success + "|" + ClientAborted + "\"";
+    public const string FailedMatcher = ModelServerMetricNames.OutcomeLabel + "!~\"" + ModelServerOutcomes.Success + "|" + ModelServerOutcomes.ClientAborted + "\"";
 
-    public static bool IsFailure(string outcome) => outcome is not (Success or ClientAborted);
+    public static bool IsFailure(string outcome) => outcome is not (ModelServerOutcomes.Success or ModelServerOutcomes.ClientAborted);
 }

@@ -70,9 +70,7 @@ public static class ConditionList
             }
 
             found = true;
-            var transition = string.Equals(existing.Status, status, StringComparison.Ordinal) && existing.LastTransitionTime is not null
-                ? existing.LastTransitionTime
-                : now;
+            var transition = Condition.TransitionTime(existing.Status, existing.LastTransitionTime, status, now);
             result.Add(new Condition
             {
                 Type = type,

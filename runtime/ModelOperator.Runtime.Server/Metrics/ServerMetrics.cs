@@ -12,19 +12,19 @@ namespace ModelOperator.Runtime.Server.Metrics;
 /// </summary>
 internal sealed class ServerMetrics
 {
-    /// <summary>Request outcomes, the values of the <c>outcome</c> label.</summary>
+    /// <summary>Request outcomes, the values of the <c>outcome</c> label: the contract's (<see cref="ModelServerOutcomes"/>), named here for the handlers.</summary>
     internal static class Outcome
     {
-        public const string Success = "success";
-        public const string BadRequest = "bad_request";
-        public const string NotFound = "not_found";
-        public const string TooLarge = "payload_too_large";
-        public const string Unavailable = "unavailable";
-        public const string Error = "error";
-        public const string ClientAborted = "client_aborted";
-        public const string Busy = "busy";
+        public const string Success = ModelServerOutcomes.Success;
+        public const string BadRequest = ModelServerOutcomes.BadRequest;
+        public const string NotFound = ModelServerOutcomes.NotFound;
+        public const string TooLarge = ModelServerOutcomes.TooLarge;
+        public const string Unavailable = ModelServerOutcomes.Unavailable;
+        public const string Error = ModelServerOutcomes.Error;
+        public const string ClientAborted = ModelServerOutcomes.ClientAborted;
+        public const string Busy = ModelServerOutcomes.Busy;
 
-        public static readonly string[] All = [Success, BadRequest, NotFound, TooLarge, Unavailable, Error, ClientAborted, Busy];
+        public static readonly string[] All = [.. ModelServerOutcomes.All];
     }
 
     // Latency buckets from 50 µs to ~3 s: the churn model answers in tens of microseconds,

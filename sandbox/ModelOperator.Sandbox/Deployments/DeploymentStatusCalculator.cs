@@ -124,7 +124,7 @@ public static class DeploymentStatusCalculator
             Status = status,
             Reason = reason,
             Message = message,
-            LastTransitionTime = previous is not null && previous.Status == status ? previous.LastTransitionTime : now,
+            LastTransitionTime = ModelOperator.Kubernetes.Models.Condition.TransitionTime(previous?.Status, previous?.LastTransitionTime, status, now),
             LastUpdateTime = same && !countsChanged ? previous!.LastUpdateTime : now,
         };
     }

@@ -81,7 +81,7 @@ internal static class PodStatusBuilder
             Status = status,
             Reason = reason,
             Message = message,
-            LastTransitionTime = old is not null && old.Status == status ? old.LastTransitionTime : now,
+            LastTransitionTime = ModelOperator.Kubernetes.Models.Condition.TransitionTime(old?.Status, old?.LastTransitionTime, status, now),
         };
     }
 }
