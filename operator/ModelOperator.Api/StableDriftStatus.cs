@@ -55,6 +55,6 @@ public sealed record FeatureDriftStatus
     [Required]
     public bool? Drifting { get; init; }
 
-    [Description("Since when the feature drifts (absent while it does not): the start of the model server's drift episode when that began since the last measurement, else the measurement that first found it.")]
+    [Description("Since when this feature drifts (absent while it does not): when the model servers first saw this feature cross their threshold (the earliest over the stable pods) if that was since the last measurement, else the measurement that first found it.")]
     public DateTimeOffset? Since { get; init; }
 }

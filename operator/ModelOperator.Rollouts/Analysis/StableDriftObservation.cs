@@ -1,7 +1,11 @@
 namespace ModelOperator.Rollouts.Analysis;
 
-/// <summary>One pod's drift reading of one feature: its PSI against the profile and the values it rests on.</summary>
-public sealed record FeatureDriftReading(string Name, double Score, long Samples);
+/// <summary>
+/// One pod's drift reading of one feature: its PSI against the profile, the values it rests on, and since when that pod's
+/// server sees this feature drift (its own episode, <c>modelserver_drift_series_detected_timestamp_seconds</c>; null
+/// while the feature does not drift there).
+/// </summary>
+public sealed record FeatureDriftReading(string Name, double Score, long Samples, DateTimeOffset? Since = null);
 
 /// <summary>
 /// What the stable revision's model servers report about their inputs' drift, read from their pods or from Prometheus.
@@ -14,9 +18,6 @@ public sealed record StableDriftObservation
 
     /// <summary>Rows in the pods' drift windows, summed.</summary>
     public double Rows { get; init; }
-
-    /// <summary>The earliest start of a drift episode still running on a pod (the server's "detected since"), or null.</summary>
-    public DateTimeOffset? EpisodeStart { get; init; }
 
     /// <summary>Why nothing could be read (every pod failed, Prometheus refused); the last status is then kept.</summary>
     public string? Error { get; init; }

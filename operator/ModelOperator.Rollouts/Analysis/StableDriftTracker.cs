@@ -11,11 +11,17 @@ namespace ModelOperator.Rollouts.Analysis;
 /// Per feature, over the stable pods: the score is the worst pod's PSI and the sample count that pod's (score and samples
 /// rest on the same window). A feature drifts when that score is at or above the threshold over at least minSamples
 /// values; with fewer values the last verdict and its <c>since</c> are kept (no data changes nothing, as on the server).
-/// <c>since</c> is kept while a feature keeps drifting; when it starts, it is the server's episode start if that episode
-/// began after the last measurement (the server saw it first, within one interval), else the measurement's time.
+/// <c>since</c> is each feature's own: kept while the feature keeps drifting; when it starts, it is the moment the servers
+/// first saw that feature cross (the earliest of the pods' per-series starts for it, <see cref="FeatureDriftReading.Since"/>)
+/// if that is after the last measurement (a server saw it first, within one interval), else the measurement's time. An
+/// older server start is not taken: at the last look the operator judged the feature not drifting (its threshold or
+/// minSamples may differ from the server's), so the crossing it reports is the one it saw. A feature that recovers
+/// loses its since; crossing again starts a new one.
 /// Worked example, threshold 0.25, minSamples 50: a previous state {tenure: 0.31 drifting since 12:00} and readings
 /// tenure 0.29 (400 values, pod a), tenure 0.33 (380, pod b), plan 0.30 (20 values) give tenure 0.33 drifting since 12:00
-/// and plan 0.3 not drifting (too few values, nothing known before). Scores are rounded to 3 decimals and the rows to two
+/// and plan 0.3 not drifting (too few values, nothing known before). Measured at 12:01 after a look at 12:00:30 that found
+/// contract 0.1, readings contract 0.4 (pod a, drifting there since 12:00:50) and 0.35 (pod b, since 12:00:40) give
+/// contract 0.4 drifting since 12:00:40. Scores are rounded to 3 decimals and the rows to two
 /// significant digits, and <c>observedAt</c> only moves when a verdict, a since or the feature set changed or a score moved
 /// by <see cref="ScoreChange"/> or more, so a steady state writes nothing.
 /// </remarks>
@@ -56,8 +62,7 @@ public static class StableDriftTracker
         var features = observed.Features
             .Where(r => double.IsFinite(r.Score) && !string.IsNullOrEmpty(r.Name))
             .GroupBy(r => r.Name, StringComparer.Ordinal)
-            .Select(g => g.OrderByDescending(r => r.Score).ThenByDescending(r => r.Samples).First())
-            .Select(worst => Feature(worst, before, threshold, criteria.MinSamples, observed.EpisodeStart, now))
+            .Select(g => Feature(g.OrderByDescending(r => r.Score).ThenByDescending(r => r.Samples).First(), FirstCrossed(g), before, threshold, criteria.MinSamples, now))
             .OrderByDescending(f => f.Score)
             .ThenBy(f => f.Name, StringComparer.Ordinal)
             .Take(StableDriftStatus.MaxFeatures)
@@ -97,7 +102,11 @@ public static class StableDriftTracker
         return (long)(Math.Round(rows / scale, MidpointRounding.AwayFromZero) * scale);
     }
 
-    private static FeatureDriftStatus Feature(FeatureDriftReading worst, StableDriftStatus? before, double threshold, long minSamples, DateTimeOffset? episodeStart, DateTimeOffset now)
+    // The earliest moment any pod's server saw this feature start drifting (pods disagree: the first one to see it counts).
+    // Min over a nullable ignores the nulls (pods where the feature does not drift) and is null when all are.
+    private static DateTimeOffset? FirstCrossed(IEnumerable<FeatureDriftReading> readings) => readings.Min(r => r.Since);
+
+    private static FeatureDriftStatus Feature(FeatureDriftReading worst, DateTimeOffset? crossed, StableDriftStatus? before, double threshold, long minSamples, DateTimeOffset now)
     {
         var name = worst.Name.Length > StableDriftStatus.MaxNameLength ? worst.Name[..StableDriftStatus.MaxNameLength] : worst.Name;
         var last = before?.Features?.FirstOrDefault(f => f.Name == name);
@@ -108,7 +117,7 @@ public static class StableDriftTracker
         {
             var lastLook = before?.ObservedAt ?? DateTimeOffset.MinValue;
             since = wasDrifting && last!.Since is { } kept ? kept
-                : episodeStart is { } start && start > lastLook && start <= now ? start
+                : crossed is { } start && start > lastLook && start <= now ? start
                 : now;
         }
 

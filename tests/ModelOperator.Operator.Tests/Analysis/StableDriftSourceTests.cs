@@ -5,6 +5,7 @@ using ModelOperator.Operator.Analysis;
 using ModelOperator.Operator.Http;
 using ModelOperator.Operator.Settings;
 using ModelOperator.Operator.Tests.Support;
+using ModelOperator.Rollouts.Analysis;
 
 namespace ModelOperator.Operator.Tests.Analysis;
 
@@ -23,29 +24,35 @@ public sealed class StableDriftSourceTests
 
     private static Pod Pod(string name) => new() { Metadata = new ObjectMeta { Name = name, Namespace = "ml" } };
 
-    private static string Exposition(double tenure, double plan, double rows, double? episodeStart) =>
+    // Each feature's own start is exported only while it drifts on that pod; the whole model's episode start (another
+    // series may have begun it earlier) is there too, to show it is not what a feature's since is read from.
+    private static string Exposition(double tenure, double plan, double rows, long? tenureSince, long? planSince = null) =>
         FormattableString.Invariant($$"""
         # TYPE modelserver_drift_psi gauge
         modelserver_drift_psi{model="churn",version="1",series="feature",name="tenure"} {{tenure}}
         modelserver_drift_psi{model="churn",version="1",series="feature",name="plan"} {{plan}}
         modelserver_drift_psi{model="churn",version="1",series="feature",name="region"} NaN
         modelserver_drift_psi{model="churn",version="1",series="output",name="churn"} 0.9
+        modelserver_drift_series_detected_timestamp_seconds{model="churn",version="1",series="output",name="churn"} 1000
         modelserver_drift_window_rows{model="churn",version="1"} {{rows}}
-        modelserver_drift_detected{model="churn",version="1"} {{(episodeStart is null ? 0 : 1)}}
+        modelserver_drift_detected{model="churn",version="1"} 1
+        modelserver_drift_detected_timestamp_seconds{model="churn",version="1"} 1000
 
-        """) + (episodeStart is { } start ? FormattableString.Invariant($"modelserver_drift_detected_timestamp_seconds{{model=\"churn\",version=\"1\"}} {start}\n") : string.Empty);
+        """)
+        + (tenureSince is { } t ? FormattableString.Invariant($"modelserver_drift_series_detected_timestamp_seconds{{model=\"churn\",version=\"1\",series=\"feature\",name=\"tenure\"}} {t}\n") : string.Empty)
+        + (planSince is { } p ? FormattableString.Invariant($"modelserver_drift_series_detected_timestamp_seconds{{model=\"churn\",version=\"1\",series=\"feature\",name=\"plan\"}} {p}\n") : string.Empty);
 
     private static StableDriftSource Source(IPodScraper scraper, OutboundHttp http, params string[] allowed) =>
         new(scraper, new PrometheusAnalysisProvider(http, allowed, NullLogger<PrometheusAnalysisProvider>.Instance), NullLogger<StableDriftSource>.Instance);
 
     [Fact]
-    public async Task Pods_give_every_feature_score_with_their_rows_and_the_earliest_running_episode()
+    public async Task Pods_give_every_feature_score_with_their_rows_and_each_features_own_start()
     {
         using var http = new OutboundHttp(new OperatorOptions(), TimeProvider.System);
         var scraper = new Expositions(new Dictionary<string, string>
         {
             ["churn-a-1"] = Exposition(0.41, 0.02, 300, Now.AddMinutes(-3).ToUnixTimeSeconds()),
-            ["churn-a-2"] = Exposition(0.38, 0.03, 280, Now.AddMinutes(-2).ToUnixTimeSeconds()),
+            ["churn-a-2"] = Exposition(0.38, 0.31, 280, Now.AddMinutes(-2).ToUnixTimeSeconds(), Now.AddSeconds(-20).ToUnixTimeSeconds()),
             ["churn-a-3"] = Exposition(0.10, 0.01, 100, null),
         });
 
@@ -53,9 +60,10 @@ public sealed class StableDriftSourceTests
 
         Assert.Null(observed.Error);
         Assert.Equal(680, observed.Rows);
-        Assert.Equal(Now.AddMinutes(-3), observed.EpisodeStart);
         Assert.Equal(6, observed.Features.Count); // tenure and plan per readable pod; NaN and outputs left out
-        Assert.Contains(observed.Features, f => f is { Name: "tenure", Score: 0.41, Samples: 300 });
+        Assert.Contains(observed.Features, f => f == new FeatureDriftReading("tenure", 0.41, 300, Now.AddMinutes(-3)));
+        Assert.Contains(observed.Features, f => f == new FeatureDriftReading("plan", 0.31, 280, Now.AddSeconds(-20)));
+        Assert.Contains(observed.Features, f => f == new FeatureDriftReading("tenure", 0.10, 100, null));
         Assert.DoesNotContain(observed.Features, f => f.Name is "region" or "churn");
     }
 
@@ -78,8 +86,8 @@ public sealed class StableDriftSourceTests
               {"metric":{"__name__":"modelserver_drift_psi","pod":"churn-a-2","series":"feature","name":"tenure"},"value":[1772366400,"0.2"]},
               {"metric":{"__name__":"modelserver_drift_window_rows","pod":"churn-a-1"},"value":[1772366400,"300"]},
               {"metric":{"__name__":"modelserver_drift_window_rows","pod":"churn-a-2"},"value":[1772366400,"200"]},
-              {"metric":{"__name__":"modelserver_drift_detected","pod":"churn-a-1"},"value":[1772366400,"1"]},
-              {"metric":{"__name__":"modelserver_drift_detected_timestamp_seconds","pod":"churn-a-1"},"value":[1772366400,"1772366280"]}
+              {"metric":{"__name__":"modelserver_drift_series_detected_timestamp_seconds","pod":"churn-a-1","series":"feature","name":"tenure"},"value":[1772366400,"1772366280"]},
+              {"metric":{"__name__":"modelserver_drift_series_detected_timestamp_seconds","pod":"churn-a-2","series":"feature","name":"tenure"},"value":[1772366400,"1772366340"]}
             ]}}
             """;
         await using var prometheus = await FakeHttpServer.StartAsync(_ => (200, "application/json", Answer));
@@ -90,10 +98,11 @@ public sealed class StableDriftSourceTests
 
         Assert.Null(observed.Error);
         Assert.Equal(500, observed.Rows);
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1772366280), observed.EpisodeStart);
-        Assert.Equal([("tenure", 0.41, 300L), ("tenure", 0.2, 200L)], observed.Features.Select(f => (f.Name, f.Score, f.Samples)).ToArray());
+        Assert.Equal(
+            [new("tenure", 0.41, 300L, DateTimeOffset.FromUnixTimeSeconds(1772366280)), new FeatureDriftReading("tenure", 0.2, 200L, DateTimeOffset.FromUnixTimeSeconds(1772366340))],
+            observed.Features);
         var query = Uri.UnescapeDataString(Assert.Single(prometheus.Requests));
-        Assert.Contains("{__name__=~\"modelserver_drift_psi|modelserver_drift_window_rows|modelserver_drift_detected|modelserver_drift_detected_timestamp_seconds\",namespace=\"ml\",pod=~\"churn-a-.*\"}", query, StringComparison.Ordinal);
+        Assert.Contains("{__name__=~\"modelserver_drift_psi|modelserver_drift_window_rows|modelserver_drift_series_detected_timestamp_seconds\",namespace=\"ml\",pod=~\"churn-a-.*\"}", query, StringComparison.Ordinal);
     }
 
     [Fact]

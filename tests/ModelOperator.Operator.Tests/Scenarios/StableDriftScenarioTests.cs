@@ -22,7 +22,11 @@ public sealed class StableDriftScenarioTests
 
         public double Rows { get; set; } = 300;
 
-        public DateTimeOffset? EpisodeStart { get; set; }
+        /// <summary>Since when the servers see tenure drift (null: they do not).</summary>
+        public DateTimeOffset? TenureSince { get; set; }
+
+        /// <summary>Since when the servers see plan drift (null: they do not).</summary>
+        public DateTimeOffset? PlanSince { get; set; }
 
         public int Scrapes { get; private set; }
 
@@ -33,12 +37,16 @@ public sealed class StableDriftScenarioTests
                 modelserver_drift_psi{model="churn",version="1",series="feature",name="tenure"} {{Tenure}}
                 modelserver_drift_psi{model="churn",version="1",series="feature",name="plan"} {{Plan}}
                 modelserver_drift_window_rows{model="churn",version="1"} {{Rows}}
-                modelserver_drift_detected{model="churn",version="1"} {{(EpisodeStart is null ? 0 : 1)}}
-                modelserver_drift_detected_timestamp_seconds{model="churn",version="1"} {{EpisodeStart?.ToUnixTimeSeconds() ?? 0}}
+                modelserver_drift_detected_timestamp_seconds{model="churn",version="1"} {{(TenureSince ?? PlanSince)?.AddMinutes(-5).ToUnixTimeSeconds() ?? 0}}
 
-                """);
+                """) + Since("tenure", TenureSince) + Since("plan", PlanSince);
             return Task.FromResult((200, body));
         }
+
+        // The server's per-series start, present only while that series drifts.
+        private static string Since(string feature, DateTimeOffset? since) => since is { } t
+            ? string.Create(CultureInfo.InvariantCulture, $"modelserver_drift_series_detected_timestamp_seconds{{model=\"churn\",version=\"1\",series=\"feature\",name=\"{feature}\"}} {t.ToUnixTimeSeconds()}\n")
+            : string.Empty;
     }
 
     private static ModelDeployment WithProfile(ModelDeployment md) => md with
@@ -57,17 +65,18 @@ public sealed class StableDriftScenarioTests
     public async Task The_stable_revisions_drift_is_in_status_and_an_unchanged_drift_writes_nothing()
     {
         // Given a model with a reference profile whose stable pods see tenure drift since a minute before they are read
+        // (and a drift episode of the whole model that began earlier, with another series)
         await using var bed = await OperatorTestBed.StartAsync();
         using var http = new OutboundHttp(bed.Options, bed.Clock);
-        var servers = new DriftingServers { EpisodeStart = bed.Clock.GetUtcNow().AddMinutes(-1) };
+        var servers = new DriftingServers { TenureSince = bed.Clock.GetUtcNow().AddMinutes(-1) };
         UseStableDrift(bed, servers, http);
-        var started = servers.EpisodeStart!.Value;
+        var started = servers.TenureSince!.Value;
 
         // When it becomes healthy
         var md = await ScenarioTests.HealthyAsync(bed, WithProfile(ScenarioTests.Md()));
         md = await bed.RunUntilAsync("churn", m => m.Status?.StableDrift?.Features?.Count > 0);
 
-        // Then status names the drifting feature first, with the server's episode start, and the quiet one after it
+        // Then status names the drifting feature first, since its own start on the servers, and the quiet one after it
         var drift = md.Status!.StableDrift!;
         Assert.Equal(md.Status.StableRevision!.Name, drift.Revision);
         Assert.Equal(1200, drift.Samples); // 4 pods × 300 rows
@@ -90,17 +99,37 @@ public sealed class StableDriftScenarioTests
         var writes = bed.Server.AllWrites();
         Assert.True(writes.Total == 0 && writes.StatusTotal == 0, $"an unchanged stable drift wrote: {writes}");
 
-        // When tenure's score moves and plan starts drifting
+        // When tenure's score moves and plan starts drifting, its servers seeing it cross 12 seconds into the interval
         servers.Tenure = 0.52;
         servers.Plan = 0.3;
+        var planCrossed = bed.Clock.GetUtcNow().AddSeconds(12);
+        servers.PlanSince = planCrossed;
         bed.Clock.Advance(TimeSpan.FromSeconds(30));
         await bed.RoundAsync("churn");
 
-        // Then one status write carries it: tenure keeps its since, plan drifts since this measurement
+        // Then one status write carries it: tenure keeps its since, plan dates from its own crossing
         var after = (await bed.GetAsync("churn")).Status!.StableDrift!;
         Assert.Equal(1, bed.Server.AllWrites().StatusTotal);
         Assert.Equal(("tenure", 0.52, started), (after.Features![0].Name!, after.Features[0].Score!.Value, after.Features[0].Since!.Value));
-        Assert.Equal(("plan", true, bed.Clock.GetUtcNow()), (after.Features[1].Name!, after.Features[1].Drifting!.Value, after.Features[1].Since!.Value));
+        Assert.Equal(("plan", true, planCrossed), (after.Features[1].Name!, after.Features[1].Drifting!.Value, after.Features[1].Since!.Value));
+
+        // When plan recovers (its servers drop its start) and crosses again later
+        servers.Plan = 0.05;
+        servers.PlanSince = null;
+        bed.Clock.Advance(TimeSpan.FromSeconds(30));
+        await bed.RoundAsync("churn");
+        var recovered = (await bed.GetAsync("churn")).Status!.StableDrift!.Features!.Single(f => f.Name == "plan");
+        servers.Plan = 0.33;
+        var crossedAgain = bed.Clock.GetUtcNow().AddSeconds(5);
+        servers.PlanSince = crossedAgain;
+        bed.Clock.Advance(TimeSpan.FromSeconds(30));
+        await bed.RoundAsync("churn");
+
+        // Then plan lost its since while it did not drift and dates the new drift from the new crossing; tenure never moved
+        var again = (await bed.GetAsync("churn")).Status!.StableDrift!;
+        Assert.Equal((false, (DateTimeOffset?)null), (recovered.Drifting!.Value, recovered.Since));
+        Assert.Equal(crossedAgain, again.Features!.Single(f => f.Name == "plan").Since);
+        Assert.Equal(started, again.Features!.Single(f => f.Name == "tenure").Since);
     }
 
     [Fact]

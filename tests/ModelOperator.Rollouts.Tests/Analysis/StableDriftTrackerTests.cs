@@ -62,17 +62,78 @@ public sealed class StableDriftTrackerTests
         Assert.Equal(threshold ?? StableDriftTracker.DefaultThreshold, f.Threshold);
     }
 
-    [Fact]
-    public void A_drift_the_server_saw_start_after_the_last_look_dates_from_the_server()
+    public static TheoryData<string, (string Name, double Score, int? SinceSeconds)[], bool, string> SeriesSince => new()
     {
-        var previous = new StableDriftStatus { Revision = "r", ObservedAt = T0, Samples = 500, Features = [new FeatureDriftStatus { Name = "f", Score = 0.1, Threshold = 0.25, Drifting = false }] };
-        var episode = T0.AddSeconds(12);
+        // case, readings (one per pod and feature; since in seconds after T0, null: that pod's server sees no drift of it),
+        // whether a was drifting at the last look (T0, since T0 - 600), expected "name since" per feature (seconds after T0)
+        { "two features crossing at different times each date from their own crossing", [("a", 0.4, 5), ("b", 0.3, 20)], false, "a 5, b 20" },
+        { "pods disagreeing: the first pod to see it counts", [("a", 0.4, 20), ("a", 0.5, 8), ("a", 0.45, null)], false, "a 8" },
+        { "a crossing before the last look dates from this measurement", [("a", 0.4, -300)], false, "a 30" },
+        { "no server start dates from this measurement", [("a", 0.4, null)], false, "a 30" },
+        { "a start after now (a skewed clock) dates from this measurement", [("a", 0.4, 45)], false, "a 30" },
+        { "a feature still drifting keeps its since whatever the server says", [("a", 0.4, 20)], true, "a -600" },
+        { "a feature under its threshold has no since though a pod's server sees drift", [("a", 0.2, 10), ("b", 0.3, 10)], false, "a -, b 10" },
+    };
 
-        var later = StableDriftTracker.Next(previous, "r", Read(500, ("f", 0.5, 500)) with { EpisodeStart = episode }, Criteria, T0.AddSeconds(30));
-        var older = StableDriftTracker.Next(previous, "r", Read(500, ("f", 0.5, 500)) with { EpisodeStart = T0.AddSeconds(-300) }, Criteria, T0.AddSeconds(30));
+    [Theory]
+    [MemberData(nameof(SeriesSince))]
+    public void Each_feature_dates_from_when_the_servers_first_saw_it_cross(string name, (string Name, double Score, int? SinceSeconds)[] readings, bool wasDrifting, string expected)
+    {
+        _ = name;
+        var previous = new StableDriftStatus
+        {
+            Revision = "r", ObservedAt = T0, Samples = 500,
+            Features =
+            [
+                new FeatureDriftStatus { Name = "a", Score = wasDrifting ? 0.4 : 0.1, Threshold = 0.25, Drifting = wasDrifting, Since = wasDrifting ? T0.AddSeconds(-600) : null },
+                new FeatureDriftStatus { Name = "b", Score = 0.1, Threshold = 0.25, Drifting = false },
+            ],
+        };
+        var observed = new StableDriftObservation
+        {
+            Rows = 500,
+            Features = [.. readings.Select(r => new FeatureDriftReading(r.Name, r.Score, 500, r.SinceSeconds is { } s ? T0.AddSeconds(s) : null))],
+        };
 
-        Assert.Equal(episode, Feature(later, "f").Since);
-        Assert.Equal(T0.AddSeconds(30), Feature(older, "f").Since); // an episode another feature began earlier says nothing of this one
+        var next = StableDriftTracker.Next(previous, "r", observed, Criteria, T0.AddSeconds(30));
+
+        var shown = next!.Features!.OrderBy(f => f.Name, StringComparer.Ordinal)
+            .Select(f => $"{f.Name} {(f.Since is { } since ? (since - T0).TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-")}");
+        Assert.Equal(expected, string.Join(", ", shown));
+    }
+
+    [Fact]
+    public void A_feature_that_recovers_loses_its_since_and_crossing_again_starts_a_new_one()
+    {
+        // Given tenure drifting since T0 - 600 and plan drifting since T0 - 60
+        var drifting = new StableDriftStatus
+        {
+            Revision = "r", ObservedAt = T0, Samples = 500,
+            Features =
+            [
+                new FeatureDriftStatus { Name = "tenure", Score = 0.4, Threshold = 0.25, Drifting = true, Since = T0.AddSeconds(-600) },
+                new FeatureDriftStatus { Name = "plan", Score = 0.3, Threshold = 0.25, Drifting = true, Since = T0.AddSeconds(-60) },
+            ],
+        };
+
+        // When tenure recovers at T0 + 30 (its server unpublishes its start) while plan keeps drifting
+        var recovered = StableDriftTracker.Next(drifting, "r", new StableDriftObservation
+        {
+            Rows = 500,
+            Features = [new("tenure", 0.05, 500), new("plan", 0.31, 500, T0.AddSeconds(-60))],
+        }, Criteria, T0.AddSeconds(30));
+
+        // and crosses again, the server seeing it from T0 + 50, measured at T0 + 60
+        var again = StableDriftTracker.Next(recovered, "r", new StableDriftObservation
+        {
+            Rows = 500,
+            Features = [new("tenure", 0.45, 500, T0.AddSeconds(50)), new("plan", 0.32, 500, T0.AddSeconds(-60))],
+        }, Criteria, T0.AddSeconds(60));
+
+        // Then tenure had no since while recovered and dates its new drift from the new crossing; plan never moved
+        Assert.Equal((false, (DateTimeOffset?)null), (Feature(recovered, "tenure").Drifting!.Value, Feature(recovered, "tenure").Since));
+        Assert.Equal((true, (DateTimeOffset?)T0.AddSeconds(50)), (Feature(again, "tenure").Drifting!.Value, Feature(again, "tenure").Since));
+        Assert.Equal(T0.AddSeconds(-60), Feature(again, "plan").Since);
     }
 
     [Fact]
