@@ -7,8 +7,10 @@
 --   Progressing  a canary is stepping through its rollout (a shadow step included: the canary answers
 --                copies of stable's requests, no user), a promoted revision is baking, or the
 --                operator has not caught up yet
---   Suspended    the rollout is paused (spec.paused, a pause step without a duration, or an
---                analysis that waits for enough traffic)
+--   Suspended    the rollout is paused (spec.paused, a pause step without a duration, an
+--                analysis that waits for enough traffic, or a confirm webhook that has not
+--                answered 2xx yet: reason WaitingForConfirmation); a check webhook still running
+--                is Progressing
 --   Degraded     the canary was rolled back, the deployment is unhealthy, or the spec is invalid
 local hs = {}
 

@@ -66,6 +66,13 @@ public sealed record ModelDeploymentStatus
     [Description("The stable revision's input drift per feature (score, threshold, since when), measured every analysis interval when spec.model.profile is set.")]
     public StableDriftStatus? StableDrift { get; init; }
 
+    [Description("The calls of spec.rollout.webhooks at the points of the current and the last rollouts, oldest first, at most 32.")]
+    [Items(0, WebhookLedgerLimit)]
+    public IReadOnlyList<WebhookCallStatus>? Webhooks { get; init; }
+
+    /// <summary>The most webhook records status keeps (the unfinished ones are always among them).</summary>
+    public const int WebhookLedgerLimit = 32;
+
     [Description("The number of serving pods of the stable revision (the scale subresource's status.replicas).")]
     [Range(0, double.NaN)]
     public int? Replicas { get; init; }

@@ -35,6 +35,15 @@ public static class Reasons
 
     /// <summary>A shadow step's copies disagreed with stable's answers more than <c>maxShadowDisagreement</c> allows.</summary>
     public const string ShadowDisagreement = "ShadowDisagreement";
+
+    /// <summary>A confirm webhook has not answered 2xx yet: the rollout waits at its point.</summary>
+    public const string WaitingForConfirmation = "WaitingForConfirmation";
+
+    /// <summary>A check webhook has not answered yet: the rollout waits at its point (bounded by its timeout and retries).</summary>
+    public const string WaitingForWebhook = "WaitingForWebhook";
+
+    /// <summary>A check webhook failed (non-2xx, timeout, redirect) more often than failureLimit allows; the decision names it.</summary>
+    public const string WebhookCheckFailed = "WebhookCheckFailed";
     public const string ManualAbort = "ManualAbort";
     public const string ManualPromote = "ManualPromote";
     public const string ManualRetry = "ManualRetry";

@@ -7,6 +7,8 @@ namespace ModelOperator.Api;
 [CelRule("!has(self.steps) || !self.steps.exists(s, has(s.analysis)) || has(self.analysis)",
     "an analysis step needs rollout.analysis (the thresholds to check)", FieldPath = ".steps")]
 [CelRule(ShadowStep.NeedsAnalysisRule, ShadowStep.NeedsAnalysisMessage, FieldPath = ".steps")]
+[CelRule("!has(self.webhooks) || self.webhooks.all(w, self.webhooks.exists_one(x, x.name == w.name))",
+    "webhook names must be unique in spec.rollout.webhooks", FieldPath = ".webhooks")]
 public sealed record RolloutSpec
 {
     [Description("The canary steps, run in order: setWeight moves traffic, pause waits, analysis checks the thresholds. After the last step the canary is promoted.")]
@@ -25,6 +27,10 @@ public sealed record RolloutSpec
     [Duration]
     [Default(ModelDeploymentDefaults.BakeTime)]
     public string? BakeTime { get; init; }
+
+    [Description("HTTP calls at points of the rollout: confirm gates it, check counts as an analysis, notify informs. At most 8.")]
+    [Items(0, RolloutWebhook.MaxWebhooks)]
+    public IReadOnlyList<RolloutWebhook>? Webhooks { get; init; }
 
     [Description("How traffic is split between the stable and the canary revision.")]
     [DefaultJson("{\"replicas\":{}}")]

@@ -107,12 +107,13 @@ internal static class ExportedMetrics
         var families = Parse(registry.Scrape(), "operator");
 
         // The wiring's reconciler has observed nothing yet, so its per-ModelDeployment gauges and its counters' labels
-        // are not in that exposition: the same class, fed one ModelDeployment, a promotion and a rollback, shows them.
+        // are not in that exposition: the same class, fed one ModelDeployment, a promotion, a rollback and a webhook call, shows them.
         var observed = Prometheus.Metrics.NewCustomRegistry();
         var metrics = new OperatorMetrics(observed);
         metrics.Observe(new ObjectKey("ml", "churn"), new OperatorMetrics.DeploymentGauges(25, "Progressing", 3, 1));
         metrics.Promoted();
         metrics.RolledBack("HighErrorRate");
+        metrics.WebhookCalled("confirm", "success");
         foreach (var (name, family) in Parse(observed.Scrape(), "operator"))
         {
             families[name] = families.TryGetValue(name, out var known)

@@ -403,6 +403,7 @@ public static partial class ModelDeploymentValidator
 
         CheckAnalysis(spec, rollout.Analysis, hasAnalysisStep, problems);
         CheckShadowAnalysis(rollout.Analysis, hasShadowStep, problems);
+        CheckWebhooks(rollout.Webhooks, problems);
         CheckDuration("spec.rollout.progressDeadline", rollout.ProgressDeadline, TimeSpan.FromSeconds(1), TimeSpan.MaxValue, "at least 1s", problems);
         CheckDuration("spec.rollout.bakeTime", rollout.BakeTime, TimeSpan.Zero, TimeSpan.MaxValue, "0s (no bake) or more", problems);
 

@@ -143,9 +143,12 @@ internal static class StatusRenderer
 
         var steps = RolloutSteps.Effective(md.Spec?.Rollout);
         var step = status.CurrentStepIndex is { } i && i < steps.Count ? steps[i] : null;
-        var progressing = status.Conditions?.FirstOrDefault(c => c.Type == Conditions.Progressing)?.Message;
+        var condition = status.Conditions?.FirstOrDefault(c => c.Type == Conditions.Progressing);
+        var progressing = condition?.Message;
         var why = step switch
         {
+            // A confirm webhook holds the next point while the step before it stays complete: name the webhook, not the step.
+            _ when condition?.Reason == Reasons.WaitingForConfirmation => $"waiting for confirmation: {progressing} (or go on by hand with: kubectl model promote {name})",
             { Pause.Duration: null or "" } => $"at a pause step without duration (go on with: kubectl model promote {name})",
             { Pause: not null } => "at a timed pause step",
 

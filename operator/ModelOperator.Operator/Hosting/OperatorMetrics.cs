@@ -19,6 +19,9 @@ namespace ModelOperator.Operator.Hosting;
 /// <item><c>modeloperator_rollout_step{namespace,name}</c>: the canary's current step, 1-based (0 without a canary).</item>
 /// <item><c>modeloperator_promotion_unproven{namespace,name}</c>: 1 while the last decision is a bake that ended without a
 /// passing analysis run (<c>BakeInconclusive</c>), else 0; the alert ModelPromotionUnproven watches it.</item>
+/// <item><c>modeloperator_webhook_calls_total{kind,outcome}</c>: spec.rollout.webhooks calls by kind (<c>confirm</c>,
+/// <c>check</c>, <c>notify</c>) and outcome (<c>WebhookOutcomes</c>: <c>success</c>, <c>http_error</c>, <c>timeout</c>, …);
+/// no URL or webhook name, which a tenant chooses.</item>
 /// </list>
 /// </remarks>
 public sealed class OperatorMetrics
@@ -34,6 +37,7 @@ public sealed class OperatorMetrics
     private readonly Gauge _phase;
     private readonly Gauge _recommended;
     private readonly Gauge _unproven;
+    private readonly Counter _webhookCalls;
 
     // What each ModelDeployment's gauges show now, so that an unchanged observation costs one lookup and
     // Forget knows which children to remove. A key is observed by one worker at a time.
@@ -52,6 +56,7 @@ public sealed class OperatorMetrics
         _step = factory.CreateGauge("modeloperator_rollout_step", "The canary's current rollout step, counted from 1; 0 without a canary.", deployment);
         _phase = factory.CreateGauge("modeloperator_phase", "1 for the ModelDeployment's current phase, 0 for the others.", [.. deployment, "phase"]);
         _unproven = factory.CreateGauge("modeloperator_promotion_unproven", "1 while the last promotion's bake ended without a passing analysis run (BakeInconclusive).", deployment);
+        _webhookCalls = factory.CreateCounter("modeloperator_webhook_calls_total", "Calls of spec.rollout.webhooks, by kind and outcome.", ["kind", "outcome"]);
         _recommended = factory.CreateGauge("modeloperator_recommended_replicas", "Replicas autoscaling recommends, by revision role.", [.. deployment, "role"]);
     }
 
@@ -65,6 +70,9 @@ public sealed class OperatorMetrics
         _rolledBack.Inc();
         _rollbacks.WithLabels(reason).Inc();
     }
+
+    /// <summary>Counts one webhook call; <paramref name="kind"/> comes from the CRD's enum, <paramref name="outcome"/> from <c>WebhookOutcomes</c>.</summary>
+    public void WebhookCalled(string kind, string outcome) => _webhookCalls.WithLabels(kind, outcome).Inc();
 
     public void Observe(ObjectKey key, DeploymentGauges gauges)
     {

@@ -13,6 +13,7 @@ using ModelOperator.Operator.Http;
 using ModelOperator.Operator.Load;
 using ModelOperator.Operator.Reconciling;
 using ModelOperator.Operator.Settings;
+using ModelOperator.Operator.Webhooks;
 using Prometheus;
 
 namespace ModelOperator.Operator.Hosting;
@@ -26,7 +27,7 @@ public static class OperatorWiring
     public static Manager Create(IKubernetesClient client, OperatorOptions options, TimeProvider time, ILoggerFactory loggers, CollectorRegistry registry, OutboundHttp http)
     {
         var (providers, probe, load) = OutboundParts(options, http, loggers);
-        return Create(client, options, time, loggers, registry, providers, probe, load, stableDrift: StableDrift(options, http, loggers));
+        return Create(client, options, time, loggers, registry, providers, probe, load, stableDrift: StableDrift(options, http, loggers), webhookHttp: http);
     }
 
     /// <summary>The parts of the reconciler that call pods and Prometheus, all through <paramref name="http"/>.</summary>
@@ -70,20 +71,30 @@ public static class OperatorWiring
         IModelReadinessProbe probe,
         ILoadSource load,
         string? identity = null,
-        StableDriftSource? stableDrift = null)
+        StableDriftSource? stableDrift = null,
+        OutboundHttp? webhookHttp = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         var informers = new OperatorInformers(client, options, time, loggers);
         var recorder = new EventRecorder(client.Resource<Event>(), time, loggers.CreateLogger<EventRecorder>());
+        var metrics = new OperatorMetrics(registry);
+        // Webhook calls run in the background (never on a reconcile worker); a result wakes its ModelDeployment.
+        var webhooks = webhookHttp is null ? null
+            : new WebhookDispatcher(webhookHttp, options.AnalysisWebAllowedPrefixes, metrics, time, loggers.CreateLogger<WebhookDispatcher>());
         var reconciler = new ModelDeploymentReconciler(
             client, new CacheClusterView(informers),
             providers, probe, load,
-            recorder, options, new OperatorMetrics(registry), time, loggers.CreateLogger<ModelDeploymentReconciler>(), stableDrift);
+            recorder, options, metrics, time, loggers.CreateLogger<ModelDeploymentReconciler>(), stableDrift, webhooks);
         // Every outbound call of one reconcile shares its budget (OUTBOUND_CONCURRENCY at once, OUTBOUND_DEADLINE in all).
         var controller = new Controller("modeldeployments", new OutboundBudgetReconciler(reconciler, options, time), time, loggers.CreateLogger<Controller>(),
             new ControllerOptions { Workers = options.Workers }, new ControllerMetrics(registry));
+
+        if (webhooks is not null)
+        {
+            webhooks.Wake = controller.Queue.Add;
+        }
 
         informers.ModelDeployments.AddEventHandler(EnqueueHandlers.ForObject<ModelDeployment>(controller.Queue));
         informers.Deployments.AddEventHandler(EnqueueHandlers.ForControllerOwner<Deployment>(controller.Queue, ModelDeployment.Group, ModelDeployment.KindName));

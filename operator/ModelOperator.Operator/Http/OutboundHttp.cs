@@ -79,9 +79,27 @@ public sealed class OutboundHttp : IDisposable
     /// <see cref="OutboundHttpException"/> when a bound stops the call or the address cannot be read, and
     /// <see cref="OperationCanceledException"/> only when <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
-    public async Task<(int Status, string Body)> GetAsync(Uri uri, TimeSpan? timeout, CancellationToken cancellationToken)
+    public Task<(int Status, string Body)> GetAsync(Uri uri, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uri);
+        return SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), uri, timeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// POSTs <paramref name="json"/> (application/json) to <paramref name="uri"/> under the same bounds as
+    /// <see cref="GetAsync"/>: the status (never a 3xx: a redirect throws) and the answer as UTF-8 text.
+    /// </summary>
+    public Task<(int Status, string Body)> PostJsonAsync(Uri uri, ReadOnlyMemory<byte> json, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        return SendAsync(() => new HttpRequestMessage(HttpMethod.Post, uri)
+        {
+            Content = new ReadOnlyMemoryContent(json) { Headers = { ContentType = new("application/json") { CharSet = "utf-8" } } },
+        }, uri, timeout, cancellationToken);
+    }
+
+    private async Task<(int Status, string Body)> SendAsync(Func<HttpRequestMessage> create, Uri uri, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
         var limit = timeout ?? DefaultTimeout;
         var shown = UriRedaction.Redact(uri.OriginalString);
         var budget = OutboundBudget.Current;
@@ -98,7 +116,7 @@ public sealed class OutboundHttp : IDisposable
                 entered = true;
             }
 
-            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            using var request = create();
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (status is >= 300 and < 400)

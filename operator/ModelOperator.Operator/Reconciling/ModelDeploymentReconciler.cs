@@ -7,9 +7,11 @@ using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Analysis;
 using ModelOperator.Operator.Apply;
 using ModelOperator.Operator.Health;
+using ModelOperator.Operator.Http;
 using ModelOperator.Operator.Hosting;
 using ModelOperator.Operator.Load;
 using ModelOperator.Operator.Settings;
+using ModelOperator.Operator.Webhooks;
 using ModelOperator.Rollouts.Canary;
 using ModelOperator.Rollouts.Planning;
 
@@ -33,7 +35,8 @@ public sealed partial class ModelDeploymentReconciler(
     OperatorMetrics metrics,
     TimeProvider time,
     ILogger<ModelDeploymentReconciler> logger,
-    StableDriftSource? stableDrift = null) : IReconciler
+    StableDriftSource? stableDrift = null,
+    WebhookDispatcher? webhooks = null) : IReconciler
 {
     private readonly ClusterObserver _observer = new(view, providers, readinessProbe, loadSource, logger);
     private readonly PlanApplier _applier = new(client, view, options, logger);
@@ -46,6 +49,7 @@ public sealed partial class ModelDeploymentReconciler(
         MaxRestarts = options.MaxRestarts,
         ImageAllowlist = options.ImageAllowlist,
         AllowControlPlaneTolerations = options.AllowControlPlaneTolerations,
+        WebhookAllowlist = new(options.AnalysisWebAllowedPrefixes, url => AllowedAddresses.IsAllowed(url, options.AnalysisWebAllowedPrefixes)),
     };
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
@@ -55,6 +59,7 @@ public sealed partial class ModelDeploymentReconciler(
         {
             metrics.Forget(key); // children go with it through their owner references
             _stableDrift.Forget(key);
+            webhooks?.Forget(key);
             if (md is not null)
             {
                 await _routeFinalizer.FinalizeAsync(md, cancellationToken).ConfigureAwait(false); // the user's route stays: release it first
@@ -65,11 +70,12 @@ public sealed partial class ModelDeploymentReconciler(
 
         var now = time.GetUtcNow();
         var observed = await _observer.ObserveAsync(md, now, cancellationToken).ConfigureAwait(false);
-        var plan = RolloutPlanner.Plan(md, observed.Snapshot, null, now, _settings);
+        var called = webhooks?.Results(key);
+        var plan = RolloutPlanner.Plan(md, observed.Snapshot, null, now, _settings, called);
         if (plan.NextAnalysis is { } pending && pending.DueAt <= now)
         {
             var measured = await _observer.MeasureAsync(md, observed, pending, now, cancellationToken).ConfigureAwait(false);
-            plan = RolloutPlanner.Plan(md, observed.Snapshot, measured, now, _settings);
+            plan = RolloutPlanner.Plan(md, observed.Snapshot, measured, now, _settings, called);
         }
 
         try
@@ -90,6 +96,9 @@ public sealed partial class ModelDeploymentReconciler(
         md = await _applier.ApplyAnnotationsAsync(md, plan.Annotations, cancellationToken).ConfigureAwait(false);
         plan = await _stableDrift.ObserveAsync(md, observed, plan, now, cancellationToken).ConfigureAwait(false);
         await _reporter.ReportAsync(md, plan, cancellationToken).ConfigureAwait(false);
+        // Only after the status holds the results: a failed write leaves them for the next reconcile.
+        webhooks?.Acknowledge(key, plan.Status);
+        webhooks?.Dispatch(md, plan);
         return plan.RequeueAfter is { } after && after > TimeSpan.Zero ? ReconcileResult.After(after) : ReconcileResult.Done;
     }
 

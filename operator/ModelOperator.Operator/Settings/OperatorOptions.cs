@@ -91,7 +91,7 @@ public sealed record OperatorOptions
     public IReadOnlyList<string> PrometheusAllowedAddresses { get; init; } = [];
 
     /// <summary>
-    /// The URL prefixes a user metric's <c>web</c> source may GET (same grammar as <see cref="PrometheusAllowedAddresses"/>).
+    /// The URL prefixes a user metric's <c>web</c> source may GET and a rollout webhook may POST to (same grammar as <see cref="PrometheusAllowedAddresses"/>).
     /// Empty allows none: the operator calls from its own network position, so a tenant must not reach through it what
     /// its pods could not.
     /// </summary>

@@ -46,7 +46,7 @@ public static class OperatorOptionsParser
         Setting.Int<OperatorOptions>("OUTBOUND_MAX_CONNECTIONS_PER_SERVER", "--outbound-max-connections-per-server", "connections kept open to one pod or Prometheus", 1, 256, o => o.OutboundMaxConnectionsPerServer, (o, v) => o with { OutboundMaxConnectionsPerServer = v }),
         Setting.List<OperatorOptions>("PROMETHEUS_ALLOWED_ADDRESSES", "--prometheus-allowed-addresses", "URLs a ModelDeployment's prometheus provider may name; empty allows none",
             o => o.PrometheusAllowedAddresses, (o, v) => o with { PrometheusAllowedAddresses = v }),
-        Setting.List<OperatorOptions>("ANALYSIS_WEB_ALLOWED_PREFIXES", "--analysis-web-allowed-prefixes", "URL prefixes a user metric's web source may GET; empty allows none",
+        Setting.List<OperatorOptions>("ANALYSIS_WEB_ALLOWED_PREFIXES", "--analysis-web-allowed-prefixes", "URL prefixes a user metric's web source may GET and a rollout webhook may POST to; empty allows none",
             o => o.AnalysisWebAllowedPrefixes, (o, v) => o with { AnalysisWebAllowedPrefixes = v }),
         Setting.Text<OperatorOptions>("KUBECONFIG", "--kubeconfig", "kubeconfig path", o => o.Kubeconfig, (o, v) => o with { Kubeconfig = v }).WithDefault(_ => "in-cluster, else ~/.kube/config"),
         Setting.Text<OperatorOptions>("KUBE_CONTEXT", "--context", "kubeconfig context", o => o.KubeContext, (o, v) => o with { KubeContext = v }).WithDefault(_ => "its current-context"),

@@ -1,3 +1,5 @@
+using ModelOperator.Rollouts.Webhooks;
+
 namespace ModelOperator.Rollouts.Planning;
 
 /// <summary>The operator's own settings that the planner needs (validated at start by the host).</summary>
@@ -20,6 +22,9 @@ public sealed record OperatorSettings
 
     /// <summary>How soon to look again while waiting for pods (watches usually wake the operator earlier).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The addresses spec.rollout.webhooks may call; a URL outside them makes the spec invalid.</summary>
+    public WebhookAllowlist WebhookAllowlist { get; init; } = WebhookAllowlist.None;
 
     /// <summary>How often autoscaling recommendations are refreshed.</summary>
     public TimeSpan AutoscalingInterval { get; init; } = TimeSpan.FromSeconds(15);

@@ -1,5 +1,6 @@
 using ModelOperator.Api;
 using ModelOperator.Rollouts.Analysis;
+using ModelOperator.Rollouts.Webhooks;
 
 namespace ModelOperator.Rollouts.Planning;
 
@@ -25,6 +26,7 @@ internal sealed partial class PlannerRun
         {
             var failed = _stable;
             Quarantine(failed, Reasons.BakeFailed);
+            _webhooks.Happened(WebhookPoints.OnRollback, failed.Name!, Reasons.BakeFailed);
             _stable = Ref(previous);
             _bakeUntil = null;
             _progress = FreshProgress();
@@ -110,6 +112,11 @@ internal sealed partial class PlannerRun
             {
                 CheckDeadline(index, step, run);
                 return;
+            }
+
+            if (!PassGate(index + 1 < steps.Count ? WebhookPoints.BeforeStep : WebhookPoints.BeforePromotion, index + 1 < steps.Count ? index + 1 : null))
+            {
+                return; // step index stays complete until the webhooks of the next point pass (or a check rolled back)
             }
 
             var analysed = step.Analysis is not null || step.Shadow is not null;

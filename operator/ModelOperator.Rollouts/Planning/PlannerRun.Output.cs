@@ -83,11 +83,13 @@ internal sealed partial class PlannerRun
             RequeueWithin(_settings.PollInterval);
         }
 
+        var (calls, records) = WebhookOutput();
         return new RolloutPlan
         {
             Revisions = revisions,
             Traffic = traffic,
-            Status = status with { Progress = _progress.ToStatus() },
+            Status = status with { Progress = _progress.ToStatus(), Webhooks = records },
+            WebhookCalls = calls,
             Annotations = _annotations,
             Events = _events,
             RequeueAfter = _requeue,
@@ -237,6 +239,11 @@ internal sealed partial class PlannerRun
             return _config.Paused || _waitingIsPause ? Phases.Paused : Phases.Progressing;
         }
 
+        if (_startWait is { } wait)
+        {
+            return wait.State == Webhooks.WebhookGateState.WaitingForConfirmation ? Phases.Paused : Phases.Progressing;
+        }
+
         if (IsQuarantined(_desired.Name))
         {
             return Phases.RolledBack;
@@ -291,6 +298,12 @@ internal sealed partial class PlannerRun
             var message = $"canary {_canary.Name} at step {index + 1} of {steps.Count} ({RolloutConfig.Describe(steps[index])})"
                 + (_waitingFor is null ? string.Empty : $": {_waitingFor}");
             conditions = ConditionList.Set(conditions, Conditions.Progressing, ConditionList.True, reason, message, generation, _now);
+        }
+        else if (_startWait is { } wait)
+        {
+            conditions = ConditionList.Set(conditions, Conditions.Progressing, ConditionList.True,
+                wait.State == Webhooks.WebhookGateState.WaitingForConfirmation ? Reasons.WaitingForConfirmation : Reasons.WaitingForWebhook,
+                $"canary {_desired.Name} not started: {wait.Message}", generation, _now);
         }
         else if (_bakeUntil is { } until)
         {

@@ -2,6 +2,7 @@ using ModelOperator.Api;
 using ModelOperator.Api.Validation;
 using ModelOperator.Rollouts.Analysis;
 using ModelOperator.Rollouts.Revisions;
+using ModelOperator.Rollouts.Webhooks;
 
 namespace ModelOperator.Rollouts.Planning;
 
@@ -49,8 +50,9 @@ internal sealed partial class PlannerRun
 
     private TimeSpan? _requeue;
 
-    public PlannerRun(ModelDeployment md, ClusterSnapshot snapshot, AnalysisResult? analysis, DateTimeOffset now, OperatorSettings settings)
+    public PlannerRun(ModelDeployment md, ClusterSnapshot snapshot, AnalysisResult? analysis, DateTimeOffset now, OperatorSettings settings, IReadOnlyList<WebhookResult>? webhookResults = null)
     {
+        _webhookResults = webhookResults;
         _md = md;
         _snapshot = WithResolvedSpecs(snapshot, settings.DefaultImage);
         _analysis = analysis;
@@ -104,6 +106,11 @@ internal sealed partial class PlannerRun
             return Invalid(problems, Reasons.InvalidSpec);
         }
 
+        if (WebhookUrlProblems() is { Count: > 0 } refusedUrls)
+        {
+            return Invalid(refusedUrls, Reasons.InvalidSpec);
+        }
+
         var refusals = TenantPolicy.Check(_md.Spec!, _settings);
         if (refusals.Count > 0)
         {
@@ -113,6 +120,7 @@ internal sealed partial class PlannerRun
         var spec = _md.Spec!;
         _desired = RevisionSpec.Resolve(RevisionNaming.RevisionName(_name, spec.Model!, spec.Runtime, _settings.DefaultImage), spec.Model!, spec.Runtime, _settings.DefaultImage);
 
+        _webhooks = new WebhookLedger(_old.Webhooks, spec.Rollout?.Webhooks, _webhookResults, _now);
         if (_stable?.Name is null)
         {
             FirstDeployment();
@@ -176,6 +184,11 @@ internal sealed partial class PlannerRun
             return;
         }
 
+        if (!PassStartGates())
+        {
+            return;
+        }
+
         var replaced = _canary?.Name;
         _bakeUntil = null; // a new canary ends the guard of the last promotion
         _canary = Ref(_desired);
@@ -213,6 +226,7 @@ internal sealed partial class PlannerRun
         _pauseStart = null;
         _progress = FreshProgress();
         AddHistory(_stable);
+        _webhooks.Happened(WebhookPoints.AfterPromotion, _stable.Name!, null);
         _bakeUntil = _config.BakeTime > TimeSpan.Zero ? _now + _config.BakeTime : null;
         var bake = _bakeUntil is null ? string.Empty : $"; {previous.Name} stays warm until {_bakeUntil:yyyy-MM-ddTHH:mm:ssZ} (bake time {GoDuration.Format(_config.BakeTime)})";
         Decide(DecisionActions.Promote, reason, $"{_stable.Name} (model version {_stable.ModelVersion}) promoted to stable {how}{bake}");
@@ -224,6 +238,7 @@ internal sealed partial class PlannerRun
         var failed = _canary!;
         Quarantine(failed, reason);
         EndCanary();
+        _webhooks.Happened(WebhookPoints.OnRollback, failed.Name!, reason);
         Decide(DecisionActions.Rollback, reason, $"canary {failed.Name} rolled back and quarantined: {message}", evidence);
         Emit(PlannedEvent.Warning, reason, _decision!.Message!);
     }

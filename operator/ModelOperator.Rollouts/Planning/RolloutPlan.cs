@@ -1,5 +1,6 @@
 using ModelOperator.Api;
 using ModelOperator.Rollouts.Analysis;
+using ModelOperator.Rollouts.Webhooks;
 
 namespace ModelOperator.Rollouts.Planning;
 
@@ -42,6 +43,12 @@ public sealed record RolloutPlan
     /// instruction is removed, so no server mirrors). Null too when <see cref="Revisions"/> is null (change nothing).
     /// </summary>
     public ShadowPlan? Shadow { get; init; }
+
+    /// <summary>
+    /// The webhook calls due now (spec.rollout.webhooks), to be made in the background; their results come back to the
+    /// next plan as <see cref="WebhookResult"/>s and are recorded in <c>status.webhooks</c>.
+    /// </summary>
+    public IReadOnlyList<WebhookCall> WebhookCalls { get; init; } = [];
 }
 
 /// <summary>What to measure next and from when.</summary>

@@ -2,6 +2,7 @@ using ModelOperator.Api;
 using ModelOperator.Rollouts.Analysis;
 using ModelOperator.Rollouts.Canary;
 using ModelOperator.Rollouts.Status;
+using ModelOperator.Rollouts.Webhooks;
 
 namespace ModelOperator.Rollouts.Planning;
 
@@ -36,13 +37,15 @@ public static class RolloutPlanner
     /// <param name="analysis">The latest measurements (of the revision <see cref="RolloutPlan.NextAnalysis"/> asked for); null when none.</param>
     /// <param name="now">The time of this plan.</param>
     /// <param name="settings">The operator's settings.</param>
-    public static RolloutPlan Plan(ModelDeployment deployment, ClusterSnapshot snapshot, AnalysisResult? analysis, DateTimeOffset now, OperatorSettings settings)
+    /// <param name="webhooks">Results of webhook calls that earlier plans asked for (<see cref="RolloutPlan.WebhookCalls"/>), not yet in status; each is recorded once.</param>
+    public static RolloutPlan Plan(ModelDeployment deployment, ClusterSnapshot snapshot, AnalysisResult? analysis, DateTimeOffset now, OperatorSettings settings,
+        IReadOnlyList<WebhookResult>? webhooks = null)
     {
         ArgumentNullException.ThrowIfNull(deployment);
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrEmpty(deployment.Metadata.Name, "deployment.metadata.name");
-        var plan = new PlannerRun(deployment, snapshot, analysis, now, settings).Run();
+        var plan = new PlannerRun(deployment, snapshot, analysis, now, settings, webhooks).Run();
 
         // A route that did not opt in stops the plan before anything is written (the Services too): a shared route
         // must not send traffic to Services that a half-applied plan left behind.

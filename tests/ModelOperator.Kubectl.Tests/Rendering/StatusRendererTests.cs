@@ -57,6 +57,11 @@ public sealed class StatusRendererTests
             ["spec.paused"]
         },
         {
+            "waiting for a confirm webhook after a pause step",
+            ["Paused:         yes, waiting for confirmation: waiting for confirm webhook approve before step 5 of churn-bbbbbbbbbb to answer 2xx; last: HTTP 503 (or go on by hand with: kubectl model promote churn)"],
+            ["at a pause step"]
+        },
+        {
             "undone",
             ["Last decision:  Undo, 60s ago"],
             ["Undo (Undo)"]
@@ -89,6 +94,14 @@ public sealed class StatusRendererTests
                 Phase = Phases.Paused,
                 PauseStartTime = Fixtures.Now.AddMinutes(-1),
                 Conditions = [Fixtures.Cond(Conditions.Progressing, "True", Reasons.AnalysisInconclusive, "waiting for a full analysis interval")],
+            },
+        },
+        "waiting for a confirm webhook after a pause step" => Fixtures.PausedAtStep() with
+        {
+            Status = Fixtures.PausedAtStep().Status! with
+            {
+                Conditions = [Fixtures.Cond(Conditions.Progressing, "True", Reasons.WaitingForConfirmation,
+                    "waiting for confirm webhook approve before step 5 of churn-bbbbbbbbbb to answer 2xx; last: HTTP 503")],
             },
         },
         "undone" => Fixtures.ThreePromotions() with

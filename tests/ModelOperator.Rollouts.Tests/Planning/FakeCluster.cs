@@ -3,6 +3,7 @@ using ModelOperator.Kubernetes.Models;
 using ModelOperator.Rollouts.Analysis;
 using ModelOperator.Rollouts.Autoscaling;
 using ModelOperator.Rollouts.Planning;
+using ModelOperator.Rollouts.Webhooks;
 using ModelOperator.Testing;
 
 namespace ModelOperator.Rollouts.Tests.Planning;
@@ -66,6 +67,17 @@ internal sealed class FakeCluster
 
     public HttpRoute? Route { get; set; }
 
+    /// <summary>
+    /// A webhook receiver (spec.rollout.webhooks): answers each call a plan asks for, or null for a call that has not
+    /// ended yet. Its results reach the next plan, as the operator's dispatcher delivers them. Set, every webhook URL is allowed.
+    /// </summary>
+    public Func<WebhookCall, WebhookResult?>? WebhookReceiver { get; set; }
+
+    /// <summary>Every webhook call the plans asked for, in order.</summary>
+    public List<WebhookCall> WebhookCalls { get; } = [];
+
+    private List<WebhookResult> _webhookResults = [];
+
     public Dictionary<string, LoadObservation> Load { get; } = new(StringComparer.Ordinal);
 
     public void Behave(string version, PodBehaviour behaviour) => _behaviourByVersion[version] = behaviour;
@@ -89,8 +101,11 @@ internal sealed class FakeCluster
     {
         var snapshot = Snapshot();
         var analysis = Measure(_lastPlan?.NextAnalysis);
-        var plan = RolloutPlanner.Plan(Md, snapshot, analysis, Now, Settings);
+        var settings = WebhookReceiver is null ? Settings : Settings with { WebhookAllowlist = new WebhookAllowlist(["http://hooks.test"], _ => true) };
+        var plan = RolloutPlanner.Plan(Md, snapshot, analysis, Now, settings, _webhookResults);
         Apply(plan);
+        WebhookCalls.AddRange(plan.WebhookCalls);
+        _webhookResults = [.. plan.WebhookCalls.Select(c => WebhookReceiver?.Invoke(c)).OfType<WebhookResult>()];
         return plan;
     }
 
