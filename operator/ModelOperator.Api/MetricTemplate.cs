@@ -22,6 +22,20 @@ public static partial class MetricTemplate
     /// <summary>The allowed placeholders in words, for error messages.</summary>
     public static string Allowed => string.Join(", ", Names.Select(n => "{{" + n + "}}"));
 
+    /// <summary>
+    /// The placeholder values for one rendering (a user metric's query or URL, a webhook's URL): validated names, and the
+    /// window formatted as a duration PromQL reads (Go's fractional forms such as 1.5m are not PromQL).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> Values(string? @namespace, string? modelDeployment, string? revision, string? baselineRevision, TimeSpan window) =>
+        new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            [Namespace] = @namespace,
+            [ModelDeployment] = modelDeployment,
+            [Revision] = revision,
+            [BaselineRevision] = baselineRevision,
+            [Window] = ModelOperator.Contracts.GoDuration.Format(window),
+        };
+
     /// <summary>The placeholders <paramref name="template"/> uses that are not one of <see cref="Names"/>, in order.</summary>
     public static IReadOnlyList<string> Unknown(string template)
     {

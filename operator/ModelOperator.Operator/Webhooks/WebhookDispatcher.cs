@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ModelOperator.Api;
+using ModelOperator.Contracts;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Hosting;
 using ModelOperator.Operator.Http;
@@ -185,14 +186,8 @@ public sealed partial class WebhookDispatcher : IDisposable
     {
         var baseline = status.StableRevision?.Name != call.Revision ? status.StableRevision?.Name
             : status.RevisionHistory?.LastOrDefault(h => h.Name != call.Revision)?.Name;
-        var values = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            [MetricTemplate.Namespace] = md.Metadata.Namespace,
-            [MetricTemplate.ModelDeployment] = md.Metadata.Name,
-            [MetricTemplate.Revision] = call.Revision,
-            [MetricTemplate.BaselineRevision] = baseline,
-            [MetricTemplate.Window] = md.Spec?.Rollout?.Analysis?.Interval ?? ModelDeploymentDefaults.AnalysisInterval,
-        };
+        var window = GoDuration.ParseOrDefault(md.Spec?.Rollout?.Analysis?.Interval, ModelDeploymentDefaults.AnalysisInterval);
+        var values = MetricTemplate.Values(md.Metadata.Namespace, md.Metadata.Name, call.Revision, baseline, window);
         return MetricTemplate.Render(call.Url, values, out _, Uri.EscapeDataString);
     }
 

@@ -27,14 +27,8 @@ internal sealed partial class PlannerRun
     {
         var problems = new List<FieldProblem>();
         var hooks = _md.Spec?.Rollout?.Webhooks ?? [];
-        var values = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            [MetricTemplate.Namespace] = _md.Metadata.Namespace ?? "default",
-            [MetricTemplate.ModelDeployment] = _name,
-            [MetricTemplate.Revision] = _name,
-            [MetricTemplate.BaselineRevision] = _name,
-            [MetricTemplate.Window] = "30s",
-        };
+        // Any valid names and window will do: only the URL's shape is judged, and names cannot change its prefix.
+        var values = MetricTemplate.Values(_md.Metadata.Namespace ?? "default", _name, _name, _name, TimeSpan.FromSeconds(30));
         var allowlist = _settings.WebhookAllowlist;
         for (var i = 0; i < hooks.Count; i++)
         {

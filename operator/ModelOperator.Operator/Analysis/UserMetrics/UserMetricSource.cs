@@ -29,14 +29,7 @@ public sealed partial class UserMetricSource(OutboundHttp http, PrometheusAnalys
     public static IReadOnlyDictionary<string, string?> Placeholders(AnalysisRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            [MetricTemplate.Namespace] = request.Deployment.Namespace,
-            [MetricTemplate.ModelDeployment] = request.Deployment.Name,
-            [MetricTemplate.Revision] = request.CanaryRevision,
-            [MetricTemplate.BaselineRevision] = request.StableRevision,
-            [MetricTemplate.Window] = GoDuration.Format(request.Window),
-        };
+        return MetricTemplate.Values(request.Deployment.Namespace, request.Deployment.Name, request.CanaryRevision, request.StableRevision, request.Window);
     }
 
     private async Task<Measurement> MeasureOneAsync(AnalysisMetric metric, AnalysisRequest request, IReadOnlyDictionary<string, string?> values, CancellationToken cancellationToken)
