@@ -164,9 +164,7 @@ public sealed class StringDriftTests
     {
         using var env = OnnxRuntimeEnvironment.Create();
         using var session = InferenceSession.Load(env, ServerFixture.ModelPath("strings", 1));
-        var signature = new ModelSignature(
-            session.Inputs.Select(i => new TensorSignature(i.Name, LoadedModel.ToDataType(i.ElementType), i.Shape)).ToArray(),
-            session.Outputs.Select(o => new TensorSignature(o.Name, LoadedModel.ToDataType(o.ElementType), o.Shape)).ToArray());
+        var signature = LoadedModel.SignatureOf(session);
         var profile = ReferenceProfileJson.Deserialize(File.ReadAllText(ProfilePath));
         var histogram = Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry())
             .CreateHistogram("test_prediction", "test", ["model", "version", "output"], new Prometheus.HistogramConfiguration { Buckets = [0.5, 1] });

@@ -81,9 +81,7 @@ internal static class ProfileCommand
     public static ReferenceProfile Build(InferenceSession session, string csvPath, ReferenceProfileBuilderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var signature = new ModelSignature(
-            session.Inputs.Select(i => new TensorSignature(i.Name, LoadedModel.ToDataType(i.ElementType), i.Shape)).ToArray(),
-            session.Outputs.Select(o => new TensorSignature(o.Name, LoadedModel.ToDataType(o.ElementType), o.Shape)).ToArray());
+        var signature = LoadedModel.SignatureOf(session);
         var layout = FeatureLayout.Create(signature);
         var columns = ExpectedColumns(layout, signature, csvPath);
         var textColumns = Enumerable.Range(0, layout.FeatureCount).Where(layout.IsTextFeature).ToHashSet();

@@ -1,11 +1,7 @@
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using ModelOperator.Api;
-using ModelOperator.Kubernetes.Models;
+using ModelOperator.Metrics;
 using ModelOperator.Operator.Analysis;
-using ModelOperator.Operator.Http;
-using ModelOperator.Operator.Settings;
-using ModelOperator.Operator.Tests.Support;
 using ModelOperator.Rollouts.Analysis;
 using ModelOperator.Runtime.Drift;
 
@@ -13,8 +9,8 @@ namespace ModelOperator.Operator.Tests.Analysis;
 
 /// <summary>
 /// A text (BYTES) column's unseen strings reach the operator through the same unseen-category family as numeric codes:
-/// a real drift monitor with a text series exports them, the operator scrapes the pod over HTTP, and the data-quality
-/// gate (<c>maxUnseenCategoryShare</c>) fails naming the column.
+/// a real drift monitor with a text series exports them, the operator reads the pod's exposition (<see cref="PooledDriftScrapeTests"/>
+/// covers the HTTP scrape itself), and the data-quality gate (<c>maxUnseenCategoryShare</c>) fails naming the column.
 /// </summary>
 public sealed class TextUnseenShareTests
 {
@@ -44,7 +40,7 @@ public sealed class TextUnseenShareTests
     }
 
     [Fact]
-    public async Task A_canary_sending_new_strings_in_a_text_column_fails_data_quality_with_that_column_named()
+    public void A_canary_sending_new_strings_in_a_text_column_fails_data_quality_with_that_column_named()
     {
         // Given a canary pod whose 600 rows follow the reference except that every fourth colour is "purple" or "teal"
         var clock = new ManualTimeProvider(T0);
@@ -55,15 +51,11 @@ public sealed class TextUnseenShareTests
             (_, < 8) => "green",
             _ => "red",
         }).ToList();
-        var exposition = PodExposition(clock, colours);
-        await using var server = await FakeHttpServer.StartAsync(r => r.Path == "/metrics" ? (200, "text/plain; version=0.0.4", exposition) : (404, "text/plain", "not found"));
-        using var http = new OutboundHttp(new OperatorOptions(), TimeProvider.System);
-        var provider = new DirectAnalysisProvider(new HttpPodScraper(http, server.Port, TimeSpan.FromSeconds(5)), NullLogger<DirectAnalysisProvider>.Instance);
         var spec = new AnalysisSpec { MaxUnseenCategoryShare = 0.05, MaxFeatureDrift = 50 };
-        var pod = DirectAnalysisProviderTests.Pod("colours-canary-0", ip: "127.0.0.1");
 
-        // When the analysis runs
-        var result = await provider.MeasureAsync(new AnalysisRequest(new ObjectKey("ml", "colours"), spec, "colours-canary", "colours-stable", [pod], [], Window, T0), CancellationToken.None);
+        // When the operator reads the pod's exposition and evaluates the revision
+        var scrape = ServerScrape.From(PrometheusText.Parse(PodExposition(clock, colours), out _));
+        var result = ScrapeMeasurements.Compute("colours-canary", T0, Window, scrape, null);
         var verdict = AnalysisEvaluator.Evaluate("colours-canary", result, new PodHealth { Pods = 1, Ready = 1 }, 1, AnalysisCriteria.FromSpec(spec, 3));
 
         // Then the unseen share is exactly the new strings' share, and data quality fails on the colour column
@@ -82,7 +74,7 @@ public sealed class TextUnseenShareTests
     {
         var clock = new ManualTimeProvider(T0);
         var colours = Enumerable.Range(0, 600).Select(i => (i % 10) switch { < 5 => "blue", < 8 => "green", _ => "red" }).ToList();
-        var scrape = ServerScrape.From(ModelOperator.Metrics.PrometheusText.Parse(PodExposition(clock, colours), out _));
+        var scrape = ServerScrape.From(PrometheusText.Parse(PodExposition(clock, colours), out _));
 
         var result = ScrapeMeasurements.Compute("colours-canary", T0, Window, scrape, null);
 
