@@ -98,9 +98,11 @@ apiserver: restore ## Run the in-memory Kubernetes API server on 127.0.0.1 (PORT
 models: debs ## Regenerate the example ONNX models and their expected outputs
 	/usr/bin/python3 scripts/gen_models.py examples/models --test-models tests/ModelOperator.Runtime.Onnx.Tests/Models
 
-profiles: server-build ## Rebuild the churn example's reference profiles from reference.csv
+profiles: server-build ## Rebuild the churn and strings examples' reference profiles from their reference.csv
 	for v in 1 2 3; do $(SERVER_BIN) profile --model examples/models/churn/$$v/model.onnx \
 	  --data examples/models/churn/reference.csv --out examples/models/churn/$$v/profile.json; done
+	$(SERVER_BIN) profile --model examples/models/strings/1/model.onnx \
+	  --data examples/models/strings/reference.csv --out examples/models/strings/1/profile.json
 
 operator: restore ## Run the operator in the foreground against the cluster KUBECONFIG names (or the current kubeconfig)
 	$(DOTNET) build operator/ModelOperator.Operator -c $(CONFIG) --no-restore -v q -nologo

@@ -31,7 +31,11 @@ internal sealed class DriftAndBatchingBenchmark(bool quick) : IBenchmarkSection
         var profile = Path.Combine(models, "churn", "1", "profile.json");
         var wide = Path.Combine(models, "wide", "1", "model.onnx");
 
-        var perRequest = MeasureDriftRecord(churn, profile);
+        var perRequest = MeasureDriftRecord(churn, profile, "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[35,28.72,5,1,5,14,0,4]}]}");
+        var perStringRequest = MeasureDriftRecord(
+            Path.Combine(models, "strings", "1", "model.onnx"),
+            Path.Combine(models, "strings", "1", "profile.json"),
+            "{\"inputs\":[{\"name\":\"colour\",\"shape\":[1,2],\"datatype\":\"BYTES\",\"data\":[\"red\",\"blue\"]},{\"name\":\"count\",\"shape\":[1],\"datatype\":\"INT64\",\"data\":[3]}]}");
 
         var churnBody = Encoding.UTF8.GetBytes("{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[35,28.72,5,1,5,14,0,4]}]}");
         var wideBody = Encoding.UTF8.GetBytes("{\"inputs\":[{\"name\":\"input\",\"shape\":[1,256],\"datatype\":\"FP32\",\"data\":[" +
@@ -89,6 +93,7 @@ internal sealed class DriftAndBatchingBenchmark(bool quick) : IBenchmarkSection
         s.AppendLine("| measurement | value |");
         s.AppendLine("|---|---|");
         s.AppendLine(Inv, $"| drift recording per request, in process (churn: 8 features + 1 output, batch 1) | {perRequest.Micros:0.00} µs, {perRequest.Bytes:0.###} B allocated per request |");
+        s.AppendLine(Inv, $"| drift recording per request, in process (strings: 2 text + 1 numeric features, 3 outputs, batch 1, known strings) | {perStringRequest.Micros:0.00} µs, {perStringRequest.Bytes:0.###} B allocated per request |");
         s.AppendLine(Inv, $"| churn p50, concurrency 1, no profile | {p50Off:0} µs |");
         s.AppendLine(Inv, $"| churn p50, concurrency 1, with profile (drift on) | {p50On:0} µs (difference {p50On - p50Off:0} µs; HTTP timing noise on this machine is larger than the in-process cost above) |");
         s.AppendLine(Inv, $"| wide MLP, concurrency 16, throughput without / with batching (max 32 rows, 2 ms) | {Stats.Median(batchOff16):0} / {Stats.Median(batchOn16):0} req/s, mean {Stats.Median(meanRows):0.0} rows per run |");
@@ -98,6 +103,7 @@ internal sealed class DriftAndBatchingBenchmark(bool quick) : IBenchmarkSection
         s.AppendLine("|---|---|---|");
         Report.Verdict(s, "drift cost ≤ max(2 % of churn p50, 5 µs) per request", $"{perRequest.Micros:0.00} µs in process vs {allowed:0.0} µs allowed", perRequest.Micros <= allowed);
         Report.Verdict(s, "no allocation per request for drift (below 1 byte on average)", $"{perRequest.Bytes:0.###} B", perRequest.Bytes < 1);
+        Report.Verdict(s, "no allocation per request for string drift (below 1 byte on average)", $"{perStringRequest.Bytes:0.###} B", perStringRequest.Bytes < 1);
         Report.Verdict(s, "batching throughput at concurrency 16 ≥ 1.5 × without", $"{throughputRatio:0.00} ×", throughputRatio >= 1.5);
         Report.Verdict(s, "batching p50 at concurrency 1 ≤ 1.1 × without", $"{latencyRatio:0.00} ×", latencyRatio <= 1.1);
         return s.ToString();
@@ -114,22 +120,26 @@ internal sealed class DriftAndBatchingBenchmark(bool quick) : IBenchmarkSection
         (await Report.ScrapeAsync(server, "modelserver_batch_size_rows_count").ConfigureAwait(false),
          await Report.ScrapeAsync(server, "modelserver_batch_size_rows_sum").ConfigureAwait(false));
 
-    // The prediction recorder's Record for one churn request, in process: the exact request-path work.
-    private static (double Micros, double Bytes) MeasureDriftRecord(string churn, string profilePath)
+    // The prediction recorder's Record for one request, in process: the exact request-path work.
+    private static (double Micros, double Bytes) MeasureDriftRecord(string model, string profilePath, string body)
     {
         using var env = OnnxRuntimeEnvironment.Create();
-        using var session = InferenceSession.Load(env, churn);
-        var signature = new ModelSignature(
-            [new TensorSignature("features", DataType.FP32, [-1, 8])],
-            [new TensorSignature("churn_probability", DataType.FP32, [-1, 1])]);
+        using var session = InferenceSession.Load(env, model);
+        var signature = LoadedModel.SignatureOf(session);
         var profile = ReferenceProfileJson.Deserialize(File.ReadAllText(profilePath));
         var histogram = Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry())
             .CreateHistogram("bench_prediction", "bench", ["model", "version", "output"], new Prometheus.HistogramConfiguration { Buckets = [0.5, 1] });
         var monitor = new DriftMonitor(profile, new DriftMonitorOptions(), TimeProvider.System);
-        var tracker = new PredictionRecorder(FeatureLayout.Create(signature), monitor, histogram, "churn", "1");
+        var tracker = new PredictionRecorder(FeatureLayout.Create(signature), monitor, histogram, "bench", "1");
         var request = new InferenceRequest(signature);
-        InferenceRequestParser.Parse(Encoding.UTF8.GetBytes("{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[35,28.72,5,1,5,14,0,4]}]}"), request);
-        var inputs = new[] { new InputTensor(0, TensorElementType.Float32, request.Inputs[0].Shape, request.Inputs[0].Data) };
+        InferenceRequestParser.Parse(Encoding.UTF8.GetBytes(body), request);
+        var inputs = new InputTensor[request.Inputs.Length];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var slot = request.Inputs[i];
+            inputs[i] = new InputTensor(i, LoadedModel.ToElementType(slot.DataType), slot.Shape, slot.Data);
+        }
+
         using var result = session.Run(inputs);
         var view = new OutputView(result, 0, 1, 1);
         for (var i = 0; i < 10_000; i++)

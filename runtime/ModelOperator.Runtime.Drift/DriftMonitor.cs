@@ -8,7 +8,8 @@ namespace ModelOperator.Runtime.Drift;
 /// </summary>
 /// <remarks>
 /// <see cref="Record"/> is the request-path call: no lock, no allocation; per value a binary search over the bin
-/// edges (or the categories) and an interlocked increment. NaN and ±Infinity are counted, not binned. Buckets are
+/// edges (or the categories) and an interlocked increment. A profile with text series is recorded value by value
+/// through <see cref="Begin"/>, where a text value is looked up by its UTF-8 bytes in O(1). NaN and ±Infinity are counted, not binned. Buckets are
 /// <see cref="DriftMonitorOptions.BucketWidth"/> wide on <see cref="TimeProvider.GetUtcNow"/>; the window is the last
 /// <c>Window ÷ BucketWidth</c> buckets including the current one, and an old bucket is cleared when the ring comes back
 /// to it. <see cref="Snapshot"/> sums the window and scores each series with <see cref="DriftStatistics"/>; call it
@@ -35,6 +36,9 @@ public sealed class DriftMonitor
     private readonly int[] _offsets;
     private readonly double[][] _edgesOrCategories;
     private readonly bool[] _categorical;
+    private readonly int[] _binCounts;
+    private readonly SeriesProfile?[] _textSeries; // the profile of each text series, null for the others
+    private readonly bool _hasText;
     private readonly double[] _min;
     private readonly double[] _max;
     private readonly int _rowsIndex;
@@ -67,6 +71,8 @@ public sealed class DriftMonitor
         _offsets = new int[series];
         _edgesOrCategories = new double[series][];
         _categorical = new bool[series];
+        _binCounts = new int[series];
+        _textSeries = new SeriesProfile?[series];
         _min = new double[series];
         _max = new double[series];
         int offset = 0;
@@ -76,6 +82,9 @@ public sealed class DriftMonitor
             _offsets[s] = offset;
             _categorical[s] = p.Kind == SeriesKind.Categorical;
             _edgesOrCategories[s] = _categorical[s] ? [.. p.Categories] : [.. p.Edges];
+            _binCounts[s] = p.BinCount;
+            _textSeries[s] = p.IsText ? p : null;
+            _hasText |= p.IsText;
             _min[s] = p.Min;
             _max[s] = p.Max;
             offset += p.BinCount + QualityCounters;
@@ -104,8 +113,14 @@ public sealed class DriftMonitor
     /// <paramref name="rowMajorOutputs"/> rows × outputs values (or nothing, to record the inputs only).
     /// Lock-free and allocation-free; safe to call from many threads.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The profile has text series, whose values are not floats; use <see cref="Begin"/>.</exception>
     public void Record(ReadOnlySpan<float> rowMajorFeatures, int rows, ReadOnlySpan<float> rowMajorOutputs)
     {
+        if (_hasText)
+        {
+            throw new InvalidOperationException("The profile has text series; record their rows value by value with Begin, FeatureText for text and Feature for numbers.");
+        }
+
         if (rows <= 0 || (long)rows * _featureCount != rowMajorFeatures.Length
             || (!rowMajorOutputs.IsEmpty && (long)rows * _outputCount != rowMajorOutputs.Length))
         {
@@ -150,6 +165,23 @@ public sealed class DriftMonitor
         {
             CountRing.Exit(slot);
         }
+    }
+
+    /// <summary>
+    /// Starts recording <paramref name="rows"/> rows value by value, for rows that mix text and numbers: give every value
+    /// of those rows to the returned recording, then dispose it (which counts the rows). Lock-free and allocation-free;
+    /// text values are binned by their UTF-8 bytes with one hash lookup.
+    /// </summary>
+    public DriftRecording Begin(int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        CountRing.Slot? slot = _ring.Enter(_time.GetUtcNow().UtcTicks / _bucketTicks);
+        if (slot is null)
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+
+        return new DriftRecording(this, slot, rows);
     }
 
     /// <summary>Sums the window ending now, scores every series and advances the drift episode. Off the request path.</summary>
@@ -207,11 +239,33 @@ public sealed class DriftMonitor
 
     private SeriesProfile SeriesAt(int s) => s < _featureCount ? _profile.Features[s] : _profile.Outputs[s - _featureCount];
 
-    private void Count(long[] counts, int series, float value)
+    internal int FeatureCount => _featureCount;
+
+    internal int OutputCount => _outputCount;
+
+    internal int RowsIndex => _rowsIndex;
+
+    internal bool IsText(int series) => _textSeries[series] is not null;
+
+    /// <summary>Bins one text value of text series <paramref name="series"/>; a value the profile does not list is unseen.</summary>
+    internal void CountText(long[] counts, int series, ReadOnlySpan<byte> utf8)
+    {
+        SeriesProfile text = _textSeries[series]!;
+        int bin = text.BinOfText(utf8);
+        if (bin == text.Values.Count)
+        {
+            Interlocked.Increment(ref counts[_offsets[series] + _binCounts[series] + UnseenIndex]);
+            Interlocked.Increment(ref _qualityTotals[(series * QualityCounters) + UnseenIndex]);
+        }
+
+        Interlocked.Increment(ref counts[_offsets[series] + bin]);
+    }
+
+    internal void Count(long[] counts, int series, float value)
     {
         int offset = _offsets[series];
         double[] keys = _edgesOrCategories[series];
-        int quality = offset + keys.Length + 1;
+        int quality = offset + _binCounts[series];
         if (float.IsNaN(value))
         {
             Interlocked.Increment(ref counts[quality + NaNIndex]);
@@ -240,7 +294,7 @@ public sealed class DriftMonitor
             if (bin == keys.Length)
             {
                 Interlocked.Increment(ref counts[quality + UnseenIndex]);
-            Interlocked.Increment(ref _qualityTotals[(series * QualityCounters) + UnseenIndex]);
+                Interlocked.Increment(ref _qualityTotals[(series * QualityCounters) + UnseenIndex]);
             }
         }
         else

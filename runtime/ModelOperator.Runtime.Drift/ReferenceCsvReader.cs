@@ -4,20 +4,35 @@ using System.Text;
 namespace ModelOperator.Runtime.Drift;
 
 /// <summary>Reference rows read from CSV: the column names and the values row after row.</summary>
-public sealed record ReferenceData(IReadOnlyList<string> Columns, float[] RowMajorValues, int Rows);
+/// <param name="Columns">The column names, in order.</param>
+/// <param name="RowMajorValues">rows × columns numbers, row after row; 0 in text columns.</param>
+/// <param name="Rows">Number of rows.</param>
+public sealed record ReferenceData(IReadOnlyList<string> Columns, float[] RowMajorValues, int Rows)
+{
+    /// <summary>Per column, its text values row by row when it is a text column, else null (or the list is shorter).</summary>
+    public IReadOnlyList<string[]?> Text { get; init; } = [];
+
+    /// <summary>True when column <paramref name="column"/> holds text.</summary>
+    public bool IsText(int column) => column < Text.Count && Text[column] is not null;
+}
 
 /// <summary>
-/// Reads a reference dataset from CSV: a header row of column names, then one row of numbers per line
-/// (invariant culture, '.' as decimal point; fields may be double-quoted). Blank lines are skipped.
+/// Reads a reference dataset from CSV: a header row of column names, then one row of values per line: numbers
+/// (invariant culture, '.' as decimal point), or any text in the columns named as text (a BYTES input's); fields may be
+/// double-quoted, which a text value with a comma, a quote or edge spaces needs. Blank lines are skipped.
 /// The header must name exactly the model's features in the model's order.
 /// </summary>
 public static class ReferenceCsvReader
 {
+    /// <param name="reader">The CSV text.</param>
+    /// <param name="expectedColumns">The model's feature names, in order.</param>
+    /// <param name="textColumns">Indices of the columns that hold text; the others must hold finite numbers.</param>
     /// <exception cref="InvalidDataException">The header does not match the features, or a value is not a finite number; the message names the row and column.</exception>
-    public static ReferenceData Read(TextReader reader, IReadOnlyList<string> expectedColumns)
+    public static ReferenceData Read(TextReader reader, IReadOnlyList<string> expectedColumns, IReadOnlySet<int>? textColumns = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(expectedColumns);
+        textColumns ??= new HashSet<int>();
         int lineNumber = 0;
         string? line;
         do
@@ -36,6 +51,7 @@ public static class ReferenceCsvReader
         CheckHeader(header, expectedColumns);
 
         var values = new List<float>();
+        var text = Enumerable.Range(0, header.Count).Select(c => textColumns.Contains(c) ? new List<string>() : null).ToArray();
         int rows = 0;
         while ((line = reader.ReadLine()) is not null)
         {
@@ -55,16 +71,23 @@ public static class ReferenceCsvReader
 
             for (int c = 0; c < fields.Count; c++)
             {
-                string text = fields[c];
-                if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float value))
+                string field = fields[c];
+                if (text[c] is { } strings)
                 {
-                    throw new InvalidDataException($"row {rows} column \"{header[c]}\": \"{text}\" is not a number (line {lineNumber}).");
+                    strings.Add(field);
+                    values.Add(0);
+                    continue;
+                }
+
+                if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out float value))
+                {
+                    throw new InvalidDataException($"row {rows} column \"{header[c]}\": \"{field}\" is not a number (line {lineNumber}).");
                 }
 
                 if (!float.IsFinite(value))
                 {
                     throw new InvalidDataException(
-                        $"row {rows} column \"{header[c]}\": \"{text}\" is not a finite number (line {lineNumber}); reference data must be finite and within the float range.");
+                        $"row {rows} column \"{header[c]}\": \"{field}\" is not a finite number (line {lineNumber}); reference data must be finite and within the float range.");
                 }
 
                 values.Add(value);
@@ -76,7 +99,7 @@ public static class ReferenceCsvReader
             throw new InvalidDataException("The reference CSV has a header but no rows; at least one reference row is needed.");
         }
 
-        return new ReferenceData(header, [.. values], rows);
+        return new ReferenceData(header, [.. values], rows) { Text = [.. text.Select(t => t?.ToArray())] };
     }
 
     private static void CheckHeader(List<string> header, IReadOnlyList<string> expected)
@@ -97,7 +120,7 @@ public static class ReferenceCsvReader
         }
     }
 
-    /// <summary>Splits one CSV line; fields are trimmed; a field in double quotes may hold commas and "" for a quote.</summary>
+    /// <summary>Splits one CSV line; unquoted fields are trimmed; a field in double quotes keeps its spaces and may hold commas and "" for a quote.</summary>
     internal static List<string> SplitFields(string line, int lineNumber)
     {
         var fields = new List<string>();

@@ -6,8 +6,11 @@ namespace ModelOperator.Runtime.Drift;
 /// </summary>
 public sealed record ReferenceProfile
 {
-    /// <summary>The only format version this build reads and writes.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <summary>The newest format version: 2 adds text series (<see cref="SeriesProfile.Values"/>).</summary>
+    public const int CurrentFormatVersion = 2;
+
+    /// <summary>The oldest format version this build reads: 1, numeric and numeric-coded categorical series only.</summary>
+    public const int OldestFormatVersion = 1;
 
     public ReferenceProfile(IReadOnlyList<SeriesProfile> features, IReadOnlyList<SeriesProfile> outputs, long rowCount)
     {
@@ -26,7 +29,11 @@ public sealed record ReferenceProfile
         RowCount = rowCount;
     }
 
-    public int FormatVersion => CurrentFormatVersion;
+    /// <summary>
+    /// The version the profile is written as: 1 while every series is numeric or numeric-coded categorical, so that a
+    /// profile without text reads in builds that only know version 1; 2 when a series holds text values.
+    /// </summary>
+    public int FormatVersion => Features.Concat(Outputs).Any(s => s.IsText) ? CurrentFormatVersion : OldestFormatVersion;
 
     /// <summary>One profile per input feature, in the model's feature order (the column order of a row).</summary>
     public IReadOnlyList<SeriesProfile> Features { get; }
@@ -62,7 +69,10 @@ public enum SeriesKind
     /// <summary>Bins are half-open ranges between <see cref="SeriesProfile.Edges"/>, plus underflow and overflow.</summary>
     Numeric,
 
-    /// <summary>One bin per known value in <see cref="SeriesProfile.Categories"/>, plus one for unseen values.</summary>
+    /// <summary>
+    /// One bin per known value, plus one for unseen values: numeric codes in <see cref="SeriesProfile.Categories"/>, or
+    /// text in <see cref="SeriesProfile.Values"/>.
+    /// </summary>
     Categorical,
 }
 
@@ -76,14 +86,25 @@ public enum SeriesKind
 /// (the next double), so every reference value lands in an inner bin.</para>
 /// <para><b>Categorical</b>, with sorted distinct categories C₀ &lt; … &lt; Cₖ₋₁: bin i holds the value Cᵢ and bin k
 /// every other value (unseen); k + 1 bins.</para>
+/// <para><b>Text</b> (categorical with string values), with distinct values V₀ &lt; … &lt; Vₖ₋₁ in ordinal order, at most
+/// <see cref="MaxTextValues"/>: bin i holds the value Vᵢ and bin k every other value (the "other" bucket: values the
+/// reference folded away because it had more distinct values than the profile keeps, and values never seen). A text
+/// series has no min and max (NaN).</para>
 /// <para><see cref="Proportions"/> has one entry per bin, each ≥ 0, summing to 1.</para>
 /// </remarks>
 public sealed record SeriesProfile
 {
+    /// <summary>Most known values a text series lists; the builder folds the rarer ones into the "other" bin.</summary>
+    public const int MaxTextValues = 1000;
+
     private const double SumTolerance = 1e-6;
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly double[] _edges;
     private readonly double[] _categories;
+    private readonly string[] _values;
+    private readonly Utf8ValueMap? _valueMap;
     private readonly double[] _proportions;
 
     public SeriesProfile(string name, SeriesKind kind, double min, double max, IReadOnlyList<double>? edges, IReadOnlyList<double>? categories, IReadOnlyList<double> proportions)
@@ -103,7 +124,7 @@ public sealed record SeriesProfile
 
         Min = min;
         Max = max;
-        ArgumentNullException.ThrowIfNull(proportions);
+        _values = [];
         int bins;
         if (kind == SeriesKind.Numeric)
         {
@@ -132,47 +153,111 @@ public sealed record SeriesProfile
             throw new ArgumentOutOfRangeException(nameof(kind), kind, $"{where}: kind must be numeric or categorical.");
         }
 
+        string layout = kind == SeriesKind.Numeric
+            ? $"{_edges.Length} edges make {bins} bins (underflow, {_edges.Length - 1} inner, overflow)"
+            : $"{_categories.Length} categories make {bins} bins (one per category and one for unseen values)";
+        _proportions = CheckProportions(proportions, bins, where, layout);
+    }
+
+    /// <summary>A text series: categorical over string values (see the remarks), with no min and max.</summary>
+    /// <param name="name">The series name.</param>
+    /// <param name="values">The known values, distinct and in ordinal order, 1 to <see cref="MaxTextValues"/>.</param>
+    /// <param name="proportions">One per value, then the "other" bin's.</param>
+    public SeriesProfile(string name, IReadOnlyList<string> values, IReadOnlyList<double> proportions)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ArgumentException("A series needs a non-empty name.", nameof(name));
+        }
+
+        Name = name;
+        Kind = SeriesKind.Categorical;
+        Min = double.NaN;
+        Max = double.NaN;
+        string where = $"\"{name}\"";
+        if (values is null || values.Count == 0)
+        {
+            throw new ArgumentException($"{where}: values is empty; a text series lists at least one known value.");
+        }
+
+        if (values.Count > MaxTextValues)
+        {
+            throw new ArgumentException($"{where}: values lists {values.Count} values; at most {MaxTextValues} are allowed (fold the rarer ones into the last, \"other\", proportion).");
+        }
+
+        _values = [.. values];
+        for (int i = 0; i < _values.Length; i++)
+        {
+            try
+            {
+                StrictUtf8.GetByteCount(_values[i] ?? throw new ArgumentException($"{where}: values[{i}] is null; values are strings."));
+            }
+            catch (System.Text.EncoderFallbackException)
+            {
+                throw new ArgumentException($"{where}: values[{i}] is not valid Unicode text (a lone surrogate); values must be text that UTF-8 can encode.");
+            }
+
+            if (i > 0 && string.CompareOrdinal(_values[i], _values[i - 1]) <= 0)
+            {
+                throw new ArgumentException($"{where}: values must be distinct and in ordinal order, but values[{i}] (\"{_values[i]}\") does not come after values[{i - 1}] (\"{_values[i - 1]}\").");
+            }
+        }
+
+        _edges = [];
+        _categories = [];
+        _valueMap = new Utf8ValueMap(_values);
+        _proportions = CheckProportions(proportions, _values.Length + 1, where, $"{_values.Length} values make {_values.Length + 1} bins (one per value and one for other values)");
+    }
+
+    private static double[] CheckProportions(IReadOnlyList<double> proportions, int bins, string where, string layout)
+    {
+        ArgumentNullException.ThrowIfNull(proportions);
         if (proportions.Count != bins)
         {
-            string layout = kind == SeriesKind.Numeric
-                ? $"{_edges.Length} edges make {bins} bins (underflow, {_edges.Length - 1} inner, overflow)"
-                : $"{_categories.Length} categories make {bins} bins (one per category and one for unseen values)";
             throw new ArgumentException($"{where}: proportions has {proportions.Count} entries but {layout}; give one proportion per bin.");
         }
 
-        _proportions = [.. proportions];
+        double[] copy = [.. proportions];
         double sum = 0;
-        for (int i = 0; i < _proportions.Length; i++)
+        for (int i = 0; i < copy.Length; i++)
         {
-            if (!(_proportions[i] >= 0) || !double.IsFinite(_proportions[i]))
+            if (!(copy[i] >= 0) || !double.IsFinite(copy[i]))
             {
-                throw new ArgumentException($"{where}: proportion {i} is {_proportions[i]}; proportions must be finite and ≥ 0.");
+                throw new ArgumentException($"{where}: proportion {i} is {copy[i]}; proportions must be finite and ≥ 0.");
             }
 
-            sum += _proportions[i];
+            sum += copy[i];
         }
 
         if (Math.Abs(sum - 1) > SumTolerance)
         {
             throw new ArgumentException($"{where}: proportions sum to {sum}; they must sum to 1 (within {SumTolerance}).");
         }
+
+        return copy;
     }
 
     public string Name { get; }
 
     public SeriesKind Kind { get; }
 
-    /// <summary>The smallest reference value.</summary>
+    /// <summary>The smallest reference value; NaN for a text series.</summary>
     public double Min { get; }
 
-    /// <summary>The largest reference value.</summary>
+    /// <summary>The largest reference value; NaN for a text series.</summary>
     public double Max { get; }
 
     /// <summary>Numeric bin edges, strictly increasing; empty for categorical series.</summary>
     public IReadOnlyList<double> Edges => _edges;
 
-    /// <summary>Known values, sorted and distinct; empty for numeric series.</summary>
+    /// <summary>Known numeric codes, sorted and distinct; empty for numeric and text series.</summary>
     public IReadOnlyList<double> Categories => _categories;
+
+    /// <summary>Known text values, distinct, in ordinal order; empty unless this is a text series.</summary>
+    public IReadOnlyList<string> Values => _values;
+
+    /// <summary>True for a categorical series over text values (a BYTES input).</summary>
+    public bool IsText => _values.Length > 0;
 
     /// <summary>Reference proportion per bin.</summary>
     public IReadOnlyList<double> Proportions => _proportions;
@@ -182,16 +267,31 @@ public sealed record SeriesProfile
     internal ReadOnlySpan<double> ProportionSpan => _proportions;
 
     /// <summary>The bin of a finite value (see the remarks for the layout). Pure, allocation-free.</summary>
+    /// <exception cref="InvalidOperationException">This is a text series; use <see cref="BinOfText"/>.</exception>
     public int BinOf(double value) =>
-        Kind == SeriesKind.Numeric ? NumericBin(_edges, value) : CategoryBin(_categories, value);
+        IsText ? throw new InvalidOperationException($"\"{Name}\" is a text series; bin its values with BinOfText.")
+        : Kind == SeriesKind.Numeric ? NumericBin(_edges, value) : CategoryBin(_categories, value);
+
+    /// <summary>The bin of a text value given as UTF-8: its value's index, or the "other" bin. O(1), allocation-free.</summary>
+    /// <exception cref="InvalidOperationException">This is not a text series.</exception>
+    public int BinOfText(ReadOnlySpan<byte> utf8)
+    {
+        if (_valueMap is null)
+        {
+            throw new InvalidOperationException($"\"{Name}\" is not a text series; bin its values with BinOf.");
+        }
+
+        int index = _valueMap.IndexOf(utf8);
+        return index >= 0 ? index : _values.Length;
+    }
 
     /// <summary>True when <paramref name="bin"/> is the unseen-value bin of a categorical series.</summary>
-    public bool IsUnseenCategory(int bin) => Kind == SeriesKind.Categorical && bin == _categories.Length;
+    public bool IsUnseenCategory(int bin) => Kind == SeriesKind.Categorical && bin == _categories.Length + _values.Length;
 
     public bool Equals(SeriesProfile? other) =>
         other is not null && Name == other.Name && Kind == other.Kind && Min.Equals(other.Min) && Max.Equals(other.Max)
         && _edges.AsSpan().SequenceEqual(other._edges) && _categories.AsSpan().SequenceEqual(other._categories)
-        && _proportions.AsSpan().SequenceEqual(other._proportions);
+        && _values.AsSpan().SequenceEqual(other._values) && _proportions.AsSpan().SequenceEqual(other._proportions);
 
     public override int GetHashCode() => HashCode.Combine(Name, Kind, Min, Max, _proportions.Length);
 

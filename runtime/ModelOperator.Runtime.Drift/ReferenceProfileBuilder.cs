@@ -9,8 +9,19 @@ public sealed record ReferenceProfileBuilderOptions
     /// <summary>A series whose reference values are all integers with at most this many distinct values is categorical. 0 turns categorical detection off.</summary>
     public int MaxCategories { get; init; } = 10;
 
+    /// <summary>
+    /// Most distinct values a text series lists (1 to <see cref="SeriesProfile.MaxTextValues"/>): the most frequent ones;
+    /// the rest are folded into the series' last ("unseen") bin with their combined reference share.
+    /// </summary>
+    public int MaxTextValues { get; init; } = SeriesProfile.MaxTextValues;
+
     internal void Validate()
     {
+        if (MaxTextValues < 1 || MaxTextValues > SeriesProfile.MaxTextValues)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxTextValues), MaxTextValues, $"MaxTextValues must be between 1 and {SeriesProfile.MaxTextValues}.");
+        }
+
         if (BinCount is < 1 or > 1000)
         {
             throw new ArgumentOutOfRangeException(nameof(BinCount), BinCount, "BinCount must be between 1 and 1000.");
@@ -32,6 +43,9 @@ public sealed record ReferenceProfileBuilderOptions
 /// B = <see cref="ReferenceProfileBuilderOptions.BinCount"/>, the cut points are s[⌊i·n/B⌋] for i = 1…B−1;
 /// the edges are s₀, the cut points that are strictly above the previous edge (duplicates dropped), and the next
 /// double above sₙ₋₁. Each inner bin therefore holds about n/B values; a heavily repeated value gives fewer, wider bins.
+/// <para>Text series keep their <see cref="ReferenceProfileBuilderOptions.MaxTextValues"/> most frequent values (ties by
+/// ordinal order), listed in ordinal order with their shares; the rarer values are folded into the last bin, whose
+/// reference share is their combined share (0 when nothing was folded).</para>
 /// </remarks>
 public sealed class ReferenceProfileBuilder
 {
@@ -83,6 +97,72 @@ public sealed class ReferenceProfileBuilder
         }
 
         return new ReferenceProfile(features, outputs, rows);
+    }
+
+    /// <summary>
+    /// Builds from reference rows that may hold text columns (<see cref="ReferenceData.Text"/>): text columns become
+    /// text series, the others are binned from <see cref="ReferenceData.RowMajorValues"/> as in the other overload.
+    /// </summary>
+    public ReferenceProfile Build(ReferenceData features, IReadOnlyList<string> outputNames, ReadOnlySpan<float> rowMajorOutputs)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(outputNames);
+        int rows = features.Rows;
+        int columns = features.Columns.Count;
+        if (rows < 1 || columns == 0)
+        {
+            throw new ArgumentException($"At least one reference row and one feature are needed to build a profile; got {rows} rows and {columns} features.", nameof(features));
+        }
+
+        CheckShape(features.RowMajorValues.Length, rows, columns, "features", nameof(features));
+        CheckShape(rowMajorOutputs.Length, rows, outputNames.Count, "outputs", nameof(rowMajorOutputs));
+        var series = new SeriesProfile[columns];
+        for (int f = 0; f < columns; f++)
+        {
+            series[f] = features.IsText(f)
+                ? BuildTextSeries(features.Columns[f], features.Text[f]!)
+                : BuildSeries(features.Columns[f], Column(features.RowMajorValues, rows, columns, f, features.Columns[f], "feature"));
+        }
+
+        var outputs = new SeriesProfile[outputNames.Count];
+        for (int o = 0; o < outputs.Length; o++)
+        {
+            outputs[o] = BuildSeries(outputNames[o], Column(rowMajorOutputs, rows, outputNames.Count, o, outputNames[o], "output"));
+        }
+
+        return new ReferenceProfile(series, outputs, rows);
+    }
+
+    /// <summary>The profile of one text series from its reference values (any order; at least one); see the remarks.</summary>
+    public SeriesProfile BuildTextSeries(string name, IReadOnlyList<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0)
+        {
+            throw new ArgumentException($"Series \"{name}\" has no reference values.", nameof(values));
+        }
+
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (string value in values)
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(values));
+            counts[value] = counts.GetValueOrDefault(value) + 1;
+        }
+
+        var kept = counts
+            .OrderByDescending(c => c.Value)
+            .ThenBy(c => c.Key, StringComparer.Ordinal)
+            .Take(_options.MaxTextValues)
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
+            .ToList();
+        var binCounts = new long[kept.Count + 1];
+        for (int i = 0; i < kept.Count; i++)
+        {
+            binCounts[i] = kept[i].Value;
+        }
+
+        binCounts[^1] = values.Count - kept.Sum(c => c.Value);
+        return new SeriesProfile(name, [.. kept.Select(c => c.Key)], Proportions(binCounts, values.Count));
     }
 
     /// <summary>The profile of one series from its reference values (any order; at least one; all finite).</summary>

@@ -5,7 +5,9 @@ namespace ModelOperator.Runtime.Drift;
 
 /// <summary>
 /// Reads and writes <see cref="ReferenceProfile"/> as JSON (format documented in docs/drift-profile.md).
-/// The <c>formatVersion</c> is checked before anything else; a file of another version is refused with a clear message.
+/// The <c>formatVersion</c> is checked before anything else: versions 1 and 2 are read (2 adds text series, whose
+/// <c>values</c> a version 1 file may not hold); any other is refused with a clear message. A profile is written as
+/// <see cref="ReferenceProfile.FormatVersion"/>, so one without text stays version 1.
 /// </summary>
 public static class ReferenceProfileJson
 {
@@ -40,7 +42,7 @@ public static class ReferenceProfileJson
 
     private static ReferenceProfile Parse(byte[] utf8)
     {
-        CheckVersion(utf8);
+        int version = CheckVersion(utf8);
         ProfileDocument? document;
         try
         {
@@ -58,7 +60,7 @@ public static class ReferenceProfileJson
 
         try
         {
-            return FromDocument(document);
+            return FromDocument(document, version);
         }
         catch (ArgumentException e)
         {
@@ -66,7 +68,7 @@ public static class ReferenceProfileJson
         }
     }
 
-    private static void CheckVersion(byte[] utf8)
+    private static int CheckVersion(byte[] utf8)
     {
         JsonDocument parsed;
         try
@@ -87,16 +89,21 @@ public static class ReferenceProfileJson
 
             if (!parsed.RootElement.TryGetProperty("formatVersion", out JsonElement version))
             {
-                throw new InvalidDataException($"The drift profile has no \"formatVersion\"; this build reads format version {ReferenceProfile.CurrentFormatVersion}.");
+                throw new InvalidDataException($"The drift profile has no \"formatVersion\"; this build reads format versions {Supported}.");
             }
 
-            if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out int v) || v != ReferenceProfile.CurrentFormatVersion)
+            if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out int v)
+                || v < ReferenceProfile.OldestFormatVersion || v > ReferenceProfile.CurrentFormatVersion)
             {
                 throw new InvalidDataException(
-                    $"The drift profile has formatVersion {version.GetRawText()}, which this build cannot read; it reads format version {ReferenceProfile.CurrentFormatVersion} only.");
+                    $"The drift profile has formatVersion {version.GetRawText()}, which this build cannot read; it reads format versions {Supported}.");
             }
+
+            return v;
         }
     }
+
+    private static string Supported => $"{ReferenceProfile.OldestFormatVersion} to {ReferenceProfile.CurrentFormatVersion}";
 
     private static ProfileDocument ToDocument(ReferenceProfile profile) => new()
     {
@@ -110,14 +117,15 @@ public static class ReferenceProfileJson
     {
         Name = series.Name,
         Kind = series.Kind == SeriesKind.Numeric ? "numeric" : "categorical",
-        Min = series.Min,
-        Max = series.Max,
+        Min = series.IsText ? null : series.Min,
+        Max = series.IsText ? null : series.Max,
         Edges = series.Kind == SeriesKind.Numeric ? [.. series.Edges] : null,
-        Categories = series.Kind == SeriesKind.Categorical ? [.. series.Categories] : null,
+        Categories = series.Kind == SeriesKind.Categorical && !series.IsText ? [.. series.Categories] : null,
+        Values = series.IsText ? [.. series.Values] : null,
         Proportions = [.. series.Proportions],
     };
 
-    private static ReferenceProfile FromDocument(ProfileDocument document)
+    private static ReferenceProfile FromDocument(ProfileDocument document, int version)
     {
         if (document.Features is null)
         {
@@ -125,16 +133,21 @@ public static class ReferenceProfileJson
         }
 
         return new ReferenceProfile(
-            [.. document.Features.Select((s, i) => FromDocument(s, $"features[{i}]"))],
-            [.. (document.Outputs ?? []).Select((s, i) => FromDocument(s, $"outputs[{i}]"))],
+            [.. document.Features.Select((s, i) => FromDocument(s, $"features[{i}]", version))],
+            [.. (document.Outputs ?? []).Select((s, i) => FromDocument(s, $"outputs[{i}]", version))],
             document.RowCount ?? throw new ArgumentException("\"rowCount\" is missing; give the number of reference rows (≥ 1)."));
     }
 
-    private static SeriesProfile FromDocument(SeriesDocument? series, string path)
+    private static SeriesProfile FromDocument(SeriesDocument? series, string path, int version)
     {
         if (series is null)
         {
             throw new ArgumentException($"{path} is null; expected an object.");
+        }
+
+        if (series.Values is not null)
+        {
+            return TextFromDocument(series, path, version);
         }
 
         SeriesKind kind = series.Kind switch
@@ -161,6 +174,38 @@ public static class ReferenceProfileJson
         }
     }
 
+    // A text series: categorical with "values" and without min, max, edges or categories.
+    private static SeriesProfile TextFromDocument(SeriesDocument series, string path, int version)
+    {
+        string where = $"{path} (\"{series.Name}\")";
+        if (version < 2)
+        {
+            throw new ArgumentException($"{where} lists text \"values\", which need formatVersion 2; this file says {version}.");
+        }
+
+        if (series.Kind != "categorical")
+        {
+            throw new ArgumentException($"{where}: kind is \"{series.Kind}\" but the series lists text \"values\"; text series are \"categorical\".");
+        }
+
+        if (series.Min is not null || series.Max is not null || series.Edges is not null || series.Categories is not null)
+        {
+            throw new ArgumentException($"{where} lists text \"values\" and also min, max, edges or categories; a text series has only name, kind, values and proportions.");
+        }
+
+        try
+        {
+            return new SeriesProfile(
+                series.Name ?? throw new ArgumentException("name is missing."),
+                series.Values!.Select((v, i) => v ?? throw new ArgumentException($"values[{i}] is null; values are strings.")).ToList(),
+                series.Proportions ?? throw new ArgumentException("proportions is missing."));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{path}: {e.Message}", e);
+        }
+    }
+
     internal sealed class ProfileDocument
     {
         public int FormatVersion { get; set; }
@@ -178,8 +223,10 @@ public static class ReferenceProfileJson
 
         public string? Kind { get; set; }
 
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public double? Min { get; set; }
 
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public double? Max { get; set; }
 
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -187,6 +234,9 @@ public static class ReferenceProfileJson
 
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public List<double>? Categories { get; set; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public List<string?>? Values { get; set; }
 
         public List<double>? Proportions { get; set; }
     }

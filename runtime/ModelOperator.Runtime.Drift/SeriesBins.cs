@@ -8,20 +8,30 @@ namespace ModelOperator.Runtime.Drift;
 /// </summary>
 /// <remarks>
 /// Ranges (numbers in the shortest round-trip form): numeric bin 0 is <c>&lt; E₀</c>, bin i is <c>[Eᵢ₋₁, Eᵢ)</c>, the last
-/// <c>≥ Eₘ</c>; categorical bin i is <c>= Cᵢ</c> and the last <c>unseen</c>. Centres: an inner numeric bin's midpoint,
+/// <c>≥ Eₘ</c>; categorical bin i is <c>= Cᵢ</c> and the last <c>unseen</c>; a text series' bin i is <c>= Vᵢ</c> (cut to
+/// <see cref="MaxTextLength"/> characters, so a long reference value does not make a long metric label) and the last
+/// <c>unseen</c> too (it is the same bin: values not listed, including a reference's folded tail). Centres: an inner numeric bin's midpoint,
 /// the underflow bin's E₀ and the overflow bin's Eₘ (the closest value the profile knows); a category's value; the
-/// unseen bin has none (NaN). The binned mean is Σ wᵢ·cᵢ / Σ wᵢ over bins with a centre, NaN without weight: an
+/// unseen bin and text bins have none (NaN), so a text series has no binned mean. The binned mean is Σ wᵢ·cᵢ / Σ wᵢ over bins with a centre, NaN without weight: an
 /// estimate, but the same estimate on both sides, so "before" and "after" compare fairly.
 /// Example: edges [0, 10, 20], weights [0, 3, 1, 0] → centres [0, 5, 15, 20] → mean (3·5 + 1·15) / 4 = 7.5.
 /// </remarks>
 public static class SeriesBins
 {
+    /// <summary>Characters of a text value shown in a range; longer values end in "…".</summary>
+    public const int MaxTextLength = 48;
+
     /// <summary>Bin <paramref name="bin"/> of <paramref name="series"/> in words.</summary>
     public static string Range(SeriesProfile series, int bin)
     {
         ArgumentNullException.ThrowIfNull(series);
         ArgumentOutOfRangeException.ThrowIfNegative(bin);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(bin, series.BinCount);
+        if (series.IsText)
+        {
+            return bin == series.Values.Count ? "unseen" : "= " + Text(series.Values[bin]);
+        }
+
         if (series.Kind == SeriesKind.Categorical)
         {
             return bin == series.Categories.Count ? "unseen" : "= " + Number(series.Categories[bin]);
@@ -37,6 +47,11 @@ public static class SeriesBins
     public static double Center(SeriesProfile series, int bin)
     {
         ArgumentNullException.ThrowIfNull(series);
+        if (series.IsText)
+        {
+            return double.NaN;
+        }
+
         if (series.Kind == SeriesKind.Categorical)
         {
             return bin < series.Categories.Count ? series.Categories[bin] : double.NaN;
@@ -69,6 +84,9 @@ public static class SeriesBins
 
         return total > 0 ? sum / total : double.NaN;
     }
+
+    private static string Text(string value) =>
+        value.Length <= MaxTextLength ? value : string.Concat(value.AsSpan(0, char.IsHighSurrogate(value[MaxTextLength - 1]) ? MaxTextLength - 1 : MaxTextLength), "…");
 
     private static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 }

@@ -81,9 +81,10 @@ public sealed class ReferenceProfileJsonTests
     }
 
     [Theory]
-    [InlineData("""{"formatVersion": 2, "rowCount": 1, "features": []}""", "formatVersion 2, which this build cannot read; it reads format version 1 only")]
+    [InlineData("""{"formatVersion": 3, "rowCount": 1, "features": []}""", "formatVersion 3, which this build cannot read; it reads format versions 1 to 2")]
+    [InlineData("""{"formatVersion": 0, "rowCount": 1, "features": []}""", "formatVersion 0, which this build cannot read; it reads format versions 1 to 2")]
     [InlineData("""{"formatVersion": "1"}""", "formatVersion \"1\", which this build cannot read")]
-    [InlineData("""{"rowCount": 1}""", "has no \"formatVersion\"; this build reads format version 1")]
+    [InlineData("""{"rowCount": 1}""", "has no \"formatVersion\"; this build reads format versions 1 to 2")]
     [InlineData("""[1]""", "must be a JSON object")]
     [InlineData("""{"formatVersion": 1,""", "is not valid JSON")]
     public void Other_versions_and_non_profiles_are_refused_clearly(string json, string message)

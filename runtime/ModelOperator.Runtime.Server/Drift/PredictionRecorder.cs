@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using ModelOperator.Runtime.Drift;
 using ModelOperator.Runtime.Protocol;
@@ -12,6 +13,8 @@ namespace ModelOperator.Runtime.Server.Drift;
 /// Records every served batch: its predictions into the cumulative prediction histogram (always, with or without a
 /// reference profile) and its rows into the drift monitor (only when a profile is loaded). Called on the request path
 /// after Run: it only converts values into pooled buffers and increments counters, with no lock and no allocation.
+/// Every protocol (REST JSON, REST binary, gRPC) calls it with the same parsed request, so BYTES inputs, whose elements
+/// are length-prefixed UTF-8 there, are recorded as text the same way whichever protocol carried them.
 /// </summary>
 internal sealed class PredictionRecorder
 {
@@ -83,11 +86,66 @@ internal sealed class PredictionRecorder
         try
         {
             _layout.ExtractFeatures(request, features, rows);
+            if (_layout.HasText)
+            {
+                RecordWithText(request, rows, features, outputs);
+                return;
+            }
+
             Monitor!.Record(features.AsSpan(0, rows * _layout.FeatureCount), rows, outputs);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(features);
+        }
+    }
+
+    // Rows with text: numbers from the extracted matrix, strings straight from the request's BYTES buffers.
+    private void RecordWithText(InferenceRequest request, int rows, float[] features, ReadOnlySpan<float> outputs)
+    {
+        var columns = _layout.FeatureCount;
+        using var recording = Monitor!.Begin(rows);
+        for (var r = 0; r < rows; r++)
+        {
+            for (var f = 0; f < columns; f++)
+            {
+                if (!_layout.IsTextFeature(f))
+                {
+                    recording.Feature(f, features[(r * columns) + f]);
+                }
+            }
+
+            for (var o = 0; !outputs.IsEmpty && o < _layout.OutputCount; o++)
+            {
+                recording.Output(o, outputs[(r * _layout.OutputCount) + o]);
+            }
+        }
+
+        var slots = request.Inputs;
+        for (var i = 0; i < slots.Length; i++)
+        {
+            if (_layout.IsTextInput(i))
+            {
+                RecordText(recording, slots[i].Data.Span, rows * _layout.InputColumns(i), _layout.InputColumns(i), _layout.FirstColumn(i));
+            }
+        }
+    }
+
+    // The elements of one BYTES input, row-major: element e is row e / width, column first + e % width. The parser
+    // checked the layout (4-byte little-endian length, then that many bytes); a short buffer just ends the walk.
+    private static void RecordText(DriftRecording recording, ReadOnlySpan<byte> data, int elements, int width, int first)
+    {
+        var rest = data;
+        for (var e = 0; e < elements && rest.Length >= TensorElements.BytesLengthPrefix; e++)
+        {
+            var length = BinaryPrimitives.ReadUInt32LittleEndian(rest);
+            if (length > (uint)(rest.Length - TensorElements.BytesLengthPrefix))
+            {
+                return;
+            }
+
+            recording.FeatureText(first + (e % width), rest.Slice(TensorElements.BytesLengthPrefix, (int)length));
+            rest = rest[(TensorElements.BytesLengthPrefix + (int)length)..];
         }
     }
 

@@ -81,29 +81,28 @@ internal static class ProfileCommand
     public static ReferenceProfile Build(InferenceSession session, string csvPath, ReferenceProfileBuilderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var signature = new ModelSignature(
-            session.Inputs.Select(i => new TensorSignature(i.Name, LoadedModel.ToDataType(i.ElementType), i.Shape)).ToArray(),
-            session.Outputs.Select(o => new TensorSignature(o.Name, LoadedModel.ToDataType(o.ElementType), o.Shape)).ToArray());
+        var signature = LoadedModel.SignatureOf(session);
         var layout = FeatureLayout.Create(signature);
         var columns = ExpectedColumns(layout, signature, csvPath);
+        var textColumns = Enumerable.Range(0, layout.FeatureCount).Where(layout.IsTextFeature).ToHashSet();
         ReferenceData data;
         using (var reader = File.OpenText(csvPath))
         {
-            data = ReferenceCsvReader.Read(reader, columns);
+            data = ReferenceCsvReader.Read(reader, columns, textColumns);
         }
 
         var outputs = new float[data.Rows * layout.OutputCount];
         for (var start = 0; start < data.Rows; start += BatchRows)
         {
             var rows = Math.Min(BatchRows, data.Rows - start);
-            RunBatch(session, signature, layout, data.RowMajorValues.AsSpan(start * layout.FeatureCount, rows * layout.FeatureCount), rows, outputs.AsSpan(start * layout.OutputCount));
+            RunBatch(session, signature, layout, data, start, rows, outputs.AsSpan(start * layout.OutputCount));
         }
 
-        return new ReferenceProfileBuilder(options).Build(columns, data.RowMajorValues, data.Rows, layout.OutputNames, outputs);
+        return new ReferenceProfileBuilder(options).Build(data, layout.OutputNames, outputs);
     }
 
     // One 2-D input: the CSV names its k columns freely (only the count must fit).
-    // One feature per input: the CSV's header must be the input names, in model order.
+    // Several inputs: the CSV's header must name their columns (input, or input[j] for a wider one), in model order.
     private static IReadOnlyList<string> ExpectedColumns(FeatureLayout layout, ModelSignature signature, string csvPath)
     {
         if (!layout.SingleMatrix)
@@ -124,22 +123,45 @@ internal static class ProfileCommand
         return names;
     }
 
-    private static void RunBatch(InferenceSession session, ModelSignature signature, FeatureLayout layout, ReadOnlySpan<float> features, int rows, Span<float> outputs)
+    // Rows [first, first + rows) of the reference data as the model's input tensors: numbers converted to each input's
+    // type, strings as BYTES (each a 4-byte little-endian length and its UTF-8 bytes).
+    private static void RunBatch(InferenceSession session, ModelSignature signature, FeatureLayout layout, ReferenceData data, int first, int rows, Span<float> outputs)
     {
         var inputs = new InputTensor[signature.Inputs.Count];
         for (var i = 0; i < inputs.Length; i++)
         {
             var input = signature.Inputs[i];
-            var columns = layout.SingleMatrix ? layout.FeatureCount : 1;
+            var columns = layout.InputColumns(i);
             var shape = input.Rank == 1 ? new long[] { rows } : [rows, columns];
-            var size = DataTypes.SizeOf(input.DataType);
-            var bytes = new byte[rows * columns * size];
-            for (var r = 0; r < rows; r++)
+            byte[] bytes;
+            if (layout.IsTextInput(i))
             {
-                for (var c = 0; c < columns; c++)
+                var text = new List<byte>();
+                var length = new byte[TensorElements.BytesLengthPrefix];
+                for (var r = 0; r < rows; r++)
                 {
-                    var value = layout.SingleMatrix ? features[(r * layout.FeatureCount) + c] : features[(r * layout.FeatureCount) + i];
-                    TensorElements.FromDouble(input.DataType, value, bytes.AsSpan(((r * columns) + c) * size, size));
+                    for (var c = 0; c < columns; c++)
+                    {
+                        var utf8 = System.Text.Encoding.UTF8.GetBytes(data.Text[layout.FirstColumn(i) + c]![first + r]);
+                        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(length, (uint)utf8.Length);
+                        text.AddRange(length);
+                        text.AddRange(utf8);
+                    }
+                }
+
+                bytes = [.. text];
+            }
+            else
+            {
+                var size = DataTypes.SizeOf(input.DataType);
+                bytes = new byte[rows * columns * size];
+                for (var r = 0; r < rows; r++)
+                {
+                    for (var c = 0; c < columns; c++)
+                    {
+                        var value = data.RowMajorValues[((first + r) * layout.FeatureCount) + layout.FirstColumn(i) + c];
+                        TensorElements.FromDouble(input.DataType, value, bytes.AsSpan(((r * columns) + c) * size, size));
+                    }
                 }
             }
 

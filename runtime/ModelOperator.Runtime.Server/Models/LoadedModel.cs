@@ -20,9 +20,7 @@ internal sealed class LoadedModel : IDisposable
         Version = version;
         Sha256 = sha256;
         MaxRequestBytes = maxRequestBytes;
-        Signature = new ModelSignature(
-            session.Inputs.Select(ToSignature).ToArray(),
-            session.Outputs.Select(ToSignature).ToArray());
+        Signature = SignatureOf(session);
         EncodedName = JsonEncodedText.Encode(name);
         EncodedVersion = JsonEncodedText.Encode(version);
         EncodedOutputNames = Signature.Outputs.Select(o => JsonEncodedText.Encode(o.Name)).ToArray();
@@ -92,6 +90,10 @@ internal sealed class LoadedModel : IDisposable
         DataTypes.FromOnnxElementType((int)type) ?? throw new ArgumentOutOfRangeException(nameof(type), type, "unsupported element type");
 
     public static TensorElementType ToElementType(DataType type) => (TensorElementType)DataTypes.OnnxElementType(type);
+
+    /// <summary>The protocol's view of a session's inputs and outputs.</summary>
+    public static ModelSignature SignatureOf(InferenceSession session) =>
+        new(session.Inputs.Select(ToSignature).ToArray(), session.Outputs.Select(ToSignature).ToArray());
 
     private static TensorSignature ToSignature(TensorMetadata metadata) =>
         new(metadata.Name, ToDataType(metadata.ElementType), metadata.Shape);

@@ -114,11 +114,9 @@ internal sealed partial class ModelLoader(
         DriftMonitor? monitor = null;
         if (profile is not null)
         {
-            if (profile.Features.Count != layout.FeatureCount || profile.Outputs.Count != layout.OutputCount)
+            if (layout.Mismatch(profile) is { } mismatch)
             {
-                throw new ModelLoadException(
-                    ModelLoadReason.InvalidProfile,
-                    $"reference profile {UriRedaction.Redact(options.ProfileUri)} has {profile.Features.Count} features and {profile.Outputs.Count} outputs, but the model has {layout.FeatureCount} feature columns and {layout.OutputCount} output columns");
+                throw new ModelLoadException(ModelLoadReason.InvalidProfile, $"reference profile {UriRedaction.Redact(options.ProfileUri)} {mismatch}");
             }
 
             monitor = new DriftMonitor(
