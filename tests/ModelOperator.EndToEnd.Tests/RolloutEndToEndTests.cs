@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using ModelOperator.Api;
 using ModelOperator.EndToEnd.Tests.Support;
 
@@ -10,7 +11,7 @@ namespace ModelOperator.EndToEnd.Tests;
 /// sandbox, because each starts a dozen processes on a 2-core machine.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
-public sealed class RolloutEndToEndTests
+public sealed partial class RolloutEndToEndTests
 {
     private const string FastSteps = "    - setWeight: 50\n    - analysis: {}\n";
 
@@ -39,6 +40,14 @@ public sealed class RolloutEndToEndTests
         Assert.Equal(("Rollback", Reasons.PredictionDrift, "predictionDrift"), (decision.Action, decision.Reason, decision.Metric));
         Assert.True(decision.ObservedValue > decision.Threshold, $"{decision.ObservedValue} should be above {decision.Threshold}");
         Assert.True(decision.Samples >= 300, $"{decision.Samples} samples");
+        // And it says how predictions moved: v3 answers above the cut far more often than v2, in words and numbers
+        var moved = Assert.Single(decision.Causes!);
+        Assert.Equal("churn_probability", moved.Name);
+        var shares = PredictionShift().Match(moved.Summary ?? string.Empty);
+        Assert.True(shares.Success, $"the cause should say how predictions moved: {moved.Summary}");
+        Assert.True(double.Parse(shares.Groups["canary"].Value, CultureInfo.InvariantCulture) > double.Parse(shares.Groups["stable"].Value, CultureInfo.InvariantCulture) + 20, moved.Summary);
+        Assert.Contains("caused by churn_probability (PSI ", decision.Message, StringComparison.Ordinal);
+        Assert.Contains($" over {moved.Samples} values: {moved.Summary})", decision.Message, StringComparison.Ordinal);
         Assert.Equal("2", rolledBack.Status.StableRevision!.ModelVersion);
         Assert.Contains(rolledBack.Status.QuarantinedRevisions!, q => q.ModelVersion == "3" && q.Reason == Reasons.PredictionDrift);
         Assert.Contains(rolledBack.Status.Conditions!, c => c.Type == Conditions.RolledBack && c.Status == "True" && c.Reason == Reasons.PredictionDrift);
@@ -206,6 +215,10 @@ public sealed class RolloutEndToEndTests
         Assert.True(taken.Spec.LeaseTransitions > lease.Spec.LeaseTransitions, string.Create(CultureInfo.InvariantCulture, $"transitions {lease.Spec.LeaseTransitions} → {taken.Spec.LeaseTransitions}"));
         e2e.AssertTheOperatorCalledOnlyWhatTheChartGrants();
     }
+
+    // DriftCauses.PredictionSummary's words: "share of predictions above 0.75: stable 21.1 %, canary 74.9 %".
+    [GeneratedRegex(@"^share of predictions above (?<cut>[0-9.]+): stable (?<stable>[0-9.]+) %, canary (?<canary>[0-9.]+) %$")]
+    private static partial Regex PredictionShift();
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]
