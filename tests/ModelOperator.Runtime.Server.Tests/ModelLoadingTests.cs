@@ -1,3 +1,4 @@
+using ModelOperator.Testing;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;

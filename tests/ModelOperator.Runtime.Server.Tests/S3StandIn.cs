@@ -1,3 +1,4 @@
+using ModelOperator.Testing;
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;

@@ -54,7 +54,7 @@ public sealed class TextUnseenShareTests
         var spec = new AnalysisSpec { MaxUnseenCategoryShare = 0.05, MaxFeatureDrift = 50 };
 
         // When the operator reads the pod's exposition and evaluates the revision
-        var scrape = ServerScrape.From(PrometheusText.Parse(PodExposition(clock, colours), out _));
+        var scrape = ServerScrapeReader.Read(PrometheusText.Parse(PodExposition(clock, colours), out _));
         var result = ScrapeMeasurements.Compute("colours-canary", T0, Window, scrape, null);
         var verdict = AnalysisEvaluator.Evaluate("colours-canary", result, new PodHealth { Pods = 1, Ready = 1 }, 1, AnalysisCriteria.FromSpec(spec, 3));
 
@@ -74,7 +74,7 @@ public sealed class TextUnseenShareTests
     {
         var clock = new ManualTimeProvider(T0);
         var colours = Enumerable.Range(0, 600).Select(i => (i % 10) switch { < 5 => "blue", < 8 => "green", _ => "red" }).ToList();
-        var scrape = ServerScrape.From(PrometheusText.Parse(PodExposition(clock, colours), out _));
+        var scrape = ServerScrapeReader.Read(PrometheusText.Parse(PodExposition(clock, colours), out _));
 
         var result = ScrapeMeasurements.Compute("colours-canary", T0, Window, scrape, null);
 

@@ -1,24 +1,19 @@
 using System.Collections.Concurrent;
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ModelOperator.Operator.Tests.Support;
 
 /// <summary>
-/// A real HTTP server on 127.0.0.1 and a free port, answering every request with what <c>answer</c> returns for its path
-/// and query (status, content type, body), and recording the requests it saw. Stops when disposed.
+/// A real HTTP server on 127.0.0.1 and a free port (the shared <see cref="FileOrigin"/>), answering every request with
+/// what <c>answer</c> returns for it (status, content type, body), and recording the requests it saw. Stops when disposed.
 /// </summary>
 internal sealed class FakeHttpServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private FileOrigin? _origin;
 
-    private FakeHttpServer(WebApplication app) => _app = app;
+    private FakeHttpServer()
+    {
+    }
 
     public ConcurrentQueue<string> Requests { get; } = new();
 
@@ -28,12 +23,8 @@ internal sealed class FakeHttpServer : IAsyncDisposable
 
     public static async Task<FakeHttpServer> StartAsync(Func<HttpRequest, (int Status, string ContentType, string Body)> answer)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var server = new FakeHttpServer(app);
-        app.Run(async context =>
+        var server = new FakeHttpServer();
+        server._origin = await FileOrigin.StartAsync(async context =>
         {
             server.Requests.Enqueue(context.Request.Path + context.Request.QueryString);
             var (status, type, body) = answer(context.Request);
@@ -41,15 +32,15 @@ internal sealed class FakeHttpServer : IAsyncDisposable
             context.Response.ContentType = type;
             await context.Response.WriteAsync(body);
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        server.BaseUrl = new Uri(address.EndsWith('/') ? address : address + "/");
+        server.BaseUrl = new Uri(server._origin.Url("/"));
         return server;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_origin is not null)
+        {
+            await _origin.DisposeAsync();
+        }
     }
 }

@@ -4,13 +4,13 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace ModelOperator.Runtime.Server.Tests;
+namespace ModelOperator.Testing;
 
 /// <summary>
 /// A tiny HTTP origin on loopback that answers every request with the given handler: a model host, or with
-/// <see cref="S3StandIn"/> an S3 and STS stand-in. With a certificate it serves https.
+/// an S3 and STS stand-in (the server tests' S3StandIn), a webhook or metrics endpoint for the operator's tests. With a certificate it serves https.
 /// </summary>
-internal sealed class FileOrigin : IAsyncDisposable
+public sealed class FileOrigin : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
