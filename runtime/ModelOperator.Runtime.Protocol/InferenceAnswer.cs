@@ -81,6 +81,45 @@ public sealed class InferenceAnswer
         }
     }
 
+    /// <summary>Starts an answer given as tensors rather than JSON (a gRPC one): every output is absent until <see cref="ReadTensor"/> sets it.</summary>
+    public void Clear()
+    {
+        foreach (var output in _outputs)
+        {
+            output.Clear();
+        }
+    }
+
+    /// <summary>Sets the output named <paramref name="utf8Name"/>, when it is one read, from little-endian elements of a fixed-size datatype.</summary>
+    public void ReadTensor(ReadOnlySpan<byte> utf8Name, DataType type, ReadOnlySpan<long> shape, ReadOnlySpan<byte> data)
+    {
+        if (!DataTypes.IsFixedSize(type))
+        {
+            throw new ProtocolException($"a {DataTypes.Name(type)} tensor has no fixed-size elements to compare");
+        }
+
+        Output? output = null;
+        foreach (var candidate in _outputs)
+        {
+            if (utf8Name.SequenceEqual(candidate.Utf8Name))
+            {
+                output = candidate;
+            }
+        }
+
+        if (output is null)
+        {
+            return;
+        }
+
+        output.Start(type, shape);
+        var count = data.Length / DataTypes.SizeOf(type);
+        for (var i = 0; i < count; i++)
+        {
+            output.Add(TensorElements.ToDouble(type, data, i));
+        }
+    }
+
     private void ReadOutput(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -183,12 +222,13 @@ public sealed class InferenceAnswer
     }
 
     /// <summary>
-    /// The type whose JSON reading takes every value of <paramref name="type"/> exactly: floats as FP64 (the text as a
-    /// double, as the answer wrote it), integers as INT64 or UINT64, BOOL as itself.
+    /// The type whose JSON reading takes every value of <paramref name="type"/> exactly: a float type as itself (so a
+    /// value compares at the precision the model produced it, whether it came as JSON text or as gRPC's binary), integers
+    /// as INT64 or UINT64, BOOL as itself.
     /// </summary>
     private static DataType Widest(DataType type) => type switch
     {
-        DataType.FP16 or DataType.BF16 or DataType.FP32 or DataType.FP64 => DataType.FP64,
+        DataType.FP16 or DataType.BF16 or DataType.FP32 or DataType.FP64 => type,
         DataType.UInt8 or DataType.UInt16 or DataType.UInt32 or DataType.UInt64 => DataType.UInt64,
         DataType.Bool => DataType.Bool,
         _ => DataType.Int64,

@@ -1,4 +1,8 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using ModelOperator.Runtime.Server.Grpc;
+using ModelOperator.Runtime.Server.Grpc.Protocol;
 using ModelOperator.Runtime.Protocol;
 using ModelOperator.Runtime.Server.Hosting;
 using ModelOperator.Runtime.Server.Models;
@@ -17,7 +21,11 @@ internal sealed partial class CopySender(HttpClient client, ShadowMetrics metric
 {
     private const int FirstAnswerBytes = 16 * 1024;
 
+    private readonly ArrayBufferWriter<byte> _body = new(4096);
+    private readonly Utf8JsonWriter _bodyWriter = new(Stream.Null);
     private ModelSignature? _signature;
+    private JsonEncodedText[] _inputNames = [];
+    private byte[] _contents = [];
     private InferenceAnswer _stable = new([]);
     private InferenceAnswer _candidate = new([]);
     private AnswerComparison _comparison = new(0);
@@ -53,18 +61,33 @@ internal sealed partial class CopySender(HttpClient client, ShadowMetrics metric
     public void Dispose()
     {
         _timeout.Dispose();
+        _bodyWriter.Dispose();
         ArrayPool<byte>.Shared.Return(_answer);
         _answer = [];
     }
 
     private void Send(MirrorCopy copy)
     {
+        var model = state.Current.Model;
+        Prepare(model?.Signature);
+        var body = copy.Body;
+        var answerSize = copy.StableAnswer.Length;
+        if (copy.GrpcRequest is { } call)
+        {
+            if (model is null || GrpcBody(model, call) is not { } json)
+            {
+                return;
+            }
+
+            // JSON takes at most about four times a number's protobuf size.
+            (body, answerSize) = (json, 4 * copy.GrpcAnswer!.CalculateSize());
+        }
+
         var timeout = _timeout;
         timeout.CancelAfter(options.ShadowTimeout);
         var started = time.GetTimestamp();
         try
         {
-            var body = copy.Body;
             using var request = new HttpRequestMessage(HttpMethod.Post, copy.Plan.InferUri) { Content = new ByteArrayContent(body.Array!, body.Offset, body.Count) };
             request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
             using var response = client.Send(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -76,7 +99,7 @@ internal sealed partial class CopySender(HttpClient client, ShadowMetrics metric
 
             // A blocking read takes no token: the timeout ends it by disposing the response, which drops the connection.
             using var abort = timeout.Token.UnsafeRegister(static r => ((HttpResponseMessage)r!).Dispose(), response);
-            var limit = (copy.StableAnswer.Length * ShadowMirror.AnswerSizeFactor) + ShadowMirror.AnswerSlackBytes;
+            var limit = (answerSize * ShadowMirror.AnswerSizeFactor) + ShadowMirror.AnswerSlackBytes;
             if (ReadCapped(response.Content, limit, timeout.Token) is not { } length)
             {
                 Fail($"the candidate's answer is larger than {limit} bytes");
@@ -113,19 +136,123 @@ internal sealed partial class CopySender(HttpClient client, ShadowMetrics metric
         }
     }
 
-    private void Compare(MirrorCopy copy, ReadOnlySpan<byte> candidateAnswer)
+    /// <summary>Readers and names for the model's signature, made again only when the model changed.</summary>
+    private void Prepare(ModelSignature? signature)
     {
-        var signature = state.Current.Model?.Signature;
-        if (!ReferenceEquals(signature, _signature))
+        if (ReferenceEquals(signature, _signature))
         {
-            // Labels come from the signature, at most MaxOutputs of them, never from either answer.
-            string[] outputs = [.. signature?.Outputs.Take(ShadowMetrics.MaxOutputs).Select(o => o.Name) ?? []];
-            (_signature, _stable, _candidate, _comparison) = (signature, new InferenceAnswer(outputs), new InferenceAnswer(outputs), new AnswerComparison(outputs.Length));
+            return;
         }
 
+        // Labels come from the signature, at most MaxOutputs of them, never from either answer.
+        string[] outputs = [.. signature?.Outputs.Take(ShadowMetrics.MaxOutputs).Select(o => o.Name) ?? []];
+        (_signature, _stable, _candidate, _comparison) = (signature, new InferenceAnswer(outputs), new InferenceAnswer(outputs), new AnswerComparison(outputs.Length));
+        _inputNames = [.. signature?.Inputs.Select(i => JsonEncodedText.Encode(i.Name)) ?? []];
+    }
+
+    /// <summary>
+    /// The REST JSON body of a gRPC call, written from the inputs as the gRPC mapping reads them, so the candidate gets
+    /// exactly what the stable model ran on; null (counted as failed) when the call cannot be read that way.
+    /// </summary>
+    private ArraySegment<byte>? GrpcBody(LoadedModel model, ModelInferRequest call)
+    {
+        var request = model.RentRequest();
         try
         {
-            _stable.Read(copy.StableAnswer);
+            GrpcTensorMapping.Read(call, call.CalculateSize(), request);
+            _body.ResetWrittenCount();
+            _bodyWriter.Reset(_body);
+            _bodyWriter.WriteStartObject();
+            _bodyWriter.WriteStartArray("inputs"u8);
+            var inputs = request.Inputs;
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                InferenceResponseWriter.WriteOutput(_bodyWriter, _inputNames[i], inputs[i].DataType, inputs[i].Shape, inputs[i].Data.Span);
+            }
+
+            _bodyWriter.WriteEndArray();
+            _bodyWriter.WriteEndObject();
+            _bodyWriter.Flush();
+            return MemoryMarshal.TryGetArray(_body.WrittenMemory, out var segment) ? segment : (ArraySegment<byte>?)null;
+        }
+        catch (ProtocolException ex)
+        {
+            Fail($"the gRPC call could not be written as a REST request: {ex.Message}");
+            return null;
+        }
+        finally
+        {
+            model.ReturnRequest(request);
+        }
+    }
+
+    /// <summary>Reads a gRPC answer's outputs (raw bytes, or typed contents through the gRPC mapping) into <see cref="_stable"/>.</summary>
+    private void ReadGrpcAnswer(ModelInferResponse response)
+    {
+        _stable.Clear();
+        Span<long> shape = stackalloc long[InferenceRequestParserLimits.MaxRank];
+        var raw = response.RawOutputContents;
+        for (var k = 0; k < response.Outputs.Count; k++)
+        {
+            var tensor = response.Outputs[k];
+            if (Output(tensor.Name) is not { } output || tensor.Shape.Count > shape.Length || (raw.Count > 0 && raw.Count <= k))
+            {
+                continue;
+            }
+
+            var elements = 1L;
+            for (var d = 0; d < tensor.Shape.Count; d++)
+            {
+                shape[d] = tensor.Shape[d];
+                elements *= tensor.Shape[d];
+            }
+
+            ReadOnlySpan<byte> data;
+            if (raw.Count > 0)
+            {
+                data = raw[k].Span;
+            }
+            else
+            {
+                var length = checked((int)(elements * DataTypes.SizeOf(output.DataType)));
+                if (_contents.Length < length)
+                {
+                    _contents = new byte[Math.Max(length, _contents.Length * 2)];
+                }
+
+                GrpcTensorMapping.ReadContents(tensor.Contents, output, _contents.AsSpan(0, length));
+                data = _contents.AsSpan(0, length);
+            }
+
+            _stable.ReadTensor(output.Utf8Name, output.DataType, shape[..tensor.Shape.Count], data);
+        }
+    }
+
+    private TensorSignature? Output(string name)
+    {
+        foreach (var output in _signature?.Outputs ?? [])
+        {
+            if (output.Name == name)
+            {
+                return output;
+            }
+        }
+
+        return null;
+    }
+
+    private void Compare(MirrorCopy copy, ReadOnlySpan<byte> candidateAnswer)
+    {
+        try
+        {
+            if (copy.GrpcAnswer is { } grpcAnswer)
+            {
+                ReadGrpcAnswer(grpcAnswer);
+            }
+            else
+            {
+                _stable.Read(copy.StableAnswer);
+            }
         }
         catch (ProtocolException ex)
         {

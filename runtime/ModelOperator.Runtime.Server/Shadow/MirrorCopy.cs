@@ -1,4 +1,5 @@
 using System.Buffers;
+using ModelOperator.Runtime.Server.Grpc.Protocol;
 
 namespace ModelOperator.Runtime.Server.Shadow;
 
@@ -23,6 +24,12 @@ internal sealed class MirrorCopy
 
     public MirrorPlan Plan { get; }
 
+    /// <summary>A gRPC call's request, when the copy came over gRPC: the sender writes the JSON body from it.</summary>
+    public ModelInferRequest? GrpcRequest { get; private init; }
+
+    /// <summary>A gRPC call's answer, when the copy came over gRPC: compared instead of <see cref="StableAnswer"/>.</summary>
+    public ModelInferResponse? GrpcAnswer { get; private init; }
+
     /// <summary>The request body as this server received it, forwarded to the candidate as is.</summary>
     public ArraySegment<byte> Body => new(_body, 0, _bodyLength);
 
@@ -37,6 +44,10 @@ internal sealed class MirrorCopy
         body.CopyTo(buffer);
         return new MirrorCopy(plan, buffer, length);
     }
+
+    /// <summary>A copy of a gRPC call: references to its messages, which nothing changes after the call.</summary>
+    public static MirrorCopy FromGrpc(MirrorPlan plan, ModelInferRequest request, ModelInferResponse response) =>
+        new(plan, [], 0) { GrpcRequest = request, GrpcAnswer = response };
 
     /// <summary>Keeps a copy of this server's answer (the caller's buffer goes back to its pool when the request ends).</summary>
     public void KeepAnswer(ReadOnlySpan<byte> answer)

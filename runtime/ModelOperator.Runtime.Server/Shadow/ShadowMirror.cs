@@ -1,4 +1,5 @@
 using System.Buffers;
+using ModelOperator.Runtime.Server.Grpc.Protocol;
 using ModelOperator.Runtime.Server.Hosting;
 using ModelOperator.Runtime.Server.Models;
 
@@ -104,6 +105,24 @@ internal sealed class ShadowMirror : IHostedService, IDisposable
         {
             _metrics.Dropped.Inc();
             copy.Return();
+        }
+    }
+
+    /// <summary>
+    /// After a gRPC ModelInfer answered: queue a copy (references to both messages, nothing copied or serialised on the
+    /// call's thread) when the call is chosen, or drop it (counted) when the queue is full.
+    /// </summary>
+    public void OfferGrpc(ModelInferRequest request, ModelInferResponse response)
+    {
+        var plan = _instructions.Current;
+        if (!plan.IsOn || !Chosen(plan.Percent, _draw()))
+        {
+            return;
+        }
+
+        if (!_queue.TryAdd(MirrorCopy.FromGrpc(plan, request, response)))
+        {
+            _metrics.Dropped.Inc();
         }
     }
 
