@@ -74,7 +74,13 @@ internal sealed partial class CopySender(HttpClient client, ShadowMetrics metric
         var answerSize = copy.StableAnswer.Length;
         if (copy.GrpcRequest is { } call)
         {
-            if (model is null || GrpcBody(model, call) is not { } json)
+            if (model is null)
+            {
+                Fail("no model is loaded to read the gRPC call with");
+                return;
+            }
+
+            if (GrpcBody(model, call) is not { } json)
             {
                 return;
             }
