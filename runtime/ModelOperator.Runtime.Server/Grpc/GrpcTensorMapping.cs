@@ -270,6 +270,10 @@ internal static class GrpcTensorMapping
         }
     }
 
+    /// <summary>A typed output's contents as little-endian element bytes, exactly <paramref name="destination"/> long (the shadow mirror compares them).</summary>
+    public static void ReadContents(InferTensorContents contents, TensorSignature output, Span<byte> destination) =>
+        Rows[output.DataType].Read(contents, output, destination);
+
     private static void Prepare(InferenceRequest.InputSlot slot, ReadOnlySpan<long> shape, DataType datatype, long elements)
     {
         shape.CopyTo(slot.Shape);

@@ -151,6 +151,7 @@ internal sealed class InferenceGrpcService(
                     throw new RpcException(new Status(GrpcStatusCodes.FromHttp(errorStatus), error));
                 }
 
+                Shadow.GrpcMirroring.Offer(context, message, response);
                 return response;
             }
             finally

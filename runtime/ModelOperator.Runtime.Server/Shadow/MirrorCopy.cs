@@ -1,11 +1,75 @@
+using System.Buffers;
+using ModelOperator.Runtime.Server.Grpc.Protocol;
+
 namespace ModelOperator.Runtime.Server.Shadow;
 
-/// <summary>One request chosen for mirroring: the plan it was chosen under, its body, and (once answered) the stable answer.</summary>
-internal sealed class MirrorCopy(MirrorPlan plan, byte[] body)
+/// <summary>
+/// One request chosen for mirroring: the plan it was chosen under, its body as received, and (once answered) the
+/// stable answer. Both byte copies live in rented buffers that <see cref="Return"/> gives back after the send; a copy
+/// that is never offered (the request failed) is simply collected, the pool does not need them back.
+/// </summary>
+internal sealed class MirrorCopy
 {
-    public MirrorPlan Plan { get; } = plan;
+    private byte[] _body;
+    private int _bodyLength;
+    private byte[] _answer = [];
+    private int _answerLength;
 
-    public byte[] Body { get; } = body;
+    private MirrorCopy(MirrorPlan plan, byte[] body, int bodyLength)
+    {
+        Plan = plan;
+        _body = body;
+        _bodyLength = bodyLength;
+    }
 
-    public byte[] StableAnswer { get; set; } = [];
+    public MirrorPlan Plan { get; }
+
+    /// <summary>A gRPC call's request, when the copy came over gRPC: the sender writes the JSON body from it.</summary>
+    public ModelInferRequest? GrpcRequest { get; private init; }
+
+    /// <summary>A gRPC call's answer, when the copy came over gRPC: compared instead of <see cref="StableAnswer"/>.</summary>
+    public ModelInferResponse? GrpcAnswer { get; private init; }
+
+    /// <summary>The request body as this server received it, forwarded to the candidate as is.</summary>
+    public ArraySegment<byte> Body => new(_body, 0, _bodyLength);
+
+    /// <summary>This server's answer to the request.</summary>
+    public ReadOnlySpan<byte> StableAnswer => _answer.AsSpan(0, _answerLength);
+
+    /// <summary>A copy of <paramref name="body"/> in a rented buffer.</summary>
+    public static MirrorCopy Rent(MirrorPlan plan, in ReadOnlySequence<byte> body)
+    {
+        var length = checked((int)body.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
+        body.CopyTo(buffer);
+        return new MirrorCopy(plan, buffer, length);
+    }
+
+    /// <summary>A copy of a gRPC call: references to its messages, which nothing changes after the call.</summary>
+    public static MirrorCopy FromGrpc(MirrorPlan plan, ModelInferRequest request, ModelInferResponse response) =>
+        new(plan, [], 0) { GrpcRequest = request, GrpcAnswer = response };
+
+    /// <summary>Keeps a copy of this server's answer (the caller's buffer goes back to its pool when the request ends).</summary>
+    public void KeepAnswer(ReadOnlySpan<byte> answer)
+    {
+        _answer = ArrayPool<byte>.Shared.Rent(Math.Max(1, answer.Length));
+        answer.CopyTo(_answer);
+        _answerLength = answer.Length;
+    }
+
+    /// <summary>Gives both buffers back; the copy is not used again.</summary>
+    public void Return()
+    {
+        if (_body.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_body);
+        }
+
+        if (_answer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_answer);
+        }
+
+        (_body, _bodyLength, _answer, _answerLength) = ([], 0, [], 0);
+    }
 }

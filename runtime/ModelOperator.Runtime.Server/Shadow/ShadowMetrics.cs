@@ -19,6 +19,8 @@ internal sealed class ShadowMetrics
 
     private readonly Histogram _difference;
     private readonly Counter _topClass;
+    // Keyed by output names of the signature (at most MaxOutputs per model), so bounded like the labels themselves.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, OutputSeries> _outputs = new(StringComparer.Ordinal);
     private readonly string _model;
     private readonly string _version;
 
@@ -79,15 +81,24 @@ internal sealed class ShadowMetrics
 
         foreach (var output in comparison.Outputs)
         {
+            var series = _outputs.GetOrAdd(output.Name, static (name, metrics) => metrics.NewSeries(name), this);
             if (output.MaxAbsoluteDifference is { } difference)
             {
-                _difference.WithLabels(_model, _version, output.Name).Observe(difference);
+                series.Difference.Observe(difference);
             }
 
             if (output.TopClassAgrees is { } agrees)
             {
-                _topClass.WithLabels(_model, _version, output.Name, agrees ? "agree" : "disagree").Inc();
+                (agrees ? series.TopClassAgree : series.TopClassDisagree).Inc();
             }
         }
     }
+
+    private OutputSeries NewSeries(string output) => new(
+        _difference.WithLabels(_model, _version, output),
+        _topClass.WithLabels(_model, _version, output, "agree"),
+        _topClass.WithLabels(_model, _version, output, "disagree"));
+
+    /// <summary>One output's series, looked up once: labelling a child per copy cost more than the comparison.</summary>
+    private sealed record OutputSeries(Histogram.Child Difference, Counter.Child TopClassAgree, Counter.Child TopClassDisagree);
 }

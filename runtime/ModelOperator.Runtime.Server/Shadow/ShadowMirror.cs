@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Net.Http.Headers;
-using System.Text.Json;
-using System.Threading.Channels;
+using ModelOperator.Runtime.Server.Grpc.Protocol;
 using ModelOperator.Runtime.Server.Hosting;
 using ModelOperator.Runtime.Server.Models;
 
@@ -10,11 +8,11 @@ namespace ModelOperator.Runtime.Server.Shadow;
 /// <summary>
 /// Sends copies of a share of the requests to the candidate named by the instruction, after this server answered them,
 /// and compares the candidate's answers with its own (<see cref="AnswerComparison"/>). The request path only copies
-/// bytes and writes to a bounded queue: a full queue drops the copy (counted), it never waits. A few background senders
-/// drain the queue through one owned client with bounded connections, a timeout, no redirects and a cap on the
-/// answer's size; nothing the candidate does reaches the user.
+/// bytes into rented buffers and writes to a bounded queue: a full queue drops the copy (counted), it never waits. A
+/// few senders (<see cref="CopySender"/>, each on its own thread) drain the queue through one owned client with bounded
+/// connections, a timeout, no redirects and a cap on the answer's size; nothing the candidate does reaches the user.
 /// </summary>
-internal sealed partial class ShadowMirror : IHostedService, IDisposable
+internal sealed class ShadowMirror : IHostedService, IDisposable
 {
     /// <summary>Concurrent sends to the candidate: enough to keep up with a stable pod on a small machine, few enough to stay cheap.</summary>
     public const int Senders = 2;
@@ -31,7 +29,7 @@ internal sealed partial class ShadowMirror : IHostedService, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<ShadowMirror> _logger;
     private readonly Func<double> _draw;
-    private readonly Channel<MirrorCopy> _queue;
+    private readonly MirrorQueue _queue;
     private readonly HttpClient _client;
     private readonly CancellationTokenSource _stopping = new();
     private Task[] _senders = [];
@@ -51,12 +49,7 @@ internal sealed partial class ShadowMirror : IHostedService, IDisposable
         _time = time;
         _logger = logger;
         _draw = draw;
-        _queue = Channel.CreateBounded<MirrorCopy>(new BoundedChannelOptions(options.ShadowQueueCapacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait, // with TryWrite: a full queue refuses at once, and the copy is dropped
-            SingleWriter = false,
-            SingleReader = false,
-        });
+        _queue = new MirrorQueue(options.ShadowQueueCapacity);
         _client = new HttpClient(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -75,8 +68,9 @@ internal sealed partial class ShadowMirror : IHostedService, IDisposable
     }
 
     /// <summary>
-    /// Called while the request body is still readable: a copy of it when this request is chosen for mirroring (the
-    /// plan is on and the draw falls within its share), else null. A full queue drops the copy here, before copying.
+    /// Called while the request body is still readable: a copy of its bytes (into a rented buffer) when this request is
+    /// chosen for mirroring (the plan is on and the draw falls within its share), else null. A full queue drops the
+    /// copy here, before copying.
     /// </summary>
     public MirrorCopy? Sample(in ReadOnlySequence<byte> body)
     {
@@ -86,16 +80,19 @@ internal sealed partial class ShadowMirror : IHostedService, IDisposable
             return null;
         }
 
-        if (_queue.Reader.Count >= _options.ShadowQueueCapacity)
+        if (_queue.Count >= _options.ShadowQueueCapacity)
         {
             _metrics.Dropped.Inc();
             return null;
         }
 
-        return new MirrorCopy(plan, body.ToArray());
+        return MirrorCopy.Rent(plan, body);
     }
 
-    /// <summary>After the stable answer was written: queue the copy with that answer, or drop it (counted) when the queue is full.</summary>
+    /// <summary>
+    /// After the stable answer was written: queue the copy with a copy of that answer, or drop it (counted) when the
+    /// queue is full. Nothing else happens on the request's thread: serialising, sending and comparing are the senders'.
+    /// </summary>
     public void Offer(MirrorCopy? copy, ReadOnlyMemory<byte> stableAnswer)
     {
         if (copy is null)
@@ -103,8 +100,27 @@ internal sealed partial class ShadowMirror : IHostedService, IDisposable
             return;
         }
 
-        copy.StableAnswer = stableAnswer.ToArray();
-        if (!_queue.Writer.TryWrite(copy))
+        copy.KeepAnswer(stableAnswer.Span);
+        if (!_queue.TryAdd(copy))
+        {
+            _metrics.Dropped.Inc();
+            copy.Return();
+        }
+    }
+
+    /// <summary>
+    /// After a gRPC ModelInfer answered: queue a copy (references to both messages, nothing copied or serialised on the
+    /// call's thread) when the call is chosen, or drop it (counted) when the queue is full.
+    /// </summary>
+    public void OfferGrpc(ModelInferRequest request, ModelInferResponse response)
+    {
+        var plan = _instructions.Current;
+        if (!plan.IsOn || !Chosen(plan.Percent, _draw()))
+        {
+            return;
+        }
+
+        if (!_queue.TryAdd(MirrorCopy.FromGrpc(plan, request, response)))
         {
             _metrics.Dropped.Inc();
         }
@@ -115,14 +131,23 @@ internal sealed partial class ShadowMirror : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _senders = [.. Enumerable.Range(0, Senders).Select(_ => Task.Run(() => SendLoopAsync(_stopping.Token), CancellationToken.None))];
+        // Dedicated threads, not the pool's: each blocks on the queue and on its send (see CopySender).
+        _senders = [.. Enumerable.Range(0, Senders).Select(_ => Task.Factory.StartNew(
+            () =>
+            {
+                using var sender = new CopySender(_client, _metrics, _options, _state, _time, _logger, _stopping.Token);
+                sender.Run(_queue);
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default))];
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         // Copies still queued are not worth delaying a shutdown for.
-        _queue.Writer.TryComplete();
+        _queue.Close();
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_senders).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -131,122 +156,5 @@ internal sealed partial class ShadowMirror : IHostedService, IDisposable
     {
         _stopping.Dispose();
         _client.Dispose();
-    }
-
-    private async Task SendLoopAsync(CancellationToken stopping)
-    {
-        try
-        {
-            await foreach (var copy in _queue.Reader.ReadAllAsync(stopping).ConfigureAwait(false))
-            {
-                try
-                {
-                    await SendAsync(copy, stopping).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (!stopping.IsCancellationRequested)
-                {
-                    // Whatever the candidate did, the sender lives on for the next copy.
-                    Fail($"the copy could not be sent or compared ({ex.GetType().Name})");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task SendAsync(MirrorCopy copy, CancellationToken stopping)
-    {
-        using var timeout = new CancellationTokenSource(_options.ShadowTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
-        var started = _time.GetTimestamp();
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, copy.Plan.InferUri) { Content = new ByteArrayContent(copy.Body) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var limit = (copy.StableAnswer.Length * AnswerSizeFactor) + AnswerSlackBytes;
-            if ((int)response.StatusCode is < 200 or > 299)
-            {
-                Fail($"the candidate answered {(int)response.StatusCode}");
-                return;
-            }
-
-            if (await ReadCappedAsync(response.Content, limit, linked.Token).ConfigureAwait(false) is not { } answer)
-            {
-                Fail($"the candidate's answer is larger than {limit} bytes");
-                return;
-            }
-
-            _metrics.CandidateDuration.Observe(_time.GetElapsedTime(started).TotalSeconds);
-            // Labels come from the signature, at most MaxOutputs of them, never from either answer.
-            var outputs = _state.Current.Model?.Signature.Outputs.Take(ShadowMetrics.MaxOutputs).Select(o => o.Name).ToArray() ?? [];
-            _metrics.Record(AnswerComparison.Compare(copy.StableAnswer, answer, copy.Plan.Tolerance, outputs));
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
-        {
-            Fail($"the candidate did not answer within {_options.ShadowTimeout.TotalMilliseconds} ms");
-        }
-        catch (HttpRequestException ex)
-        {
-            Fail($"the candidate could not be reached ({ex.HttpRequestError})");
-        }
-        catch (JsonException ex)
-        {
-            Fail($"the candidate's answer is not an inference response: {ex.Message}");
-        }
-        catch (IOException ex)
-        {
-            Fail($"the candidate's answer broke off ({ex.GetType().Name})");
-        }
-    }
-
-    private void Fail(string why)
-    {
-        _metrics.Failed.Inc();
-        Log.CopyFailed(_logger, why);
-    }
-
-    /// <summary>The whole body, or null when it is longer than <paramref name="limit"/> (read no further than one byte past it).</summary>
-    private static async Task<byte[]?> ReadCappedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength > limit)
-        {
-            return null;
-        }
-
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            var buffer = new byte[Math.Min(limit + 1, (int?)content.Headers.ContentLength + 1 ?? 16 * 1024)];
-            var length = 0;
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (length > limit)
-                    {
-                        return null;
-                    }
-
-                    Array.Resize(ref buffer, Math.Min(limit + 1, buffer.Length * 2));
-                }
-
-                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return length > limit ? null : buffer[..length];
-                }
-
-                length += read;
-            }
-        }
-    }
-
-    private static partial class Log
-    {
-        // Debug: a failing candidate fails every copy, and the counter already says how many.
-        [LoggerMessage(Level = LogLevel.Debug, Message = "Shadow copy failed: {Why}")]
-        public static partial void CopyFailed(ILogger logger, string why);
     }
 }

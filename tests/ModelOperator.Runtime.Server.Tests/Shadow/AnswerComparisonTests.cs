@@ -1,5 +1,5 @@
 using System.Text;
-using System.Text.Json;
+using ModelOperator.Runtime.Protocol;
 using ModelOperator.Runtime.Server.Shadow;
 
 namespace ModelOperator.Runtime.Server.Tests.Shadow;
@@ -119,6 +119,46 @@ public sealed class AnswerComparisonTests
         Assert.Equal(["probabilities"], result.Outputs.Select(o => o.Name));
     }
 
+    [Fact]
+    public void A_bytes_output_agrees_only_when_its_strings_are_the_same()
+    {
+        var stable = Answer(("label", "BYTES", [1], "\"yes\""));
+
+        Assert.Equal(new OutputComparison("label", 0, null), Assert.Single(Compare(stable, stable).Outputs));
+        var result = Compare(stable, Answer(("label", "BYTES", [1], "\"no\"")));
+        Assert.False(result.Agrees);
+        Assert.Equal(new OutputComparison("label", null, null), Assert.Single(result.Outputs));
+    }
+
+    [Fact]
+    public void Reading_and_comparing_again_allocates_nothing()
+    {
+        // The senders keep their readers and comparison: a warm copy costs no garbage.
+        var stableAnswer = Answer(("probabilities", "FP32", [2, 3], "0.1,0.7,0.2,0.5,0.25,0.25"), ("label", "INT64", [2], "1,0"));
+        var candidateAnswer = Answer(("probabilities", "FP32", [2, 3], "0.1,0.6,0.3,0.5,0.25,0.25"), ("label", "INT64", [2], "1,1"));
+        var stable = new InferenceAnswer(["probabilities", "label"]);
+        var candidate = new InferenceAnswer(["probabilities", "label"]);
+        var comparison = new AnswerComparison(2);
+        CompareOnce();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            CompareOnce();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.False(comparison.Agrees);
+        Assert.Equal([new("probabilities", 0.1, true), new("label", 1, false)], comparison.Outputs.Select(o => o with { MaxAbsoluteDifference = Math.Round(o.MaxAbsoluteDifference!.Value, 6) }));
+
+        void CompareOnce()
+        {
+            stable.Read(stableAnswer);
+            candidate.Read(candidateAnswer);
+            comparison.Compare(stable, candidate, 0.01);
+        }
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("{\"error\":\"boom\"}")]
@@ -128,6 +168,6 @@ public sealed class AnswerComparisonTests
     {
         var stable = Answer(("probabilities", "FP32", [1, 1], "0.25"));
 
-        Assert.ThrowsAny<JsonException>(() => Compare(stable, Encoding.UTF8.GetBytes(candidate)));
+        Assert.Throws<ProtocolException>(() => Compare(stable, Encoding.UTF8.GetBytes(candidate)));
     }
 }
