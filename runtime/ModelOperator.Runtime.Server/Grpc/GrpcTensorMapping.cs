@@ -13,7 +13,10 @@ namespace ModelOperator.Runtime.Server.Grpc;
 /// (typed <see cref="InferTensorContents"/> or <c>raw_input_contents</c>) into an <see cref="InferenceRequest"/>, and a
 /// run's outputs into a <see cref="ModelInferResponse"/>. What differs per datatype is one row of <see cref="Rows"/>:
 /// which typed field carries it and how its values become little-endian element bytes and back. A datatype the server
-/// learns is a row here. Validation reuses the JSON parser's checks and messages, so both protocols refuse alike.
+/// learns is a row here. BYTES elements are held as the request holds them from every protocol, a 4-byte little-endian
+/// length and that many bytes each: exactly KServe's and Triton's raw form, so raw BYTES are copied and checked, and
+/// <c>bytes_contents</c> gains or loses the prefixes. Validation reuses the JSON parser's checks and messages, so both
+/// protocols refuse alike.
 /// </summary>
 internal static class GrpcTensorMapping
 {
@@ -23,7 +26,8 @@ internal static class GrpcTensorMapping
         Func<InferTensorContents, int> Count,
         Action<InferTensorContents, TensorSignature, Span<byte>> Read,
         Action<ReadOnlySpan<byte>, InferTensorContents> Write,
-        Action<ReadOnlySpan<byte>, TensorSignature>? CheckRaw = null);
+        Action<ReadOnlySpan<byte>, TensorSignature>? CheckRaw = null,
+        Func<InferTensorContents, int>? VariableByteLength = null);
 
     // Every typed field, for telling a caller which one it filled when it used the wrong one.
     private static readonly (string Field, Func<InferTensorContents, int> Count)[] Fields =
@@ -80,6 +84,12 @@ internal static class GrpcTensorMapping
             c => c.Fp64Contents.Count,
             (c, _, d) => Fill(c.Fp64Contents, d, static (v, s) => BinaryPrimitives.WriteDoubleLittleEndian(s, v)),
             (b, c) => c.Fp64Contents.AddRange(MemoryMarshal.Cast<byte, double>(b).ToArray())),
+        [DataType.Bytes] = new(
+            "bytes_contents",
+            c => c.BytesContents.Count,
+            ReadBytesContents,
+            WriteBytesContents,
+            VariableByteLength: BytesContentsLength),
     };
 
     /// <summary>The typed field that carries <paramref name="type"/>, for messages and documentation.</summary>
@@ -102,13 +112,6 @@ internal static class GrpcTensorMapping
         {
             throw new ProtocolException(
                 $"raw_input_contents has {raw.Count} entries but the request has {message.Inputs.Count} inputs; give one entry per input, in the order of inputs, or none");
-        }
-
-        // BYTES elements have no fixed size: the raw form needs length prefixes this mapping does not read yet.
-        if (signature.Inputs.Concat(signature.Outputs).FirstOrDefault(t => t.DataType == DataType.Bytes) is { } strings)
-        {
-            throw new ProtocolException(
-                $"tensor \"{strings.Name}\" is BYTES, which this server answers over REST only (JSON or the binary data extension), not over gRPC");
         }
 
         Span<long> shape = stackalloc long[InferenceRequestParserLimits.MaxRank];
@@ -163,7 +166,8 @@ internal static class GrpcTensorMapping
                     $"input \"{expected.Name}\" is {DataTypes.Name(datatype)}, which has no typed contents field in the protocol; send it in raw_input_contents (little-endian, {DataTypes.SizeOf(datatype)} bytes an element)");
             }
 
-            var byteLength = checked((int)(elements * DataTypes.SizeOf(datatype)));
+            var fixedSize = DataTypes.IsFixedSize(datatype);
+            var byteLength = fixedSize ? checked((int)(elements * DataTypes.SizeOf(datatype))) : -1;
             if (raw.Count > 0)
             {
                 if (tensor.Contents is { } both && Filled(both) is { } filled)
@@ -173,15 +177,20 @@ internal static class GrpcTensorMapping
                 }
 
                 var bytes = raw[i];
-                if (bytes.Length != byteLength)
+                if (fixedSize && bytes.Length != byteLength)
                 {
                     throw new ProtocolException(
                         $"raw_input_contents[{i}] for input \"{expected.Name}\" has {bytes.Length} bytes but shape {InferenceRequestParser.Format(shape[..rank])} of {DataTypes.Name(datatype)} needs {byteLength}");
                 }
 
+                if (!fixedSize)
+                {
+                    InferenceRequestParser.RequireBytesLayout(expected, shape[..rank], bytes.Span, elements);
+                }
+
                 row?.CheckRaw?.Invoke(bytes.Span, expected);
                 Prepare(slot, shape[..rank], datatype, elements);
-                bytes.Span.CopyTo(slot.Allocate(byteLength));
+                bytes.Span.CopyTo(slot.Allocate(bytes.Length));
             }
             else
             {
@@ -201,7 +210,7 @@ internal static class GrpcTensorMapping
                 }
 
                 Prepare(slot, shape[..rank], datatype, elements);
-                var destination = slot.Allocate(byteLength);
+                var destination = slot.Allocate(contents is not null && typed.VariableByteLength is { } variable ? variable(contents) : Math.Max(byteLength, 0));
                 if (contents is not null)
                 {
                     typed.Read(contents, expected, destination);
@@ -372,6 +381,42 @@ internal static class GrpcTensorMapping
             }
 
             destination[i] = (byte)values[i];
+        }
+    }
+
+    // bytes_contents holds one ByteString an element; the request holds each behind its 4-byte length.
+    private static int BytesContentsLength(InferTensorContents contents)
+    {
+        var length = 0L;
+        foreach (var element in contents.BytesContents)
+        {
+            length += TensorElements.BytesLengthPrefix + element.Length;
+        }
+
+        // The message that carried them was under the request limits, so this fits unless the prefixes overflow it.
+        return length <= Array.MaxLength
+            ? (int)length
+            : throw new ProtocolException($"bytes_contents takes {length} bytes with its length prefixes, more than one tensor may hold");
+    }
+
+    private static void ReadBytesContents(InferTensorContents contents, TensorSignature expected, Span<byte> destination)
+    {
+        var at = 0;
+        foreach (var element in contents.BytesContents)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(destination[at..], element.Length);
+            element.Span.CopyTo(destination[(at + TensorElements.BytesLengthPrefix)..]);
+            at += TensorElements.BytesLengthPrefix + element.Length;
+        }
+    }
+
+    private static void WriteBytesContents(ReadOnlySpan<byte> data, InferTensorContents contents)
+    {
+        for (var rest = data; rest.Length >= TensorElements.BytesLengthPrefix;)
+        {
+            var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(rest);
+            contents.BytesContents.Add(ByteString.CopyFrom(rest.Slice(TensorElements.BytesLengthPrefix, length)));
+            rest = rest[(TensorElements.BytesLengthPrefix + length)..];
         }
     }
 
