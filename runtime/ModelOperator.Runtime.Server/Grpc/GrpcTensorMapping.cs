@@ -48,13 +48,13 @@ internal static class GrpcTensorMapping
             "bool_contents",
             c => c.BoolContents.Count,
             (c, _, d) => Fill(c.BoolContents, d, static (v, s) => s[0] = v ? (byte)1 : (byte)0),
-            (b, c) => c.BoolContents.AddRange(b.ToArray().Select(v => v != 0)),
+            (b, c) => AddAll(c.BoolContents, b, static v => v != 0),
             CheckBoolBytes),
         [DataType.UInt8] = new(
             "uint_contents",
             c => c.UintContents.Count,
             ReadUInt8,
-            (b, c) => c.UintContents.AddRange(b.ToArray().Select(v => (uint)v))),
+            (b, c) => AddAll(c.UintContents, b, static v => (uint)v)),
         [DataType.UInt16] = UIntRow(DataType.UInt16, ushort.MaxValue, 2),
         [DataType.UInt32] = UIntRow(DataType.UInt32, uint.MaxValue, 4),
         [DataType.Int8] = IntRow(DataType.Int8, sbyte.MinValue, sbyte.MaxValue, 1),
@@ -63,27 +63,27 @@ internal static class GrpcTensorMapping
             "uint64_contents",
             c => c.Uint64Contents.Count,
             (c, _, d) => Fill(c.Uint64Contents, d, static (v, s) => BinaryPrimitives.WriteUInt64LittleEndian(s, v)),
-            (b, c) => c.Uint64Contents.AddRange(MemoryMarshal.Cast<byte, ulong>(b).ToArray())),
+            (b, c) => AddAll(c.Uint64Contents, MemoryMarshal.Cast<byte, ulong>(b))),
         [DataType.Int32] = new(
             "int_contents",
             c => c.IntContents.Count,
             (c, _, d) => Fill(c.IntContents, d, static (v, s) => BinaryPrimitives.WriteInt32LittleEndian(s, v)),
-            (b, c) => c.IntContents.AddRange(MemoryMarshal.Cast<byte, int>(b).ToArray())),
+            (b, c) => AddAll(c.IntContents, MemoryMarshal.Cast<byte, int>(b))),
         [DataType.Int64] = new(
             "int64_contents",
             c => c.Int64Contents.Count,
             (c, _, d) => Fill(c.Int64Contents, d, static (v, s) => BinaryPrimitives.WriteInt64LittleEndian(s, v)),
-            (b, c) => c.Int64Contents.AddRange(MemoryMarshal.Cast<byte, long>(b).ToArray())),
+            (b, c) => AddAll(c.Int64Contents, MemoryMarshal.Cast<byte, long>(b))),
         [DataType.FP32] = new(
             "fp32_contents",
             c => c.Fp32Contents.Count,
             (c, _, d) => Fill(c.Fp32Contents, d, static (v, s) => BinaryPrimitives.WriteSingleLittleEndian(s, v)),
-            (b, c) => c.Fp32Contents.AddRange(MemoryMarshal.Cast<byte, float>(b).ToArray())),
+            (b, c) => AddAll(c.Fp32Contents, MemoryMarshal.Cast<byte, float>(b))),
         [DataType.FP64] = new(
             "fp64_contents",
             c => c.Fp64Contents.Count,
             (c, _, d) => Fill(c.Fp64Contents, d, static (v, s) => BinaryPrimitives.WriteDoubleLittleEndian(s, v)),
-            (b, c) => c.Fp64Contents.AddRange(MemoryMarshal.Cast<byte, double>(b).ToArray())),
+            (b, c) => AddAll(c.Fp64Contents, MemoryMarshal.Cast<byte, double>(b))),
         [DataType.Bytes] = new(
             "bytes_contents",
             c => c.BytesContents.Count,
@@ -115,10 +115,11 @@ internal static class GrpcTensorMapping
         }
 
         Span<long> shape = stackalloc long[InferenceRequestParserLimits.MaxRank];
+        Span<byte> name = stackalloc byte[NameBytes];
         for (var i = 0; i < message.Inputs.Count; i++)
         {
             var tensor = message.Inputs[i];
-            var index = signature.FindInput(System.Text.Encoding.UTF8.GetBytes(tensor.Name));
+            var index = signature.FindInput(Utf8(tensor.Name, name));
             if (index < 0)
             {
                 throw InferenceRequestParser.UnknownInput(tensor.Name, signature);
@@ -136,7 +137,7 @@ internal static class GrpcTensorMapping
                 throw new ProtocolException($"input \"{expected.Name}\" has no datatype; the model expects {DataTypes.Name(expected.DataType)}");
             }
 
-            var datatype = DataTypes.Parse(System.Text.Encoding.UTF8.GetBytes(tensor.Datatype));
+            var datatype = DataTypes.Parse(Utf8(tensor.Datatype, name));
             if (datatype != expected.DataType)
             {
                 throw InferenceRequestParser.WrongDatatype(expected, datatype);
@@ -223,7 +224,7 @@ internal static class GrpcTensorMapping
         InferenceRequestParser.RequireComplete(request);
         foreach (var output in message.Outputs)
         {
-            var index = signature.FindOutput(System.Text.Encoding.UTF8.GetBytes(output.Name));
+            var index = signature.FindOutput(Utf8(output.Name, name));
             if (index < 0)
             {
                 throw InferenceRequestParser.UnknownOutput(output.Name, signature);
@@ -263,7 +264,7 @@ internal static class GrpcTensorMapping
                 Name = model.Signature.Outputs[view.OutputIndex(i)].Name,
                 Datatype = DataTypes.Name(datatype),
             };
-            tensor.Shape.AddRange(shape[..rank].ToArray());
+            AddAll(tensor.Shape, shape[..rank]);
             var bytes = view.Bytes(i);
             if (raw)
             {
@@ -276,6 +277,39 @@ internal static class GrpcTensorMapping
             }
 
             response.Outputs.Add(tensor);
+        }
+    }
+
+    // Names and datatypes are looked up as UTF-8 in a stack buffer of this size; only a longer one (in practice a bad
+    // request's) is encoded into a new array.
+    private const int NameBytes = 256;
+
+    private static ReadOnlySpan<byte> Utf8(string text, Span<byte> buffer)
+    {
+        if (System.Text.Encoding.UTF8.GetMaxByteCount(text.Length) <= buffer.Length || System.Text.Encoding.UTF8.GetByteCount(text) <= buffer.Length)
+        {
+            return buffer[..System.Text.Encoding.UTF8.GetBytes(text, buffer)];
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(text);
+    }
+
+    // Sized once, filled in place: a response's repeated fields without an intermediate array or enumerator.
+    private static void AddAll<T>(Google.Protobuf.Collections.RepeatedField<T> field, ReadOnlySpan<T> values)
+    {
+        field.Capacity = field.Count + values.Length;
+        foreach (var v in values)
+        {
+            field.Add(v);
+        }
+    }
+
+    private static void AddAll<T>(Google.Protobuf.Collections.RepeatedField<T> field, ReadOnlySpan<byte> values, Func<byte, T> convert)
+    {
+        field.Capacity = field.Count + values.Length;
+        foreach (var v in values)
+        {
+            field.Add(convert(v));
         }
     }
 
