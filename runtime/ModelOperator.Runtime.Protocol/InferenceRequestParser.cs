@@ -353,10 +353,19 @@ public static class InferenceRequestParser
         var bytes = slot.Allocate(checked((int)size));
         binary.Data.Slice(binary.Offset, size).CopyTo(bytes);
         binary.Offset += size;
-        if (!DataTypes.IsFixedSize(type) && TensorElements.CheckBytesLayout(bytes, slot.ElementCount) is { } problem)
+        if (!DataTypes.IsFixedSize(type))
+        {
+            RequireBytesLayout(expected, slot.Shape, bytes, slot.ElementCount);
+        }
+    }
+
+    /// <summary>Checks BYTES data sent as bytes (the binary extension, gRPC's raw contents): length-prefixed elements, exactly as many as the shape needs.</summary>
+    internal static void RequireBytesLayout(TensorSignature expected, ReadOnlySpan<long> shape, ReadOnlySpan<byte> bytes, long elements)
+    {
+        if (TensorElements.CheckBytesLayout(bytes, elements) is { } problem)
         {
             throw new ProtocolException(
-                $"input \"{expected.Name}\" (BYTES, shape {Format(slot.Shape)}): {problem}; each element is a 4-byte little-endian length and that many bytes");
+                $"input \"{expected.Name}\" (BYTES, shape {Format(shape)}): {problem}; each element is a 4-byte little-endian length and that many bytes");
         }
     }
 

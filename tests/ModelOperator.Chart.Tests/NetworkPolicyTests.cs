@@ -48,9 +48,13 @@ public sealed class NetworkPolicyTests
         var rules = spec["ingress"]!.AsArray();
         Assert.Equal(2, rules.Count);
 
-        // Inference: the serving port, from anywhere.
+        // Inference: the REST port and the gRPC port (by the name the operator gives it on the pods), from anywhere.
         Assert.Null(rules[0]!["from"]);
-        Assert.Equal(8080, Assert.Single(rules[0]!["ports"]!.AsArray())!["port"]!.GetValue<long>());
+        var inference = rules[0]!["ports"]!.AsArray();
+        Assert.Equal(2, inference.Count);
+        Assert.Equal(8080, inference[0]!["port"]!.GetValue<long>());
+        Assert.Equal("grpc", inference[1]!["port"]!.GetValue<string>());
+        Assert.All(inference, p => Assert.Equal("TCP", p!["protocol"]!.GetValue<string>()));
 
         // Metrics: the metrics port, from the monitoring namespace or the operator's pods in the release namespace.
         Assert.Equal(9090, Assert.Single(rules[1]!["ports"]!.AsArray())!["port"]!.GetValue<long>());

@@ -17,6 +17,10 @@ internal static class GrpcHosting
         var listener = new GrpcListener();
         services.AddSingleton(listener);
         services.AddSingleton<GrpcRequestMetrics>();
+        // The services hold no per-call state: one instance each, instead of gRPC's default of building one per call
+        // through ActivatorUtilities (constructor lookup and six injected services on every ModelInfer).
+        services.AddSingleton<InferenceGrpcService>();
+        services.AddSingleton<GrpcHealthService>();
         services.AddGrpc(grpc =>
         {
             // REST's body limit. gRPC reads a whole message before the service sees it, so this is what bounds the

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using ModelOperator.Runtime.Server.Hosting;
@@ -19,6 +20,10 @@ internal sealed class GrpcRequestMetrics : Interceptor
     private readonly Counter _requests;
     private readonly string _model;
     private readonly string _version;
+
+    // The labelled child per (method path, code): finding it by label values and cutting the method's short name would
+    // allocate on every call. Both sets are fixed, so this stays a few dozen entries.
+    private readonly ConcurrentDictionary<(string Method, StatusCode Code), Counter.Child> _children = new();
 
     public GrpcRequestMetrics(ServerMetrics metrics, ServerOptions options)
     {
@@ -49,9 +54,14 @@ internal sealed class GrpcRequestMetrics : Interceptor
         }
         finally
         {
-            // The method's short name (ModelInfer, Check): the full path would repeat the service for nothing.
-            var method = context.Method[(context.Method.LastIndexOf('/') + 1)..];
-            _requests.WithLabels(_model, _version, method, code.ToString()).Inc();
+            Child(context.Method, code).Inc();
         }
     }
+
+    private Counter.Child Child(string method, StatusCode code) =>
+        _children.TryGetValue((method, code), out var child)
+            ? child
+            // The method's short name (ModelInfer, Check): the full path would repeat the service for nothing.
+            : _children.GetOrAdd((method, code), static (key, self) =>
+                self._requests.WithLabels(self._model, self._version, key.Method[(key.Method.LastIndexOf('/') + 1)..], key.Code.ToString()), this);
 }

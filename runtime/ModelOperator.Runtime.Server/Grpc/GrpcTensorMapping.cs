@@ -13,7 +13,10 @@ namespace ModelOperator.Runtime.Server.Grpc;
 /// (typed <see cref="InferTensorContents"/> or <c>raw_input_contents</c>) into an <see cref="InferenceRequest"/>, and a
 /// run's outputs into a <see cref="ModelInferResponse"/>. What differs per datatype is one row of <see cref="Rows"/>:
 /// which typed field carries it and how its values become little-endian element bytes and back. A datatype the server
-/// learns is a row here. Validation reuses the JSON parser's checks and messages, so both protocols refuse alike.
+/// learns is a row here. BYTES elements are held as the request holds them from every protocol, a 4-byte little-endian
+/// length and that many bytes each: exactly KServe's and Triton's raw form, so raw BYTES are copied and checked, and
+/// <c>bytes_contents</c> gains or loses the prefixes. Validation reuses the JSON parser's checks and messages, so both
+/// protocols refuse alike.
 /// </summary>
 internal static class GrpcTensorMapping
 {
@@ -23,7 +26,8 @@ internal static class GrpcTensorMapping
         Func<InferTensorContents, int> Count,
         Action<InferTensorContents, TensorSignature, Span<byte>> Read,
         Action<ReadOnlySpan<byte>, InferTensorContents> Write,
-        Action<ReadOnlySpan<byte>, TensorSignature>? CheckRaw = null);
+        Action<ReadOnlySpan<byte>, TensorSignature>? CheckRaw = null,
+        Func<InferTensorContents, int>? VariableByteLength = null);
 
     // Every typed field, for telling a caller which one it filled when it used the wrong one.
     private static readonly (string Field, Func<InferTensorContents, int> Count)[] Fields =
@@ -44,13 +48,13 @@ internal static class GrpcTensorMapping
             "bool_contents",
             c => c.BoolContents.Count,
             (c, _, d) => Fill(c.BoolContents, d, static (v, s) => s[0] = v ? (byte)1 : (byte)0),
-            (b, c) => c.BoolContents.AddRange(b.ToArray().Select(v => v != 0)),
+            (b, c) => AddAll(c.BoolContents, b, static v => v != 0),
             CheckBoolBytes),
         [DataType.UInt8] = new(
             "uint_contents",
             c => c.UintContents.Count,
             ReadUInt8,
-            (b, c) => c.UintContents.AddRange(b.ToArray().Select(v => (uint)v))),
+            (b, c) => AddAll(c.UintContents, b, static v => (uint)v)),
         [DataType.UInt16] = UIntRow(DataType.UInt16, ushort.MaxValue, 2),
         [DataType.UInt32] = UIntRow(DataType.UInt32, uint.MaxValue, 4),
         [DataType.Int8] = IntRow(DataType.Int8, sbyte.MinValue, sbyte.MaxValue, 1),
@@ -59,27 +63,33 @@ internal static class GrpcTensorMapping
             "uint64_contents",
             c => c.Uint64Contents.Count,
             (c, _, d) => Fill(c.Uint64Contents, d, static (v, s) => BinaryPrimitives.WriteUInt64LittleEndian(s, v)),
-            (b, c) => c.Uint64Contents.AddRange(MemoryMarshal.Cast<byte, ulong>(b).ToArray())),
+            (b, c) => AddAll(c.Uint64Contents, MemoryMarshal.Cast<byte, ulong>(b))),
         [DataType.Int32] = new(
             "int_contents",
             c => c.IntContents.Count,
             (c, _, d) => Fill(c.IntContents, d, static (v, s) => BinaryPrimitives.WriteInt32LittleEndian(s, v)),
-            (b, c) => c.IntContents.AddRange(MemoryMarshal.Cast<byte, int>(b).ToArray())),
+            (b, c) => AddAll(c.IntContents, MemoryMarshal.Cast<byte, int>(b))),
         [DataType.Int64] = new(
             "int64_contents",
             c => c.Int64Contents.Count,
             (c, _, d) => Fill(c.Int64Contents, d, static (v, s) => BinaryPrimitives.WriteInt64LittleEndian(s, v)),
-            (b, c) => c.Int64Contents.AddRange(MemoryMarshal.Cast<byte, long>(b).ToArray())),
+            (b, c) => AddAll(c.Int64Contents, MemoryMarshal.Cast<byte, long>(b))),
         [DataType.FP32] = new(
             "fp32_contents",
             c => c.Fp32Contents.Count,
             (c, _, d) => Fill(c.Fp32Contents, d, static (v, s) => BinaryPrimitives.WriteSingleLittleEndian(s, v)),
-            (b, c) => c.Fp32Contents.AddRange(MemoryMarshal.Cast<byte, float>(b).ToArray())),
+            (b, c) => AddAll(c.Fp32Contents, MemoryMarshal.Cast<byte, float>(b))),
         [DataType.FP64] = new(
             "fp64_contents",
             c => c.Fp64Contents.Count,
             (c, _, d) => Fill(c.Fp64Contents, d, static (v, s) => BinaryPrimitives.WriteDoubleLittleEndian(s, v)),
-            (b, c) => c.Fp64Contents.AddRange(MemoryMarshal.Cast<byte, double>(b).ToArray())),
+            (b, c) => AddAll(c.Fp64Contents, MemoryMarshal.Cast<byte, double>(b))),
+        [DataType.Bytes] = new(
+            "bytes_contents",
+            c => c.BytesContents.Count,
+            ReadBytesContents,
+            WriteBytesContents,
+            VariableByteLength: BytesContentsLength),
     };
 
     /// <summary>The typed field that carries <paramref name="type"/>, for messages and documentation.</summary>
@@ -104,18 +114,12 @@ internal static class GrpcTensorMapping
                 $"raw_input_contents has {raw.Count} entries but the request has {message.Inputs.Count} inputs; give one entry per input, in the order of inputs, or none");
         }
 
-        // BYTES elements have no fixed size: the raw form needs length prefixes this mapping does not read yet.
-        if (signature.Inputs.Concat(signature.Outputs).FirstOrDefault(t => t.DataType == DataType.Bytes) is { } strings)
-        {
-            throw new ProtocolException(
-                $"tensor \"{strings.Name}\" is BYTES, which this server answers over REST only (JSON or the binary data extension), not over gRPC");
-        }
-
         Span<long> shape = stackalloc long[InferenceRequestParserLimits.MaxRank];
+        Span<byte> name = stackalloc byte[NameBytes];
         for (var i = 0; i < message.Inputs.Count; i++)
         {
             var tensor = message.Inputs[i];
-            var index = signature.FindInput(System.Text.Encoding.UTF8.GetBytes(tensor.Name));
+            var index = signature.FindInput(Utf8(tensor.Name, name));
             if (index < 0)
             {
                 throw InferenceRequestParser.UnknownInput(tensor.Name, signature);
@@ -133,7 +137,7 @@ internal static class GrpcTensorMapping
                 throw new ProtocolException($"input \"{expected.Name}\" has no datatype; the model expects {DataTypes.Name(expected.DataType)}");
             }
 
-            var datatype = DataTypes.Parse(System.Text.Encoding.UTF8.GetBytes(tensor.Datatype));
+            var datatype = DataTypes.Parse(Utf8(tensor.Datatype, name));
             if (datatype != expected.DataType)
             {
                 throw InferenceRequestParser.WrongDatatype(expected, datatype);
@@ -163,7 +167,8 @@ internal static class GrpcTensorMapping
                     $"input \"{expected.Name}\" is {DataTypes.Name(datatype)}, which has no typed contents field in the protocol; send it in raw_input_contents (little-endian, {DataTypes.SizeOf(datatype)} bytes an element)");
             }
 
-            var byteLength = checked((int)(elements * DataTypes.SizeOf(datatype)));
+            var fixedSize = DataTypes.IsFixedSize(datatype);
+            var byteLength = fixedSize ? checked((int)(elements * DataTypes.SizeOf(datatype))) : -1;
             if (raw.Count > 0)
             {
                 if (tensor.Contents is { } both && Filled(both) is { } filled)
@@ -173,15 +178,20 @@ internal static class GrpcTensorMapping
                 }
 
                 var bytes = raw[i];
-                if (bytes.Length != byteLength)
+                if (fixedSize && bytes.Length != byteLength)
                 {
                     throw new ProtocolException(
                         $"raw_input_contents[{i}] for input \"{expected.Name}\" has {bytes.Length} bytes but shape {InferenceRequestParser.Format(shape[..rank])} of {DataTypes.Name(datatype)} needs {byteLength}");
                 }
 
+                if (!fixedSize)
+                {
+                    InferenceRequestParser.RequireBytesLayout(expected, shape[..rank], bytes.Span, elements);
+                }
+
                 row?.CheckRaw?.Invoke(bytes.Span, expected);
                 Prepare(slot, shape[..rank], datatype, elements);
-                bytes.Span.CopyTo(slot.Allocate(byteLength));
+                bytes.Span.CopyTo(slot.Allocate(bytes.Length));
             }
             else
             {
@@ -201,7 +211,7 @@ internal static class GrpcTensorMapping
                 }
 
                 Prepare(slot, shape[..rank], datatype, elements);
-                var destination = slot.Allocate(byteLength);
+                var destination = slot.Allocate(contents is not null && typed.VariableByteLength is { } variable ? variable(contents) : Math.Max(byteLength, 0));
                 if (contents is not null)
                 {
                     typed.Read(contents, expected, destination);
@@ -214,7 +224,7 @@ internal static class GrpcTensorMapping
         InferenceRequestParser.RequireComplete(request);
         foreach (var output in message.Outputs)
         {
-            var index = signature.FindOutput(System.Text.Encoding.UTF8.GetBytes(output.Name));
+            var index = signature.FindOutput(Utf8(output.Name, name));
             if (index < 0)
             {
                 throw InferenceRequestParser.UnknownOutput(output.Name, signature);
@@ -254,7 +264,7 @@ internal static class GrpcTensorMapping
                 Name = model.Signature.Outputs[view.OutputIndex(i)].Name,
                 Datatype = DataTypes.Name(datatype),
             };
-            tensor.Shape.AddRange(shape[..rank].ToArray());
+            AddAll(tensor.Shape, shape[..rank]);
             var bytes = view.Bytes(i);
             if (raw)
             {
@@ -273,6 +283,39 @@ internal static class GrpcTensorMapping
     /// <summary>A typed output's contents as little-endian element bytes, exactly <paramref name="destination"/> long (the shadow mirror compares them).</summary>
     public static void ReadContents(InferTensorContents contents, TensorSignature output, Span<byte> destination) =>
         Rows[output.DataType].Read(contents, output, destination);
+
+    // Names and datatypes are looked up as UTF-8 in a stack buffer of this size; only a longer one (in practice a bad
+    // request's) is encoded into a new array.
+    private const int NameBytes = 256;
+
+    private static ReadOnlySpan<byte> Utf8(string text, Span<byte> buffer)
+    {
+        if (System.Text.Encoding.UTF8.GetMaxByteCount(text.Length) <= buffer.Length || System.Text.Encoding.UTF8.GetByteCount(text) <= buffer.Length)
+        {
+            return buffer[..System.Text.Encoding.UTF8.GetBytes(text, buffer)];
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(text);
+    }
+
+    // Sized once, filled in place: a response's repeated fields without an intermediate array or enumerator.
+    private static void AddAll<T>(Google.Protobuf.Collections.RepeatedField<T> field, ReadOnlySpan<T> values)
+    {
+        field.Capacity = field.Count + values.Length;
+        foreach (var v in values)
+        {
+            field.Add(v);
+        }
+    }
+
+    private static void AddAll<T>(Google.Protobuf.Collections.RepeatedField<T> field, ReadOnlySpan<byte> values, Func<byte, T> convert)
+    {
+        field.Capacity = field.Count + values.Length;
+        foreach (var v in values)
+        {
+            field.Add(convert(v));
+        }
+    }
 
     private static void Prepare(InferenceRequest.InputSlot slot, ReadOnlySpan<long> shape, DataType datatype, long elements)
     {
@@ -376,6 +419,42 @@ internal static class GrpcTensorMapping
             }
 
             destination[i] = (byte)values[i];
+        }
+    }
+
+    // bytes_contents holds one ByteString an element; the request holds each behind its 4-byte length.
+    private static int BytesContentsLength(InferTensorContents contents)
+    {
+        var length = 0L;
+        foreach (var element in contents.BytesContents)
+        {
+            length += TensorElements.BytesLengthPrefix + element.Length;
+        }
+
+        // The message that carried them was under the request limits, so this fits unless the prefixes overflow it.
+        return length <= Array.MaxLength
+            ? (int)length
+            : throw new ProtocolException($"bytes_contents takes {length} bytes with its length prefixes, more than one tensor may hold");
+    }
+
+    private static void ReadBytesContents(InferTensorContents contents, TensorSignature expected, Span<byte> destination)
+    {
+        var at = 0;
+        foreach (var element in contents.BytesContents)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(destination[at..], element.Length);
+            element.Span.CopyTo(destination[(at + TensorElements.BytesLengthPrefix)..]);
+            at += TensorElements.BytesLengthPrefix + element.Length;
+        }
+    }
+
+    private static void WriteBytesContents(ReadOnlySpan<byte> data, InferTensorContents contents)
+    {
+        for (var rest = data; rest.Length >= TensorElements.BytesLengthPrefix;)
+        {
+            var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(rest);
+            contents.BytesContents.Add(ByteString.CopyFrom(rest.Slice(TensorElements.BytesLengthPrefix, length)));
+            rest = rest[(TensorElements.BytesLengthPrefix + length)..];
         }
     }
 

@@ -94,11 +94,7 @@ internal sealed class InferenceGrpcService(
             throw NotReady(status);
         }
 
-        // Tell the batcher a request is coming, so that a forming batch waits for it.
-        var batcher = model.Batcher;
-        batcher?.Arriving();
-        var joined = false;
-        var reserved = 0L;
+        var call = InferenceCall.Start(model, budget);
         try
         {
             // The message is already read (gRPC's own limit, MAX_REQUEST_BODY_BYTES, bounded that); the model's limit
@@ -112,61 +108,38 @@ internal sealed class InferenceGrpcService(
                     $"request message is larger than {limit} bytes, the limit for model {model.Name} (the smaller of MAX_REQUEST_BODY_BYTES and the limit derived from its input sizes, which MAX_REQUEST_BYTES overrides)"));
             }
 
-            if (!budget.TryReserve(size))
+            if (!call.TryReserve(size))
             {
                 throw new RpcException(new Status(
                     StatusCode.Unavailable,
                     $"the server is buffering as many request bodies as it may ({budget.Limit} bytes, MAX_BUFFERED_REQUEST_BYTES); retry shortly"));
             }
 
-            reserved = size;
-            var request = model.RentRequest();
-            var buffer = ResponseBuffer.Pool.Get();
+            var response = new ModelInferResponse { ModelName = model.Name, ModelVersion = model.Version, Id = message.Id };
+            call.Response.Sink = new GrpcOutputSink(response, raw: message.RawInputContents.Count > 0);
+            string? error;
+            int errorStatus;
             try
             {
-                var response = new ModelInferResponse { ModelName = model.Name, ModelVersion = model.Version, Id = message.Id };
-                buffer.Sink = new GrpcOutputSink(response, raw: message.RawInputContents.Count > 0);
-                string? error;
-                int errorStatus;
-                try
-                {
-                    GrpcTensorMapping.Read(message, size, request);
-                    if (batcher is not null)
-                    {
-                        joined = true;
-                        (error, errorStatus) = await batcher.RunAsync(request, buffer).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        (error, errorStatus) = ModelRunner.RunAlone(model, request, buffer, metrics, logger);
-                    }
-                }
-                catch (ProtocolException ex)
-                {
-                    (error, errorStatus) = (ex.Message, ex.StatusCode);
-                }
-
-                if (error is not null)
-                {
-                    throw new RpcException(new Status(GrpcStatusCodes.FromHttp(errorStatus), error));
-                }
-
-                Shadow.GrpcMirroring.Offer(context, message, response);
-                return response;
+                GrpcTensorMapping.Read(message, size, call.Request);
+                (error, errorStatus) = await call.RunAsync(metrics, logger).ConfigureAwait(false);
             }
-            finally
+            catch (ProtocolException ex)
             {
-                model.ReturnRequest(request);
-                ResponseBuffer.Pool.Return(buffer);
+                (error, errorStatus) = (ex.Message, ex.StatusCode);
             }
+
+            if (error is not null)
+            {
+                throw new RpcException(new Status(GrpcStatusCodes.FromHttp(errorStatus), error));
+            }
+
+            Shadow.GrpcMirroring.Offer(context, message, response);
+            return response;
         }
         finally
         {
-            budget.Release(reserved);
-            if (!joined)
-            {
-                batcher?.NotJoining();
-            }
+            call.Dispose();
         }
     }
 

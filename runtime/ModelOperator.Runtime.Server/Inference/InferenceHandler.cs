@@ -92,11 +92,8 @@ internal sealed class InferenceHandler(
             return Outcome.Unavailable;
         }
 
-        // Tell the batcher a request is coming, so that a forming batch waits for it.
-        var batcher = model.Batcher;
-        batcher?.Arriving();
-        var joined = false;
-        var reserved = 0L;
+        // Announced to the batcher now, so that a forming batch waits for this request while its body arrives.
+        var call = InferenceCall.Start(model, budget);
         try
         {
             var limit = Math.Min(model.MaxRequestBytes, options.MaxRequestBodyBytes);
@@ -107,13 +104,12 @@ internal sealed class InferenceHandler(
             }
 
             // Reserve the declared length up front; a chunked body reserves as it arrives.
-            if (!budget.TryReserve(context.Request.ContentLength ?? 0))
+            if (!call.TryReserve(context.Request.ContentLength ?? 0))
             {
                 await BusyAsync(context).ConfigureAwait(false);
                 return Outcome.Busy;
             }
 
-            reserved = context.Request.ContentLength ?? 0;
             var reader = context.Request.BodyReader;
             ReadResult read;
             while (true)
@@ -126,16 +122,11 @@ internal sealed class InferenceHandler(
                     return Outcome.TooLarge;
                 }
 
-                if (read.Buffer.Length > reserved)
+                if (read.Buffer.Length > call.Reserved && !call.TryReserve(read.Buffer.Length - call.Reserved))
                 {
-                    if (!budget.TryReserve(read.Buffer.Length - reserved))
-                    {
-                        reader.AdvanceTo(read.Buffer.End);
-                        await BusyAsync(context).ConfigureAwait(false);
-                        return Outcome.Busy;
-                    }
-
-                    reserved = read.Buffer.Length;
+                    reader.AdvanceTo(read.Buffer.End);
+                    await BusyAsync(context).ConfigureAwait(false);
+                    return Outcome.Busy;
                 }
 
                 if (read.IsCompleted)
@@ -148,70 +139,49 @@ internal sealed class InferenceHandler(
 
             // The body is released once parsed: a request chosen for mirroring keeps a copy of it now.
             var copy = mirror.Sample(read.Buffer);
-            var request = model.RentRequest();
-            var buffer = ResponseBuffer.Pool.Get();
+            string? error = null;
+            var errorStatus = 0;
             try
             {
-                string? error = null;
-                var errorStatus = 0;
-                try
-                {
-                    // Parsing copies the inputs into the request's own buffers, so the body can go.
-                    InferenceRequestParser.Parse(read.Buffer, request, headerLength);
-                }
-                catch (ProtocolException ex)
-                {
-                    (error, errorStatus) = (ex.Message, ex.StatusCode);
-                }
-                finally
-                {
-                    reader.AdvanceTo(read.Buffer.End);
-                }
-
-                if (error is null)
-                {
-                    if (batcher is not null)
-                    {
-                        joined = true;
-                        (error, errorStatus) = await batcher.RunAsync(request, buffer).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        (error, errorStatus) = ModelRunner.RunAlone(model, request, buffer, metrics, logger);
-                    }
-                }
-
-                if (error is not null)
-                {
-                    await JsonResponses.ErrorAsync(context, errorStatus, error).ConfigureAwait(false);
-                    return errorStatus >= 500 ? Outcome.Error : Outcome.BadRequest;
-                }
-
-                var written = buffer.Written;
-                if (buffer.HeaderLength >= 0)
-                {
-                    context.Response.Headers[BinaryDataExtension.HeaderName] = buffer.HeaderLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-
-                context.Response.ContentType = buffer.HeaderLength >= 0 ? BinaryDataExtension.ContentType : JsonResponses.ContentType;
-                context.Response.ContentLength = written.Length;
-                await context.Response.BodyWriter.WriteAsync(written, context.RequestAborted).ConfigureAwait(false);
-                mirror.Offer(copy, written);
-                return Outcome.Success;
+                // Parsing copies the inputs into the request's own buffers, so the body can go.
+                InferenceRequestParser.Parse(read.Buffer, call.Request, headerLength);
+            }
+            catch (ProtocolException ex)
+            {
+                (error, errorStatus) = (ex.Message, ex.StatusCode);
             }
             finally
             {
-                model.ReturnRequest(request);
-                ResponseBuffer.Pool.Return(buffer);
+                reader.AdvanceTo(read.Buffer.End);
             }
+
+            if (error is null)
+            {
+                (error, errorStatus) = await call.RunAsync(metrics, logger).ConfigureAwait(false);
+            }
+
+            if (error is not null)
+            {
+                await JsonResponses.ErrorAsync(context, errorStatus, error).ConfigureAwait(false);
+                return errorStatus >= 500 ? Outcome.Error : Outcome.BadRequest;
+            }
+
+            var buffer = call.Response;
+            var written = buffer.Written;
+            if (buffer.HeaderLength >= 0)
+            {
+                context.Response.Headers[BinaryDataExtension.HeaderName] = buffer.HeaderLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            context.Response.ContentType = buffer.HeaderLength >= 0 ? BinaryDataExtension.ContentType : JsonResponses.ContentType;
+            context.Response.ContentLength = written.Length;
+            await context.Response.BodyWriter.WriteAsync(written, context.RequestAborted).ConfigureAwait(false);
+            mirror.Offer(copy, written);
+            return Outcome.Success;
         }
         finally
         {
-            budget.Release(reserved);
-            if (!joined)
-            {
-                batcher?.NotJoining();
-            }
+            call.Dispose();
         }
     }
 

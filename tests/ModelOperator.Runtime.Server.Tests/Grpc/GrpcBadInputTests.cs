@@ -1,17 +1,22 @@
 using Grpc.Core;
+using ModelOperator.Runtime.Server.Hosting;
 
 namespace ModelOperator.Runtime.Server.Tests.Grpc;
 
-/// <summary>A real server behind the corpus, shared by its cases (as REST's corpus shares one).</summary>
-public sealed class GrpcCorpusServer : IAsyncLifetime
+/// <summary>A real server behind a corpus, shared by its cases (as REST's corpus shares one).</summary>
+public abstract class GrpcCorpusServerBase : IAsyncLifetime
 {
+    private readonly Func<ServerOptions, ServerOptions> _configure;
+
+    private protected GrpcCorpusServerBase(Func<ServerOptions, ServerOptions> configure) => _configure = configure;
+
     internal ServerFixture Server { get; private set; } = null!;
 
     internal GrpcClients Clients { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Server = await ServerFixture.StartAsync(o => o with { MaxRequestBodyBytes = GrpcBadInputCorpus.MaxRequestBodyBytes });
+        Server = await ServerFixture.StartAsync(_configure);
         Clients = new GrpcClients(Server);
     }
 
@@ -20,20 +25,38 @@ public sealed class GrpcCorpusServer : IAsyncLifetime
         Clients.Dispose();
         await Server.DisposeAsync();
     }
-}
 
-public sealed class GrpcBadInputTests(GrpcCorpusServer fixture) : IClassFixture<GrpcCorpusServer>
-{
-    public static TheoryData<string> Names()
+    /// <summary>The case's call is refused with its status code and, when it names one, a message holding its fragment.</summary>
+    internal async Task AssertRefusedAsync(GrpcBadCase @case)
+    {
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await Clients.Inference.ModelInferAsync(@case.Request()));
+
+        Assert.Equal(@case.Code, refused.StatusCode);
+        if (@case.Fragment is { } fragment)
+        {
+            Assert.Contains(fragment, refused.Status.Detail, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>The names of a corpus's cases, checked to be distinct, for a theory.</summary>
+    internal static TheoryData<string> Names(IEnumerable<GrpcBadCase> corpus)
     {
         var data = new TheoryData<string>();
-        foreach (var @case in GrpcBadInputCorpus.All())
+        foreach (var name in corpus.Select(c => c.Name).Distinct())
         {
-            data.Add(@case.Name);
+            data.Add(name);
         }
 
         return data;
     }
+}
+
+/// <summary>The churn model with a small MAX_REQUEST_BODY_BYTES, so that gRPC's own limit is reached with a few MiB.</summary>
+public sealed class GrpcCorpusServer() : GrpcCorpusServerBase(o => o with { MaxRequestBodyBytes = GrpcBadInputCorpus.MaxRequestBodyBytes });
+
+public sealed class GrpcBadInputTests(GrpcCorpusServer fixture) : IClassFixture<GrpcCorpusServer>
+{
+    public static TheoryData<string> Names() => GrpcCorpusServerBase.Names(GrpcBadInputCorpus.All());
 
     [Fact]
     public void The_corpus_holds_at_least_200_bad_calls_with_distinct_names()
@@ -48,17 +71,9 @@ public sealed class GrpcBadInputTests(GrpcCorpusServer fixture) : IClassFixture<
     [MemberData(nameof(Names))]
     public async Task A_bad_call_gets_its_status_code_and_the_next_good_call_works(string name)
     {
-        var @case = GrpcBadInputCorpus.All().Single(c => c.Name == name);
+        await fixture.AssertRefusedAsync(GrpcBadInputCorpus.All().Single(c => c.Name == name));
+
         var inference = fixture.Clients.Inference;
-
-        var refused = await Assert.ThrowsAsync<RpcException>(async () => await inference.ModelInferAsync(@case.Request()));
-
-        Assert.Equal(@case.Code, refused.StatusCode);
-        if (@case.Fragment is { } fragment)
-        {
-            Assert.Contains(fragment, refused.Status.Detail, StringComparison.Ordinal);
-        }
-
         var good = await inference.ModelInferAsync(GrpcBadInputCorpus.Good());
         Assert.Equal("churn_probability", Assert.Single(good.Outputs).Name);
         var raw = GrpcBadInputCorpus.Raw([1, 8], 0);

@@ -7,7 +7,7 @@ namespace ModelOperator.Runtime.Server.Tests.Grpc;
 
 /// <summary>
 /// Every datatype of the type examples (examples/models/integers and floats) through gRPC, raw and typed, checked
-/// against the exact outputs ONNX Runtime computed for them; BYTES models are refused with a message that says so.
+/// against the exact outputs ONNX Runtime computed for them, BYTES (examples/models/strings) included.
 /// </summary>
 public sealed class GrpcTensorTypeTests
 {
@@ -37,6 +37,7 @@ public sealed class GrpcTensorTypeTests
             case "UINT64": contents.Uint64Contents.AddRange(values.Select(v => v.GetUInt64())); break;
             case "INT8" or "INT16" or "INT32": contents.IntContents.AddRange(values.Select(v => v.GetInt32())); break;
             case "INT64": contents.Int64Contents.AddRange(values.Select(v => v.GetInt64())); break;
+            case "BYTES": contents.BytesContents.AddRange(values.Select(v => ByteString.CopyFromUtf8(v.GetString()))); break;
             default: throw new ArgumentException(input.Datatype);
         }
 
@@ -59,6 +60,7 @@ public sealed class GrpcTensorTypeTests
     [Theory]
     [InlineData("integers")]
     [InlineData("floats")]
+    [InlineData("strings")]
     public async Task Every_type_goes_through_raw_contents_and_comes_back_as_ONNX_Runtime_computed_it(string model)
     {
         await using var server = await ServerFixture.StartAsync(o => o with { ModelName = model, ModelUri = ServerFixture.ModelPath(model, 1) });
@@ -68,12 +70,14 @@ public sealed class GrpcTensorTypeTests
         AssertOutputs(@case, await grpc.Inference.ModelInferAsync(RawRequest(@case)));
     }
 
-    [Fact]
-    public async Task Integer_types_go_through_typed_contents_and_come_back_typed()
+    [Theory]
+    [InlineData("integers")]
+    [InlineData("strings")]
+    public async Task Integer_and_string_types_go_through_typed_contents_and_come_back_typed(string model)
     {
-        await using var server = await ServerFixture.StartAsync(o => o with { ModelName = "integers", ModelUri = ServerFixture.ModelPath("integers", 1) });
+        await using var server = await ServerFixture.StartAsync(o => o with { ModelName = model, ModelUri = ServerFixture.ModelPath(model, 1) });
         using var grpc = new GrpcClients(server);
-        var @case = TypedCase.Load("integers");
+        var @case = TypedCase.Load(model);
         var request = RawRequest(@case);
         request.RawInputContents.Clear();
         foreach (var tensor in request.Inputs)
@@ -121,14 +125,21 @@ public sealed class GrpcTensorTypeTests
     }
 
     [Fact]
-    public async Task A_model_with_string_tensors_is_refused_over_gRPC_with_what_to_use_instead()
+    public async Task BYTES_elements_that_are_not_UTF8_come_back_byte_for_byte_raw_and_typed()
     {
         await using var server = await ServerFixture.StartAsync(o => o with { ModelName = "strings", ModelUri = ServerFixture.ModelPath("strings", 1) });
         using var grpc = new GrpcClients(server);
+        byte[][] elements = [[0xFF, 0xFE], [0xC3], "green"u8.ToArray(), []];
+        var typed = GrpcBytesBadInputCorpus.Typed([2, 2], []);
+        typed.Inputs[0].Contents.BytesContents.AddRange(elements.Select(e => ByteString.CopyFrom(e)));
 
-        var e = await Assert.ThrowsAsync<RpcException>(() => grpc.Inference.ModelInferAsync(RawRequest(TypedCase.Load("strings"))).ResponseAsync);
+        var answer = await grpc.Inference.ModelInferAsync(typed);
 
-        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
-        Assert.Contains("is BYTES, which this server answers over REST only", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(elements, answer.Outputs.Single(o => o.Name == "colour_out").Contents.BytesContents.Select(b => b.ToByteArray()));
+        Assert.Equal([-1L, -1, 1, -1], answer.Outputs.Single(o => o.Name == "colour_id").Contents.Int64Contents);
+        var raw = GrpcBytesBadInputCorpus.Raw([2, 2], elements.SelectMany(e => BitConverter.GetBytes(e.Length).Concat(e)).ToArray());
+        var rawAnswer = await grpc.Inference.ModelInferAsync(raw);
+        var colourOut = rawAnswer.Outputs.Select(o => o.Name).ToList().IndexOf("colour_out");
+        Assert.Equal(raw.RawInputContents[0].ToByteArray(), rawAnswer.RawOutputContents[colourOut].ToByteArray());
     }
 }

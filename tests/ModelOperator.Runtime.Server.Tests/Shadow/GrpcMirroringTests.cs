@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using ModelOperator.Contracts;
 using ModelOperator.Runtime.Server.Tests.Grpc;
+using ModelOperator.Testing;
 using static ModelOperator.Runtime.Server.Tests.Shadow.MirroringServers;
 
 namespace ModelOperator.Runtime.Server.Tests.Shadow;

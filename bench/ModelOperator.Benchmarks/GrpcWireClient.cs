@@ -1,0 +1,65 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Http.Headers;
+using Google.Protobuf;
+
+namespace ModelOperator.Benchmarks;
+
+/// <summary>
+/// A gRPC unary caller as lean as the REST load generator: the request message is serialised and framed once (the
+/// 5-byte gRPC prefix), each call posts those bytes over HTTP/2 with HttpClient, reads the answer to its end and checks
+/// <c>grpc-status</c>, without building or parsing messages. Grpc.Net.Client does that work per call, so on two cores
+/// it takes CPU from the server it measures; the bench reports both clients.
+/// </summary>
+internal sealed class GrpcWireClient : IDisposable
+{
+    private static readonly MediaTypeHeaderValue GrpcContentType = new("application/grpc");
+
+    private readonly HttpClient _client;
+    private readonly Uri _method;
+    private readonly byte[] _framed;
+    private readonly byte[] _buffer = new byte[64 * 1024];
+
+    public GrpcWireClient(int port, string method, IMessage request)
+    {
+        _client = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        _method = new Uri($"http://127.0.0.1:{port}{method}");
+        var message = request.ToByteArray();
+        _framed = new byte[5 + message.Length];
+        BinaryPrimitives.WriteInt32BigEndian(_framed.AsSpan(1), message.Length);
+        message.CopyTo(_framed, 5);
+    }
+
+    /// <summary>True when the call answered <c>grpc-status: 0</c>.</summary>
+    public async Task<bool> CallAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, _method)
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(_framed),
+        };
+        request.Content.Headers.ContentType = GrpcContentType;
+        request.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
+        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            while (await stream.ReadAsync(_buffer).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+
+        // A failing call may answer trailers-only: grpc-status in the headers.
+        return response.StatusCode == HttpStatusCode.OK
+               && (response.TrailingHeaders.TryGetValues("grpc-status", out var status) || response.Headers.TryGetValues("grpc-status", out status))
+               && status.First() == "0";
+    }
+
+    public void Dispose() => _client.Dispose();
+}
