@@ -94,7 +94,8 @@ public sealed class RolloutNarratorTests
     }
 
     [Theory]
-    [InlineData(DecisionActions.Proceed, Reasons.AnalysisPassed, "passed; users still get stable's answers only")]
+    [InlineData(DecisionActions.Proceed, Reasons.AnalysisPassed, "passed")]
+    [InlineData(DecisionActions.Proceed, Reasons.StepComplete, "passed")]
     [InlineData(DecisionActions.Pause, Reasons.AnalysisInconclusive, "too few to judge yet")]
     [InlineData(DecisionActions.Pause, Reasons.ShadowDisagreement, "ShadowDisagreement, a failure within the failureLimit")]
     public void A_shadow_run_that_did_not_roll_back_says_what_it_decided(string action, string reason, string outcome)
@@ -114,9 +115,9 @@ public sealed class RolloutNarratorTests
 
         // No tolerance in the spec: the API's default is what the servers used; no maximum: no "at most"
         var unset = Md(Canary with { LastDecision = new RolloutDecision { Action = DecisionActions.Proceed, Reason = Reasons.AnalysisPassed, Time = T0, Shadow = new ShadowDecision { Percent = 20 } } });
-        Assert.Equal("  shadow: v2 got a copy of 20 % of the requests; none compared yet → passed; users still get stable's answers only", ShadowStory.Describe(null, unset));
+        Assert.Equal("  shadow: v2 got a copy of 20 % of the requests; none compared yet → passed", ShadowStory.Describe(null, unset));
         var defaulted = Md(Canary with { LastDecision = new RolloutDecision { Action = DecisionActions.Proceed, Reason = Reasons.AnalysisPassed, Time = T0, Shadow = new ShadowDecision { Percent = 20, ComparedCopies = 5, Disagreement = 0.2 } } });
-        Assert.Equal("  shadow: v2 got a copy of 20 % of the requests; 5 compared, 20 % disagree beyond 0.01 → passed; users still get stable's answers only", ShadowStory.Describe(null, defaulted));
+        Assert.Equal("  shadow: v2 got a copy of 20 % of the requests; 5 compared, 20 % disagree beyond 0.01 → passed", ShadowStory.Describe(null, defaulted));
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public static class ShadowStory
     private static string Outcome(RolloutDecision decision) => decision.Action switch
     {
         DecisionActions.Rollback => "rolled back before it answered any user",
-        DecisionActions.Proceed when decision.Reason == Reasons.AnalysisPassed => "passed; users still get stable's answers only",
+        DecisionActions.Proceed => "passed",
         DecisionActions.Pause when decision.Reason == Reasons.AnalysisInconclusive => "too few to judge yet",
         DecisionActions.Pause => Invariant($"{decision.Reason}, a failure within the failureLimit"),
         _ => Invariant($"{decision.Action} ({decision.Reason})"),
