@@ -6,7 +6,7 @@ Usage: transcript-shape.py OUTPUT DOC [DOC ...]
 Each DOC (README.md, ...) holds a ```console block that starts with `$ make run`. Every line of that block must
 match some line of OUTPUT (the demo's real output) once both are normalised: revision hashes become HASH and
 numbers become N (so times, counts and PSI values may differ from run to run), except those the manifests decide
-(thresholds, windows, steps, weights, bake time, failure limit), which must be today's; in the document, `…` stands for any text and a line that is
+(thresholds, tolerances, windows, steps, weights, shadow shares, durations, bake time, failure limit), which must be today's; in the document, `…` stands for any text and a line that is
 only `...` leaves lines out. Exits 1 and lists every documented line the demo never printed.
 """
 import re
@@ -17,7 +17,8 @@ NUMBER = re.compile(r"(?<![A-Za-z])\d+(?:\.\d+)?(?:e-?\d+)?")
 
 
 # Numbers that come from the manifests, not from the run: thresholds, windows, steps and weights stay as printed.
-KEPT_AFTER = ("threshold ", "window ", "maximum ", " in ", "bake time ", "setWeight ", "step ", "/", "limit ", " of ")
+KEPT_AFTER = ("threshold ", "window ", "maximum ", " in ", "bake time ", "setWeight ", "step ", "/", "limit ", " of ",
+              "shadow ", " for ", "beyond ", "at most ")
 
 
 def normalise(line: str) -> str:

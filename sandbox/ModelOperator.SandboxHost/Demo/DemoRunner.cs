@@ -8,8 +8,9 @@ namespace ModelOperator.SandboxHost.Demo;
 /// <summary>
 /// What <c>make run</c> shows on a running <see cref="LocalSandbox"/>: version 1 of the churn model applied with kubectl,
 /// steady traffic through the Service proxy, version 2 (a good model) promoted step by step, then version 3 (its
-/// predictions drift) rolled back by the analysis. It prints the rollout's story as the status tells it and fails with
-/// a message when a stage does not happen in time.
+/// predictions drift) rolled back by the analysis (with the examples' shadow step, before it answered any user). It
+/// prints the rollout's story as the status tells it, then which versions answered the traffic, and fails with a
+/// message when a stage does not happen in time.
 /// </summary>
 public sealed class DemoRunner(LocalSandbox sandbox, string repositoryRoot, TextWriter output, TimeProvider? time = null)
 {
@@ -43,7 +44,7 @@ public sealed class DemoRunner(LocalSandbox sandbox, string repositoryRoot, Text
 
         await ApplyAsync(2, cancellationToken).ConfigureAwait(false);
         await WaitAsync("version 2 to be promoted", md => md.Status?.StableRevision?.ModelVersion == "2" && md.Status.CanaryRevision is null && md.Status.Phase == Phases.Healthy, cancellationToken).ConfigureAwait(false);
-        Say("version 2 is stable: every analysis passed and it was promoted");
+        Say(HasShadowStep(_last) ? "version 2 is stable: its shadow step and every analysis passed and it was promoted" : "version 2 is stable: every analysis passed and it was promoted");
         var bakeUntil = _last?.Status?.BakeUntil;
         if (bakeUntil is { } until && until > _time.GetUtcNow())
         {
@@ -55,8 +56,17 @@ public sealed class DemoRunner(LocalSandbox sandbox, string repositoryRoot, Text
         await WaitAsync("version 3 to be rolled back", md => md.Status?.Phase == Phases.RolledBack, cancellationToken).ConfigureAwait(false);
         var decision = _last?.Status?.LastDecision;
         Say($"version 3 was rolled back by itself: {decision?.Reason} — {decision?.Message}");
-        Say(string.Create(CultureInfo.InvariantCulture, $"traffic: {traffic.Succeeded} answered, {traffic.Failed} failed in all"));
+        Say(string.Create(CultureInfo.InvariantCulture, $"traffic: {traffic.Succeeded} answered ({AnswersByVersion(traffic.AnsweredByVersion)}), {traffic.Failed} failed in all"));
+        Say(traffic.AnsweredByVersion.GetValueOrDefault("3") is var seen && seen == 0
+            ? "no user request was answered by version 3 (the model_version of every answer the traffic got)"
+            : string.Create(CultureInfo.InvariantCulture, $"users got {seen} answers from version 3 before its rollback"));
     }
+
+    /// <summary><c>v1 1234, v2 5678</c>: the answers the traffic got, by the model_version each named.</summary>
+    internal static string AnswersByVersion(IReadOnlyDictionary<string, long> answered) =>
+        answered.Count == 0 ? "none" : string.Join(", ", answered.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => string.Create(CultureInfo.InvariantCulture, $"v{a.Key} {a.Value}")));
+
+    private static bool HasShadowStep(ModelDeployment? md) => md?.Spec?.Rollout?.Steps?.Any(s => s.Shadow is not null) == true;
 
     private async Task ApplyAsync(int version, CancellationToken cancellationToken)
     {

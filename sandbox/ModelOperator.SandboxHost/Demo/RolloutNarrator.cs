@@ -6,8 +6,9 @@ namespace ModelOperator.SandboxHost.Demo;
 
 /// <summary>
 /// Tells a rollout's story from a ModelDeployment's status (pure): a line when the picture changes (phase, step,
-/// weight, revisions, ready replicas) and a line for each new decision, with its numbers. Everything printed comes from
-/// the object as the API server holds it, so what the demo prints is what <c>kubectl get md -o yaml</c> shows.
+/// weight, revisions, ready replicas), a line for each new decision, with its numbers, and for a decision of a shadow
+/// step a plain-words line of what the copies showed (<see cref="ShadowStory"/>). Everything printed comes from the
+/// object as the API server holds it, so what the demo prints is what <c>kubectl get md -o yaml</c> shows.
 /// </summary>
 public static class RolloutNarrator
 {
@@ -26,6 +27,10 @@ public static class RolloutNarrator
         if (decision?.Time is not null && decision.Time != before?.Status?.LastDecision?.Time)
         {
             lines.Add(Decision(decision));
+            if (ShadowStory.Describe(before, now) is { } shadow)
+            {
+                lines.Add(shadow);
+            }
         }
 
         return lines;

@@ -60,13 +60,14 @@ internal sealed partial class E2eSandbox : IAsyncDisposable
 
     /// <summary>
     /// examples/sandbox/churn-v{version}.yaml as the test applies it: the analysis pointed at this sandbox's Prometheus,
-    /// with a 15 s window (the tests send traffic fast enough for its minSamples), and with <paramref name="edit"/> applied to the text (null: as is).
+    /// with a 15 s window (the tests send traffic fast enough for its minSamples) and a bake of 20 s to match, and with <paramref name="edit"/> applied to the text (null: as is).
     /// </summary>
     public string Manifest(int version, Func<string, string>? edit = null)
     {
         var text = File.ReadAllText(Path.Combine(RepositoryRoot, "examples", "sandbox", $"churn-v{version}.yaml"));
         text = Replace(text, "address: http://127.0.0.1:9090", $"address: {Sandbox.Prometheus.Url.ToString().TrimEnd('/')}");
         text = Replace(text, "interval: 30s", "interval: 15s");
+        text = Replace(text, "bakeTime: 45s", "bakeTime: 20s"); // still longer than the 15 s interval: the bake ends on a run
         return edit is null ? text : edit(text);
     }
 
