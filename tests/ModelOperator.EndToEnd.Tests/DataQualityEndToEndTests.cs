@@ -1,4 +1,3 @@
-using ModelOperator.Testing;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -7,7 +6,7 @@ using System.Text.Json.Nodes;
 using ModelOperator.Api;
 using Microsoft.AspNetCore.Http;
 using ModelOperator.EndToEnd.Tests.Support;
-using ModelOperator.Runtime.Server.Tests;
+using ModelOperator.Testing;
 using Xunit.Abstractions;
 
 namespace ModelOperator.EndToEnd.Tests;

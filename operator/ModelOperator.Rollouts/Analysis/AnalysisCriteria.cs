@@ -48,6 +48,14 @@ public sealed record AnalysisCriteria
     /// <summary>The criteria of a shadow step: these plus <c>maxShadowDisagreement</c>, judged on the copies.</summary>
     public AnalysisCriteria ForShadow(AnalysisSpec? spec) => this with { MaxShadowDisagreement = spec?.MaxShadowDisagreement };
 
+    /// <summary>
+    /// The criteria of a bake: these without prediction drift. Prediction drift compares the judged revision's answers
+    /// with the baseline's over the same window, and while a promoted revision bakes the warm previous revision answers
+    /// no user, so the comparison has no data by construction and would leave every bake run inconclusive. Feature
+    /// drift and data quality (against the revision's own profile), errors, latency and user metrics still guard it.
+    /// </summary>
+    public AnalysisCriteria ForBake() => this with { MaxPredictionDrift = null };
+
     /// <summary>Reads the analysis spec (null: no thresholds, defaults for the rest).</summary>
     /// <exception cref="FormatException">A duration field is not a duration (validation should have caught it first).</exception>
     public static AnalysisCriteria FromSpec(AnalysisSpec? spec, int maxRestarts)

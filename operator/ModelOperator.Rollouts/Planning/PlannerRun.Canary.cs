@@ -21,7 +21,7 @@ internal sealed partial class PlannerRun
             return;
         }
 
-        var run = RunAnalysis(_stable.Name!, DesiredTotal());
+        var run = RunAnalysis(_stable.Name!, DesiredTotal(), baking: true);
         if (run?.Outcome == AnalysisOutcome.RollBack)
         {
             var failed = _stable;
@@ -288,7 +288,8 @@ internal sealed partial class PlannerRun
     /// </summary>
     /// <param name="shadow">The shadow step running, or null: its runs are judged on the copies (<see cref="RolloutConfig.ShadowCriteria"/>)
     /// and count only measurements taken as shadow ones, and the other steps' only the others.</param>
-    private AnalysisDecision? RunAnalysis(string revision, int desiredReplicas, ShadowStep? shadow = null)
+    /// <param name="baking">The promoted revision during its bake: judged by <see cref="RolloutConfig.BakeCriteria"/>.</param>
+    private AnalysisDecision? RunAnalysis(string revision, int desiredReplicas, ShadowStep? shadow = null, bool baking = false)
     {
         var health = _snapshot.Find(revision)?.Health ?? PodHealth.None;
         var healthVerdicts = AnalysisEvaluator.EvaluateHealth(health, desiredReplicas, _config.Criteria.MaxRestarts);
@@ -310,7 +311,8 @@ internal sealed partial class PlannerRun
             return null;
         }
 
-        var verdict = AnalysisEvaluator.Evaluate(revision, _analysis, health, desiredReplicas, shadow is null ? _config.Criteria : _config.ShadowCriteria);
+        var criteria = shadow is not null ? _config.ShadowCriteria : baking ? _config.BakeCriteria : _config.Criteria;
+        var verdict = AnalysisEvaluator.Evaluate(revision, _analysis, health, desiredReplicas, criteria);
         _shadowNumbers = shadow is null ? null : ShadowNumbers(shadow, _analysis);
         var decision = FailureLimitPolicy.Decide(verdict, Tally(), _config.Criteria.FailureLimit);
         _progress = _progress with

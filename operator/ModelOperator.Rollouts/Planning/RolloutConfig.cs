@@ -23,6 +23,9 @@ internal sealed record RolloutConfig
     /// <summary><see cref="Criteria"/> plus <c>maxShadowDisagreement</c>: what a shadow step's copies are judged by.</summary>
     public required AnalysisCriteria ShadowCriteria { get; init; }
 
+    /// <summary><see cref="Criteria"/> without prediction drift: what a promoted revision is judged by while it bakes.</summary>
+    public required AnalysisCriteria BakeCriteria { get; init; }
+
     /// <summary>True when <c>spec.rollout.analysis</c> is set (metrics are measured).</summary>
     public required bool HasAnalysis { get; init; }
 
@@ -50,6 +53,7 @@ internal sealed record RolloutConfig
             BakeTime = GoDuration.ParseOrDefault(rollout?.BakeTime, ModelDeploymentDefaults.BakeTime),
             Criteria = criteria,
             ShadowCriteria = criteria.ForShadow(rollout?.Analysis),
+            BakeCriteria = criteria.ForBake(),
             HasAnalysis = rollout?.Analysis is not null,
             Mode = gateway is null ? TrafficRoutingMode.ReplicaRatio : TrafficRoutingMode.GatewayApi,
             HttpRoute = gateway?.HttpRoute,

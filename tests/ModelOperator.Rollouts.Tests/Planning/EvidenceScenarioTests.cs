@@ -53,6 +53,22 @@ public sealed class EvidenceScenarioTests
     }
 
     [Fact]
+    public void A_bake_is_not_left_inconclusive_by_prediction_drift_which_has_no_baseline_while_the_previous_revision_answers_no_one()
+    {
+        // Given version 2 was promoted with maxPredictionDrift set; while it bakes the warm version 1 gets no traffic, so
+        // the comparison of their predictions has no data (NaN), while errors, latency and feature drift pass
+        var cluster = PromotedAndBaking("2m");
+        cluster.Behave("2", new PodBehaviour { Metrics = _ => new AnalysisResultValues(PredictionDrift: double.NaN) });
+
+        // When the bake window ends
+        cluster.RunUntil(c => c.Status.BakeUntil is null);
+
+        // Then the bake ends healthy on the runs that could pass, not BakeInconclusive
+        Assert.Equal(Reasons.Healthy, cluster.Status.LastDecision!.Reason);
+        Assert.DoesNotContain(cluster.Events, e => e.Reason == Reasons.BakeInconclusive);
+    }
+
+    [Fact]
     public void A_bake_with_no_data_at_all_is_inconclusive()
     {
         // The promoted revision gets no request at all while it bakes: every metric is NaN over 0 samples.
