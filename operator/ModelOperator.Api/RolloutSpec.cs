@@ -23,7 +23,7 @@ public sealed record RolloutSpec
     [Default(ModelDeploymentDefaults.ProgressDeadline)]
     public string? ProgressDeadline { get; init; }
 
-    [Description("How long the analysis keeps guarding the new stable revision after promotion, as a duration; a failure then rolls back to the previous revision. 0s turns it off.")]
+    [Description("How long the analysis keeps guarding the new stable revision after promotion, as a duration (every threshold but maxPredictionDrift: the warm previous revision answers no user meanwhile, so there is nothing to compare predictions with); a failure then rolls back to the previous revision. 0s turns it off.")]
     [Duration]
     [Default(ModelDeploymentDefaults.BakeTime)]
     public string? BakeTime { get; init; }
