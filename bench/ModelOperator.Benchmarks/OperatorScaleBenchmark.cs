@@ -54,7 +54,7 @@ internal sealed class OperatorScaleBenchmark(bool quick) : IBenchmarkSection
         using var stop = new CancellationTokenSource();
         try
         {
-            await Kubectl(kubeconfig, "apply", "-f", Path.Combine(AppContext.BaseDirectory, "crds", "modeldeployments.modeloperator.io.yaml")).ConfigureAwait(false);
+            (await new Kubectl(kubeconfig).RunAsync("apply", "-f", Path.Combine(AppContext.BaseDirectory, "crds", "modeldeployments.modeloperator.io.yaml")).ConfigureAwait(false)).EnsureSuccess();
             var controller = new SandboxDeploymentController(client);
             var controllerRun = controller.RunAsync(stop.Token);
             var kubelet = Task.Run(() => KubeletAsync(client, stop.Token));
@@ -289,25 +289,6 @@ internal sealed class OperatorScaleBenchmark(bool quick) : IBenchmarkSection
             {
                 return;
             }
-        }
-    }
-
-    private static async Task Kubectl(string kubeconfig, params string[] args)
-    {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("KUBECTL") ?? "kubectl") { RedirectStandardError = true, RedirectStandardOutput = true };
-        info.ArgumentList.Add("--kubeconfig");
-        info.ArgumentList.Add(kubeconfig);
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        var err = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().ConfigureAwait(false);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kubectl {string.Join(' ', args)} failed: {await err.ConfigureAwait(false)}");
         }
     }
 }

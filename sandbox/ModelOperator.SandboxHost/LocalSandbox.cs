@@ -9,7 +9,7 @@ using ModelOperator.Sandbox;
 using ModelOperator.Sandbox.Deployments;
 using ModelOperator.Sandbox.Nodes;
 using ModelOperator.Sandbox.Proxy;
-using ModelOperator.SandboxHost.Processes;
+using ModelOperator.Processes;
 using ModelOperator.SandboxHost.Prometheus;
 
 namespace ModelOperator.SandboxHost;

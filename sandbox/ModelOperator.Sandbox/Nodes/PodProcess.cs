@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ModelOperator.Kubernetes.Models;
+using ModelOperator.Processes;
 
 namespace ModelOperator.Sandbox.Nodes;
 

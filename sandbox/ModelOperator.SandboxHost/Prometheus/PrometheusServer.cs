@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using ModelOperator.SandboxHost.Processes;
+using ModelOperator.Processes;
 
 namespace ModelOperator.SandboxHost.Prometheus;
 
@@ -33,7 +33,7 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     public string OperatorTargetsPath { get; }
 
-    public string LogPath => _process.LogPath;
+    public string LogPath => _process.LogPath!; // started with a log file, always
 
     /// <summary>The prometheus.yml for a sandbox (pure): two file_sd jobs and the rule files.</summary>
     public static string Config(string podTargets, string operatorTargets, IEnumerable<string> ruleFiles, TimeSpan scrapeInterval)
@@ -155,7 +155,7 @@ public sealed class PrometheusServer : IAsyncDisposable
 
         await _process.DisposeAsync().ConfigureAwait(false);
         _process = _start();
-        await WaitReadyAsync(_process, Url, _process.LogPath, cancellationToken).ConfigureAwait(false);
+        await WaitReadyAsync(_process, Url, LogPath, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync() => await _process.DisposeAsync().ConfigureAwait(false);

@@ -56,7 +56,7 @@ public sealed class CommandLineHostTests
                 Assert.Contains($"  export KUBECONFIG={kubeconfig}; kubectl get ns", output);
             }
 
-            var kubectl = new ModelOperator.Testing.Kubectl(kubeconfig, dir);
+            var kubectl = new ModelOperator.Processes.Kubectl(kubeconfig, dir);
             var lines = (await kubectl.RunAsync("get", "ns", "-o", "name")).EnsureSuccess().Lines;
             Assert.Contains("namespace/default", lines);
             Assert.Contains($"server: http://127.0.0.1:{port}", await File.ReadAllTextAsync(kubeconfig), StringComparison.Ordinal);

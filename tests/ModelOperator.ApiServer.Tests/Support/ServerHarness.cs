@@ -15,7 +15,7 @@ internal sealed class ServerHarness : IAsyncDisposable
         Server = server;
         Dir = dir;
         KubeconfigPath = server.WriteKubeconfig(Path.Combine(dir, "kubeconfig"));
-        Kubectl = new ModelOperator.Testing.Kubectl(KubeconfigPath, dir);
+        Kubectl = new ModelOperator.Processes.Kubectl(KubeconfigPath, dir);
         Http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -25,7 +25,7 @@ internal sealed class ServerHarness : IAsyncDisposable
 
     public string KubeconfigPath { get; }
 
-    public ModelOperator.Testing.Kubectl Kubectl { get; }
+    public ModelOperator.Processes.Kubectl Kubectl { get; }
 
     public HttpClient Http { get; }
 

@@ -7,7 +7,7 @@ using ModelOperator.Kubernetes;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.SandboxHost;
 using ModelOperator.SandboxHost.Demo;
-using ModelOperator.SandboxHost.Processes;
+using ModelOperator.Processes;
 
 namespace ModelOperator.EndToEnd.Tests.Support;
 

@@ -107,7 +107,7 @@ internal sealed class PluginTestBed : IAsyncDisposable
     public async Task<ProcessResult> KubectlAsync(bool kubeconfigInEnvironment, params string[] args)
     {
         var result = await ChildProcess.RunAsync(
-            Testing.Kubectl.Binary,
+            ModelOperator.Processes.Kubectl.Binary,
             args,
             workingDirectory: Dir,
             environment: new Dictionary<string, string?>

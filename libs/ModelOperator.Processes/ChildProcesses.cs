@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace ModelOperator.Sandbox.Nodes;
+namespace ModelOperator.Processes;
 
 /// <summary>
-/// A last line of defence: every process the agent started is killed when this process exits, even if no
-/// agent was disposed (e.g. a test host torn down after a failure).
+/// A last line of defence: every child started through <see cref="ChildProcess"/> (and every process handed to
+/// <see cref="Track"/>, such as the sandbox's pods) is killed with its children when this process exits, even if nobody
+/// disposed it (a test host torn down after a failure, a benchmark that threw).
 /// </summary>
-internal static class ChildProcesses
+public static class ChildProcesses
 {
     private static readonly ConcurrentDictionary<int, Process> Live = new();
 
@@ -15,6 +16,7 @@ internal static class ChildProcesses
 
     public static void Track(Process process)
     {
+        ArgumentNullException.ThrowIfNull(process);
         var id = process.Id;
         Live[id] = process;
         process.EnableRaisingEvents = true;
@@ -31,6 +33,7 @@ internal static class ChildProcesses
             }
             catch (InvalidOperationException)
             {
+                // Already gone.
             }
         }
     }
