@@ -45,12 +45,14 @@ internal sealed partial class PlannerRun
         if (run?.Outcome == AnalysisOutcome.Waiting)
         {
             Decide(DecisionActions.Pause, Reasons.AnalysisInconclusive, run.Message, run.Verdict.Deciding);
+            Emit(PlannedEvent.Normal, Reasons.AnalysisInconclusive, run.Message);
         }
         else if (run?.Outcome == AnalysisOutcome.Passed && _now < end)
         {
             Decide(DecisionActions.Proceed, Reasons.AnalysisPassed,
                 $"shadow step {index + 1} of {_config.Steps.Count}: {Summary(_shadowNumbers)}; the step ends at {end:yyyy-MM-ddTHH:mm:ssZ}",
                 LastPassEvidence(run));
+            Emit(PlannedEvent.Normal, Reasons.AnalysisPassed, _decision!.Message!);
         }
 
         var inconclusive = run?.Outcome == AnalysisOutcome.Waiting || (run is null && _progress.LastAnalysisInconclusive);

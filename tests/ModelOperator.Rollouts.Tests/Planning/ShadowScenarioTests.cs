@@ -118,6 +118,23 @@ public sealed class ShadowScenarioTests
         Assert.Equal(reason, cluster.Status.QuarantinedRevisions!.Single().Reason);
     }
 
+    [Theory]
+    [InlineData(500)] // passing runs before the step's duration is over
+    [InlineData(10)] // inconclusive runs: too few copies
+    public void Every_decision_a_shadow_step_writes_is_recorded_as_an_Event(long copies)
+    {
+        // The soak's invariant, on the planner: a decision in status without its Event is lost to kubectl get events
+        var cluster = Deployed(deadline: "3m");
+        cluster.Behave("2", new PodBehaviour { Metrics = _ => new AnalysisResultValues(Samples: copies) });
+
+        cluster.Update(md => md.WithVersion("2"));
+        cluster.RunFor(TimeSpan.FromMinutes(2));
+
+        var inShadow = cluster.Decisions.Where(d => d.Shadow is not null).ToList();
+        Assert.NotEmpty(inShadow);
+        Assert.All(inShadow, d => Assert.Contains(cluster.Events, e => e.Reason == d.Reason && e.Message == d.Message));
+    }
+
     [Fact]
     public void Too_few_copies_keep_the_step_waiting_past_its_duration_until_the_deadline_rolls_it_back()
     {
