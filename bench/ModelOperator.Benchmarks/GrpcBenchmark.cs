@@ -32,8 +32,8 @@ internal sealed class GrpcBenchmark(bool quick) : IBenchmarkSection
         var json = Encoding.UTF8.GetBytes(
             """{"inputs":[{"name":"features","shape":[1,8],"datatype":"FP32","data":[35,28.72,5,1,5,14,0,4]}]}""");
 
-        var serverGrpc = ChildProcess.FreePort();
-        var echoGrpc = ChildProcess.FreePort();
+        var serverGrpc = LoopbackPorts.Free();
+        var echoGrpc = LoopbackPorts.Free();
         await using var server = await ChildProcess.StartDotnetAsync(
             "modelserver.dll",
             [],

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using ModelOperator.Api;
 using ModelOperator.ApiServer.Hosting;
@@ -59,7 +57,7 @@ internal sealed class OperatorScaleBenchmark(bool quick) : IBenchmarkSection
             var controllerRun = controller.RunAsync(stop.Token);
             var kubelet = Task.Run(() => KubeletAsync(client, stop.Token));
 
-            var port = FreePort();
+            var port = LoopbackPorts.Free();
             using var op = Process.Start(new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
             {
                 ArgumentList =
@@ -204,13 +202,6 @@ internal sealed class OperatorScaleBenchmark(bool quick) : IBenchmarkSection
         var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics")).ConfigureAwait(false);
         var line = text.Split('\n').First(l => l.StartsWith("dotnet_gc_heap_size_bytes ", StringComparison.Ordinal));
         return double.Parse(line[(line.LastIndexOf(' ') + 1)..], Inv) / (1024 * 1024);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed record Run(

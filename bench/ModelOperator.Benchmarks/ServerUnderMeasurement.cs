@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 
 namespace ModelOperator.Benchmarks;
 
@@ -21,7 +20,7 @@ internal static class ServerUnderMeasurement
         /// </summary>
         public static async Task<ChildProcess> StartDotnetAsync(string dll, IEnumerable<string> args, IDictionary<string, string> env, string readyPath)
         {
-            var port = FreePort().ToString(CultureInfo.InvariantCulture);
+            var port = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture);
             var environment = new Dictionary<string, string?>
             {
                 ["PORT"] = port,
@@ -52,14 +51,6 @@ internal static class ServerUnderMeasurement
                 await child.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
-        }
-
-        /// <summary>A free loopback port, for a server the benchmark starts.</summary>
-        public static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using ModelOperator.ApiServer.Hosting;
 using ModelOperator.Kubernetes;
@@ -190,7 +188,7 @@ public sealed class LocalSandbox : IAsyncDisposable
         }
 
         var name = string.Create(CultureInfo.InvariantCulture, $"modeloperator-{index}");
-        var port = _settings.OperatorPort == 0 ? FreePort() : PortOrFree(_settings.OperatorPort + index);
+        var port = _settings.OperatorPort == 0 ? LoopbackPorts.Free() : PortOrFree(_settings.OperatorPort + index);
         string[] args =
         [
             "--kubeconfig", _settings.KubeconfigPath,
@@ -240,15 +238,7 @@ public sealed class LocalSandbox : IAsyncDisposable
         throw new InvalidOperationException($"{name} did not answer /healthz within 30 s; see {process.LogPath}");
     }
 
-    /// <summary>A port that was free a moment ago on 127.0.0.1.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static int PortOrFree(int port) => port == 0 ? FreePort() : port;
+    private static int PortOrFree(int port) => port == 0 ? LoopbackPorts.Free() : port;
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelOperator.Kubernetes;
@@ -126,7 +125,7 @@ internal static class ExportedMetrics
 
     private static async Task<IReadOnlyDictionary<string, MetricFamily>> ReadServerAsync()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var models = Path.Combine(AppContext.BaseDirectory, "models", "churn");
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [Path.Combine(AppContext.BaseDirectory, "modelserver.dll")])
         {
@@ -205,12 +204,5 @@ internal static class ExportedMetrics
         {
             Assert.Fail($"modelserver did not get ready; its output:\n{output}");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 
@@ -39,7 +37,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         string? workingDirectory = null,
         IReadOnlyList<string>? prefix = null)
     {
-        var chosen = port ?? FreePort();
+        var chosen = port ?? LoopbackPorts.Free();
         var dll = Path.Combine(appDirectory ?? AppContext.BaseDirectory, "modelserver.dll");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var command = prefix is { Count: > 0 } ? prefix[0] : dotnet;
@@ -112,13 +110,6 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Forward(string? line)

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using ModelOperator.ApiServer.Tests.Support;
 
 namespace ModelOperator.ApiServer.Tests.Hosting;
@@ -14,7 +12,7 @@ public sealed class CommandLineHostTests
         var dir = Path.Combine(Path.GetTempPath(), "apiserver-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         var kubeconfig = Path.Combine(dir, "out", "kubeconfig");
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -100,12 +98,5 @@ public sealed class CommandLineHostTests
 
         Assert.Equal(2, host.ExitCode);
         Assert.Contains("--port is \"99999\"; it must be a port number from 1 to 65535", await stderr, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

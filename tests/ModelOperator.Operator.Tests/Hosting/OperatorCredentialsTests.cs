@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using ModelOperator.ApiServer.Hosting;
 using ModelOperator.Testing;
 
@@ -29,7 +28,7 @@ public sealed class OperatorCredentialsTests
             await File.WriteAllTextAsync(kubeconfig, plugin.Kubeconfig(server.BaseUrl));
 
             // When the operator starts with it
-            var port = FreePort();
+            var port = LoopbackPorts.Free();
             using var op = Process.Start(new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
             {
                 ArgumentList =
@@ -91,12 +90,5 @@ public sealed class OperatorCredentialsTests
         }
 
         return false;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
