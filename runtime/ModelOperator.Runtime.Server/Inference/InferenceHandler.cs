@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Diagnostics;
 using ModelOperator.Runtime.Protocol;
@@ -82,6 +83,14 @@ internal sealed class InferenceHandler(
             return Outcome.BadRequest;
         }
 
+        var (coding, codingError) = RequestContentEncoding.Of(context.Request);
+        if (codingError is not null)
+        {
+            context.Response.Headers.AcceptEncoding = RequestContentEncoding.Accepted;
+            await JsonResponses.ErrorAsync(context, StatusCodes.Status415UnsupportedMediaType, codingError).ConfigureAwait(false);
+            return Outcome.BadRequest;
+        }
+
         if (status.Model is not { } model)
         {
             await JsonResponses.ErrorAsync(
@@ -137,14 +146,37 @@ internal sealed class InferenceHandler(
                 reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
             }
 
+            var body = read.Buffer;
+            byte[]? decoded = null;
+            if (coding != RequestContentEncoding.Coding.Identity)
+            {
+                var result = RequestContentEncoding.Decode(read.Buffer, coding, limit, call.TryReserve);
+                reader.AdvanceTo(read.Buffer.End);
+                switch (result.Outcome)
+                {
+                    case RequestContentEncoding.Outcome.TooLarge:
+                        await TooLargeAsync(context, model, limit, "decompresses to more").ConfigureAwait(false);
+                        return Outcome.TooLarge;
+                    case RequestContentEncoding.Outcome.Busy:
+                        await BusyAsync(context).ConfigureAwait(false);
+                        return Outcome.Busy;
+                    case RequestContentEncoding.Outcome.Invalid:
+                        await JsonResponses.ErrorAsync(context, StatusCodes.Status400BadRequest, result.Error!).ConfigureAwait(false);
+                        return Outcome.BadRequest;
+                }
+
+                decoded = result.Buffer!;
+                body = new ReadOnlySequence<byte>(decoded, 0, result.Length);
+            }
+
             // The body is released once parsed: a request chosen for mirroring keeps a copy of it now.
-            var copy = mirror.Sample(read.Buffer);
+            var copy = mirror.Sample(body);
             string? error = null;
             var errorStatus = 0;
             try
             {
                 // Parsing copies the inputs into the request's own buffers, so the body can go.
-                InferenceRequestParser.Parse(read.Buffer, call.Request, headerLength);
+                InferenceRequestParser.Parse(body, call.Request, headerLength);
             }
             catch (ProtocolException ex)
             {
@@ -152,7 +184,14 @@ internal sealed class InferenceHandler(
             }
             finally
             {
-                reader.AdvanceTo(read.Buffer.End);
+                if (decoded is null)
+                {
+                    reader.AdvanceTo(read.Buffer.End);
+                }
+                else
+                {
+                    ArrayPool<byte>.Shared.Return(decoded);
+                }
             }
 
             if (error is null)
@@ -185,14 +224,14 @@ internal sealed class InferenceHandler(
         }
     }
 
-    private static Task TooLargeAsync(HttpContext context, LoadedModel model, long limit)
+    private static Task TooLargeAsync(HttpContext context, LoadedModel model, long limit, string what = "is larger")
     {
         // Do not read the rest of an oversized body; close the connection after answering.
         context.Response.Headers.Connection = "close";
         return JsonResponses.ErrorAsync(
             context,
             StatusCodes.Status413PayloadTooLarge,
-            $"request body is larger than {limit} bytes, the limit for model {model.Name} (the smaller of MAX_REQUEST_BODY_BYTES and the limit derived from its input sizes, which MAX_REQUEST_BYTES overrides)");
+            $"request body {what} than {limit} bytes, the limit for model {model.Name} (the smaller of MAX_REQUEST_BODY_BYTES and the limit derived from its input sizes, which MAX_REQUEST_BYTES overrides)");
     }
 
     private Task BusyAsync(HttpContext context)
