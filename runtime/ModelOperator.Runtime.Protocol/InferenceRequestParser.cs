@@ -200,6 +200,7 @@ public static class InferenceRequestParser
         var dataRawLength = 0L;
         var binarySize = -1L;
         Span<byte> name = stackalloc byte[32];
+        string? unsupported = null;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -259,7 +260,7 @@ public static class InferenceRequestParser
             else if (reader.ValueTextEquals("parameters"u8))
             {
                 reader.Read();
-                binarySize = ParseInputParameters(ref reader);
+                binarySize = ParseInputParameters(ref reader, out unsupported);
             }
             else
             {
@@ -274,6 +275,11 @@ public static class InferenceRequestParser
         }
 
         var expected = signature.Inputs[index];
+        if (unsupported is not null)
+        {
+            throw UnsupportedExtension(unsupported, $"input \"{expected.Name}\"");
+        }
+
         var isBinary = binarySize >= 0;
         if (!sawShape || !sawDatatype || !(sawData || isBinary))
         {
@@ -371,13 +377,15 @@ public static class InferenceRequestParser
 
     // An input's parameters: binary_data_size (the binary data extension) is the one this server
     // reads; others are ignored. Returns it, or -1 when absent.
-    private static long ParseInputParameters(ref Utf8JsonReader reader)
+    private static long ParseInputParameters(ref Utf8JsonReader reader, out string? unsupported)
     {
         RequireObject(ref reader, "an input's \"parameters\"");
         var size = -1L;
+        unsupported = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             RequireValidString(ref reader);
+            unsupported ??= UnsupportedParameter(ref reader);
             var isSize = reader.ValueTextEquals("binary_data_size"u8);
             reader.Read();
             if (!isSize)
@@ -414,6 +422,21 @@ public static class InferenceRequestParser
             }
         }
     }
+
+    // Parameters of extensions this server does not implement. Ignoring them would answer something
+    // else than the client asked for (raw scores instead of top-k classes; data in JSON while the
+    // client reads a shared-memory region it registered), so they are refused by name instead.
+    private static string? UnsupportedParameter(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("classification"u8) ? "classification"
+        : reader.ValueTextEquals("shared_memory_region"u8) ? "shared_memory_region"
+        : reader.ValueTextEquals("shared_memory_byte_size"u8) ? "shared_memory_byte_size"
+        : reader.ValueTextEquals("shared_memory_offset"u8) ? "shared_memory_offset"
+        : null;
+
+    private static ProtocolException UnsupportedExtension(string parameter, string tensor) =>
+        new(parameter == "classification"
+            ? $"{tensor} has parameters.classification, but this server does not implement the classification extension; request the output without it to get its values"
+            : $"{tensor} has parameters.{parameter}, but this server does not implement the shared-memory extensions; send the data in the request (JSON \"data\" or binary_data_size) and read outputs from the response");
 
     private static bool ReadBoolParameter(ref Utf8JsonReader reader, string what) => reader.TokenType switch
     {
@@ -637,6 +660,7 @@ public static class InferenceRequestParser
 
             var index = -1;
             bool? binary = null;
+            string? unsupported = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 RequireValidString(ref reader);
@@ -654,7 +678,7 @@ public static class InferenceRequestParser
                 else if (reader.ValueTextEquals("parameters"u8))
                 {
                     reader.Read();
-                    binary = ParseOutputParameters(ref reader);
+                    binary = ParseOutputParameters(ref reader, out unsupported);
                 }
                 else
                 {
@@ -666,6 +690,11 @@ public static class InferenceRequestParser
             if (index < 0)
             {
                 throw new ProtocolException("a requested output has no \"name\"; the model's outputs are: " + request.Signature.OutputNames);
+            }
+
+            if (unsupported is not null)
+            {
+                throw UnsupportedExtension(unsupported, $"requested output \"{request.Signature.Outputs[index].Name}\"");
             }
 
             if (!request.AddRequestedOutput(index))
@@ -680,14 +709,17 @@ public static class InferenceRequestParser
         }
     }
 
-    // A requested output's parameters: binary_data (the binary data extension) is the one read.
-    private static bool? ParseOutputParameters(ref Utf8JsonReader reader)
+    // A requested output's parameters: binary_data (the binary data extension) is the one read;
+    // one that asks for an extension this server lacks is named in unsupported.
+    private static bool? ParseOutputParameters(ref Utf8JsonReader reader, out string? unsupported)
     {
         RequireObject(ref reader, "a requested output's \"parameters\"");
         bool? binary = null;
+        unsupported = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             RequireValidString(ref reader);
+            unsupported ??= UnsupportedParameter(ref reader);
             var isBinary = reader.ValueTextEquals("binary_data"u8);
             reader.Read();
             if (isBinary)

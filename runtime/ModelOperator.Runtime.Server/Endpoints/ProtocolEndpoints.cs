@@ -37,7 +37,9 @@ internal static class ProtocolEndpoints
         {
             w.WriteString("name", ServerName);
             w.WriteString("version", ServerVersion);
+            // The protocol's extensions this REST surface implements, by the names Triton reports.
             w.WriteStartArray("extensions");
+            w.WriteStringValue("binary_tensor_data");
             w.WriteEndArray();
         }));
 
