@@ -165,6 +165,9 @@ public sealed class InferenceRequestParserTests
         { "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8]}],\"outputs\":[{\"name\":\"x\"}]}", "unknown output \"x\"" },
         { "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8]}],\"outputs\":[{\"name\":\"churn_probability\"},{\"name\":\"churn_probability\"}]}", "requested twice" },
         { "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8]}],\"parameters\":[]}", "\"parameters\" must be an object" },
+        { "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8]}],\"outputs\":[{\"parameters\":{\"classification\":3},\"name\":\"churn_probability\"}]}", "requested output \"churn_probability\" has parameters.classification, but this server does not implement the classification extension" },
+        { "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8]}],\"outputs\":[{\"name\":\"churn_probability\",\"parameters\":{\"shared_memory_byte_size\":4}}]}", "requested output \"churn_probability\" has parameters.shared_memory_byte_size" },
+        { "{\"inputs\":[{\"parameters\":{\"shared_memory_region\":\"r\",\"shared_memory_byte_size\":32},\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\"}]}", "input \"features\" has parameters.shared_memory_region, but this server does not implement the shared-memory extensions" },
     };
 
     [Theory]

@@ -128,6 +128,31 @@ public sealed class CompressedRequestTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Decoding_reserves_its_buffer_in_the_buffered_budget_and_answers_503_when_it_is_full()
+    {
+        // A 300-byte body that inflates to 60 KiB, within the request limit but past an 8 KiB budget.
+        await using var server = await ServerFixture.StartAsync(o => o with { MaxRequestBodyBytes = 64 * 1024, MaxBufferedRequestBytes = 8 * 1024 });
+        var good = Encoding.UTF8.GetBytes(MalformedRequestCorpus.Good);
+        var body = new ByteArrayContent(Compress([.. Enumerable.Repeat((byte)' ', 60 * 1024), .. good], "gzip"));
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        body.Headers.ContentEncoding.Add("gzip");
+
+        using (var response = await server.Client.PostAsync(MalformedRequestCorpus.InferPath, body))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("1", response.Headers.RetryAfter?.ToString());
+            Assert.Contains("MAX_BUFFERED_REQUEST_BYTES", Error(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        }
+
+        // Everything reserved was given back: a small compressed request fits again.
+        var small = new ByteArrayContent(Compress(good, "gzip"));
+        small.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        small.Headers.ContentEncoding.Add("gzip");
+        using var after = await server.Client.PostAsync(MalformedRequestCorpus.InferPath, small);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
     [Theory]
     [InlineData("gzip", "not gzip at all", "not valid gzip data")]
     [InlineData("deflate", "not zlib either", "not valid deflate (zlib) data")]
