@@ -18,6 +18,15 @@ internal sealed record WriteOptions
     /// <summary>Who a non-apply write's managedFields entry names: the fieldManager, else the User-Agent's product.</summary>
     public string Manager => FieldManager ?? Patch.UpdateManagedFields.ManagerFromUserAgent(UserAgent);
 
+    /// <summary>Paths of keys the request body repeated (the last value was kept); field validation reports them.</summary>
+    public IReadOnlyList<string> DuplicateFields { get; init; } = [];
+
+    /// <summary>
+    /// Where a write puts the warnings its answer carries as <c>Warning</c> headers; one per request (copies made with
+    /// <c>with</c> share it), none for the server's own writes.
+    /// </summary>
+    public List<string>? Warnings { get; init; }
+
     public static WriteOptions Default { get; } = new();
 }
 

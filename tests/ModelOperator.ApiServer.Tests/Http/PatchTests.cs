@@ -23,7 +23,7 @@ public sealed class PatchTests
 
         var (failed, status) = await h.PatchAsync("/api/v1/namespaces/default/configmaps/c", """[{"op":"test","path":"/data/a","value":"1"}]""", "application/json-patch+json");
         Assert.Equal(422, failed);
-        Assert.Contains("test operation 0 failed", status["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("Invalid", status["reason"]!.GetValue<string>());
     }
 
     [Fact]
