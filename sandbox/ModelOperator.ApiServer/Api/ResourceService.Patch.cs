@@ -59,7 +59,7 @@ internal sealed partial class ResourceService
             CheckKind(type, patched);
             var kind = subresource == Subresource.Status ? WriteKind.StatusPatch : WriteKind.Patch;
             // Keys a merge patch repeats are field validation's to report; a JSON patch's repeated keys name operations, not fields.
-            var validated = mediaType == JsonPatchType ? options : options with { DuplicateFields = duplicates };
+            var validated = options with { IsPatch = true, DuplicateFields = mediaType == JsonPatchType ? [] : duplicates };
             return Commit(type, existing, ToStorage(type, patched, existing.Object), subresource, validated, kind);
         }
     }

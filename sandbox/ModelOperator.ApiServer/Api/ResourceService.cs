@@ -377,7 +377,8 @@ internal sealed partial class ResourceService
         }
 
         OmitEmpty.Apply(obj, typedBody: !type.IsCustom && type.StorageKey is not ("httproutes.gateway.networking.k8s.io" or "customresourcedefinitions.apiextensions.k8s.io"));
-        UnknownFields.Report(type, UnknownFields.Prune(type, obj), options);
+        var patched = options.IsPatch && options.FieldValidation == "Strict" ? obj.ToJsonString(UnknownFields.PatchedJson) : null;
+        UnknownFields.Report(type, UnknownFields.Prune(type, obj), options, patched);
         if (type.Schema is { } schema)
         {
             SchemaPruner.ApplyDefaults(obj, schema);

@@ -51,6 +51,13 @@ internal static class UnknownFields
         ["customresourcedefinitions.apiextensions.k8s.io"] = ["spec", "status"],
     };
 
+    /// <summary>How a patched object is quoted in a strict patch's 422: compact, and without HTML-safe escapes.</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions PatchedJson = new()
+    {
+        WriteIndented = false,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     /// <summary>Removes the fields <paramref name="type"/> does not declare from <paramref name="obj"/> and returns their paths.</summary>
     public static List<string> Prune(ResourceType type, JsonObject obj)
     {
@@ -84,7 +91,8 @@ internal static class UnknownFields
     /// Refuses (Strict), records as warnings (Warn) or lets pass (Ignore) the body's duplicate keys and its
     /// <paramref name="unknown"/> fields, duplicates first, worded as kube-apiserver words them.
     /// </summary>
-    public static void Report(ResourceType type, IReadOnlyList<string> unknown, WriteOptions options)
+    /// <param name="patchedJson">The patched object as JSON when the write is a patch: a strict failure is then 422 on <c>patch</c>.</param>
+    public static void Report(ResourceType type, IReadOnlyList<string> unknown, WriteOptions options, string? patchedJson = null)
     {
         if (options.FieldValidation == "Ignore")
         {
@@ -97,6 +105,12 @@ internal static class UnknownFields
         if (problems.Count == 0)
         {
             return;
+        }
+
+        if (options.FieldValidation == "Strict" && patchedJson is not null)
+        {
+            var cause = new StatusCause("FieldValueInvalid", $"Invalid value: {JsonHelpers.GoQuote(patchedJson)}: strict decoding error: {string.Join(", ", problems)}", "patch");
+            throw ApiException.Invalid("", "", "", [cause]);
         }
 
         if (options.FieldValidation == "Strict")

@@ -117,7 +117,7 @@ public sealed class RealServerAnswerTests
     }
 
     [Fact]
-    public async Task A_merge_patch_with_an_unknown_field_warns_and_under_strict_is_refused()
+    public async Task A_merge_patch_with_an_unknown_field_warns_and_under_strict_is_422_on_the_patch()
     {
         await using var h = await ServerHarness.StartAsync();
         await h.CreateAsync(Deployments, Manifests.ToJson(Manifests.Deployment("web")));
@@ -128,9 +128,14 @@ public sealed class RealServerAnswerTests
         Assert.Null(patched["extra"]);
         Assert.Equal(["299 - \"duplicate field \\\"spec.paused\\\"\"", "299 - \"unknown field \\\"extra\\\"\""], warnings);
 
+        // Strict on a patch is kube-apiserver's 422 on the field "patch", quoting the patched object.
         var (strict, status) = await h.PatchAsync(Deployments + "/web?fieldValidation=Strict", """{"extra":1}""");
-        Assert.Equal(400, strict);
-        Assert.EndsWith("strict decoding error: unknown field \"extra\"", status["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(422, strict);
+        Assert.Equal("Invalid", status["reason"]!.GetValue<string>());
+        var message = status["message"]!.GetValue<string>();
+        Assert.StartsWith(" \"\" is invalid: patch: Invalid value: \"{\\\"apiVersion\\\":\\\"apps/v1\\\"", message, StringComparison.Ordinal);
+        Assert.EndsWith("\": strict decoding error: unknown field \"extra\"", message, StringComparison.Ordinal);
+        Assert.Equal("patch", status["details"]!["causes"]![0]!["field"]!.GetValue<string>());
     }
 
     [Theory]
