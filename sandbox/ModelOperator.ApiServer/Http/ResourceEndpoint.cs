@@ -42,6 +42,12 @@ internal sealed class ResourceEndpoint
         };
 
         var request = context.Request;
+        if (type.IsReview)
+        {
+            await ReviewAsync(context, method, type, name ?? sub).ConfigureAwait(false);
+            return;
+        }
+
         if (name is null)
         {
             await CollectionAsync(context, method, type, ns).ConfigureAwait(false);
@@ -135,6 +141,32 @@ internal sealed class ResourceEndpoint
         }
     }
 
+    /// <summary>
+    /// A review is created and answered in one step: the body comes back with <c>status.allowed: true</c> (this server
+    /// authorizes every request it authenticates) and nothing is stored; any other verb is 405, as on a real server.
+    /// </summary>
+    private static async Task ReviewAsync(HttpContext context, string method, ResourceType type, string? name)
+    {
+        if (method != "POST" || name is not null)
+        {
+            throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+        }
+
+        var review = (context.Request.ContentType ?? "").Contains("protobuf", StringComparison.Ordinal)
+            ? ReviewProtobuf.Read(await ReadBodyAsync(context.Request).ConfigureAwait(false))
+            : await ReadObjectAsync(context.Request, []).ConfigureAwait(false);
+        if (review["spec"] is not JsonObject spec || (spec["resourceAttributes"] is null) == (spec["nonResourceAttributes"] is null))
+        {
+            throw ApiException.Invalid(type.QualifiedKind, "", type.Group, [new StatusCause("FieldValueInvalid", "Invalid value: \"null\": exactly one of nonResourceAttributes or resourceAttributes must be specified", "spec.resourceAttributes")]);
+        }
+
+        review["apiVersion"] = type.ApiVersion;
+        review["kind"] = type.Kind;
+        review["metadata"] ??= new JsonObject();
+        review["status"] = new JsonObject { ["allowed"] = true };
+        await JsonResponses.WriteAsync(context, 201, review).ConfigureAwait(false);
+    }
+
     private static void CheckListOptions(HttpRequest request, bool watch) => ListOptionsRules.Enforce(
         watch,
         RequestQuery.Get(request, "resourceVersion"),
@@ -154,8 +186,7 @@ internal sealed class ResourceEndpoint
     }
 
     /// <summary>A warning as kube-apiserver sends it: <c>299 - "text"</c>, the text quoted with Go's escapes for quotes and backslashes.</summary>
-    internal static string WarningHeader(string text) =>
-        $"299 - \"{text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
+    internal static string WarningHeader(string text) => "299 - " + JsonHelpers.GoQuote(text);
 
     /// <summary>The object of a POST or PUT and the write's options, which carry the keys the body repeated.</summary>
     private static async Task<(JsonObject Body, WriteOptions Options)> ReadWriteAsync(HttpRequest request)

@@ -40,6 +40,12 @@ internal sealed record ResourceType
     /// </summary>
     public bool ReturnsDeletedObject { get; init; }
 
+    /// <summary>
+    /// True for a review kind (SelfSubjectAccessReview): only <c>create</c> is served, answered at once and never stored,
+    /// as kube-apiserver's review endpoints do.
+    /// </summary>
+    public bool IsReview { get; init; }
+
     /// <summary>True for custom resources: no strategic merge patch, items pruned by their schema.</summary>
     public bool IsCustom { get; init; }
 
