@@ -33,21 +33,6 @@ public sealed class RealServerAnswerTests
         }
     }
 
-    [Fact]
-    public async Task A_strategic_merge_patch_on_a_custom_resource_names_the_accepted_types_only()
-    {
-        await using var h = await ServerHarness.StartAsync();
-        await h.InstallWidgetCrdAsync();
-        await h.CreateAsync(Widgets, Manifests.ToJson(Manifests.Widget("w")));
-
-        var (code, status) = await h.PatchAsync(Widgets + "/w", """{"spec":{"color":"blue"}}""", "application/strategic-merge-patch+json");
-
-        Assert.Equal(415, code);
-        Assert.Equal(
-            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
-            status["message"]!.GetValue<string>());
-    }
-
     [Theory]
     [InlineData(Deployments + "?fieldSelector=spec.replicas%3D2", "\"spec.replicas\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"")]
     [InlineData(Widgets + "?fieldSelector=spec.color%3Dred", "\"spec.color\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"")]
