@@ -144,6 +144,13 @@ internal sealed partial class ResourceService
         {
             meta["deletionTimestamp"] = Timestamp();
             meta["deletionGracePeriodSeconds"] = 0;
+
+            // Marking an object as deleting bumps its generation (kube-apiserver's markAsDeleting), so a controller
+            // comparing observedGeneration sees that something changed.
+            if (meta.GetInt64("generation") is { } generation and > 0)
+            {
+                meta["generation"] = generation + 1;
+            }
         }
 
         if (isNamespace)

@@ -28,7 +28,7 @@ internal sealed partial class ResourceService
         var supported = type.IsCustom ? CustomPatchTypes : BuiltInPatchTypes;
         if (!supported.Contains(mediaType))
         {
-            throw ApiException.UnsupportedMediaType(mediaType, supported);
+            throw ApiException.UnsupportedMediaType(supported);
         }
 
         lock (_store.Gate)
@@ -44,7 +44,8 @@ internal sealed partial class ResourceService
             }
 
             var existing = Existing(type, ns, name);
-            var patched = ApplyPatch(mediaType, Present(type, existing.Object), ParsePatch(body), Strategies(type));
+            var duplicates = new List<string>();
+            var patched = ApplyPatch(mediaType, Present(type, existing.Object), ParsePatch(body, duplicates), Strategies(type));
             if (patched.ResourceVersion() is { Length: > 0 } rv && rv != existing.Object.ResourceVersion())
             {
                 throw ApiException.StaleResourceVersion(type.QualifiedResource, name, type.Group, type.Plural);
@@ -57,7 +58,9 @@ internal sealed partial class ResourceService
 
             CheckKind(type, patched);
             var kind = subresource == Subresource.Status ? WriteKind.StatusPatch : WriteKind.Patch;
-            return Commit(type, existing, ToStorage(type, patched, existing.Object), subresource, options, kind);
+            // Keys a merge patch repeats are field validation's to report; a JSON patch's repeated keys name operations, not fields.
+            var validated = options with { IsPatch = true, DuplicateFields = mediaType == JsonPatchType ? [] : duplicates };
+            return Commit(type, existing, ToStorage(type, patched, existing.Object), subresource, validated, kind);
         }
     }
 
@@ -173,13 +176,13 @@ internal sealed partial class ResourceService
         var mediaType = (contentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
         if (mediaType is not (JsonPatchType or MergePatchType or StrategicPatchType))
         {
-            throw ApiException.UnsupportedMediaType(mediaType, [JsonPatchType, MergePatchType, StrategicPatchType]);
+            throw ApiException.UnsupportedMediaType([JsonPatchType, MergePatchType, StrategicPatchType]);
         }
 
         lock (_store.Gate)
         {
             var scale = ScaleOf(type, Existing(type, ns, name).Object);
-            var patched = ApplyPatch(mediaType, scale, ParsePatch(body), BuiltInListStrategies.Resolve);
+            var patched = ApplyPatch(mediaType, scale, ParsePatch(body, []), BuiltInListStrategies.Resolve);
             return UpdateScale(type, ns, name, patched, options, WriteKind.Patch);
         }
     }
@@ -216,11 +219,11 @@ internal sealed partial class ResourceService
         };
     }
 
-    private static JsonNode? ParsePatch(byte[] body)
+    private static JsonNode? ParsePatch(byte[] body, List<string> duplicates)
     {
         try
         {
-            return JsonNode.Parse(body);
+            return DuplicateKeyJson.Parse(body, duplicates);
         }
         catch (JsonException ex)
         {
@@ -245,7 +248,7 @@ internal sealed partial class ResourceService
         {
             throw ex.Malformed
                 ? ApiException.BadRequest(ex.Message)
-                : new ApiException(422, "Invalid", $"the patch cannot be applied: {ex.Message}");
+                : mediaType == JsonPatchType ? ApiException.PatchNotApplicable() : new ApiException(422, "Invalid", $"the patch cannot be applied: {ex.Message}");
         }
     }
 

@@ -182,7 +182,14 @@ internal sealed partial class ResourceService
             var now = Timestamp();
             meta["uid"] = Guid.NewGuid().ToString();
             meta["creationTimestamp"] = now;
-            meta["generation"] = 1;
+            if (type.TracksGeneration)
+            {
+                meta["generation"] = 1;
+            }
+            else
+            {
+                meta.Remove("generation");
+            }
             meta.Remove("deletionTimestamp");
             meta.Remove("deletionGracePeriodSeconds");
             meta.Remove("selfLink");
@@ -314,8 +321,15 @@ internal sealed partial class ResourceService
             }
         }
 
-        var oldGeneration = oldMeta.GetInt64("generation") ?? 1;
-        meta["generation"] = SpecChanged(type, old, next) ? oldGeneration + 1 : oldGeneration;
+        if (type.TracksGeneration)
+        {
+            var oldGeneration = oldMeta.GetInt64("generation") ?? 1;
+            meta["generation"] = SpecChanged(type, old, next) ? oldGeneration + 1 : oldGeneration;
+        }
+        else
+        {
+            meta.Remove("generation");
+        }
         if (type.StorageKey == BuiltInResources.CustomResourceDefinitions.StorageKey && subresource != Subresource.Status)
         {
             next["status"] = CrdDefinition.AcceptedStatus(next, old.GetObject("status")?.GetArray("conditions")?.OfType<JsonObject>().FirstOrDefault()?.GetString("lastTransitionTime") ?? Timestamp());
@@ -363,15 +377,10 @@ internal sealed partial class ResourceService
         }
 
         OmitEmpty.Apply(obj, typedBody: !type.IsCustom && type.StorageKey is not ("httproutes.gateway.networking.k8s.io" or "customresourcedefinitions.apiextensions.k8s.io"));
+        var patched = options.IsPatch && options.FieldValidation == "Strict" ? obj.ToJsonString(UnknownFields.PatchedJson) : null;
+        UnknownFields.Report(type, UnknownFields.Prune(type, obj), options, patched);
         if (type.Schema is { } schema)
         {
-            var unknown = SchemaPruner.Prune(obj, schema);
-            if (unknown.Count > 0 && options.FieldValidation == "Strict")
-            {
-                var list = string.Join(", ", unknown.Select(u => $"unknown field \"{u}\""));
-                throw ApiException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: {list}");
-            }
-
             SchemaPruner.ApplyDefaults(obj, schema);
             causes.AddRange(SchemaValidator.Validate(obj, schema));
             causes.AddRange(ValidationRules.Validate(obj, old, schema));

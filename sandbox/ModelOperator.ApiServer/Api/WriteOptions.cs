@@ -18,6 +18,21 @@ internal sealed record WriteOptions
     /// <summary>Who a non-apply write's managedFields entry names: the fieldManager, else the User-Agent's product.</summary>
     public string Manager => FieldManager ?? Patch.UpdateManagedFields.ManagerFromUserAgent(UserAgent);
 
+    /// <summary>
+    /// True for a JSON, merge or strategic merge patch: kube-apiserver refuses a strict field validation failure there
+    /// as 422 Invalid on the field <c>patch</c> (quoting the patched object) rather than as a 400 decoding error.
+    /// </summary>
+    public bool IsPatch { get; init; }
+
+    /// <summary>Paths of keys the request body repeated (the last value was kept); field validation reports them.</summary>
+    public IReadOnlyList<string> DuplicateFields { get; init; } = [];
+
+    /// <summary>
+    /// Where a write puts the warnings its answer carries as <c>Warning</c> headers; one per request (copies made with
+    /// <c>with</c> share it), none for the server's own writes.
+    /// </summary>
+    public List<string>? Warnings { get; init; }
+
     public static WriteOptions Default { get; } = new();
 }
 

@@ -79,7 +79,7 @@ internal static class DiscoveryDocuments
                 ["singularName"] = t.Singular,
                 ["namespaced"] = t.Namespaced,
                 ["kind"] = t.Kind,
-                ["verbs"] = Array(MainVerbs),
+                ["verbs"] = Array(t.IsReview ? ["create"] : MainVerbs),
             };
             if (t.ShortNames.Count > 0)
             {

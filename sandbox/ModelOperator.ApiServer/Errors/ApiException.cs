@@ -67,8 +67,16 @@ internal sealed class ApiException : Exception
 
     public static ApiException Forbidden(string message, StatusDetails? details = null) => new(403, "Forbidden", message, details);
 
-    public static ApiException UnsupportedMediaType(string contentType, IEnumerable<string> supported) =>
-        new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: {string.Join(", ", supported)}; got \"{contentType}\"");
+    /// <summary>415 worded as kube-apiserver's negotiation error: the accepted media types, not the one sent.</summary>
+    public static ApiException UnsupportedMediaType(IEnumerable<string> supported) =>
+        new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: {string.Join(", ", supported)}");
+
+    /// <summary>
+    /// 422 for a JSON patch that does not apply (a failed test, a missing path): kube-apiserver answers it through
+    /// NewGenericServerResponse, which keeps only its fixed message and empty details, not the patch library's reason.
+    /// </summary>
+    public static ApiException PatchNotApplicable() =>
+        new(422, "Invalid", "the server rejected our request due to an error in our request", new StatusDetails("", "", ""));
 
     public static ApiException Gone(string message) => new(410, "Expired", message);
 

@@ -39,6 +39,7 @@ internal static class RequestQuery
             FieldValidation = validation,
             Force = Flag(request, "force"),
             UserAgent = request.Headers.UserAgent.ToString(),
+            Warnings = [],
         };
     }
 

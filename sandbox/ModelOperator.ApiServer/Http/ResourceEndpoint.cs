@@ -42,6 +42,12 @@ internal sealed class ResourceEndpoint
         };
 
         var request = context.Request;
+        if (type.IsReview)
+        {
+            await ReviewAsync(context, method, type, name ?? sub).ConfigureAwait(false);
+            return;
+        }
+
         if (name is null)
         {
             await CollectionAsync(context, method, type, ns).ConfigureAwait(false);
@@ -54,7 +60,7 @@ internal sealed class ResourceEndpoint
                 await JsonResponses.WriteAsync(context, 200, _service.GetScale(type, ns, name)).ConfigureAwait(false);
                 break;
             case ("PUT", Subresource.Scale):
-                await JsonResponses.WriteAsync(context, 200, _service.UpdateScale(type, ns, name, await ReadObjectAsync(request).ConfigureAwait(false), RequestQuery.WriteOptions(request))).ConfigureAwait(false);
+                await JsonResponses.WriteAsync(context, 200, _service.UpdateScale(type, ns, name, await ReadObjectAsync(request, []).ConfigureAwait(false), RequestQuery.WriteOptions(request))).ConfigureAwait(false);
                 break;
             case ("PATCH", Subresource.Scale):
                 await JsonResponses.WriteAsync(context, 200, _service.PatchScale(type, ns, name, request.ContentType, await ReadBodyAsync(request).ConfigureAwait(false), RequestQuery.WriteOptions(request))).ConfigureAwait(false);
@@ -73,16 +79,18 @@ internal sealed class ResourceEndpoint
 
                 break;
             case ("PUT", _):
-                await WriteAsync(context, _service.Update(type, ns, name, await ReadObjectAsync(request).ConfigureAwait(false), subresource, RequestQuery.WriteOptions(request))).ConfigureAwait(false);
+                var (updated, updateOptions) = await ReadWriteAsync(request).ConfigureAwait(false);
+                await WriteAsync(context, _service.Update(type, ns, name, updated, subresource, updateOptions), updateOptions).ConfigureAwait(false);
                 break;
             case ("PATCH", _):
-                await WriteAsync(context, _service.Patch(type, ns, name, request.ContentType, await ReadBodyAsync(request).ConfigureAwait(false), subresource, RequestQuery.WriteOptions(request))).ConfigureAwait(false);
+                var patchOptions = RequestQuery.WriteOptions(request);
+                await WriteAsync(context, _service.Patch(type, ns, name, request.ContentType, await ReadBodyAsync(request).ConfigureAwait(false), subresource, patchOptions), patchOptions).ConfigureAwait(false);
                 break;
             case ("DELETE", Subresource.None):
                 var body = await ReadBodyAsync(request).ConfigureAwait(false);
                 var (delete, dryRunBody) = RequestQuery.DeleteOptions(request, body);
                 var options = RequestQuery.WriteOptions(request);
-                await WriteAsync(context, _service.Delete(type, ns, name, delete, options with { DryRun = options.DryRun || dryRunBody })).ConfigureAwait(false);
+                await WriteAsync(context, _service.Delete(type, ns, name, delete, options with { DryRun = options.DryRun || dryRunBody }), options).ConfigureAwait(false);
                 break;
             default:
                 throw ApiException.MethodNotAllowed($"the server does not allow this method on the requested resource: {method} {type.Plural}{(sub is null ? "" : "/" + sub)}");
@@ -95,9 +103,11 @@ internal sealed class ResourceEndpoint
         switch (method)
         {
             case "GET" when RequestQuery.Flag(request, "watch"):
+                CheckListOptions(request, watch: true);
                 await _watches.StreamAsync(context, type, ns).ConfigureAwait(false);
                 break;
             case "GET":
+                CheckListOptions(request, watch: false);
                 var page = _service.List(type, ns, RequestQuery.ListOptions(request));
                 if (RequestQuery.WantsTable(request))
                 {
@@ -116,7 +126,8 @@ internal sealed class ResourceEndpoint
                     throw ApiException.MethodNotAllowed($"{type.Plural} are namespaced: POST to /namespaces/{{namespace}}/{type.Plural}");
                 }
 
-                await WriteAsync(context, _service.Create(type, ns, await ReadObjectAsync(request).ConfigureAwait(false), RequestQuery.WriteOptions(request))).ConfigureAwait(false);
+                var (created, createOptions) = await ReadWriteAsync(request).ConfigureAwait(false);
+                await WriteAsync(context, _service.Create(type, ns, created, createOptions), createOptions).ConfigureAwait(false);
                 break;
             case "DELETE":
                 var body = await ReadBodyAsync(request).ConfigureAwait(false);
@@ -130,8 +141,60 @@ internal sealed class ResourceEndpoint
         }
     }
 
-    private static Task WriteAsync(HttpContext context, WriteResult result) =>
-        JsonResponses.WriteAsync(context, result.StatusCode, result.Object);
+    /// <summary>
+    /// A review is created and answered in one step: the body comes back with <c>status.allowed: true</c> (this server
+    /// authorizes every request it authenticates) and nothing is stored; any other verb is 405, as on a real server.
+    /// </summary>
+    private static async Task ReviewAsync(HttpContext context, string method, ResourceType type, string? name)
+    {
+        if (method != "POST" || name is not null)
+        {
+            throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+        }
+
+        var review = (context.Request.ContentType ?? "").Contains("protobuf", StringComparison.Ordinal)
+            ? ReviewProtobuf.Read(await ReadBodyAsync(context.Request).ConfigureAwait(false))
+            : await ReadObjectAsync(context.Request, []).ConfigureAwait(false);
+        if (review["spec"] is not JsonObject spec || (spec["resourceAttributes"] is null) == (spec["nonResourceAttributes"] is null))
+        {
+            throw ApiException.Invalid(type.QualifiedKind, "", type.Group, [new StatusCause("FieldValueInvalid", "Invalid value: \"null\": exactly one of nonResourceAttributes or resourceAttributes must be specified", "spec.resourceAttributes")]);
+        }
+
+        review["apiVersion"] = type.ApiVersion;
+        review["kind"] = type.Kind;
+        review["metadata"] ??= new JsonObject();
+        review["status"] = new JsonObject { ["allowed"] = true };
+        await JsonResponses.WriteAsync(context, 201, review).ConfigureAwait(false);
+    }
+
+    private static void CheckListOptions(HttpRequest request, bool watch) => ListOptionsRules.Enforce(
+        watch,
+        RequestQuery.Get(request, "resourceVersion"),
+        RequestQuery.Get(request, "resourceVersionMatch"),
+        RequestQuery.Get(request, "continue"),
+        RequestQuery.Get(request, "sendInitialEvents"));
+
+    /// <summary>Writes the answer to a write, with one <c>Warning</c> header (code 299, agent "-") per warning it raised.</summary>
+    private static Task WriteAsync(HttpContext context, WriteResult result, WriteOptions options)
+    {
+        foreach (var warning in options.Warnings ?? [])
+        {
+            context.Response.Headers.Append("Warning", WarningHeader(warning));
+        }
+
+        return JsonResponses.WriteAsync(context, result.StatusCode, result.Object);
+    }
+
+    /// <summary>A warning as kube-apiserver sends it: <c>299 - "text"</c>, the text quoted with Go's escapes for quotes and backslashes.</summary>
+    internal static string WarningHeader(string text) => "299 - " + JsonHelpers.GoQuote(text);
+
+    /// <summary>The object of a POST or PUT and the write's options, which carry the keys the body repeated.</summary>
+    private static async Task<(JsonObject Body, WriteOptions Options)> ReadWriteAsync(HttpRequest request)
+    {
+        var duplicates = new List<string>();
+        var body = await ReadObjectAsync(request, duplicates).ConfigureAwait(false);
+        return (body, RequestQuery.WriteOptions(request) with { DuplicateFields = duplicates });
+    }
 
     private static (string? Namespace, string Plural, string? Name, string? Subresource) Parse(string[] rest)
     {
@@ -156,6 +219,18 @@ internal sealed class ResourceEndpoint
         };
     }
 
+    private static JsonObject ParseJsonObject(byte[] body, List<string> duplicates)
+    {
+        try
+        {
+            return DuplicateKeyJson.Parse(body, duplicates) as JsonObject ?? throw new FormatException("the request body must be a JSON object");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new FormatException($"the request body is not valid JSON: {ex.Message}", ex);
+        }
+    }
+
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request)
     {
         using var buffer = new MemoryStream();
@@ -163,7 +238,7 @@ internal sealed class ResourceEndpoint
         return buffer.ToArray();
     }
 
-    private static async Task<JsonObject> ReadObjectAsync(HttpRequest request)
+    private static async Task<JsonObject> ReadObjectAsync(HttpRequest request, List<string> duplicates)
     {
         var body = await ReadBodyAsync(request).ConfigureAwait(false);
         var mediaType = (request.ContentType ?? "application/json").Split(';')[0].Trim();
@@ -176,10 +251,10 @@ internal sealed class ResourceEndpoint
 
             if (mediaType.Contains("protobuf", StringComparison.Ordinal))
             {
-                throw ApiException.UnsupportedMediaType(mediaType, ["application/json", "application/yaml"]);
+                throw ApiException.UnsupportedMediaType(["application/json", "application/yaml"]);
             }
 
-            return JsonHelpers.ParseObject(body);
+            return ParseJsonObject(body, duplicates);
         }
         catch (Exception ex) when (ex is FormatException or PatchException)
         {

@@ -162,6 +162,30 @@ internal static class JsonHelpers
         _ => node.ToJsonString(Compact),
     };
 
+    /// <summary>
+    /// Text quoted as Go's <c>%q</c> quotes it, which is how kube-apiserver quotes values in messages and warnings:
+    /// backslashes, quotes and control characters escaped, other characters kept.
+    /// </summary>
+    public static string GoQuote(string text)
+    {
+        var quoted = new System.Text.StringBuilder(text.Length + 2).Append('"');
+        foreach (var c in text)
+        {
+            _ = c switch
+            {
+                '\\' => quoted.Append("\\\\"),
+                '"' => quoted.Append("\\\""),
+                '\n' => quoted.Append("\\n"),
+                '\r' => quoted.Append("\\r"),
+                '\t' => quoted.Append("\\t"),
+                < ' ' => quoted.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}"),
+                _ => quoted.Append(c),
+            };
+        }
+
+        return quoted.Append('"').ToString();
+    }
+
     /// <summary>The text of a scalar for label/field comparisons and table cells.</summary>
     public static string? ScalarText(JsonNode? node) => node switch
     {

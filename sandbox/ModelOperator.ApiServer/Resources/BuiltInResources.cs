@@ -127,6 +127,13 @@ internal static class BuiltInResources
         Singular = "clusterrolebinding", Namespaced = false,
     };
 
+    /// <summary>What <c>kubectl auth can-i</c> asks; the answer is always allowed, as this server authorizes every request.</summary>
+    public static readonly ResourceType SelfSubjectAccessReviews = new()
+    {
+        Group = "authorization.k8s.io", Version = "v1", Kind = "SelfSubjectAccessReview", Plural = "selfsubjectaccessreviews",
+        Singular = "selfsubjectaccessreview", Namespaced = false, IsReview = true,
+    };
+
     public static readonly ResourceType CustomResourceDefinitions = new()
     {
         Group = "apiextensions.k8s.io", Version = "v1", Kind = "CustomResourceDefinition", Plural = "customresourcedefinitions",
@@ -137,6 +144,6 @@ internal static class BuiltInResources
     [
         Namespaces, Pods, Services, Endpoints, Events, EventsV1, ConfigMaps, Secrets, Deployments, HorizontalPodAutoscalers, Leases, HttpRoutes,
         ServiceAccounts, PersistentVolumeClaims, ResourceQuotas, LimitRanges, PodDisruptionBudgets, Roles, RoleBindings, ClusterRoles,
-        ClusterRoleBindings, CustomResourceDefinitions,
+        ClusterRoleBindings, SelfSubjectAccessReviews, CustomResourceDefinitions,
     ];
 }

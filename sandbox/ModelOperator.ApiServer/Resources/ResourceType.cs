@@ -40,8 +40,22 @@ internal sealed record ResourceType
     /// </summary>
     public bool ReturnsDeletedObject { get; init; }
 
+    /// <summary>
+    /// True for a review kind (SelfSubjectAccessReview): only <c>create</c> is served, answered at once and never stored,
+    /// as kube-apiserver's review endpoints do.
+    /// </summary>
+    public bool IsReview { get; init; }
+
     /// <summary>True for custom resources: no strategic merge patch, items pruned by their schema.</summary>
     public bool IsCustom { get; init; }
+
+    /// <summary>
+    /// Whether objects carry <c>metadata.generation</c>: custom resources and the built-ins whose registry strategies
+    /// stamp it (Deployments, HPAs, PDBs, HTTPRoutes, CRDs). ConfigMaps, Secrets, Services, Pods (before 1.33), Namespaces
+    /// and the rest have none, as <c>kubectl get -o yaml</c> against a real cluster shows.
+    /// </summary>
+    public bool TracksGeneration => IsCustom || QualifiedResource is "deployments.apps" or "horizontalpodautoscalers.autoscaling"
+        or "poddisruptionbudgets.policy" or "httproutes.gateway.networking.k8s.io" or "customresourcedefinitions.apiextensions.k8s.io";
 
     public string ListKind => Kind + "List";
 

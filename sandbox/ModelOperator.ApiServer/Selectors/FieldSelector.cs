@@ -6,18 +6,23 @@ namespace ModelOperator.ApiServer.Selectors;
 
 /// <summary>
 /// A parsed field selector (<c>metadata.name=x,metadata.namespace!=y</c>). Every kind supports
-/// <c>metadata.name</c> and <c>metadata.namespace</c>; a few built-ins support more, as in Kubernetes.
+/// <c>metadata.name</c> and <c>metadata.namespace</c>; the built-ins that register field label conversions in Kubernetes
+/// (pods, services, secrets, events, namespaces) support more, and refuse others as those conversions do
+/// ("field label not supported: x"); every other kind, custom resources included, falls back to kube-apiserver's
+/// default conversion and its wording.
 /// </summary>
 internal sealed class FieldSelector
 {
     private static readonly string[] Common = ["metadata.name", "metadata.namespace"];
 
-    private static readonly Dictionary<string, string[]> Extra = new(StringComparer.Ordinal)
+    /// <summary>The labels each registered conversion accepts (a Namespace, being cluster-scoped, has no metadata.namespace).</summary>
+    private static readonly Dictionary<string, string[]> Registered = new(StringComparer.Ordinal)
     {
-        ["pods"] = ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP"],
-        ["events"] = ["involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"],
-        ["secrets"] = ["type"],
-        ["namespaces"] = ["status.phase"],
+        ["pods"] = [.. Common, "spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP", "status.nominatedNodeName"],
+        ["events"] = [.. Common, "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"],
+        ["secrets"] = [.. Common, "type"],
+        ["services"] = [.. Common, "spec.clusterIP", "spec.type"],
+        ["namespaces"] = ["metadata.name", "status.phase"],
     };
 
     private readonly IReadOnlyList<(string Field, bool Equal, string Value)> _terms;
@@ -38,14 +43,17 @@ internal sealed class FieldSelector
             return Everything;
         }
 
-        var allowed = Common.Concat(Extra.TryGetValue(storageKey, out var extra) ? extra : []).ToArray();
+        var registered = Registered.TryGetValue(storageKey, out var labels);
+        var allowed = labels ?? Common;
         var terms = new List<(string, bool, string)>();
         foreach (var raw in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var (field, equal, value) = Split(raw, text);
             if (!allowed.Contains(field))
             {
-                throw ApiException.BadRequest($"field label not supported: {field} (supported: {string.Join(", ", allowed)})");
+                throw ApiException.BadRequest(registered
+                    ? $"field label not supported: {field}"
+                    : $"\"{field}\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"");
             }
 
             terms.Add((field, equal, value));

@@ -49,7 +49,7 @@ public sealed class ListTests
 
         var (code, status) = await h.GetAsync($"{ConfigMaps}?fieldSelector=spec.color%3Dred");
         Assert.Equal(400, code);
-        Assert.Contains("field label not supported: spec.color", status["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("\"spec.color\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"", status["message"]!.GetValue<string>());
     }
 
     [Fact]

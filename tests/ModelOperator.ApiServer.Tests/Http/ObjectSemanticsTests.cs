@@ -10,7 +10,7 @@ public sealed class ObjectSemanticsTests
     private const string Widgets = "/apis/example.com/v1/namespaces/default/widgets";
 
     [Fact]
-    public async Task Create_stamps_uid_creation_time_generation_and_one_global_resource_version()
+    public async Task Create_stamps_uid_creation_time_and_one_global_resource_version_and_no_generation_on_a_config_map()
     {
         await using var h = await ServerHarness.StartAsync();
 
@@ -19,7 +19,7 @@ public sealed class ObjectSemanticsTests
 
         Assert.True(Guid.TryParse(a["metadata"]!["uid"]!.GetValue<string>(), out _));
         Assert.Matches("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$", a["metadata"]!["creationTimestamp"]!.GetValue<string>());
-        Assert.Equal(1, a["metadata"]!["generation"]!.GetValue<long>());
+        Assert.Null(a["metadata"]!["generation"]);
         Assert.Equal(long.Parse(a["metadata"]!["resourceVersion"]!.GetValue<string>()) + 1, long.Parse(b["metadata"]!["resourceVersion"]!.GetValue<string>()));
         Assert.Equal("Opaque", b["type"]!.GetValue<string>());
     }
@@ -91,10 +91,10 @@ public sealed class ObjectSemanticsTests
         (_, w) = await h.PatchAsync(Widgets + "/w/status", """{"spec":{"color":"green"},"status":{"replicas":3}}""");
         Assert.Equal(("blue", 3L, 2L), (w["spec"]!["color"]!.GetValue<string>(), w["status"]!["replicas"]!.GetValue<long>(), Generation(w)));
 
-        // For a kind without a status subresource, any change outside metadata bumps the generation.
+        // A kind whose registry keeps no generation (a ConfigMap) never gets one, whatever changes.
         await h.CreateAsync(ConfigMaps, """{"metadata":{"name":"c"},"data":{"k":"1"}}""");
         var (_, c) = await h.PatchAsync(ConfigMaps + "/c", """{"data":{"k":"2"}}""");
-        Assert.Equal(2, Generation(c));
+        Assert.Null(c["metadata"]!["generation"]);
     }
 
     [Fact]

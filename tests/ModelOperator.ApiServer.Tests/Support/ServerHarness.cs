@@ -39,6 +39,13 @@ internal sealed class ServerHarness : IAsyncDisposable
 
     public async Task<(int Code, JsonObject Body)> SendAsync(HttpMethod method, string path, string? body = null, string contentType = "application/json", string? accept = null)
     {
+        var (code, json, _) = await SendWithWarningsAsync(method, path, body, contentType, accept);
+        return (code, json);
+    }
+
+    /// <summary>As <see cref="SendAsync"/>, plus the answer's <c>Warning</c> headers as sent.</summary>
+    public async Task<(int Code, JsonObject Body, IReadOnlyList<string> Warnings)> SendWithWarningsAsync(HttpMethod method, string path, string? body = null, string contentType = "application/json", string? accept = null)
+    {
         using var request = new HttpRequestMessage(method, path.TrimStart('/'));
         if (body is not null)
         {
@@ -54,7 +61,8 @@ internal sealed class ServerHarness : IAsyncDisposable
         using var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         var json = text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) as JsonObject ?? new JsonObject();
-        return ((int)response.StatusCode, json);
+        var warnings = response.Headers.TryGetValues("Warning", out var values) ? values.ToList() : [];
+        return ((int)response.StatusCode, json, warnings);
     }
 
     public Task<(int Code, JsonObject Body)> GetAsync(string path, string? accept = null) => SendAsync(HttpMethod.Get, path, accept: accept);
