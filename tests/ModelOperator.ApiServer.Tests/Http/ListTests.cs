@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ModelOperator.ApiServer.Api;
 using ModelOperator.ApiServer.Resources;
@@ -150,8 +149,12 @@ public sealed class ListTests
         Assert.Equal("PartialObjectMetadata", row["object"]!["kind"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// A large list, whole and in pages, holds every object exactly once and in name order. How fast it is belongs to
+    /// the benchmarks (the informer section lists at scale), not to a timed test on a shared machine.
+    /// </summary>
     [Fact]
-    public async Task Listing_ten_thousand_objects_whole_and_paginated_is_fast()
+    public async Task Listing_ten_thousand_objects_whole_and_paginated_gives_each_once_in_order()
     {
         await using var h = await ServerHarness.StartAsync();
         for (var i = 0; i < 10_000; i++)
@@ -163,28 +166,22 @@ public sealed class ListTests
             }, WriteOptions.Default);
         }
 
-
-        var clock = Stopwatch.StartNew();
         var (code, all) = await h.GetAsync(ConfigMaps);
-        var whole = clock.Elapsed;
         Assert.Equal(200, code);
-        Assert.Equal(10_000, all["items"]!.AsArray().Count);
+        var expected = Enumerable.Range(0, 10_000).Select(i => $"cm-{i:D5}").ToList();
+        Assert.Equal(expected, Names(all));
 
-        clock.Restart();
-        var count = 0;
+        var paged = new List<string>();
         string? token = null;
         do
         {
             var (_, page) = await h.GetAsync($"{ConfigMaps}?limit=500" + (token is null ? "" : $"&continue={token}"));
-            count += page["items"]!.AsArray().Count;
+            paged.AddRange(Names(page));
             token = page["metadata"]!["continue"]?.GetValue<string>();
         }
         while (token is not null);
 
-        var paged = clock.Elapsed;
-        Assert.Equal(10_000, count);
-        Assert.True(whole < TimeSpan.FromSeconds(5), $"listing 10 000 objects took {whole}");
-        Assert.True(paged < TimeSpan.FromSeconds(5), $"paginating 10 000 objects took {paged}");
+        Assert.Equal(expected, paged);
     }
 
     private static List<string> Names(JsonObject list) =>
