@@ -62,6 +62,7 @@ internal sealed class GrpcBenchmark(bool quick) : IBenchmarkSection
             await MeasureAsync("echo c1", echo, () => RunWireAsync(echoGrpc, request, 1, warmup, duration)).ConfigureAwait(false);
             await MeasureAsync("grpc c1", server, () => RunWireAsync(serverGrpc, request, 1, warmup, duration)).ConfigureAwait(false);
             await MeasureAsync("echo c8", echo, () => RunWireAsync(echoGrpc, request, 8, warmup, duration)).ConfigureAwait(false);
+            await MeasureAsync("raw c8", echo, () => RunWireAsync(echoGrpc, request, 8, warmup, duration, GrpcEchoServer.RawMethod)).ConfigureAwait(false);
             await MeasureAsync("rest c8", server, () => LoadGenerator.RunAsync(server.Url("/v2/models/churn/infer"), json, 8, warmup, duration)).ConfigureAwait(false);
             await MeasureAsync("grpc c8", server, () => RunWireAsync(serverGrpc, request, 8, warmup, duration)).ConfigureAwait(false);
             await MeasureAsync("grpc.net c8", server, () => RunGrpcAsync(serverGrpc, request, 8, warmup, duration)).ConfigureAwait(false);
@@ -102,9 +103,10 @@ internal sealed class GrpcBenchmark(bool quick) : IBenchmarkSection
     }
 
     // One GrpcWireClient (one HTTP/2 connection) per worker.
-    private static async Task<LoadResult> RunWireAsync(int port, ModelInferRequest request, int concurrency, TimeSpan warmup, TimeSpan duration)
+    private static async Task<LoadResult> RunWireAsync(
+        int port, ModelInferRequest request, int concurrency, TimeSpan warmup, TimeSpan duration, string method = "/inference.GRPCInferenceService/ModelInfer")
     {
-        var clients = Enumerable.Range(0, concurrency).Select(_ => new GrpcWireClient(port, "/inference.GRPCInferenceService/ModelInfer", request)).ToArray();
+        var clients = Enumerable.Range(0, concurrency).Select(_ => new GrpcWireClient(port, method, request)).ToArray();
         try
         {
             await PhaseAsync(clients.Length, w => clients[w].CallAsync(), warmup, record: false).ConfigureAwait(false);
@@ -172,10 +174,11 @@ internal sealed class GrpcBenchmark(bool quick) : IBenchmarkSection
         s.AppendLine();
         s.AppendLine("| target | concurrency | throughput (req/s) | p50 (µs) | p99 (µs) | server CPU (µs/req) | client CPU (µs/req) | errors |");
         s.AppendLine("|---|---|---|---|---|---|---|---|");
-        foreach (var target in new[] { "echo c1", "grpc c1", "echo c8", "rest c8", "grpc c8", "grpc.net c8" })
+        foreach (var target in new[] { "echo c1", "grpc c1", "echo c8", "raw c8", "rest c8", "grpc c8", "grpc.net c8" })
         {
             var name = target switch
             {
+                "raw c8" => "HTTP/2 echo, no gRPC framework",
                 "echo c1" or "echo c8" => "gRPC echo",
                 "grpc c1" or "grpc c8" => "modelserver gRPC",
                 "grpc.net c8" => "modelserver gRPC, Grpc.Net.Client",
