@@ -19,9 +19,12 @@ internal sealed class GrpcWireClient : IDisposable
     private readonly Uri _method;
     private readonly byte[] _framed;
     private readonly byte[] _buffer = new byte[64 * 1024];
+    private readonly string? _timeout;
 
-    public GrpcWireClient(int port, string method, IMessage request)
+    /// <param name="timeout">A <c>grpc-timeout</c> value to send with every call, or null for none.</param>
+    public GrpcWireClient(int port, string method, IMessage request, string? timeout = null)
     {
+        _timeout = timeout;
         _client = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
         {
             DefaultRequestVersion = HttpVersion.Version20,
@@ -46,6 +49,11 @@ internal sealed class GrpcWireClient : IDisposable
         };
         request.Content.Headers.ContentType = GrpcContentType;
         request.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
+        if (_timeout is not null)
+        {
+            request.Headers.TryAddWithoutValidation("grpc-timeout", _timeout);
+        }
+
         using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
         var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))

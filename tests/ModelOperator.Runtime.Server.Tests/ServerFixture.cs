@@ -38,6 +38,9 @@ internal sealed class ServerFixture : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The running server's services, for tests that drive one of its parts directly.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The gRPC port's address (GRPC_PORT, a free one here), HTTP/2 without TLS.</summary>
     public Uri GrpcAddress { get; }
 

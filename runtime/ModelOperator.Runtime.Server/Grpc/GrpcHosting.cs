@@ -21,17 +21,21 @@ internal static class GrpcHosting
         // through ActivatorUtilities (constructor lookup and six injected services on every ModelInfer).
         services.AddSingleton<InferenceGrpcService>();
         services.AddSingleton<GrpcHealthService>();
+        services.AddSingleton<ModelInferFastPath>();
         services.AddGrpc(grpc =>
         {
             // REST's body limit. gRPC reads a whole message before the service sees it, so this is what bounds the
             // memory of one call; the model's own (smaller) limit is checked in ModelInfer, as REST checks it.
-            grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, options.MaxRequestBodyBytes);
+            grpc.MaxReceiveMessageSize = MaxReceiveMessageSize(options);
             grpc.MaxSendMessageSize = null;
             grpc.EnableDetailedErrors = false;
             grpc.Interceptors.Add<GrpcRequestMetrics>();
         });
         return listener;
     }
+
+    /// <summary>gRPC's message limit: REST's body limit, within what the framework's int can hold.</summary>
+    public static int MaxReceiveMessageSize(ServerOptions options) => (int)Math.Min(int.MaxValue, options.MaxRequestBodyBytes);
 
     public static void Listen(KestrelServerOptions kestrel, IPAddress address, ServerOptions options, GrpcListener listener) =>
         kestrel.Listen(address, options.GrpcPort, listen =>
@@ -43,6 +47,9 @@ internal static class GrpcHosting
 
     public static void Map(WebApplication app)
     {
+        // Ahead of the endpoints: ModelInfer's plain calls never reach the framework's pipeline.
+        var fastPath = app.Services.GetRequiredService<ModelInferFastPath>();
+        app.Use(fastPath.InvokeAsync);
         app.MapGrpcService<InferenceGrpcService>();
         app.MapGrpcService<GrpcHealthService>();
     }

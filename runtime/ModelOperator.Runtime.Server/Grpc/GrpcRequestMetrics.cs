@@ -58,6 +58,9 @@ internal sealed class GrpcRequestMetrics : Interceptor
         }
     }
 
+    /// <summary>Counts one call of <paramref name="method"/> (its full path) that did not pass through the interceptor.</summary>
+    public void Count(string method, StatusCode code) => Child(method, code).Inc();
+
     private Counter.Child Child(string method, StatusCode code) =>
         _children.TryGetValue((method, code), out var child)
             ? child

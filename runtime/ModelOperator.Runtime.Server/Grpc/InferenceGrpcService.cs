@@ -63,18 +63,30 @@ internal sealed class InferenceGrpcService(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        var response = await InferCountedAsync(request, context.CancellationToken).ConfigureAwait(false);
+        Shadow.GrpcMirroring.Offer(context, request, response);
+        return response;
+    }
+
+    /// <summary>
+    /// ModelInfer without the framework's call context, shared with <see cref="ModelInferFastPath"/>: the answer, or an
+    /// <see cref="RpcException"/> with the call's status; either way counted in the contract's request metrics.
+    /// </summary>
+    public async Task<ModelInferResponse> InferCountedAsync(ModelInferRequest request, CancellationToken aborted)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         var started = Stopwatch.GetTimestamp();
         metrics.InFlight.Inc();
         var code = StatusCode.Unknown;
         try
         {
-            var response = await InferAsync(request, context).ConfigureAwait(false);
+            var response = await InferAsync(request).ConfigureAwait(false);
             code = StatusCode.OK;
             return response;
         }
         catch (RpcException ex)
         {
-            code = context.CancellationToken.IsCancellationRequested ? StatusCode.Cancelled : ex.StatusCode;
+            code = aborted.IsCancellationRequested ? StatusCode.Cancelled : ex.StatusCode;
             throw;
         }
         finally
@@ -85,7 +97,7 @@ internal sealed class InferenceGrpcService(
         }
     }
 
-    private async Task<ModelInferResponse> InferAsync(ModelInferRequest message, ServerCallContext context)
+    private async Task<ModelInferResponse> InferAsync(ModelInferRequest message)
     {
         RequireServed(message.ModelName, message.ModelVersion);
         var status = state.Current;
@@ -134,7 +146,7 @@ internal sealed class InferenceGrpcService(
                 throw new RpcException(new Status(GrpcStatusCodes.FromHttp(errorStatus), error));
             }
 
-            Shadow.GrpcMirroring.Offer(context, message, response);
+            // The response holds copies of the outputs, nothing of the pooled call: it outlives the call's Dispose.
             return response;
         }
         finally
