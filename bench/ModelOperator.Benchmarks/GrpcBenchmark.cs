@@ -84,16 +84,17 @@ internal sealed class GrpcBenchmark(bool quick) : IBenchmarkSection
     // The server on the first core, this process (the client) on the second: what the server serves on one core.
     private static async Task<LoadResult> PinnedAsync(ChildProcess server, Func<Task<LoadResult>> run)
     {
-        CpuPinning.Pin(server.Id, 0);
-        CpuPinning.Pin(Environment.ProcessId, 1);
+        var cores = CpuPinning.Cores();
+        CpuPinning.Pin(server.Id, cores[0]);
+        CpuPinning.Pin(Environment.ProcessId, cores[1]);
         try
         {
             return await run().ConfigureAwait(false);
         }
         finally
         {
-            CpuPinning.Pin(server.Id, null);
-            CpuPinning.Pin(Environment.ProcessId, null);
+            CpuPinning.Unpin(server.Id);
+            CpuPinning.Unpin(Environment.ProcessId);
         }
     }
 

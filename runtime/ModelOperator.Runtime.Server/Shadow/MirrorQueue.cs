@@ -1,79 +1,33 @@
+using System.Threading.Channels;
+
 namespace ModelOperator.Runtime.Server.Shadow;
 
 /// <summary>
 /// The bounded queue between the request path and the senders. Adding never waits: a full (or closed) queue refuses at
-/// once. Taking blocks the sender's own thread on a monitor until a copy comes or the queue closes; it does not spin,
-/// so an idle sender costs nothing and a copy wakes exactly one.
+/// once. Taking is asynchronous: an idle sender holds no thread, and a copy wakes one sender, which then takes every copy
+/// queued by the time it looks (<see cref="CopySender"/>), so a burst costs one wake, not one per copy.
 /// </summary>
 internal sealed class MirrorQueue(int capacity)
 {
-    private readonly Queue<MirrorCopy> _items = new(capacity);
-    private readonly object _gate = new();
-    private bool _closed;
-    private int _waiting;
+    private readonly Channel<MirrorCopy> _channel = Channel.CreateBounded<MirrorCopy>(new BoundedChannelOptions(capacity)
+    {
+        // Wait means "refuse" for TryWrite, which is all the request path calls: it never waits.
+        FullMode = BoundedChannelFullMode.Wait,
+        SingleReader = false,
+        SingleWriter = false,
+        // A sender's continuation runs on the pool, never inline on the request's thread that queued the copy.
+        AllowSynchronousContinuations = false,
+    });
 
     /// <summary>Copies waiting to be sent.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _items.Count;
-            }
-        }
-    }
+    public int Count => _channel.Reader.Count;
+
+    /// <summary>Where the senders take copies from; it completes once the queue is closed and emptied.</summary>
+    public ChannelReader<MirrorCopy> Reader => _channel.Reader;
 
     /// <summary>Queues <paramref name="copy"/>, or returns false at once when the queue is full or closed.</summary>
-    public bool TryAdd(MirrorCopy copy)
-    {
-        lock (_gate)
-        {
-            if (_closed || _items.Count >= capacity)
-            {
-                return false;
-            }
+    public bool TryAdd(MirrorCopy copy) => _channel.Writer.TryWrite(copy);
 
-            _items.Enqueue(copy);
-            if (_waiting > 0)
-            {
-                Monitor.Pulse(_gate);
-            }
-
-            return true;
-        }
-    }
-
-    /// <summary>The next copy, waiting for one; false once the queue is closed (what was still queued is dropped).</summary>
-    public bool TryTake(out MirrorCopy copy)
-    {
-        lock (_gate)
-        {
-            while (!_closed && _items.Count == 0)
-            {
-                _waiting++;
-                Monitor.Wait(_gate);
-                _waiting--;
-            }
-
-            if (_closed)
-            {
-                copy = null!;
-                return false;
-            }
-
-            copy = _items.Dequeue();
-            return true;
-        }
-    }
-
-    /// <summary>Refuses further copies and wakes every waiting sender.</summary>
-    public void Close()
-    {
-        lock (_gate)
-        {
-            _closed = true;
-            Monitor.PulseAll(_gate);
-        }
-    }
+    /// <summary>Refuses further copies; the senders stop once they see the shutdown.</summary>
+    public void Close() => _channel.Writer.TryComplete();
 }

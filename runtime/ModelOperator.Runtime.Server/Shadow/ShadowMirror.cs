@@ -9,7 +9,7 @@ namespace ModelOperator.Runtime.Server.Shadow;
 /// Sends copies of a share of the requests to the candidate named by the instruction, after this server answered them,
 /// and compares the candidate's answers with its own (<see cref="AnswerComparison"/>). The request path only copies
 /// bytes into rented buffers and writes to a bounded queue: a full queue drops the copy (counted), it never waits. A
-/// few senders (<see cref="CopySender"/>, each on its own thread) drain the queue through one owned client with bounded
+/// few asynchronous senders (<see cref="CopySender"/>) drain the queue through one owned client with bounded
 /// connections, a timeout, no redirects and a cap on the answer's size; nothing the candidate does reaches the user.
 /// </summary>
 internal sealed class ShadowMirror : IHostedService, IDisposable
@@ -131,16 +131,13 @@ internal sealed class ShadowMirror : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // Dedicated threads, not the pool's: each blocks on the queue and on its send (see CopySender).
-        _senders = [.. Enumerable.Range(0, Senders).Select(_ => Task.Factory.StartNew(
-            () =>
+        _senders = [.. Enumerable.Range(0, Senders).Select(_ => Task.Run(
+            async () =>
             {
                 using var sender = new CopySender(_client, _metrics, _options, _state, _time, _logger, _stopping.Token);
-                sender.Run(_queue);
+                await sender.RunAsync(_queue).ConfigureAwait(false);
             },
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default))];
+            CancellationToken.None))];
         return Task.CompletedTask;
     }
 
