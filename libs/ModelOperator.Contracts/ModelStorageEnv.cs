@@ -45,8 +45,10 @@ public static class ModelStorageEnv
     public static IReadOnlyList<string> FromModelSpec { get; } =
         [S3AccessKeyId, S3SecretAccessKey, S3CredentialsSecret, S3Region, S3Endpoint, HttpHeaderName, HttpHeaderValue, HttpHeaderSecret];
 
-    // Headers HTTP itself or the download sets: a user's value would break the request or smuggle another one.
-    private static readonly string[] ReservedHeaders = ["Host", "Content-Length", "Transfer-Encoding", "Connection", "Range", "Expect", "Upgrade"];
+    // Headers HTTP itself or the download sets, and the hop-by-hop ones (RFC 9110 7.6.1): a user's value would break the
+    // request, smuggle another one, or be meant for a proxy.
+    private static readonly string[] ReservedHeaders =
+        ["Host", "Content-Length", "Transfer-Encoding", "Connection", "Range", "Expect", "Upgrade", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Proxy-Authenticate", "Proxy-Authorization"];
 
     /// <summary>
     /// Why <paramref name="name"/> cannot be the download header (it must be an HTTP token, RFC 9110, at most 100

@@ -67,6 +67,11 @@ public sealed record WebMetricSource
     [Pattern(JsonPathPattern)]
     public string? JsonPath { get; init; }
 
+    [Description("Headers sent with the GET, e.g. Authorization with a bearer token from a Secret in the ModelDeployment's namespace. At most 10.")]
+    [Items(0, HttpHeader.MaxHeaders)]
+    [ListMap("name")]
+    public IReadOnlyList<HttpHeader>? Headers { get; init; }
+
     /// <summary>Dot-separated member names or indexes; no wildcards, no filters.</summary>
     public const string JsonPathPattern = "^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$";
 }

@@ -44,6 +44,9 @@ public static class Reasons
 
     /// <summary>A check webhook failed (non-2xx, timeout, redirect) more often than failureLimit allows; the decision names it.</summary>
     public const string WebhookCheckFailed = "WebhookCheckFailed";
+
+    /// <summary>A webhook's header names a Secret or key that is missing or unreadable: the call was not sent (Warning Event). A web metric's is inconclusive instead (AnalysisInconclusive).</summary>
+    public const string SecretUnavailable = "SecretUnavailable";
     public const string ManualAbort = "ManualAbort";
     public const string ManualPromote = "ManualPromote";
     public const string ManualRetry = "ManualRetry";

@@ -53,6 +53,11 @@ public sealed record RolloutWebhook
     [Range(0, MaxRetries, Allowed = "{0} to {1} retries")]
     [Default(0)]
     public int? Retries { get; init; }
+
+    [Description("Headers sent with the POST, e.g. Authorization with a bearer token from a Secret in the ModelDeployment's namespace. At most 10. A header whose Secret or key is missing makes the call fail without sending it (a confirm keeps waiting, a check counts a failure).")]
+    [Items(0, HttpHeader.MaxHeaders)]
+    [ListMap("name")]
+    public IReadOnlyList<HttpHeader>? Headers { get; init; }
 }
 
 /// <summary>The values of <see cref="RolloutWebhook.Kind"/>.</summary>

@@ -23,6 +23,8 @@ namespace ModelOperator.Kubernetes.Models;
 [JsonSerializable(typeof(ObjectList<PodDisruptionBudget>))]
 [JsonSerializable(typeof(ConfigMap))]
 [JsonSerializable(typeof(ObjectList<ConfigMap>))]
+[JsonSerializable(typeof(Secret))]
+[JsonSerializable(typeof(ObjectList<Secret>))]
 [JsonSerializable(typeof(Lease))]
 [JsonSerializable(typeof(ObjectList<Lease>))]
 [JsonSerializable(typeof(Event))]

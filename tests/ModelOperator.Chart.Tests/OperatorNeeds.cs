@@ -66,6 +66,9 @@ internal static class OperatorNeeds
         // ControllerRuntime/Events/EventRecorder.cs: create, then patch the count of a repeated event.
         ("", "events", "create"),
         ("", "events", "patch"),
+        // Secrets/SecretHeaderReader.cs: one Secret by name, in the ModelDeployment's namespace, when a web metric or a webhook
+        // with a header from valueFrom.secretKeyRef is called. Never list or watch: the operator holds no Secret it does not use.
+        ("", "secrets", "get"),
     ];
 
     /// <summary>ControllerRuntime/LeaderElection/LeaseLock.cs: get, create when missing, update to renew. In the Lease namespace.</summary>

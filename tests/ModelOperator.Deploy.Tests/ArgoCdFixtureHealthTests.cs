@@ -20,6 +20,7 @@ public sealed class ArgoCdFixtureHealthTests
         { "shadowing", "Progressing", "Rolling out model version 2, step 1 of 2, shadow 20 % for 1m (no user traffic), 500 copies compared, 0.2 % disagree" },
         { "paused-spec", "Suspended", "Rollout paused at canary weight 50%: canary churn-c7e71bb394 at step 4 of 4 (analysis): paused by spec.paused" },
         { "paused-step", "Suspended", "Rollout paused at canary weight 25%: canary churn-c7e71bb394 at step 2 of 3 (pause): paused at step 2 until promoted or resumed" },
+        { "paused-confirmation", "Suspended", "Rollout paused at canary weight 50%: canary churn-c7e71bb394 at step 1 of 1 (setWeight 50): waiting for confirm webhook approve at beforePromotion of churn-c7e71bb394 to answer 2xx" },
         { "paused-inconclusive", "Suspended", "Rollout paused at canary weight 25%: canary churn-c7e71bb394 at step 2 of 4 (analysis): waiting for an analysis run over a full interval at this step" },
         { "rolled-back", "Degraded", "Model version 2 rolled back: canary churn-c7e71bb394 rolled back and quarantined: errorRate 30% is above the maximum 5% over 500 samples in 30s (failure 1, limit 0)" },
         { "degraded", "Degraded", "Degraded: 0 of 4 pods of stable churn-c90472415d ready" },

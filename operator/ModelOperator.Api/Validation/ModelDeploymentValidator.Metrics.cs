@@ -76,6 +76,8 @@ public static partial class ModelDeploymentValidator
                 {
                     problems.Add(new($"{path}.web.jsonPath", $"\"{Shorten(web.JsonPath)}\" is not a path; write member names and array indexes separated by dots, e.g. data.0.value"));
                 }
+
+                CheckHeaders($"{path}.web.headers", web.Headers, problems);
             }
         }
     }

@@ -45,6 +45,7 @@ public static partial class ModelDeploymentValidator
             }
 
             CheckDuration($"{path}.timeout", hook.Timeout, TimeSpan.FromMilliseconds(1), RolloutWebhook.MaxTimeout, "more than 0 and at most 60s", problems);
+            CheckHeaders($"{path}.headers", hook.Headers, problems);
         }
     }
 }

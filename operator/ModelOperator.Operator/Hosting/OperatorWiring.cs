@@ -12,6 +12,7 @@ using ModelOperator.Operator.Health;
 using ModelOperator.Operator.Http;
 using ModelOperator.Operator.Load;
 using ModelOperator.Operator.Reconciling;
+using ModelOperator.Operator.Secrets;
 using ModelOperator.Operator.Settings;
 using ModelOperator.Operator.Webhooks;
 using Prometheus;
@@ -26,13 +27,15 @@ public static class OperatorWiring
 {
     public static Manager Create(IKubernetesClient client, OperatorOptions options, TimeProvider time, ILoggerFactory loggers, CollectorRegistry registry, OutboundHttp http)
     {
-        var (providers, probe, load) = OutboundParts(options, http, loggers);
-        return Create(client, options, time, loggers, registry, providers, probe, load, stableDrift: StableDrift(options, http, loggers), webhookHttp: http);
+        // Headers from Secrets (web metrics, webhooks): read by name when a call is made, through one short cache.
+        var secrets = new SecretHeaderReader(client.Resource<Secret>(), time);
+        var (providers, probe, load) = OutboundParts(options, http, loggers, secrets);
+        return Create(client, options, time, loggers, registry, providers, probe, load, stableDrift: StableDrift(options, http, loggers), webhookHttp: http, secrets: secrets);
     }
 
     /// <summary>The parts of the reconciler that call pods and Prometheus, all through <paramref name="http"/>.</summary>
     internal static (Func<AnalysisSpec?, IAnalysisProvider> Providers, IModelReadinessProbe Probe, ILoadSource Load) OutboundParts(
-        OperatorOptions options, OutboundHttp http, ILoggerFactory loggers)
+        OperatorOptions options, OutboundHttp http, ILoggerFactory loggers, SecretHeaderReader? secrets = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -46,7 +49,7 @@ public static class OperatorWiring
         var probe = new HttpModelReadinessProbe(new HttpPodScraper(http, options.ModelServerPort, probeTimeout, options.PodPortAnnotation), loggers.CreateLogger<HttpModelReadinessProbe>());
         var load = new DirectLoadSource(scraper, loggers.CreateLogger<DirectLoadSource>());
         // User metrics (spec.rollout.analysis.metrics) are measured beside either provider's built-in ones.
-        var userMetrics = new UserMetricSource(http, prometheus, options.AnalysisWebAllowedPrefixes, loggers.CreateLogger<UserMetricSource>());
+        var userMetrics = new UserMetricSource(http, prometheus, options.AnalysisWebAllowedPrefixes, loggers.CreateLogger<UserMetricSource>(), secrets);
         IAnalysisProvider withDirect = new WithUserMetrics(direct, userMetrics), withPrometheus = new WithUserMetrics(prometheus, userMetrics);
         return (spec => spec?.Provider?.Prometheus is not null ? withPrometheus : withDirect, probe, load);
     }
@@ -72,7 +75,8 @@ public static class OperatorWiring
         ILoadSource load,
         string? identity = null,
         StableDriftSource? stableDrift = null,
-        OutboundHttp? webhookHttp = null)
+        OutboundHttp? webhookHttp = null,
+        SecretHeaderReader? secrets = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
@@ -82,7 +86,8 @@ public static class OperatorWiring
         var metrics = new OperatorMetrics(registry);
         // Webhook calls run in the background (never on a reconcile worker); a result wakes its ModelDeployment.
         var webhooks = webhookHttp is null ? null
-            : new WebhookDispatcher(webhookHttp, options.AnalysisWebAllowedPrefixes, metrics, time, loggers.CreateLogger<WebhookDispatcher>());
+            : new WebhookDispatcher(webhookHttp, options.AnalysisWebAllowedPrefixes, metrics, time, loggers.CreateLogger<WebhookDispatcher>(),
+                secrets ?? new SecretHeaderReader(client.Resource<Secret>(), time), recorder);
         var reconciler = new ModelDeploymentReconciler(
             client, new CacheClusterView(informers),
             providers, probe, load,

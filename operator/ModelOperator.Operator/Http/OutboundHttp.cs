@@ -79,23 +79,43 @@ public sealed class OutboundHttp : IDisposable
     /// <see cref="OutboundHttpException"/> when a bound stops the call or the address cannot be read, and
     /// <see cref="OperationCanceledException"/> only when <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
-    public Task<(int Status, string Body)> GetAsync(Uri uri, TimeSpan? timeout, CancellationToken cancellationToken)
+    public Task<(int Status, string Body)> GetAsync(Uri uri, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        GetAsync(uri, timeout, null, cancellationToken);
+
+    /// <summary><see cref="GetAsync(Uri, TimeSpan?, CancellationToken)"/> sending <paramref name="headers"/> too.</summary>
+    public Task<(int Status, string Body)> GetAsync(Uri uri, TimeSpan? timeout, IReadOnlyList<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        return SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), uri, timeout, cancellationToken);
+        return SendAsync(() => WithHeaders(new HttpRequestMessage(HttpMethod.Get, uri), headers), uri, timeout, cancellationToken);
     }
 
     /// <summary>
     /// POSTs <paramref name="json"/> (application/json) to <paramref name="uri"/> under the same bounds as
     /// <see cref="GetAsync"/>: the status (never a 3xx: a redirect throws) and the answer as UTF-8 text.
     /// </summary>
-    public Task<(int Status, string Body)> PostJsonAsync(Uri uri, ReadOnlyMemory<byte> json, TimeSpan? timeout, CancellationToken cancellationToken)
+    public Task<(int Status, string Body)> PostJsonAsync(Uri uri, ReadOnlyMemory<byte> json, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        PostJsonAsync(uri, json, timeout, null, cancellationToken);
+
+    /// <summary><see cref="PostJsonAsync(Uri, ReadOnlyMemory{byte}, TimeSpan?, CancellationToken)"/> sending <paramref name="headers"/> too.</summary>
+    public Task<(int Status, string Body)> PostJsonAsync(Uri uri, ReadOnlyMemory<byte> json, TimeSpan? timeout, IReadOnlyList<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        return SendAsync(() => new HttpRequestMessage(HttpMethod.Post, uri)
+        return SendAsync(() => WithHeaders(new HttpRequestMessage(HttpMethod.Post, uri)
         {
             Content = new ReadOnlyMemoryContent(json) { Headers = { ContentType = new("application/json") { CharSet = "utf-8" } } },
-        }, uri, timeout, cancellationToken);
+        }, headers), uri, timeout, cancellationToken);
+    }
+
+    // The caller's headers (a web metric's or webhook's, validated by HttpHeaderRules); they go to this URI only,
+    // since redirects are never followed.
+    private static HttpRequestMessage WithHeaders(HttpRequestMessage request, IReadOnlyList<KeyValuePair<string, string>>? headers)
+    {
+        foreach (var (name, value) in headers ?? [])
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return request;
     }
 
     private async Task<(int Status, string Body)> SendAsync(Func<HttpRequestMessage> create, Uri uri, TimeSpan? timeout, CancellationToken cancellationToken)

@@ -2,10 +2,12 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ModelOperator.Api;
+using ModelOperator.ControllerRuntime.Events;
 using ModelOperator.Contracts;
 using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Hosting;
 using ModelOperator.Operator.Http;
+using ModelOperator.Operator.Secrets;
 using ModelOperator.Rollouts.Planning;
 using ModelOperator.Rollouts.Webhooks;
 using ModelOperator.Runtime.Protocol;
@@ -20,7 +22,11 @@ namespace ModelOperator.Operator.Webhooks;
 /// web metrics. A result waits here until a plan has recorded it in status (<see cref="Acknowledge"/>), and wakes the
 /// ModelDeployment's reconcile; nothing else is kept in memory: the decisions rest on status.
 /// </summary>
-/// <remarks>Never logged or shown: a URL's query string (tokens live there) and any header value.</remarks>
+/// <remarks>
+/// Never logged or shown: a URL's query string (tokens live there) and any header value. A webhook's headers are filled
+/// in (<see cref="SecretHeaderReader"/>) when its call is made; when a Secret or key is missing the call is not sent, it
+/// fails (outcome <c>refused</c>) with a reason naming the Secret and key, and a Warning Event says so.
+/// </remarks>
 public sealed partial class WebhookDispatcher : IDisposable
 {
     public const int MaxConcurrent = 4;
@@ -31,13 +37,18 @@ public sealed partial class WebhookDispatcher : IDisposable
     private readonly OperatorMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly SecretHeaderReader _secrets;
+    private readonly IEventRecorder? _events;
     private readonly SemaphoreSlim _gate = new(MaxConcurrent, MaxConcurrent);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<CallKey, byte> _pending = new();
     private readonly ConcurrentDictionary<CallKey, WebhookResult> _done = new();
 
-    public WebhookDispatcher(OutboundHttp http, IReadOnlyList<string> allowedPrefixes, OperatorMetrics metrics, TimeProvider time, ILogger<WebhookDispatcher> logger)
+    public WebhookDispatcher(OutboundHttp http, IReadOnlyList<string> allowedPrefixes, OperatorMetrics metrics, TimeProvider time, ILogger<WebhookDispatcher> logger,
+        SecretHeaderReader secrets, IEventRecorder? events = null)
     {
+        _secrets = secrets;
+        _events = events;
         _http = http;
         _allowedPrefixes = allowedPrefixes;
         _metrics = metrics;
@@ -102,10 +113,11 @@ public sealed partial class WebhookDispatcher : IDisposable
 
             var body = WebhookBody.Create(md, plan.Status, call);
             var url = Render(md, plan.Status, call);
+            var headers = md.Spec?.Rollout?.Webhooks?.FirstOrDefault(h => h.Name == call.Name)?.Headers;
             // A call outlives the reconcile that asked for it: it must not run under that reconcile's outbound budget.
             using (ExecutionContext.SuppressFlow())
             {
-                _ = Task.Run(() => CallAsync(id, call, url, body));
+                _ = Task.Run(() => CallAsync(md, id, call, url, body, headers));
             }
         }
     }
@@ -116,7 +128,7 @@ public sealed partial class WebhookDispatcher : IDisposable
         _stopping.Dispose();
     }
 
-    private async Task CallAsync(CallKey id, WebhookCall call, string? url, byte[] body)
+    private async Task CallAsync(ModelDeployment md, CallKey id, WebhookCall call, string? url, byte[] body, IReadOnlyList<HttpHeader>? headers)
     {
         int? status = null;
         string? error = null;
@@ -126,7 +138,7 @@ public sealed partial class WebhookDispatcher : IDisposable
             await _gate.WaitAsync(_stopping.Token).ConfigureAwait(false);
             try
             {
-                (status, error, outcome) = await PostAsync(call, url, body).ConfigureAwait(false);
+                (status, error, outcome) = await PostAsync(md, call, url, body, headers).ConfigureAwait(false);
             }
             finally
             {
@@ -150,7 +162,7 @@ public sealed partial class WebhookDispatcher : IDisposable
         Wake?.Invoke(id.Deployment);
     }
 
-    private async Task<(int? Status, string? Error, string Outcome)> PostAsync(WebhookCall call, string? url, byte[] body)
+    private async Task<(int? Status, string? Error, string Outcome)> PostAsync(ModelDeployment md, WebhookCall call, string? url, byte[] body, IReadOnlyList<HttpHeader>? headers)
     {
         if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
@@ -163,9 +175,21 @@ public sealed partial class WebhookDispatcher : IDisposable
             return (null, $"url '{UriRedaction.Redact(url)}' is not under a prefix the cluster admin allows (ANALYSIS_WEB_ALLOWED_PREFIXES); no request was sent", WebhookOutcomes.Refused);
         }
 
+        var values = await _secrets.ReadAsync(md.Metadata.Namespace ?? string.Empty, headers, _stopping.Token).ConfigureAwait(false);
+        if (values.Problem is { } problem)
+        {
+            var error = $"{problem}; the call was not sent";
+            if (_events is not null)
+            {
+                await _events.RecordAsync(md, EventType.Warning, Reasons.SecretUnavailable, $"webhook {call.Name} ({call.At}): {error}", _stopping.Token).ConfigureAwait(false);
+            }
+
+            return (null, error, WebhookOutcomes.Refused);
+        }
+
         try
         {
-            var (status, _) = await _http.PostJsonAsync(uri, body, call.Timeout, _stopping.Token).ConfigureAwait(false);
+            var (status, _) = await _http.PostJsonAsync(uri, body, call.Timeout, values.Values, _stopping.Token).ConfigureAwait(false);
             return (status, null, status is >= 200 and <= 299 ? WebhookOutcomes.Success : WebhookOutcomes.HttpError);
         }
         catch (OutboundHttpException e)

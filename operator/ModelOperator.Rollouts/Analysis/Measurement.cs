@@ -13,11 +13,17 @@ public sealed record Measurement(double Value, long Samples, TimeSpan Window, st
     /// <summary>For drift and data-quality measurements: the features or outputs that moved most (at most a few, worst first).</summary>
     public IReadOnlyList<DriftCause>? Causes { get; init; }
 
+    /// <summary>Why there is no data when it is known and is the user's to fix (a Secret the call needs is missing); the verdict is inconclusive, not an error.</summary>
+    public string? Unavailable { get; init; }
+
     /// <summary>A value over a window.</summary>
     public static Measurement Of(double value, long samples, TimeSpan window) => new(value, samples, window);
 
     /// <summary>The window held no data (no requests, series absent).</summary>
     public static Measurement NoData(TimeSpan window) => new(double.NaN, 0, window);
+
+    /// <summary>No measurement could be taken for a reason the user can fix (<paramref name="why"/>); judged inconclusive.</summary>
+    public static Measurement NotTaken(string why, TimeSpan window) => new(double.NaN, 0, window) { Unavailable = why };
 
     /// <summary>The provider failed; <paramref name="error"/> says how.</summary>
     public static Measurement Failure(string error, TimeSpan window) => new(double.NaN, 0, window, error);

@@ -16,6 +16,7 @@ public static class UserMetricEvaluator
     /// <code>
     /// measurement absent                       → Inconclusive  (no measurement was taken)
     /// measurement.Error set                    → Error         (the source's message)
+    /// measurement.Unavailable set              → Inconclusive  (why, e.g. a header's Secret is missing)
     /// value NaN (no data, empty vector, null)  → Inconclusive  (no data)
     /// minSamples set and samples &lt; minSamples → Inconclusive  (too few samples)
     /// value &lt; min                              → Failed        (MetricOutOfRange, threshold min)
@@ -43,6 +44,12 @@ public static class UserMetricEvaluator
 
         var value = measurement.Value;
         var samples = metric.MinSamples is null ? (long?)null : measurement.Samples;
+        if (measurement.Unavailable is { } why)
+        {
+            return new MetricVerdict(name, Verdict.Inconclusive, Reasons.AnalysisInconclusive, null, shown, window, samples,
+                $"{name}: not measured: {why}");
+        }
+
         if (double.IsNaN(value))
         {
             return new MetricVerdict(name, Verdict.Inconclusive, Reasons.AnalysisInconclusive, null, shown, window, samples,

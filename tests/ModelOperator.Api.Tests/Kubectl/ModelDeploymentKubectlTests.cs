@@ -168,6 +168,8 @@ public sealed class ModelDeploymentKubectlTests
         { "spec:\n  rollout:\n    trafficRouting:\n      gatewayAPI:\n        httpRoute: ''", "spec.rollout.trafficRouting.gatewayAPI.httpRoute", "trafficRouting.gatewayAPI needs httpRoute" },
         { "spec:\n  rollout:\n    trafficRouting:\n      replicas: {}\n      gatewayAPI:\n        httpRoute: web", "spec.rollout.trafficRouting", "set exactly one of trafficRouting.replicas or trafficRouting.gatewayAPI" },
         { "spec:\n  rollout:\n    steps:\n    - analysis: {}", "spec.rollout.steps", "an analysis step needs rollout.analysis" },
+        { "spec:\n  rollout:\n    webhooks:\n    - name: approve\n      url: https://approvals.example.com/ml\n      kind: confirm\n      at: beforePromotion\n      headers:\n      - name: Authorization\n        value: x\n        valueFrom:\n          secretKeyRef: {name: approvals, key: token}",
+            "spec.rollout.webhooks[0].headers[0]", "set exactly one of value or valueFrom" },
     };
 
     [Theory]

@@ -16,6 +16,7 @@ public sealed class ArgoCdHealthFixtureTests
     [
         "pending", "healthy", "progressing", "paused-spec", "paused-step", "paused-inconclusive",
         "rolled-back", "degraded", "invalid", "baking", "bake-failed", "bake-inconclusive", "shadowing",
+        "paused-confirmation",
     ];
 
     /// <summary>The object exactly as the API server stores and serves it, not as the C# types would write it.</summary>
@@ -102,6 +103,31 @@ public sealed class ArgoCdHealthFixtureTests
 
         Assert.NotNull(waiting.Status!.CanaryRevision);
         await KeepAsync(bed, "paused-inconclusive");
+    }
+
+    [Fact]
+    public async Task Canary_waiting_for_a_confirm_webhook_with_a_token_from_a_Secret()
+    {
+        // Given a confirm webhook before promotion that sends a bearer token from a Secret (the bed makes no calls, so the
+        // stored object is the one Argo CD sees when the point is reached, before any answer)
+        await using var bed = await OperatorTestBed.StartAsync();
+        bed.Options = bed.Options with { AnalysisWebAllowedPrefixes = ["https://approvals.ops.svc/"] };
+        bed.Reconciler = bed.NewReconciler();
+        var hook = new RolloutWebhook
+        {
+            Name = "approve", Kind = WebhookKinds.Confirm, At = WebhookPoints.BeforePromotion,
+            Url = "https://approvals.ops.svc/ml/{{namespace}}/{{modelDeployment}}?revision={{revision}}",
+            Headers = [new HttpHeader { Name = "Authorization", ValueFrom = new HttpHeaderSource { SecretKeyRef = new SecretKey { Name = "approvals", Key = "token" } } }],
+        };
+        await ScenarioTests.HealthyAsync(bed, WithRollout(r => r with { Steps = [new RolloutStep { SetWeight = 50 }], Webhooks = [hook] }));
+
+        // When version 2 has done its steps
+        await ScenarioTests.NewVersionAsync(bed, "2");
+        var waiting = await bed.RunUntilAsync("churn", m => m.Status?.Phase == Phases.Paused);
+
+        // Then it is paused, waiting for confirmation
+        Assert.Equal(Reasons.WaitingForConfirmation, waiting.Status!.LastDecision!.Reason);
+        await KeepAsync(bed, "paused-confirmation");
     }
 
     [Fact]

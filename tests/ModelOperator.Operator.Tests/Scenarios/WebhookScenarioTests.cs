@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelOperator.Api;
 using ModelOperator.ControllerRuntime.Events;
@@ -5,6 +6,7 @@ using ModelOperator.Kubernetes.Models;
 using ModelOperator.Operator.Hosting;
 using ModelOperator.Operator.Http;
 using ModelOperator.Operator.Reconciling;
+using ModelOperator.Operator.Secrets;
 using ModelOperator.Operator.Settings;
 using ModelOperator.Operator.Tests.Support;
 using ModelOperator.Operator.Webhooks;
@@ -33,7 +35,7 @@ public sealed class WebhookScenarioTests
     };
 
     /// <summary>The bed with a reconciler that calls webhooks through a dispatcher on the bed's clock, allowing <paramref name="allowed"/>.</summary>
-    private sealed class Bed : IAsyncDisposable
+    internal sealed class Bed : IAsyncDisposable
     {
         private Bed(OperatorTestBed inner, OutboundHttp http, WebhookDispatcher dispatcher, CollectorRegistry registry)
         {
@@ -51,7 +53,10 @@ public sealed class WebhookScenarioTests
 
         public CollectorRegistry Registry { get; }
 
-        public static async Task<Bed> StartAsync(params Uri[] allowed)
+        public static Task<Bed> StartAsync(params Uri[] allowed) => StartAsync(NullLoggerFactory.Instance, allowed);
+
+        /// <summary>The same, logging to <paramref name="loggers"/> (the reconciler and the dispatcher).</summary>
+        public static async Task<Bed> StartAsync(ILoggerFactory loggers, params Uri[] allowed)
         {
             var inner = await OperatorTestBed.StartAsync();
             string[] prefixes = [.. allowed.Select(u => u.ToString())];
@@ -59,11 +64,13 @@ public sealed class WebhookScenarioTests
             var http = new OutboundHttp(inner.Options, inner.Clock);
             var registry = Prometheus.Metrics.NewCustomRegistry();
             var metrics = new OperatorMetrics(registry);
-            var dispatcher = new WebhookDispatcher(http, prefixes, metrics, inner.Clock, NullLogger<WebhookDispatcher>.Instance);
+            var events = new EventRecorder(inner.Client.Resource<Event>(), inner.Clock);
+            var dispatcher = new WebhookDispatcher(http, prefixes, metrics, inner.Clock, loggers.CreateLogger<WebhookDispatcher>(),
+                new SecretHeaderReader(inner.Client.Resource<Secret>(), inner.Clock), events);
             inner.Reconciler = new ModelDeploymentReconciler(
                 inner.Client, inner.View, _ => inner, inner, inner,
-                new EventRecorder(inner.Client.Resource<Event>(), inner.Clock), inner.Options, metrics, inner.Clock,
-                NullLogger<ModelDeploymentReconciler>.Instance, webhooks: dispatcher);
+                events, inner.Options, metrics, inner.Clock,
+                loggers.CreateLogger<ModelDeploymentReconciler>(), webhooks: dispatcher);
             return new Bed(inner, http, dispatcher, registry);
         }
 
@@ -106,7 +113,7 @@ public sealed class WebhookScenarioTests
 
         public async Task<IReadOnlyList<Event>> EventsAsync() => (await Inner.Client.Resource<Event>().ListAllAsync(OperatorTestBed.Namespace)).Items;
 
-        private string Scrape()
+        public string Scrape()
         {
             using var stream = new MemoryStream();
             Registry.CollectAndExportAsTextAsync(stream).GetAwaiter().GetResult();

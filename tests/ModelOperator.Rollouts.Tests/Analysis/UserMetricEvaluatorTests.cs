@@ -22,6 +22,7 @@ public sealed class UserMetricEvaluatorTests
         { "no data (empty vector) is never a pass", 0.95, null, null, Measurement.NoData(W), Verdict.Inconclusive, Reasons.AnalysisInconclusive },
         { "no measurement is never a pass", null, 1, null, null, Verdict.Inconclusive, Reasons.AnalysisInconclusive },
         { "the source failed", null, 1, null, Measurement.Failure("HTTP 500", W), Verdict.Error, Reasons.AnalysisFailed },
+        { "not measured (a header's Secret is missing) is never a pass nor an error", 0.95, null, null, Measurement.NotTaken("header Authorization: Secret ml/kpi-token was not found", W), Verdict.Inconclusive, Reasons.AnalysisInconclusive },
         { "too few samples, however bad", null, 0.01, 100, Measurement.Of(0.5, 20, W), Verdict.Inconclusive, Reasons.AnalysisInconclusive },
         { "enough samples", null, 0.01, 100, Measurement.Of(0.02, 400, W), Verdict.Failed, Reasons.MetricOutOfRange },
     };
@@ -36,6 +37,16 @@ public sealed class UserMetricEvaluatorTests
 
         Assert.True((verdict, reason) == (result.Verdict, result.Reason), $"{name}: {result.Verdict} {result.Reason}: {result.Message}");
         Assert.Equal("checkout-rate", result.Metric);
+    }
+
+    [Fact]
+    public void A_metric_not_measured_says_why_in_its_message()
+    {
+        var metric = new AnalysisMetric { Name = "conversion", Min = 0.95 };
+
+        var verdict = UserMetricEvaluator.Evaluate(metric, Measurement.NotTaken("header Authorization: Secret ml/kpi-token was not found", W));
+
+        Assert.Equal("conversion: not measured: header Authorization: Secret ml/kpi-token was not found", verdict.Message);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ModelOperator.Api;
 using ModelOperator.Operator.Http;
+using ModelOperator.Operator.Secrets;
 using ModelOperator.Runtime.Protocol;
 using ModelOperator.Rollouts.Analysis;
 
@@ -13,7 +14,12 @@ namespace ModelOperator.Operator.Analysis.UserMetrics;
 /// one bounded <see cref="OutboundHttp"/> (no redirects, size cap, timeout, the reconcile's concurrency and deadline).
 /// Never throws for a remote failure: each metric becomes a measurement, no data (NaN) or an error measurement.
 /// </summary>
-public sealed partial class UserMetricSource(OutboundHttp http, PrometheusAnalysisProvider prometheus, IReadOnlyList<string> webAllowedPrefixes, ILogger<UserMetricSource> logger)
+/// <remarks>
+/// A web source's headers are filled in by <paramref name="secrets"/> just before the GET; a header whose Secret or key
+/// is missing makes the metric inconclusive (named in the decision, never the value) and no request is sent. Without a
+/// reader (tests of other parts), a header from a Secret is reported as unreadable.
+/// </remarks>
+public sealed partial class UserMetricSource(OutboundHttp http, PrometheusAnalysisProvider prometheus, IReadOnlyList<string> webAllowedPrefixes, ILogger<UserMetricSource> logger, SecretHeaderReader? secrets = null)
 {
     /// <summary>Every metric of <paramref name="request"/>'s spec, by name.</summary>
     public async Task<IReadOnlyDictionary<string, Measurement>> MeasureAsync(AnalysisRequest request, CancellationToken cancellationToken)
@@ -38,9 +44,9 @@ public sealed partial class UserMetricSource(OutboundHttp http, PrometheusAnalys
         var measurement = metric.Prometheus is { } source
             ? await PrometheusAsync(source, metric.MinSamples is not null, request, values, cancellationToken).ConfigureAwait(false)
             : metric.Web is { } web
-                ? await WebAsync(web, values, window, cancellationToken).ConfigureAwait(false)
+                ? await WebAsync(web, request.Deployment.Namespace, values, window, cancellationToken).ConfigureAwait(false)
                 : Measurement.Failure("the metric has neither a prometheus nor a web source", window);
-        if (measurement.Error is { } error)
+        if ((measurement.Error ?? measurement.Unavailable) is { } error)
         {
             Log.MetricFailed(logger, request.Deployment.Namespace, request.Deployment.Name, metric.Name!, error);
         }
@@ -98,7 +104,7 @@ public sealed partial class UserMetricSource(OutboundHttp http, PrometheusAnalys
             : (samples[0].Value, null);
     }
 
-    private async Task<Measurement> WebAsync(WebMetricSource web, IReadOnlyDictionary<string, string?> values, TimeSpan window, CancellationToken cancellationToken)
+    private async Task<Measurement> WebAsync(WebMetricSource web, string @namespace, IReadOnlyDictionary<string, string?> values, TimeSpan window, CancellationToken cancellationToken)
     {
         if (MetricTemplate.Render(web.Url!, values, out _, Uri.EscapeDataString) is not { } url)
         {
@@ -117,9 +123,15 @@ public sealed partial class UserMetricSource(OutboundHttp http, PrometheusAnalys
             return Measurement.Failure($"web.url '{shown}' is not under a prefix the cluster admin allows (ANALYSIS_WEB_ALLOWED_PREFIXES, chart value analysis.web.allowedPrefixes; {allowed}); no request was sent", window);
         }
 
+        var headers = secrets is null ? HeaderValues.Literal(web.Headers) : await secrets.ReadAsync(@namespace, web.Headers, cancellationToken).ConfigureAwait(false);
+        if (headers.Problem is { } problem)
+        {
+            return Measurement.NotTaken($"{problem}; no request was sent", window);
+        }
+
         try
         {
-            var (status, body) = await http.GetAsync(uri, null, cancellationToken).ConfigureAwait(false);
+            var (status, body) = await http.GetAsync(uri, null, headers.Values, cancellationToken).ConfigureAwait(false);
             if (status is < 200 or > 299)
             {
                 return Measurement.Failure(string.Create(CultureInfo.InvariantCulture, $"web.url '{shown}' answered HTTP {status}"), window);
