@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ModelOperator.Api;
 using ModelOperator.ControllerRuntime.Events;
 using ModelOperator.Kubernetes.Models;
-using ModelOperator.Kubernetes.Tests;
 using ModelOperator.Operator.Analysis;
 using ModelOperator.Operator.Analysis.UserMetrics;
 using ModelOperator.Operator.Hosting;

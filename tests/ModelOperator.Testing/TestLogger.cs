@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace ModelOperator.Kubernetes.Tests;
+namespace ModelOperator.Testing;
 
 /// <summary>Collects log entries so tests can wait for, and assert on, what the code reported.</summary>
-internal sealed class TestLoggerFactory : ILoggerFactory
+public sealed class TestLoggerFactory : ILoggerFactory
 {
     public ConcurrentQueue<(string Category, LogLevel Level, EventId Id, string Message)> Entries { get; } = new();
 
