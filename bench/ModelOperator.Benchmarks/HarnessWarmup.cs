@@ -18,10 +18,28 @@ internal static class HarnessWarmup
     /// <summary>What warming cost: wall time, the bench process's CPU and the methods it JIT-compiled meanwhile.</summary>
     public sealed record Cost(TimeSpan Elapsed, CpuUse Cpu);
 
+    /// <summary>
+    /// Rounds of warming, each on a fresh harness as each run has. One is not enough: the bench process compiles a
+    /// method quickly first and optimized only once it has been called often after compiling settled, which in one
+    /// round happens for too few (measured: run 1 still JIT-compiled 4 356 methods after one round of 1 000, against
+    /// 302 in run 2, on a machine loaded by other builds).
+    /// </summary>
+    private const int Rounds = 2;
+
     public static async Task<Cost> RunAsync(int count)
     {
         var before = CpuUse.Now(null);
         var clock = Stopwatch.StartNew();
+        for (var round = 0; round < Rounds; round++)
+        {
+            await RoundAsync(count, clock).ConfigureAwait(false);
+        }
+
+        return new Cost(clock.Elapsed, CpuUse.Now(null) - before);
+    }
+
+    private static async Task RoundAsync(int count, Stopwatch clock)
+    {
         await using (var harness = await ScaleHarness.StartAsync().ConfigureAwait(false))
         {
             var client = harness.Client;
@@ -37,9 +55,11 @@ internal static class HarnessWarmup
             await client.Resource<ModelDeployment>().ListAllAsync("default").ConfigureAwait(false);
             await client.Resource<Deployment>().ListAllAsync("default").ConfigureAwait(false);
             await client.Resource<Service>().ListAllAsync("default").ConfigureAwait(false);
+            // The operator's informers list by its label.
+            var managed = new ListOptions { LabelSelector = $"{Labels.ManagedBy}={Labels.ManagedByValue}" };
+            await client.Resource<Deployment>().ListAllAsync("default", managed).ConfigureAwait(false);
+            await client.Resource<Pod>().ListAllAsync("default", managed).ConfigureAwait(false);
         }
-
-        return new Cost(clock.Elapsed, CpuUse.Now(null) - before);
     }
 
     // What the operator writes for a new ModelDeployment: its Deployment and Service, an Event, and its status.
