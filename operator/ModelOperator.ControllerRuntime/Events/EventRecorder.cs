@@ -11,8 +11,9 @@ namespace ModelOperator.ControllerRuntime.Events;
 /// <summary>
 /// Writes core/v1 Events and folds repeats of the same (object, type, reason, message) into one Event
 /// whose <c>count</c> and <c>lastTimestamp</c> grow (client-go's event correlator), remembering recent
-/// events in a bounded least-recently-used cache. Writes are serialized, so two identical events in a
-/// row always aggregate. A write answered 409 Conflict is tried again at once (up to
+/// events in a bounded least-recently-used cache. Writes of the same event are serialized, so two identical events
+/// always aggregate; different events are written at once (one gate for all made every reconcile worker wait for the
+/// others' Event writes). A write answered 409 Conflict is tried again at once (up to
 /// <see cref="EventRecorderOptions.ConflictAttempts"/> in all), as every conflict is a quiet retry here: the status
 /// this Event tells of is already written, so an Event dropped on a conflict leaves the status without its story.
 /// Other failures are logged, never thrown.
@@ -24,7 +25,8 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
     private readonly ILogger _logger;
     private readonly EventRecorderOptions _options;
     private readonly string _instance;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly KeyedGate<EventKey> _writing = new();
+    private readonly Lock _recentGate = new();
     private readonly LruCache<EventKey, Recorded> _recent;
 
     public EventRecorder(IResourceClient<Event> events, TimeProvider timeProvider, ILogger<EventRecorder>? logger = null, EventRecorderOptions? options = null)
@@ -52,8 +54,7 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
         var key = new EventKey(involved.ApiVersion, involved.Kind, involved.Metadata.Namespace ?? string.Empty, involved.Metadata.Name, involved.Metadata.Uid ?? string.Empty, type, reason, message);
         try
         {
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            using (await _writing.EnterAsync(key, cancellationToken).ConfigureAwait(false))
             {
                 for (var attempt = 1; ; attempt++)
                 {
@@ -68,10 +69,6 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
                     }
                 }
             }
-            finally
-            {
-                _gate.Release();
-            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -85,7 +82,10 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
         }
     }
 
-    public void Dispose() => _gate.Dispose();
+    /// <summary>Nothing to release: a key's gate goes when its last writer leaves. Kept for the owners that dispose it.</summary>
+    public void Dispose()
+    {
+    }
 
     internal static string Truncate(string message, int max) =>
         message.Length <= max ? message : string.Concat(message.AsSpan(0, max - 3), "...");
@@ -93,7 +93,7 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
     private async Task WriteAsync(IKubernetesObject involved, EventKey key, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        if (_recent.TryGet(key, out var seen))
+        if (Recent(key) is { } seen)
         {
             var patch = Patch.Merge(new JsonObject
             {
@@ -103,18 +103,42 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
             try
             {
                 var patched = await _events.PatchAsync(seen.Key, patch, null, cancellationToken).ConfigureAwait(false);
-                _recent.Set(key, seen with { Count = patched.Count ?? seen.Count + 1 });
+                Remember(key, seen with { Count = patched.Count ?? seen.Count + 1 });
                 return;
             }
             catch (KubernetesNotFoundException)
             {
                 // The Event expired on the server (events have a TTL): start a new one.
-                _recent.Remove(key);
+                Remember(key, null);
             }
         }
 
         var created = await _events.CreateAsync(NewEvent(involved, key, now), null, cancellationToken).ConfigureAwait(false);
-        _recent.Set(key, new Recorded(ObjectKey.From(created), created.Count ?? 1));
+        Remember(key, new Recorded(ObjectKey.From(created), created.Count ?? 1));
+    }
+
+    // The cache is shared by the writers of different events; each key has one writer at a time.
+    private Recorded? Recent(EventKey key)
+    {
+        lock (_recentGate)
+        {
+            return _recent.TryGet(key, out var seen) ? seen : null;
+        }
+    }
+
+    private void Remember(EventKey key, Recorded? recorded)
+    {
+        lock (_recentGate)
+        {
+            if (recorded is null)
+            {
+                _recent.Remove(key);
+            }
+            else
+            {
+                _recent.Set(key, recorded);
+            }
+        }
     }
 
     private Event NewEvent(IKubernetesObject involved, EventKey key, DateTimeOffset now)

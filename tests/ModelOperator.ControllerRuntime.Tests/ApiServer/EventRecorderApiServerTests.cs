@@ -137,4 +137,35 @@ public sealed class EventRecorderApiServerTests : IAsyncLifetime
 
         Assert.Equal(3, (await Events()).Count);
     }
+
+    [Fact]
+    public async Task A_hanging_event_write_for_one_object_does_not_hold_up_another_objects_events()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var recorder = new EventRecorder(HoldingEventClient.Create(_api.Client.Resource<Event>(), "model-slow", release.Task), _clock);
+
+        var held = recorder.RecordAsync(Objects.Lease("default", "model-slow", "1"), EventType.Normal, "Progressing", "v1 starts");
+        // Two reconcile workers record at once: the other object's Event is written while the first write still hangs.
+        await recorder.RecordAsync(Objects.Lease("default", "model-fast", "1"), EventType.Normal, "Progressing", "v1 starts").WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.False(held.IsCompleted);
+        Assert.Equal("model-fast", Assert.Single(await Events()).InvolvedObject!.Name);
+        release.SetResult();
+        await held.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(["model-fast", "model-slow"], (await Events()).Select(e => e.InvolvedObject!.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_same_event_recorded_twice_at_once_still_becomes_one_event_with_count_two()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var recorder = new EventRecorder(HoldingEventClient.Create(_api.Client.Resource<Event>(), "model-a", release.Task), _clock);
+
+        var first = recorder.RecordAsync(Involved, EventType.Normal, "Progressing", "v1 starts");
+        var second = recorder.RecordAsync(Involved, EventType.Normal, "Progressing", "v1 starts"); // waits for the first: it must patch, not create
+        release.SetResult();
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, Assert.Single(await Events()).Count);
+    }
 }
