@@ -5,6 +5,7 @@ using ModelOperator.Runtime.Server.Grpc;
 using ModelOperator.Runtime.Server.Grpc.Protocol;
 using ModelOperator.Runtime.Protocol;
 using ModelOperator.Runtime.Server.Hosting;
+using ModelOperator.Runtime.Server.Inference;
 using ModelOperator.Runtime.Server.Models;
 
 namespace ModelOperator.Runtime.Server.Shadow;
@@ -12,7 +13,10 @@ namespace ModelOperator.Runtime.Server.Shadow;
 /// <summary>
 /// One sender: takes copies off the queue, sends each to the candidate with the asynchronous
 /// <see cref="HttpClient.SendAsync(HttpRequestMessage, HttpCompletionOption, CancellationToken)"/>, reads the answer into a
-/// buffer it keeps and compares it with the stable answer through readers it keeps. Asynchronous sends cost the stable
+/// buffer it keeps and compares it with the stable answer through readers it keeps. A request that came in the binary
+/// data extension goes out with its <c>Inference-Header-Content-Length</c> and <c>application/octet-stream</c>, so the
+/// candidate reads it as this server did; either answer may be JSON or binary, and both are read by the protocol's
+/// <see cref="InferenceAnswer"/>. Asynchronous sends cost the stable
 /// server less CPU per copy than a blocking sender thread did (measured in docs/benchmarks.md, shadow section): waiting
 /// for the candidate parks no thread, and a sender that wakes takes every copy already queued before it waits again.
 /// </summary>
@@ -83,6 +87,7 @@ internal sealed partial class CopySender(HttpClient client, ShadowMetrics metric
         var model = state.Current.Model;
         Prepare(model?.Signature);
         var body = copy.Body;
+        var headerLength = copy.BodyHeaderLength;
         var answerSize = copy.StableAnswer.Length;
         if (copy.GrpcRequest is { } call)
         {
@@ -98,7 +103,7 @@ internal sealed partial class CopySender(HttpClient client, ShadowMetrics metric
             }
 
             // JSON takes at most about four times a number's protobuf size.
-            (body, answerSize) = (json, 4 * copy.GrpcAnswer!.CalculateSize());
+            (body, headerLength, answerSize) = (json, -1, 4 * copy.GrpcAnswer!.CalculateSize());
         }
 
         var timeout = _timeout;
@@ -107,11 +112,29 @@ internal sealed partial class CopySender(HttpClient client, ShadowMetrics metric
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, copy.Plan.InferUri) { Content = new ByteArrayContent(body.Array!, body.Offset, body.Count) };
-            request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+            if (headerLength >= 0)
+            {
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", BinaryDataExtension.ContentType);
+                request.Headers.TryAddWithoutValidation(BinaryDataExtension.HeaderName, headerLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+            }
+
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if ((int)response.StatusCode is < 200 or > 299)
             {
                 Fail($"the candidate answered {(int)response.StatusCode}");
+                return;
+            }
+
+            var (answerHeaderLength, headerError) = response.Headers.TryGetValues(BinaryDataExtension.HeaderName, out var values)
+                ? BinaryDataExtension.HeaderLength(new Microsoft.Extensions.Primitives.StringValues([.. values]))
+                : (-1, null);
+            if (headerError is not null)
+            {
+                Fail("the candidate's answer has an unreadable header: " + headerError);
                 return;
             }
 
@@ -123,7 +146,7 @@ internal sealed partial class CopySender(HttpClient client, ShadowMetrics metric
             }
 
             metrics.CandidateDuration.Observe(time.GetElapsedTime(started).TotalSeconds);
-            Compare(copy, _answer.AsSpan(0, length));
+            Compare(copy, _answer.AsSpan(0, length), answerHeaderLength);
         }
         catch (Exception) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
@@ -257,7 +280,7 @@ internal sealed partial class CopySender(HttpClient client, ShadowMetrics metric
         return null;
     }
 
-    private void Compare(MirrorCopy copy, ReadOnlySpan<byte> candidateAnswer)
+    private void Compare(MirrorCopy copy, ReadOnlySpan<byte> candidateAnswer, long candidateHeaderLength)
     {
         try
         {
@@ -267,17 +290,17 @@ internal sealed partial class CopySender(HttpClient client, ShadowMetrics metric
             }
             else
             {
-                _stable.Read(copy.StableAnswer);
+                _stable.Read(copy.StableAnswer, copy.StableAnswerHeaderLength);
             }
         }
         catch (ProtocolException ex)
         {
-            // This server answered in the binary data extension, which is not compared.
+            // Never a silent agreement: an answer of ours that cannot be read (a BYTES gRPC output, say) fails the copy.
             Fail($"this server's own answer could not be read for comparing: {ex.Message}");
             return;
         }
 
-        _candidate.Read(candidateAnswer);
+        _candidate.Read(candidateAnswer, candidateHeaderLength);
         _comparison.Compare(_stable, _candidate, copy.Plan.Tolerance);
         metrics.Record(_comparison);
     }

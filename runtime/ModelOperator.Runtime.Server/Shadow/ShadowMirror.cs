@@ -70,9 +70,11 @@ internal sealed class ShadowMirror : IHostedService, IDisposable
     /// <summary>
     /// Called while the request body is still readable: a copy of its bytes (into a rented buffer) when this request is
     /// chosen for mirroring (the plan is on and the draw falls within its share), else null. A full queue drops the
-    /// copy here, before copying.
+    /// copy here, before copying. <paramref name="body"/> is the body as it is parsed (decoded, when it came compressed)
+    /// and <paramref name="headerLength"/> its binary data extension's JSON length (-1 for JSON), so the candidate
+    /// gets a request it reads the same way.
     /// </summary>
-    public MirrorCopy? Sample(in ReadOnlySequence<byte> body)
+    public MirrorCopy? Sample(in ReadOnlySequence<byte> body, long headerLength)
     {
         var plan = _instructions.Current;
         if (!plan.IsOn || !Chosen(plan.Percent, _draw()))
@@ -86,21 +88,22 @@ internal sealed class ShadowMirror : IHostedService, IDisposable
             return null;
         }
 
-        return MirrorCopy.Rent(plan, body);
+        return MirrorCopy.Rent(plan, body, headerLength);
     }
 
     /// <summary>
-    /// After the stable answer was written: queue the copy with a copy of that answer, or drop it (counted) when the
-    /// queue is full. Nothing else happens on the request's thread: serialising, sending and comparing are the senders'.
+    /// After the stable answer was written: queue the copy with a copy of that answer (and its binary data extension's
+    /// JSON length, -1 for JSON), or drop it (counted) when the queue is full. Nothing else happens on the request's
+    /// thread: serialising, sending and comparing are the senders'.
     /// </summary>
-    public void Offer(MirrorCopy? copy, ReadOnlyMemory<byte> stableAnswer)
+    public void Offer(MirrorCopy? copy, ReadOnlyMemory<byte> stableAnswer, long answerHeaderLength)
     {
         if (copy is null)
         {
             return;
         }
 
-        copy.KeepAnswer(stableAnswer.Span);
+        copy.KeepAnswer(stableAnswer.Span, answerHeaderLength);
         if (!_queue.TryAdd(copy))
         {
             _metrics.Dropped.Inc();

@@ -135,7 +135,7 @@ public sealed class MirroringTests
         Assert.Equal(30, Value(samples, ModelServerMetricNames.Requests, ("outcome", "success")));
     }
 
-    public static TheoryData<string> Hostile => new() { "huge", "huge-chunked", "redirect", "garbage", "error", "slow" };
+    public static TheoryData<string> Hostile => new() { "huge", "huge-chunked", "redirect", "garbage", "error", "slow", "binary-bad-header", "binary-short" };
 
     [Theory]
     [MemberData(nameof(Hostile))]
@@ -177,6 +177,13 @@ public sealed class MirroringTests
                     break;
                 case "garbage":
                     await context.Response.WriteAsync("{\"outputs\": [garbage");
+                    break;
+
+                // A valid JSON answer framed as the binary data extension in a way that cannot be read: never a silent agreement.
+                case "binary-bad-header":
+                case "binary-short":
+                    context.Response.Headers["Inference-Header-Content-Length"] = kind == "binary-short" ? (reference.Length + 1).ToString(CultureInfo.InvariantCulture) : "abc";
+                    await context.Response.Body.WriteAsync(reference);
                     break;
                 default:
                     context.Response.StatusCode = 500;
