@@ -122,7 +122,12 @@ internal sealed class PipelinedConnection : IDisposable
 
             _closeAfterAnswer = close;
             int? length;
-            if (chunked)
+            if (status is 204 or 304)
+            {
+                // No body by definition, whatever the headers say.
+                length = 0;
+            }
+            else if (chunked)
             {
                 length = await ReadChunkedAsync(limit, cancellationToken).ConfigureAwait(false);
             }

@@ -74,7 +74,7 @@ public sealed class PipelinedConnectionTests
     }
 
     [Fact]
-    public async Task A_redirect_is_read_as_its_status_and_the_next_answer_stays_in_step()
+    public async Task A_redirect_and_a_no_content_answer_are_read_as_their_status_and_the_next_answer_stays_in_step()
     {
         await using var candidate = await CandidateAsync(async (context, body) =>
         {
@@ -84,12 +84,19 @@ public sealed class PipelinedConnectionTests
                 return;
             }
 
+            if (body == "no content")
+            {
+                context.Response.StatusCode = 204;
+                return;
+            }
+
             await context.Response.WriteAsync(body);
         });
 
-        using var connection = await SendAsync(candidate, "redirect", "after");
+        using var connection = await SendAsync(candidate, "redirect", "no content", "after");
 
         Assert.Equal(302, (await ReadAsync(connection)).Status);
+        Assert.Equal((204, string.Empty), await ReadAsync(connection));
         Assert.Equal((200, "after"), await ReadAsync(connection));
     }
 
