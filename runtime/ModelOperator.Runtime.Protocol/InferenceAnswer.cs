@@ -4,9 +4,10 @@ using System.Text.Json;
 namespace ModelOperator.Runtime.Protocol;
 
 /// <summary>
-/// The outputs of an Open Inference Protocol v2 JSON answer (<c>{"outputs":[{"name","datatype","shape","data"}]}</c>, data
-/// flat, as <see cref="InferenceResponseWriter"/> writes it), read to compare one server's answer with another's: for
-/// each output named at construction, its datatype, shape and values as doubles. One instance is read again and again:
+/// The outputs of an Open Inference Protocol v2 answer (<c>{"outputs":[{"name","datatype","shape","data"}]}</c>, data
+/// flat, as <see cref="InferenceResponseWriter"/> writes it), in JSON or in the binary data extension (outputs with
+/// <c>parameters.binary_data_size</c> and their bytes after the JSON), read to compare one server's answer with another's:
+/// for each output named at construction, its datatype, shape and values as doubles. One instance is read again and again:
 /// its buffers are rented once and kept, so a warm read allocates nothing. Elements are read by
 /// <see cref="TensorElements"/>; anything else is a <see cref="ProtocolException"/> saying what was wrong.
 /// </summary>
@@ -31,13 +32,30 @@ public sealed class InferenceAnswer
 
     /// <summary>Reads <paramref name="json"/>, replacing what the previous read found.</summary>
     /// <exception cref="ProtocolException">The answer is not an inference response; the message says how.</exception>
-    public void Read(ReadOnlySpan<byte> json)
+    public void Read(ReadOnlySpan<byte> json) => Read(json, headerLength: -1);
+
+    /// <summary>
+    /// Reads an answer of the binary data extension, replacing what the previous read found: its first
+    /// <paramref name="headerLength"/> bytes (the answer's <c>Inference-Header-Content-Length</c>) are the JSON, the rest
+    /// the data of the outputs that declare <c>parameters.binary_data_size</c>, in the order of the outputs array. A
+    /// negative <paramref name="headerLength"/> means the whole answer is JSON.
+    /// </summary>
+    /// <exception cref="ProtocolException">The answer is not an inference response; the message says how.</exception>
+    public void Read(ReadOnlySpan<byte> answer, long headerLength)
     {
         foreach (var output in _outputs)
         {
             output.Clear();
         }
 
+        if (headerLength > answer.Length)
+        {
+            throw new ProtocolException(
+                $"the answer's Inference-Header-Content-Length is {headerLength} but the answer has only {answer.Length} bytes; it must be the length of the JSON at its start");
+        }
+
+        var json = headerLength < 0 ? answer : answer[..(int)headerLength];
+        var tail = new AnswerTail(headerLength < 0 ? [] : answer[(int)headerLength..], present: headerLength >= 0);
         try
         {
             var reader = new Utf8JsonReader(json, ReaderOptions);
@@ -64,7 +82,7 @@ public sealed class InferenceAnswer
 
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    ReadOutput(ref reader, json);
+                    ReadOutput(ref reader, json, ref tail);
                 }
 
                 sawOutputs = true;
@@ -73,6 +91,12 @@ public sealed class InferenceAnswer
             if (!sawOutputs)
             {
                 throw new ProtocolException("the answer has no \"outputs\" array");
+            }
+
+            if (tail.Offset != tail.Data.Length)
+            {
+                throw new ProtocolException(
+                    $"the binary data after the answer's JSON is {tail.Data.Length} bytes but its outputs' binary_data_size parameters add up to {tail.Offset}; they must match exactly");
             }
         }
         catch (JsonException ex)
@@ -120,7 +144,7 @@ public sealed class InferenceAnswer
         }
     }
 
-    private void ReadOutput(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    private void ReadOutput(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ref AnswerTail tail)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -134,7 +158,7 @@ public sealed class InferenceAnswer
         var rank = -1;
         var data = default(Utf8JsonReader);
         var dataStart = -1L;
-        var dataEnd = -1L;
+        var binarySize = -1L;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("name"u8))
@@ -172,7 +196,11 @@ public sealed class InferenceAnswer
                 data = reader;
                 dataStart = reader.TokenStartIndex;
                 reader.Skip();
-                dataEnd = reader.BytesConsumed;
+            }
+            else if (reader.ValueTextEquals("parameters"u8))
+            {
+                reader.Read();
+                binarySize = ReadBinaryDataSize(ref reader);
             }
             else
             {
@@ -181,11 +209,18 @@ public sealed class InferenceAnswer
             }
         }
 
-        if (!sawName || datatype is not { } type || rank < 0 || dataStart < 0)
+        if (!sawName || datatype is not { } type || rank < 0 || (dataStart < 0 && binarySize < 0))
         {
-            throw new ProtocolException("an output lacks a string name and datatype, or a shape and data array");
+            throw new ProtocolException("an output lacks a string name and datatype, or a shape and a data array (or parameters.binary_data_size)");
         }
 
+        if (dataStart >= 0 && binarySize >= 0)
+        {
+            throw new ProtocolException("an output has both \"data\" and parameters.binary_data_size; an answer sends each output's data one way");
+        }
+
+        // An output's binary data is taken from the tail even when it is not one read: the next output's follows it.
+        var binary = binarySize >= 0 ? tail.Take(binarySize) : default;
         if (output is null)
         {
             return;
@@ -197,10 +232,27 @@ public sealed class InferenceAnswer
         }
 
         output.Start(type, shape[..rank]);
+        if (binarySize >= 0)
+        {
+            ReadBinaryData(output, binary);
+            return;
+        }
+
         if (!DataTypes.IsFixedSize(type))
         {
-            // BYTES: compared as the data's JSON text, equal or not.
-            output.SetRaw(json[(int)dataStart..(int)dataEnd]);
+            // BYTES: kept as length-prefixed elements, the binary extension's layout, so both forms compare alike.
+            var strings = 0;
+            while (data.Read() && data.TokenType != JsonTokenType.EndArray)
+            {
+                if (data.TokenType != JsonTokenType.String)
+                {
+                    throw new ProtocolException($"output \"{output.Name}\" (BYTES): element {strings} is not one; the data must be a flat array of {DataTypes.AllowedJson(type)}");
+                }
+
+                output.AddString(ref data);
+                strings++;
+            }
+
             return;
         }
 
@@ -219,6 +271,70 @@ public sealed class InferenceAnswer
             output.Add(TensorElements.ToDouble(readAs, element, 0));
             index++;
         }
+    }
+
+    /// <summary>
+    /// The values of an output sent in binary: fixed-size elements exactly as many as its shape needs, or BYTES
+    /// elements each with its 4-byte length, checked by <see cref="TensorElements.CheckBytesLayout"/>.
+    /// </summary>
+    private static void ReadBinaryData(Output output, ReadOnlySpan<byte> binary)
+    {
+        var elements = 1L;
+        foreach (var dim in output.Shape)
+        {
+            elements = dim == 0 || elements <= long.MaxValue / dim ? elements * dim : throw new ProtocolException($"output \"{output.Name}\" has a shape of more elements than a tensor may hold");
+        }
+
+        var type = output.DataType;
+        if (!DataTypes.IsFixedSize(type))
+        {
+            if (TensorElements.CheckBytesLayout(binary, elements) is { } problem)
+            {
+                throw new ProtocolException($"output \"{output.Name}\" (BYTES, binary): {problem}; each element is a 4-byte little-endian length and that many bytes");
+            }
+
+            output.SetRaw(binary);
+            return;
+        }
+
+        if (TensorElements.FixedByteLength(type, elements) != binary.Length)
+        {
+            throw new ProtocolException(
+                $"output \"{output.Name}\" has binary_data_size {binary.Length} but {elements} element(s) of {DataTypes.Name(type)} need {elements} x {DataTypes.SizeOf(type)} bytes");
+        }
+
+        for (var i = 0; i < (int)elements; i++)
+        {
+            output.Add(TensorElements.ToDouble(type, binary, i));
+        }
+    }
+
+    /// <summary>An output's <c>parameters</c>: its <c>binary_data_size</c> (the binary data extension), or -1 without one.</summary>
+    private static long ReadBinaryDataSize(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new ProtocolException("an output's \"parameters\" must be an object");
+        }
+
+        var size = -1L;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isSize = reader.ValueTextEquals("binary_data_size"u8);
+            reader.Read();
+            if (!isSize)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out size) || size < 0)
+            {
+                throw new ProtocolException("an output's parameters.binary_data_size must be an integer >= 0 (the bytes of its data after the JSON)");
+            }
+        }
+
+        return size;
     }
 
     /// <summary>
@@ -312,7 +428,7 @@ public sealed class InferenceAnswer
         /// <summary>The elements in row-major order, as doubles.</summary>
         public ReadOnlySpan<double> Values => _values.AsSpan(0, _count);
 
-        /// <summary>A BYTES output's data as the answer's JSON text.</summary>
+        /// <summary>A BYTES output's elements, each a 4-byte little-endian length and its bytes (whether sent as JSON or binary).</summary>
         public ReadOnlySpan<byte> RawData => _raw.AsSpan(0, _rawLength);
 
         internal byte[] Utf8Name { get; }
@@ -345,18 +461,38 @@ public sealed class InferenceAnswer
 
         internal void SetRaw(ReadOnlySpan<byte> raw)
         {
-            if (_raw.Length < raw.Length)
-            {
-                if (_raw.Length > 0)
-                {
-                    ArrayPool<byte>.Shared.Return(_raw);
-                }
-
-                _raw = ArrayPool<byte>.Shared.Rent(raw.Length);
-            }
-
+            _rawLength = 0;
+            EnsureRaw(raw.Length);
             raw.CopyTo(_raw);
             _rawLength = raw.Length;
+        }
+
+        /// <summary>Appends the JSON string the reader is on as one BYTES element: its unescaped length, then its bytes.</summary>
+        internal void AddString(ref Utf8JsonReader reader)
+        {
+            // Unescaping never lengthens a string, so its JSON length bounds the room needed.
+            EnsureRaw(_rawLength + TensorElements.BytesLengthPrefix + reader.ValueSpan.Length);
+            var length = reader.CopyString(_raw.AsSpan(_rawLength + TensorElements.BytesLengthPrefix));
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(_raw.AsSpan(_rawLength), length);
+            _rawLength += TensorElements.BytesLengthPrefix + length;
+        }
+
+        /// <summary>Room for <paramref name="length"/> bytes of raw data, keeping what is there.</summary>
+        private void EnsureRaw(int length)
+        {
+            if (_raw.Length >= length)
+            {
+                return;
+            }
+
+            var grown = ArrayPool<byte>.Shared.Rent(Math.Max(length, _raw.Length * 2));
+            _raw.AsSpan(0, _rawLength).CopyTo(grown);
+            if (_raw.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_raw);
+            }
+
+            _raw = grown;
         }
 
         private static double[] Grow(double[] values, int count)
@@ -370,5 +506,39 @@ public sealed class InferenceAnswer
 
             return grown;
         }
+    }
+}
+
+/// <summary>The bytes after the JSON of a binary-extension answer, and how far its outputs have taken them.</summary>
+internal ref struct AnswerTail
+{
+    private readonly bool _present;
+
+    public AnswerTail(ReadOnlySpan<byte> data, bool present)
+    {
+        Data = data;
+        _present = present;
+    }
+
+    public ReadOnlySpan<byte> Data { get; }
+
+    public int Offset { get; private set; }
+
+    /// <summary>The next <paramref name="size"/> bytes, for an output that declared that binary_data_size.</summary>
+    public ReadOnlySpan<byte> Take(long size)
+    {
+        if (!_present)
+        {
+            throw new ProtocolException("an output has parameters.binary_data_size but the answer has no Inference-Header-Content-Length, so it has no binary data");
+        }
+
+        if (size > Data.Length - Offset)
+        {
+            throw new ProtocolException($"an output has binary_data_size {size} but only {Data.Length - Offset} bytes of binary data are left after the outputs before it");
+        }
+
+        var taken = Data.Slice(Offset, (int)size);
+        Offset += (int)size;
+        return taken;
     }
 }

@@ -97,22 +97,16 @@ public sealed class TensorTypeEndpointTests
     public async Task Binary_and_JSON_inputs_mix_and_only_the_outputs_asked_for_come_in_binary()
     {
         await using var server = await StartAsync("strings", 0);
-        var @case = TypedCase.Load("strings");
-        var colour = @case.Inputs.Single(i => i.Name == "colour");
-        var count = @case.Inputs.Single(i => i.Name == "count");
-        var json = Encoding.UTF8.GetBytes(
-            $"{{\"inputs\":[{{\"name\":\"count\",\"datatype\":\"INT64\",\"shape\":[2],\"data\":{count.Data}}}," +
-            $"{{\"name\":\"colour\",\"datatype\":\"BYTES\",\"shape\":[2,2],\"parameters\":{{\"binary_data_size\":{colour.Bytes().Length}}}}}]," +
-            "\"outputs\":[{\"name\":\"colour_id\"},{\"name\":\"colour_out\",\"parameters\":{\"binary_data\":true}}]}");
+        var (json, colourBytes) = TypedCase.MixedStringsRequest();
 
-        using var response = await PostAsync(server, ([.. json, .. colour.Bytes()], json.Length), binary: true);
+        using var response = await PostAsync(server, ([.. json, .. colourBytes], json.Length), binary: true);
         var body = await response.Content.ReadAsByteArrayAsync();
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, Encoding.UTF8.GetString(body));
         var headerLength = int.Parse(response.Headers.GetValues("Inference-Header-Content-Length").Single(), System.Globalization.CultureInfo.InvariantCulture);
         var outputs = JsonDocument.Parse(body.AsMemory(0, headerLength)).RootElement.GetProperty("outputs");
         Assert.Equal("[0,2,-1,-1]", outputs[0].GetProperty("data").GetRawText());
-        Assert.Equal(colour.Bytes(), body[headerLength..]);
+        Assert.Equal(colourBytes, body[headerLength..]);
     }
 
     [Theory]

@@ -33,6 +33,22 @@ internal sealed record TypedCase(string Model, IReadOnlyList<TypedTensor> Inputs
         return binary ? ([.. json, .. Inputs.SelectMany(t => t.Bytes())], json.Length) : (json, json.Length);
     }
 
+    /// <summary>
+    /// The strings model's request that mixes both forms: "count" as JSON data and "colour" (BYTES) as binary data after
+    /// the JSON; "colour_id" asked for in JSON and "colour_out" in binary. The JSON and the binary data after it.
+    /// </summary>
+    public static (byte[] Json, byte[] Tail) MixedStringsRequest()
+    {
+        var @case = Load("strings");
+        var colour = @case.Inputs.Single(i => i.Name == "colour");
+        var count = @case.Inputs.Single(i => i.Name == "count");
+        var json = Encoding.UTF8.GetBytes(
+            $"{{\"inputs\":[{{\"name\":\"count\",\"datatype\":\"INT64\",\"shape\":[2],\"data\":{count.Data}}}," +
+            $"{{\"name\":\"colour\",\"datatype\":\"BYTES\",\"shape\":[2,2],\"parameters\":{{\"binary_data_size\":{colour.Bytes().Length}}}}}]," +
+            "\"outputs\":[{\"name\":\"colour_id\"},{\"name\":\"colour_out\",\"parameters\":{\"binary_data\":true}}]}");
+        return (json, colour.Bytes());
+    }
+
     private static List<TypedTensor> Read(JsonElement tensors) =>
         tensors.EnumerateObject().Select(p => new TypedTensor(
             p.Name,

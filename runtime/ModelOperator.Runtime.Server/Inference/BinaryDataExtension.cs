@@ -18,13 +18,12 @@ internal static class BinaryDataExtension
     /// The JSON length the request declares, -1 when it declares none, or an error message for a
     /// header that is not one non-negative integer.
     /// </summary>
-    public static (long Length, string? Error) HeaderLength(HttpRequest request)
-    {
-        if (!request.Headers.TryGetValue(HeaderName, out StringValues values))
-        {
-            return (-1, null);
-        }
+    public static (long Length, string? Error) HeaderLength(HttpRequest request) =>
+        request.Headers.TryGetValue(HeaderName, out StringValues values) ? HeaderLength(values) : (-1, null);
 
+    /// <summary>The JSON length the header's <paramref name="values"/> give (a request's or an answer's), or the error message.</summary>
+    public static (long Length, string? Error) HeaderLength(StringValues values)
+    {
         if (values.Count == 1 && long.TryParse(values[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length))
         {
             return (length, null);

@@ -170,7 +170,7 @@ internal sealed class InferenceHandler(
             }
 
             // The body is released once parsed: a request chosen for mirroring keeps a copy of it now.
-            var copy = mirror.Sample(body);
+            var copy = mirror.Sample(body, headerLength);
             string? error = null;
             var errorStatus = 0;
             try
@@ -215,7 +215,7 @@ internal sealed class InferenceHandler(
             context.Response.ContentType = buffer.HeaderLength >= 0 ? BinaryDataExtension.ContentType : JsonResponses.ContentType;
             context.Response.ContentLength = written.Length;
             await context.Response.BodyWriter.WriteAsync(written, context.RequestAborted).ConfigureAwait(false);
-            mirror.Offer(copy, written);
+            mirror.Offer(copy, written, buffer.HeaderLength);
             return Outcome.Success;
         }
         finally

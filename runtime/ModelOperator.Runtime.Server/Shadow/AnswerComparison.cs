@@ -30,12 +30,21 @@ internal sealed class AnswerComparison(int outputs)
     /// the mirror keeps its readers and calls <see cref="Compare(InferenceAnswer, InferenceAnswer, double)"/>).
     /// </summary>
     /// <exception cref="ProtocolException">Either answer is not an inference response.</exception>
-    public static AnswerComparison Compare(ReadOnlySpan<byte> stableAnswer, ReadOnlySpan<byte> candidateAnswer, double tolerance, IReadOnlyList<string> outputs)
+    public static AnswerComparison Compare(ReadOnlySpan<byte> stableAnswer, ReadOnlySpan<byte> candidateAnswer, double tolerance, IReadOnlyList<string> outputs) =>
+        Compare(stableAnswer, -1, candidateAnswer, -1, tolerance, outputs);
+
+    /// <summary>
+    /// As <see cref="Compare(ReadOnlySpan{byte}, ReadOnlySpan{byte}, double, IReadOnlyList{string})"/>, for answers that
+    /// may be in the binary data extension: each header length is its answer's JSON length, -1 for a JSON answer.
+    /// </summary>
+    /// <exception cref="ProtocolException">Either answer is not an inference response.</exception>
+    public static AnswerComparison Compare(
+        ReadOnlySpan<byte> stableAnswer, long stableHeaderLength, ReadOnlySpan<byte> candidateAnswer, long candidateHeaderLength, double tolerance, IReadOnlyList<string> outputs)
     {
         var stable = new InferenceAnswer(outputs);
         var candidate = new InferenceAnswer(outputs);
-        stable.Read(stableAnswer);
-        candidate.Read(candidateAnswer);
+        stable.Read(stableAnswer, stableHeaderLength);
+        candidate.Read(candidateAnswer, candidateHeaderLength);
         var comparison = new AnswerComparison(outputs.Count);
         comparison.Compare(stable, candidate, tolerance);
         return comparison;

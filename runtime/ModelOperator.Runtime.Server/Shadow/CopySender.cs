@@ -5,16 +5,20 @@ using ModelOperator.Runtime.Server.Grpc;
 using ModelOperator.Runtime.Server.Grpc.Protocol;
 using ModelOperator.Runtime.Protocol;
 using ModelOperator.Runtime.Server.Hosting;
+using ModelOperator.Runtime.Server.Inference;
 using ModelOperator.Runtime.Server.Models;
 
 namespace ModelOperator.Runtime.Server.Shadow;
 
 /// <summary>
-/// One sender: takes copies off the queue, sends each to the candidate with the asynchronous
-/// <see cref="HttpClient.SendAsync(HttpRequestMessage, HttpCompletionOption, CancellationToken)"/>, reads the answer into a
-/// buffer it keeps and compares it with the stable answer through readers it keeps. Asynchronous sends cost the stable
-/// server less CPU per copy than a blocking sender thread did (measured in docs/benchmarks.md, shadow section): waiting
-/// for the candidate parks no thread, and a sender that wakes takes every copy already queued before it waits again.
+/// One sender: takes the copies queued when it wakes (after <see cref="ShadowMirror.CoalesceDelay"/>), sends them to the
+/// candidate (pipelined on one kept connection to an http candidate, see CopySender.Pipeline.cs; one by one through
+/// <see cref="HttpClient.SendAsync(HttpRequestMessage, HttpCompletionOption, CancellationToken)"/> to an https one), reads
+/// each answer into a buffer and compares it with the stable answer through readers it keeps. A request that came in
+/// the binary data extension goes out with its <c>Inference-Header-Content-Length</c> and <c>application/octet-stream</c>,
+/// so the candidate reads it as this server did; either answer may be JSON or binary, and both are read by the
+/// protocol's <see cref="InferenceAnswer"/>. Waiting for the candidate parks no thread (measured in docs/benchmarks.md,
+/// shadow section).
 /// </summary>
 internal sealed partial class CopySender(HttpClient client, ShadowMetrics metrics, ServerOptions options, ModelState state, TimeProvider time, ILogger logger, CancellationToken stopping)
     : IDisposable
@@ -41,26 +45,25 @@ internal sealed partial class CopySender(HttpClient client, ShadowMetrics metric
         {
             while (await reader.WaitToReadAsync(stopping).ConfigureAwait(false))
             {
-                // Every copy queued by now, one after another, before waiting (and being woken) again.
-                while (!stopping.IsCancellationRequested && reader.TryRead(out var copy))
+                // Shadow answers are not latency-critical: a short wait lets one wake carry the copies of many requests.
+                await Task.Delay(ShadowMirror.CoalesceDelay, time, stopping).ConfigureAwait(false);
+                while (!stopping.IsCancellationRequested && _batch.Count < ShadowMirror.MaxBatch && reader.TryRead(out var copy))
                 {
-                    try
-                    {
-                        await SendAsync(copy).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (!stopping.IsCancellationRequested)
-                    {
-                        // Whatever the candidate did, the sender lives on for the next copy.
-                        Fail($"the copy could not be sent or compared ({ex.GetType().Name})");
-                    }
-                    catch (Exception) when (stopping.IsCancellationRequested)
-                    {
-                        // Shutting down: the copy in flight is not worth reporting.
-                    }
-                    finally
+                    _batch.Add(copy);
+                }
+
+                try
+                {
+                    await SendBatchAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    foreach (var copy in _batch)
                     {
                         copy.Return();
                     }
+
+                    _batch.Clear();
                 }
             }
         }
@@ -72,33 +75,51 @@ internal sealed partial class CopySender(HttpClient client, ShadowMetrics metric
 
     public void Dispose()
     {
+        _connection?.Dispose();
         _timeout.Dispose();
         _bodyWriter.Dispose();
         ArrayPool<byte>.Shared.Return(_answer);
         _answer = [];
     }
 
-    private async Task SendAsync(MirrorCopy copy)
+    /// <summary>
+    /// The request the candidate gets for <paramref name="copy"/> (its body, the binary extension's header length or -1)
+    /// and the most bytes its answer may have; null (counted as failed) when a gRPC call cannot be written as one. The
+    /// body of a gRPC call lives in a buffer the next call reuses.
+    /// </summary>
+    private (ArraySegment<byte> Body, long HeaderLength, int AnswerLimit)? Outgoing(MirrorCopy copy)
     {
         var model = state.Current.Model;
         Prepare(model?.Signature);
         var body = copy.Body;
+        var headerLength = copy.BodyHeaderLength;
         var answerSize = copy.StableAnswer.Length;
         if (copy.GrpcRequest is { } call)
         {
             if (model is null)
             {
                 Fail("no model is loaded to read the gRPC call with");
-                return;
+                return null;
             }
 
             if (GrpcBody(model, call) is not { } json)
             {
-                return;
+                return null;
             }
 
             // JSON takes at most about four times a number's protobuf size.
-            (body, answerSize) = (json, 4 * copy.GrpcAnswer!.CalculateSize());
+            (body, headerLength, answerSize) = (json, -1, 4 * copy.GrpcAnswer!.CalculateSize());
+        }
+
+        return (body, headerLength, (answerSize * ShadowMirror.AnswerSizeFactor) + ShadowMirror.AnswerSlackBytes);
+    }
+
+    /// <summary>One copy through the HttpClient (an https candidate): one exchange of its own.</summary>
+    private async Task SendAsync(MirrorCopy copy)
+    {
+        if (Outgoing(copy) is not var (body, headerLength, limit))
+        {
+            return;
         }
 
         var timeout = _timeout;
@@ -107,7 +128,16 @@ internal sealed partial class CopySender(HttpClient client, ShadowMetrics metric
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, copy.Plan.InferUri) { Content = new ByteArrayContent(body.Array!, body.Offset, body.Count) };
-            request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+            if (headerLength >= 0)
+            {
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", BinaryDataExtension.ContentType);
+                request.Headers.TryAddWithoutValidation(BinaryDataExtension.HeaderName, headerLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+            }
+
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if ((int)response.StatusCode is < 200 or > 299)
             {
@@ -115,7 +145,15 @@ internal sealed partial class CopySender(HttpClient client, ShadowMetrics metric
                 return;
             }
 
-            var limit = (answerSize * ShadowMirror.AnswerSizeFactor) + ShadowMirror.AnswerSlackBytes;
+            var (answerHeaderLength, headerError) = response.Headers.TryGetValues(BinaryDataExtension.HeaderName, out var values)
+                ? BinaryDataExtension.HeaderLength(new Microsoft.Extensions.Primitives.StringValues([.. values]))
+                : (-1, null);
+            if (headerError is not null)
+            {
+                Fail("the candidate's answer has an unreadable header: " + headerError);
+                return;
+            }
+
             if (await ReadCappedAsync(response.Content, limit, timeout.Token).ConfigureAwait(false) is not { } length)
             {
                 Fail($"the candidate's answer is larger than {limit} bytes");
@@ -123,7 +161,7 @@ internal sealed partial class CopySender(HttpClient client, ShadowMetrics metric
             }
 
             metrics.CandidateDuration.Observe(time.GetElapsedTime(started).TotalSeconds);
-            Compare(copy, _answer.AsSpan(0, length));
+            Compare(copy, _answer.AsSpan(0, length), answerHeaderLength);
         }
         catch (Exception) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
@@ -257,7 +295,7 @@ internal sealed partial class CopySender(HttpClient client, ShadowMetrics metric
         return null;
     }
 
-    private void Compare(MirrorCopy copy, ReadOnlySpan<byte> candidateAnswer)
+    private void Compare(MirrorCopy copy, ReadOnlySpan<byte> candidateAnswer, long candidateHeaderLength)
     {
         try
         {
@@ -267,17 +305,17 @@ internal sealed partial class CopySender(HttpClient client, ShadowMetrics metric
             }
             else
             {
-                _stable.Read(copy.StableAnswer);
+                _stable.Read(copy.StableAnswer, copy.StableAnswerHeaderLength);
             }
         }
         catch (ProtocolException ex)
         {
-            // This server answered in the binary data extension, which is not compared.
+            // Never a silent agreement: an answer of ours that cannot be read (a BYTES gRPC output, say) fails the copy.
             Fail($"this server's own answer could not be read for comparing: {ex.Message}");
             return;
         }
 
-        _candidate.Read(candidateAnswer);
+        _candidate.Read(candidateAnswer, candidateHeaderLength);
         _comparison.Compare(_stable, _candidate, copy.Plan.Tolerance);
         metrics.Record(_comparison);
     }

@@ -9,8 +9,9 @@ namespace ModelOperator.Runtime.Server.Shadow;
 /// Sends copies of a share of the requests to the candidate named by the instruction, after this server answered them,
 /// and compares the candidate's answers with its own (<see cref="AnswerComparison"/>). The request path only copies
 /// bytes into rented buffers and writes to a bounded queue: a full queue drops the copy (counted), it never waits. A
-/// few asynchronous senders (<see cref="CopySender"/>) drain the queue through one owned client with bounded
-/// connections, a timeout, no redirects and a cap on the answer's size; nothing the candidate does reaches the user.
+/// few asynchronous senders (<see cref="CopySender"/>) drain the queue in batches, each over one kept pipelined
+/// connection (<see cref="PipelinedConnection"/>; an https candidate through one owned client), with a timeout, no
+/// redirects and a cap on the answer's size; nothing the candidate does reaches the user.
 /// </summary>
 internal sealed class ShadowMirror : IHostedService, IDisposable
 {
@@ -21,6 +22,21 @@ internal sealed class ShadowMirror : IHostedService, IDisposable
     public const int AnswerSizeFactor = 2;
 
     public const int AnswerSlackBytes = 64 * 1024;
+
+    /// <summary>Most copies one sender takes per wake and sends on its connection at once (bounded by the queue too).</summary>
+    public const int MaxBatch = 32;
+
+    /// <summary>Most bytes of requests written to the candidate at once (a larger copy still goes, alone).</summary>
+    public const int MaxBatchBytes = 1 << 20;
+
+    /// <summary>
+    /// How long a woken sender waits before taking the queued copies: shadow answers are not latency-critical, and at
+    /// concurrency 1 a wait of a few requests' time lets one wake, one write and a few reads serve several copies.
+    /// </summary>
+    public static readonly TimeSpan CoalesceDelay = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Connections to the candidate are renewed this often, so copies spread over the candidate's pods behind its Service.</summary>
+    public static readonly TimeSpan ConnectionLifetime = TimeSpan.FromMinutes(1);
 
     private readonly InstructionReloader _instructions;
     private readonly ShadowMetrics _metrics;
@@ -54,8 +70,7 @@ internal sealed class ShadowMirror : IHostedService, IDisposable
         {
             AllowAutoRedirect = false,
             MaxConnectionsPerServer = Senders,
-            // New connections now and then, so copies spread over the candidate's pods behind its Service.
-            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+            PooledConnectionLifetime = ConnectionLifetime,
             ConnectTimeout = options.ShadowTimeout,
             UseProxy = false,
             UseCookies = false,
@@ -70,9 +85,11 @@ internal sealed class ShadowMirror : IHostedService, IDisposable
     /// <summary>
     /// Called while the request body is still readable: a copy of its bytes (into a rented buffer) when this request is
     /// chosen for mirroring (the plan is on and the draw falls within its share), else null. A full queue drops the
-    /// copy here, before copying.
+    /// copy here, before copying. <paramref name="body"/> is the body as it is parsed (decoded, when it came compressed)
+    /// and <paramref name="headerLength"/> its binary data extension's JSON length (-1 for JSON), so the candidate
+    /// gets a request it reads the same way.
     /// </summary>
-    public MirrorCopy? Sample(in ReadOnlySequence<byte> body)
+    public MirrorCopy? Sample(in ReadOnlySequence<byte> body, long headerLength)
     {
         var plan = _instructions.Current;
         if (!plan.IsOn || !Chosen(plan.Percent, _draw()))
@@ -86,21 +103,22 @@ internal sealed class ShadowMirror : IHostedService, IDisposable
             return null;
         }
 
-        return MirrorCopy.Rent(plan, body);
+        return MirrorCopy.Rent(plan, body, headerLength);
     }
 
     /// <summary>
-    /// After the stable answer was written: queue the copy with a copy of that answer, or drop it (counted) when the
-    /// queue is full. Nothing else happens on the request's thread: serialising, sending and comparing are the senders'.
+    /// After the stable answer was written: queue the copy with a copy of that answer (and its binary data extension's
+    /// JSON length, -1 for JSON), or drop it (counted) when the queue is full. Nothing else happens on the request's
+    /// thread: serialising, sending and comparing are the senders'.
     /// </summary>
-    public void Offer(MirrorCopy? copy, ReadOnlyMemory<byte> stableAnswer)
+    public void Offer(MirrorCopy? copy, ReadOnlyMemory<byte> stableAnswer, long answerHeaderLength)
     {
         if (copy is null)
         {
             return;
         }
 
-        copy.KeepAnswer(stableAnswer.Span);
+        copy.KeepAnswer(stableAnswer.Span, answerHeaderLength);
         if (!_queue.TryAdd(copy))
         {
             _metrics.Dropped.Inc();

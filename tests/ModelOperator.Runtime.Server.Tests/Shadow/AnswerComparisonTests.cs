@@ -170,4 +170,98 @@ public sealed class AnswerComparisonTests
 
         Assert.Throws<ProtocolException>(() => Compare(stable, Encoding.UTF8.GetBytes(candidate)));
     }
+
+    /// <summary>
+    /// The same outputs in the binary data extension: each output's JSON has parameters.binary_data_size and no data, its
+    /// elements' bytes follow the JSON in order. Returns the answer and its header length.
+    /// </summary>
+    private static (byte[] Answer, long HeaderLength) BinaryAnswer(params (string Name, string Type, long[] Shape, string Data)[] outputs)
+    {
+        var tails = outputs.Select(o => TypedTensor.ToBytes(o.Type, "[" + o.Data + "]")).ToArray();
+        var json = Encoding.UTF8.GetBytes("{\"model_name\":\"m\",\"model_version\":\"1\",\"outputs\":[" + string.Join(',', outputs.Select((o, i) =>
+            $"{{\"name\":\"{o.Name}\",\"datatype\":\"{o.Type}\",\"shape\":[{string.Join(',', o.Shape)}],\"parameters\":{{\"binary_data_size\":{tails[i].Length}}}}}")) + "]}");
+        return ([.. json, .. tails.SelectMany(t => t)], json.Length);
+    }
+
+    private static readonly (string Name, string Type, long[] Shape, string Data)[] Outputs =
+        [("probabilities", "FP32", [2, 2], "0.25,0.75,0.5,0.5"), ("label", "BYTES", [2], "\"yes\",\"n\\u00f6\"")];
+
+    [Fact]
+    public void A_binary_answer_agrees_exactly_with_the_same_answer_in_json_either_way_round_bytes_outputs_included()
+    {
+        var json = Answer(Outputs);
+        var (binary, headerLength) = BinaryAnswer(Outputs);
+
+        var binaryStable = AnswerComparison.Compare(binary, headerLength, json, -1, 0, ["probabilities", "label"]);
+        var jsonStable = AnswerComparison.Compare(json, -1, binary, headerLength, 0, ["probabilities", "label"]);
+        var bothBinary = AnswerComparison.Compare(binary, headerLength, binary, headerLength, 0, ["probabilities", "label"]);
+
+        foreach (var result in new[] { binaryStable, jsonStable, bothBinary })
+        {
+            Assert.True(result.Agrees);
+            Assert.Equal([new("probabilities", 0, true), new("label", 0, null)], result.Outputs);
+        }
+    }
+
+    [Fact]
+    public void A_shifted_binary_answer_disagrees_by_exactly_its_shift()
+    {
+        var (stable, stableHeader) = BinaryAnswer(Outputs);
+        var (candidate, candidateHeader) = BinaryAnswer(("probabilities", "FP32", [2, 2], "0.75,0.25,0.5,0.5"), ("label", "BYTES", [2], "\"yes\",\"no\""));
+
+        var result = AnswerComparison.Compare(stable, stableHeader, candidate, candidateHeader, 0.01, ["probabilities", "label"]);
+
+        Assert.False(result.Agrees);
+        Assert.Equal([new("probabilities", 0.5, false), new("label", null, null)], result.Outputs);
+    }
+
+    public static TheoryData<string, string> BadBinaryAnswers => new()
+    {
+        { "header beyond the answer", "Inference-Header-Content-Length is" },
+        { "binary data left over", "the binary data after the answer's JSON is" },
+        { "too little binary data", "bytes of binary data are left" },
+        { "size not the shape's", "has binary_data_size 16 but 2 element(s) of FP32 need 2 x 4 bytes" },
+        { "binary_data_size without the header", "no Inference-Header-Content-Length" },
+        { "data and binary_data_size", "both \"data\" and parameters.binary_data_size" },
+        { "bad bytes layout", "has a length prefix of 255 bytes but only 3 byte(s) follow it" },
+        { "negative binary_data_size", "binary_data_size must be an integer >= 0" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadBinaryAnswers))]
+    public void A_malformed_binary_answer_is_not_compared_and_says_what_is_wrong(string kind, string fragment)
+    {
+        var stable = Answer(Outputs);
+        var (binary, headerLength) = BinaryAnswer(Outputs);
+        var text = Encoding.UTF8.GetString(binary.AsSpan(0, (int)headerLength));
+        var tail = binary[(int)headerLength..];
+        (byte[] Answer, long HeaderLength) candidate = kind switch
+        {
+            "header beyond the answer" => (binary, binary.Length + 1),
+            "binary data left over" => ([.. binary, 0], headerLength),
+            "too little binary data" => (binary[..^1], headerLength),
+            "size not the shape's" => Rewrite(text.Replace("[2,2]", "[1,2]", StringComparison.Ordinal), tail),
+            "binary_data_size without the header" => (binary, -1),
+            "data and binary_data_size" => Rewrite(text.Replace("\"parameters\"", "\"data\":[1,2,3,4],\"parameters\"", StringComparison.Ordinal), tail),
+            "bad bytes layout" => (Broken(binary), headerLength),
+            _ => Rewrite(text.Replace("\"binary_data_size\":16", "\"binary_data_size\":-16", StringComparison.Ordinal), tail),
+        };
+
+        var error = Assert.Throws<ProtocolException>(() => AnswerComparison.Compare(stable, -1, candidate.Answer, candidate.HeaderLength, 0.01, ["probabilities", "label"]));
+        Assert.Contains(fragment, error.Message, StringComparison.Ordinal);
+
+        // The last BYTES element ("nö", 3 bytes) claims 255.
+        static byte[] Broken(byte[] answer)
+        {
+            var broken = (byte[])answer.Clone();
+            broken[^7] = 0xFF;
+            return broken;
+        }
+
+        static (byte[], long) Rewrite(string json, byte[] tail)
+        {
+            var header = Encoding.UTF8.GetBytes(json);
+            return ([.. header, .. tail], header.Length);
+        }
+    }
 }

@@ -127,15 +127,16 @@ public sealed class MirroringTests
             Assert.Equal(reference, await AnswerAsync(stable));
         }
 
-        // Then at most the queue and the senders hold copies; every other one was dropped, none waited for
+        // Then at most the queue and the senders' batches (each at most what the queue held) hold copies; every other
+        // one was dropped, none waited for
         var samples = await ScrapeAsync(stable);
-        var held = 2 + Server.Shadow.ShadowMirror.Senders;
+        var held = 2 + (Server.Shadow.ShadowMirror.Senders * 2);
         Assert.InRange(Copies(samples, ShadowContract.Dropped), 30 - held, 29);
         Assert.Equal((0, 0), (Copies(samples, ShadowContract.Compared), Copies(samples, ShadowContract.Failed)));
         Assert.Equal(30, Value(samples, ModelServerMetricNames.Requests, ("outcome", "success")));
     }
 
-    public static TheoryData<string> Hostile => new() { "huge", "huge-chunked", "redirect", "garbage", "error", "slow" };
+    public static TheoryData<string> Hostile => new() { "huge", "huge-chunked", "redirect", "garbage", "error", "slow", "binary-bad-header", "binary-short" };
 
     [Theory]
     [MemberData(nameof(Hostile))]
@@ -177,6 +178,13 @@ public sealed class MirroringTests
                     break;
                 case "garbage":
                     await context.Response.WriteAsync("{\"outputs\": [garbage");
+                    break;
+
+                // A valid JSON answer framed as the binary data extension in a way that cannot be read: never a silent agreement.
+                case "binary-bad-header":
+                case "binary-short":
+                    context.Response.Headers["Inference-Header-Content-Length"] = kind == "binary-short" ? (reference.Length + 1).ToString(CultureInfo.InvariantCulture) : "abc";
+                    await context.Response.Body.WriteAsync(reference);
                     break;
                 default:
                     context.Response.StatusCode = 500;
