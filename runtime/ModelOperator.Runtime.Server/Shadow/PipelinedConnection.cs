@@ -350,7 +350,8 @@ internal sealed class PipelinedConnection : IDisposable
                 }
             }
 
-            if (length + size > limit)
+            // Compared as size > limit - length: a hostile size near long.MaxValue must not wrap the sum below the limit.
+            if (size > limit - length)
             {
                 throw Broken($"the candidate's chunked answer is larger than {limit} bytes");
             }

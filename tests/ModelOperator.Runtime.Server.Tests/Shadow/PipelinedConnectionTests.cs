@@ -137,6 +137,43 @@ public sealed class PipelinedConnectionTests
         }
     }
 
+    [Theory]
+    [InlineData("7FFFFFFFFFFFFFFF")] // long.MaxValue: added to the bytes already kept it would wrap below the limit
+    [InlineData("7FFFFFFFFFFFFC00")]
+    [InlineData("401")] // just over the limit
+    public async Task A_hostile_chunk_size_breaks_the_connection_instead_of_being_read(string size)
+    {
+        // Given a candidate (a bare socket: Kestrel never sends such a thing) whose chunked answer has a first chunk of
+        // 16 bytes, then one of the given size
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var serving = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            var stream = client.GetStream();
+            _ = await stream.ReadAsync(new byte[4096]); // the request, whole or not: the answer does not depend on it
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                $"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n0123456789abcdef\r\n{size}\r\nxx"));
+            await stream.FlushAsync();
+            await Task.Delay(TimeSpan.FromSeconds(30));
+        });
+
+        var target = new Uri($"http://127.0.0.1:{port}/v2/models/churn/infer");
+        using var connection = await PipelinedConnection.OpenAsync(target, 0, CancellationToken.None);
+        var request = new ArrayBufferWriter<byte>();
+        PipelinedConnection.WriteRequest(request, target, "{}"u8, headerLength: -1);
+        await connection.SendAsync(request.WrittenMemory, CancellationToken.None);
+
+        // When its answer is read: the connection is given up, nothing is allocated for the claimed size
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var error = await Assert.ThrowsAsync<PipelineBrokenException>(() => ReadAsync(connection, cancellationToken: timeout.Token));
+        Assert.Contains($"larger than {Limit} bytes", error.Message, StringComparison.Ordinal);
+        Assert.False(connection.Usable);
+        listener.Stop();
+        _ = serving;
+    }
+
     [Fact]
     public async Task A_candidate_that_says_it_closes_mid_batch_makes_the_connection_unusable_after_that_answer()
     {
