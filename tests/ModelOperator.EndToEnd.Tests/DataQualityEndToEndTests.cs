@@ -73,8 +73,7 @@ public sealed class DataQualityEndToEndTests(ITestOutputHelper output)
 
         // And the Warning Event names the column
         var canary = rolledBack.Status.QuarantinedRevisions!.Single(q => q.Reason == Reasons.DataQuality).Name!;
-        var events = await e2e.EventsAsync();
-        Assert.Contains(events, e => e.Type == "Warning" && e.Reason == Reasons.DataQuality && e.Message!.Contains(canary, StringComparison.Ordinal)
+        var events = await e2e.WaitForEventAsync("DataQuality warning", e => e.Type == "Warning" && e.Reason == Reasons.DataQuality && e.Message!.Contains(canary, StringComparison.Ordinal)
             && e.Message.Contains($"caused by {Column}", StringComparison.Ordinal));
 
         // And stable, judged by its own profile (which has 24-month contracts), is not blamed: its servers saw the same

@@ -51,7 +51,7 @@ public sealed partial class RolloutEndToEndTests
         Assert.Equal("2", rolledBack.Status.StableRevision!.ModelVersion);
         Assert.Contains(rolledBack.Status.QuarantinedRevisions!, q => q.ModelVersion == "3" && q.Reason == Reasons.PredictionDrift);
         Assert.Contains(rolledBack.Status.Conditions!, c => c.Type == Conditions.RolledBack && c.Status == "True" && c.Reason == Reasons.PredictionDrift);
-        Assert.Contains(await e2e.EventsAsync(), e => e.Reason == Reasons.PredictionDrift && e.Type == "Warning");
+        await e2e.WaitForEventAsync("PredictionDrift warning", e => e.Reason == Reasons.PredictionDrift && e.Type == "Warning");
         var v3 = rolledBack.Status.QuarantinedRevisions!.Single(q => q.ModelVersion == "3").Name!;
         Assert.Equal(0, (await e2e.DeploymentsAsync()).SingleOrDefault(d => d.Metadata.Name == v3)?.Spec?.Replicas ?? 0);
 
@@ -171,10 +171,8 @@ public sealed partial class RolloutEndToEndTests
         var pausing = await e2e.WaitForAsync("the timed pause", md => md.Status?.CurrentStepIndex == 1 && md.Status.CanaryRevision?.ModelVersion == "2");
         var canary = pausing.Status!.CanaryRevision!.Name!;
 
-        for (var i = 0; i < 40 && !(await e2e.EventsAsync()).Any(e => e.Message?.StartsWith("step 1 of 2", StringComparison.Ordinal) == true); i++)
-        {
-            await Task.Delay(250); // events are recorded in the background: let step 1's land before the kill
-        }
+        // events are recorded in the background: let step 1's land before the kill
+        await e2e.WaitForEventAsync("step 1 complete", e => e.Message?.StartsWith("step 1 of 2", StringComparison.Ordinal) == true);
 
         // When the only operator is killed (SIGKILL) mid-pause and a new one starts
         e2e.Sandbox.Operators[0].Process.Kill();
@@ -186,10 +184,9 @@ public sealed partial class RolloutEndToEndTests
         Assert.Single(await e2e.DeploymentsAsync(), d => d.Metadata.Labels?.GetValueOrDefault(Labels.Revision) == canary);
 
         // And it went on from the step the dead one had reached: step 1 was completed once, by the first operator
-        var events = await e2e.EventsAsync();
+        var events = await e2e.WaitForEventAsync("step 2 complete", e => e.Message?.StartsWith("step 2 of 2 (pause", StringComparison.Ordinal) == true);
         Assert.Equal(1, events.Where(e => e.Message?.StartsWith("step 1 of 2 (setWeight 50) complete", StringComparison.Ordinal) == true).Sum(e => e.Count ?? 1));
         Assert.DoesNotContain(events, e => e.Message?.Contains("starts its steps over", StringComparison.Ordinal) == true);
-        Assert.Contains(events, e => e.Message?.StartsWith("step 2 of 2 (pause", StringComparison.Ordinal) == true);
         e2e.AssertTheOperatorCalledOnlyWhatTheChartGrants();
     }
 

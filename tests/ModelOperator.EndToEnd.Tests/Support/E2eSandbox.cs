@@ -162,6 +162,29 @@ internal sealed partial class E2eSandbox : IAsyncDisposable
     public async Task<IReadOnlyList<Event>> EventsAsync() =>
         (await Sandbox.Client.Resource<Event>().ListAsync("default")).Items;
 
+    /// <summary>
+    /// Polls the Events until one matches, and returns them all. The operator records Events in the background, after
+    /// the status write they describe, so a test that has just seen the status must wait for the Event, not read once.
+    /// </summary>
+    public async Task<IReadOnlyList<Event>> WaitForEventAsync(string what, Func<Event, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        IReadOnlyList<Event> events = [];
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            events = await EventsAsync();
+            if (events.Any(match))
+            {
+                return events;
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"gave up waiting for the Event {what}; saw: {string.Join("; ", events.Select(e => $"{e.Reason}: {e.Message}"))}; logs in {Sandbox.Directory}");
+        return events;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_traffic is not null)
