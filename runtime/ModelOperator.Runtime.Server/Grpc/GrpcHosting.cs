@@ -45,11 +45,20 @@ internal static class GrpcHosting
             listener.Options = listen;
         });
 
-    public static void Map(WebApplication app)
+    /// <summary>
+    /// ModelInfer's fast path, ahead of routing and of the REST middleware (drain, error bodies, status code pages), which
+    /// do nothing for a gRPC call: a plain call never reaches them or the framework's pipeline. Routing is placed here, after
+    /// it, explicitly: WebApplication would otherwise put routing first of all, so that every call paid for matching.
+    /// </summary>
+    public static void UseFastPath(WebApplication app)
     {
-        // Ahead of the endpoints: ModelInfer's plain calls never reach the framework's pipeline.
         var fastPath = app.Services.GetRequiredService<ModelInferFastPath>();
         app.Use(fastPath.InvokeAsync);
+        app.UseRouting();
+    }
+
+    public static void Map(WebApplication app)
+    {
         app.MapGrpcService<InferenceGrpcService>();
         app.MapGrpcService<GrpcHealthService>();
     }

@@ -61,7 +61,18 @@ internal sealed partial class ModelInferFastPath(
         ReadOnlySequence<byte> body;
         while (true)
         {
-            read = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                read = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is BadHttpRequestException or IOException && !context.RequestAborted.IsCancellationRequested)
+            {
+                // The fast path runs ahead of the REST error middleware: a body the transport refuses is answered here,
+                // as the framework answers an exception while reading the message.
+                Failed(context.Response, ex);
+                return;
+            }
+
             body = read.Buffer;
             if (!Plain(body, read.IsCompleted))
             {
@@ -127,10 +138,7 @@ internal sealed partial class ModelInferFastPath(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // As the framework answers a handler's exception without EnableDetailedErrors.
-            Log.HandlerFailed(logger, ex);
-            grpcMetrics.Count(Method, StatusCode.Unknown);
-            TrailersOnly(response, StatusCode.Unknown, "Exception was thrown by handler.", Metadata.Empty);
+            Failed(response, ex);
             return;
         }
 
@@ -143,7 +151,18 @@ internal sealed partial class ModelInferFastPath(
         writer.Advance(PrefixLength);
         answer.WriteTo(writer);
         response.AppendTrailer("grpc-status", "0");
-        await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        // Completing (instead of flushing, then returning) hands Kestrel the message and the trailers at once: one
+        // HEADERS, DATA and trailing HEADERS write for the connection's frame writer instead of two.
+        await response.CompleteAsync().ConfigureAwait(false);
+    }
+
+    // As the framework answers a handler's exception without EnableDetailedErrors.
+    private void Failed(HttpResponse response, Exception ex)
+    {
+        Log.HandlerFailed(logger, ex);
+        grpcMetrics.Count(Method, StatusCode.Unknown);
+        response.ContentType = "application/grpc";
+        TrailersOnly(response, StatusCode.Unknown, "Exception was thrown by handler.", Metadata.Empty);
     }
 
     // No message was sent, so the status goes in the only HEADERS frame, with the metadata the call carries.

@@ -80,6 +80,7 @@ internal static class ServerApp
             MetricsPortSplit.Use(app, () => metricsListener!.IPEndPoint!.Port);
         }
 
+        Grpc.GrpcHosting.UseFastPath(app);
         app.Services.GetRequiredService<GracefulDrain>().Use(app);
         ProtocolEndpoints.Map(app);
         Grpc.GrpcHosting.Map(app);
