@@ -116,6 +116,29 @@ public sealed class GrpcFastPathTests(GrpcFastPathTests.Server fixture) : IClass
         Assert.Equal("churn_probability", Assert.Single(response.Outputs).Name);
     }
 
+    [Fact]
+    public async Task A_body_the_transport_refuses_is_answered_unknown_as_the_framework_answers_a_failed_read()
+    {
+        // Given a call whose body cannot be read (the fast path runs ahead of the REST error middleware)
+        var context = Context([]);
+        context.Request.Body = new FailingStream();
+
+        // When the fast path sees it
+        var reachedFramework = false;
+        await FastPath.InvokeAsync(context, _ =>
+        {
+            reachedFramework = true;
+            return Task.CompletedTask;
+        });
+
+        // Then it answers trailers-only with UNKNOWN, as Grpc.AspNetCore does without detailed errors, and nothing else
+        Assert.False(reachedFramework);
+        Assert.Equal("application/grpc", context.Response.ContentType);
+        Assert.Equal("2", context.Response.Headers["grpc-status"].ToString());
+        Assert.Equal("Exception was thrown by handler.", context.Response.Headers["grpc-message"].ToString());
+        Assert.Equal(0, context.Response.Body.Length);
+    }
+
     public static TheoryData<string> Calls() =>
     [
         "good typed", "good raw", "unknown model with non-ASCII and percent", "unknown version", "wrong input name",
@@ -260,6 +283,18 @@ public sealed class GrpcFastPathTests(GrpcFastPathTests.Server fixture) : IClass
         response.TrailingHeaders.TryGetValues("grpc-status", out var values) || response.Headers.TryGetValues("grpc-status", out values)
             ? values.Single()
             : null;
+
+    // A request body whose transport failed, as Kestrel reports a malformed or cut body.
+    private sealed class FailingStream : MemoryStream
+    {
+        public override int Read(byte[] buffer, int offset, int count) => throw new IOException("the body was cut short");
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromException<int>(new IOException("the body was cut short"));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Task.FromException<int>(new IOException("the body was cut short"));
+    }
 
     private sealed class TrailersFeature : IHttpResponseTrailersFeature
     {
