@@ -49,7 +49,9 @@ public sealed class DemoRunner(LocalSandbox sandbox, string repositoryRoot, Text
         if (bakeUntil is { } until && until > _time.GetUtcNow())
         {
             Say($"waiting for its bake window to end ({until:HH:mm:ss} UTC) before version 3");
-            await WaitAsync("the bake window to end", md => md.Status?.BakeUntil is null || md.Status.BakeUntil <= _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            // The operator ends the bake (its decision, and bakeUntil cleared) when it reconciles at that time: wait for
+            // that, not for the clock, or version 3 may be applied before the bake's end is decided and told.
+            await WaitAsync("the bake window to end", md => md.Status?.BakeUntil is null, cancellationToken).ConfigureAwait(false);
         }
 
         await ApplyAsync(3, cancellationToken).ConfigureAwait(false);
