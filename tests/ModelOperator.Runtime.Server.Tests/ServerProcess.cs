@@ -8,11 +8,13 @@ namespace ModelOperator.Runtime.Server.Tests;
 internal sealed partial class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly LoopbackPort? _reserved;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
 
-    private ServerProcess(Process process, int port)
+    private ServerProcess(Process process, int port, LoopbackPort? reserved)
     {
         _process = process;
+        _reserved = reserved;
         Port = port;
         process.OutputDataReceived += (_, e) => Forward(e.Data);
         process.ErrorDataReceived += (_, e) => Forward(e.Data);
@@ -37,7 +39,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         string? workingDirectory = null,
         IReadOnlyList<string>? prefix = null)
     {
-        var chosen = port ?? LoopbackPorts.Free();
+        var reserved = port is null ? LoopbackPorts.Reserve() : null;
+        var chosen = port ?? reserved!.Port;
         var dll = Path.Combine(appDirectory ?? AppContext.BaseDirectory, "modelserver.dll");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var command = prefix is { Count: > 0 } ? prefix[0] : dotnet;
@@ -65,7 +68,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
 
-        return new ServerProcess(Process.Start(info)!, chosen);
+        return new ServerProcess(Process.Start(info)!, chosen, reserved);
     }
 
     /// <summary>Waits for an output line containing <paramref name="fragment"/>; fails with the output so far.</summary>
@@ -110,6 +113,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        _reserved?.Dispose();
     }
 
     private void Forward(string? line)

@@ -246,6 +246,38 @@ public sealed class SandboxScenarioTests
     }
 
     [Fact]
+    public async Task A_pod_whose_port_another_program_took_while_it_restarted_comes_back_ready_on_new_ports_that_its_annotations_name()
+    {
+        // Given a ready pod
+        await using var bed = await SandboxTestBed.StartAsync();
+        await bed.Client.Resource<Deployment>().CreateAsync(SandboxTestBed.ModelDeployment("moved", 1, new Dictionary<string, string> { ["app"] = "moved" }, ("MODEL_NAME", "churn"), ("MODEL_URI", SandboxTestBed.ChurnModel(1))));
+        var pod = (await SandboxTestBed.EventuallyAsync(() => bed.PodsAsync("app=moved"), p => p.Count == 1 && p[0].Status?.ContainerStatuses?[0].Ready == true, Timeout, p => $"{p.Count} pods"))[0];
+        var port = int.Parse(pod.Metadata.Annotations![SandboxNames.PortAnnotation], System.Globalization.CultureInfo.InvariantCulture);
+
+        // When its process dies and, before the restart, another program listens on the pod's port
+        using (var process = Process.GetProcessById(bed.Agent.ProcessIds[SandboxTestBed.Key(pod.Metadata.Name!)]))
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        using var foreign = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        foreign.Bind(new IPEndPoint(IPAddress.Loopback, port));
+        foreign.Listen(1);
+
+        // Then the pod restarts once, on a new port its annotation names, is ready, and answers there
+        var moved = (await SandboxTestBed.EventuallyAsync(
+            () => bed.PodsAsync("app=moved"),
+            p => p.Count == 1 && p[0].Metadata.Annotations![SandboxNames.PortAnnotation] != port.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                && p[0].Status?.ContainerStatuses?[0] is { Ready: true, RestartCount: 1 },
+            Timeout,
+            p => string.Join("; ", p.Select(x => $"port {x.Metadata.Annotations?.GetValueOrDefault(SandboxNames.PortAnnotation)} restarts {x.Status?.ContainerStatuses?[0].RestartCount} ready {x.Status?.ContainerStatuses?[0].Ready}"))))[0];
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{moved.Metadata.Annotations![SandboxNames.PortAnnotation]}/") };
+        using var response = await http.PostAsJsonAsync("v2/models/churn/infer", ChurnRequest());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task A_container_whose_env_the_agent_cannot_resolve_waits_with_CreateContainerConfigError()
     {
         await using var bed = await SandboxTestBed.StartAsync();

@@ -15,7 +15,8 @@ namespace ModelOperator.Sandbox.Nodes;
 /// <summary>
 /// The sandbox's kubelet: every Pod (all namespaces) becomes a real modelserver process on a loopback port.
 /// The pod's first container is run (image and command ignored, args passed on) with its env, HOST=127.0.0.1 and
-/// PORT=&lt;free port&gt;; the port is written to the <see cref="SandboxNames.PortAnnotation"/> annotation, and the
+/// PORT=&lt;a port reserved by <see cref="ModelOperator.Processes.LoopbackPorts"/>&gt;; the port is written to the
+/// <see cref="SandboxNames.PortAnnotation"/> annotation (again when a restart had to move to a new one), and the
 /// status shows phase, podIP 127.0.0.1, the container's state, readiness and restarts. A deleted (or terminating)
 /// pod's process gets SIGTERM, then SIGKILL after the grace period; disposing the agent stops every process.
 /// Reconcile is level-based on the pod's key: the wanted state is "a process for this pod UID while it lives".
@@ -127,19 +128,45 @@ public sealed partial class NodeAgent : IAsyncDisposable
         }
 
         var entry = new RunningPod();
-        var process = new PodProcess(pod!, _options, _http, _time, _logs.CreateLogger<PodProcess>(), o => PublishAsync(key, entry, o));
+        var process = new PodProcess(pod!, _options, _http, _time, _logs.CreateLogger<PodProcess>(), o => PublishAsync(key, entry, o), (port, grpcPort) => AnnouncePortsAsync(key, port, grpcPort));
         entry.Process = process;
-        await _podClient.PatchAsync(
-            key,
-            Patch.Merge(new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject
-            {
-                [SandboxNames.PortAnnotation] = process.Port.ToString(CultureInfo.InvariantCulture),
-                [SandboxNames.GrpcPortAnnotation] = process.GrpcPort.ToString(CultureInfo.InvariantCulture),
-            } } }),
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _podClient.PatchAsync(key, PortsPatch(process.Port, process.GrpcPort), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await process.DisposeAsync().ConfigureAwait(false); // gives its ports back; the retry draws again
+            throw;
+        }
+
         _running[key] = entry;
         process.Start();
         return ReconcileResult.Done;
+    }
+
+    private static Patch PortsPatch(int port, int grpcPort) =>
+        Patch.Merge(new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject
+        {
+            [SandboxNames.PortAnnotation] = port.ToString(CultureInfo.InvariantCulture),
+            [SandboxNames.GrpcPortAnnotation] = grpcPort.ToString(CultureInfo.InvariantCulture),
+        } } });
+
+    /// <summary>A restart moved the pod to new ports: the annotations follow, so the proxy, the scrapes and the operator find it.</summary>
+    private async Task AnnouncePortsAsync(ObjectKey key, int port, int grpcPort)
+    {
+        try
+        {
+            await _podClient.PatchAsync(key, PortsPatch(port, grpcPort)).ConfigureAwait(false);
+        }
+        catch (KubernetesNotFoundException)
+        {
+            // The pod is gone; reconcile stops the process.
+        }
+        catch (Exception e) when (e is KubernetesApiException or HttpRequestException)
+        {
+            Log.PortsWriteFailed(_logger, e, key.ToString());
+        }
     }
 
     /// <summary>Writes the pod's status when it changed (one write at a time per pod; a vanished pod is not an error).</summary>
@@ -196,5 +223,8 @@ public sealed partial class NodeAgent : IAsyncDisposable
 
         [LoggerMessage(2, LogLevel.Warning, "Pod {Pod}: status write failed")]
         public static partial void StatusWriteFailed(ILogger logger, Exception exception, string pod);
+
+        [LoggerMessage(3, LogLevel.Warning, "Pod {Pod}: writing its new port annotations failed")]
+        public static partial void PortsWriteFailed(ILogger logger, Exception exception, string pod);
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ModelOperator.Kubernetes.Models;
@@ -21,6 +20,7 @@ internal sealed partial class PodProcess : IAsyncDisposable
     private readonly Container _container;
     private readonly NodeAgentOptions _options;
     private readonly Func<ContainerObservation, Task> _publish;
+    private readonly Func<int, int, Task> _announcePorts;
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -29,8 +29,11 @@ internal sealed partial class PodProcess : IAsyncDisposable
     private ContainerObservation _observation;
     private Process? _process;
     private Task? _loop;
+    private LoopbackPort _port;
+    private LoopbackPort _grpcPort;
 
-    public PodProcess(Pod pod, NodeAgentOptions options, HttpClient http, TimeProvider time, ILogger logger, Func<ContainerObservation, Task> publish)
+    /// <param name="announcePorts">Called with new ports when a restart had to draw them (the old one was taken), before the process starts on them.</param>
+    public PodProcess(Pod pod, NodeAgentOptions options, HttpClient http, TimeProvider time, ILogger logger, Func<ContainerObservation, Task> publish, Func<int, int, Task> announcePorts)
     {
         _pod = pod;
         _container = pod.Spec?.Containers?.FirstOrDefault() ?? throw new ArgumentException($"Pod {ObjectKey.From(pod)} has no containers.", nameof(pod));
@@ -39,8 +42,9 @@ internal sealed partial class PodProcess : IAsyncDisposable
         _time = time;
         _logger = logger;
         _publish = publish;
-        Port = FreeLoopbackPort();
-        GrpcPort = FreeLoopbackPort();
+        _announcePorts = announcePorts;
+        _port = LoopbackPorts.Reserve();
+        _grpcPort = LoopbackPorts.Reserve();
         _observation = new ContainerObservation
         {
             Name = _container.Name,
@@ -49,11 +53,29 @@ internal sealed partial class PodProcess : IAsyncDisposable
         };
     }
 
-    /// <summary>The loopback port the process listens on (kept across restarts).</summary>
-    public int Port { get; }
+    /// <summary>The loopback port the process listens on (kept across restarts unless something else took it).</summary>
+    public int Port
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _port.Port;
+            }
+        }
+    }
 
-    /// <summary>The loopback port of the process's gRPC service (its GRPC_PORT; kept across restarts).</summary>
-    public int GrpcPort { get; }
+    /// <summary>The loopback port of the process's gRPC service (its GRPC_PORT; kept as <see cref="Port"/> is).</summary>
+    public int GrpcPort
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _grpcPort.Port;
+            }
+        }
+    }
 
     public string Uid => _pod.Metadata.Uid ?? string.Empty;
 
@@ -111,6 +133,8 @@ internal sealed partial class PodProcess : IAsyncDisposable
             }
         }
 
+        ReleasePorts();
+
         // The pod's emptyDir volumes go with it, as on a node.
         var volumes = VolumePaths.PodFolder(_pod, _options.VolumeDirectory);
         if (Directory.Exists(volumes))
@@ -130,6 +154,15 @@ internal sealed partial class PodProcess : IAsyncDisposable
     {
         await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
         _stop.Dispose();
+    }
+
+    private void ReleasePorts()
+    {
+        lock (_lock)
+        {
+            _port.Dispose();
+            _grpcPort.Dispose();
+        }
     }
 
     /// <summary>Kills the process at once (for process exit, when there is no time for a grace period).</summary>
@@ -172,9 +205,7 @@ internal sealed partial class PodProcess : IAsyncDisposable
         }
 
         env["HOST"] = PodStatusBuilder.Loopback;
-        env["PORT"] = port.ToString(CultureInfo.InvariantCulture);
-        // Every sandbox pod shares the loopback address: the pod's GRPC_PORT (8081) would collide, so each gets its own.
-        env["GRPC_PORT"] = grpcPort.ToString(CultureInfo.InvariantCulture);
+        SetPorts(env, port, grpcPort);
         try
         {
             foreach (var dir in volumes.EmptyDirs(options.VolumeDirectory))
@@ -190,6 +221,13 @@ internal sealed partial class PodProcess : IAsyncDisposable
         return (env, [.. (container.Args ?? []).Select(volumes.Rewrite)], null);
     }
 
+    /// <summary>Every sandbox pod shares the loopback address: the pod's own PORT and GRPC_PORT (8080, 8081) would collide, so each gets the agent's.</summary>
+    private static void SetPorts(Dictionary<string, string> env, int port, int grpcPort)
+    {
+        env["PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        env["GRPC_PORT"] = grpcPort.ToString(CultureInfo.InvariantCulture);
+    }
+
     private async Task RunAsync(CancellationToken stop)
     {
         var (env, args, error) = ResolveEnvironment(_pod, _container, Port, _options, GrpcPort);
@@ -203,6 +241,11 @@ internal sealed partial class PodProcess : IAsyncDisposable
         var consecutiveCrashes = 0;
         while (!stop.IsCancellationRequested)
         {
+            if (await RedrawTakenPortsAsync().ConfigureAwait(false))
+            {
+                SetPorts(env, Port, GrpcPort);
+            }
+
             var startedAt = _time.GetUtcNow();
             var process = StartProcess(env, args, startedAt);
             Log.Started(_logger, _pod.Metadata.Namespace ?? string.Empty, _pod.Metadata.Name ?? string.Empty, process.Id, Port);
@@ -276,6 +319,44 @@ internal sealed partial class PodProcess : IAsyncDisposable
 
             await UpdateAsync(o => o with { RestartCount = o.RestartCount + 1 }).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Before each start: a port another program now listens on (the reservation keeps other reservers off it, not
+    /// every program) is replaced by a new one and announced, so the pod restarts on a port it can bind instead of
+    /// crash-looping on one it never gets. True when a port changed.
+    /// </summary>
+    private async Task<bool> RedrawTakenPortsAsync()
+    {
+        int port, grpcPort;
+        lock (_lock)
+        {
+            var httpTaken = !LoopbackPorts.CanListen(_port.Port);
+            var grpcTaken = !LoopbackPorts.CanListen(_grpcPort.Port);
+            if (!httpTaken && !grpcTaken)
+            {
+                return false;
+            }
+
+            var (oldPort, oldGrpc) = (_port.Port, _grpcPort.Port);
+            if (httpTaken)
+            {
+                _port.Dispose();
+                _port = LoopbackPorts.Reserve();
+            }
+
+            if (grpcTaken)
+            {
+                _grpcPort.Dispose();
+                _grpcPort = LoopbackPorts.Reserve();
+            }
+
+            (port, grpcPort) = (_port.Port, _grpcPort.Port);
+            Log.PortsRedrawn(_logger, _pod.Metadata.Namespace ?? string.Empty, _pod.Metadata.Name ?? string.Empty, oldPort, oldGrpc, port, grpcPort);
+        }
+
+        await _announcePorts(port, grpcPort).ConfigureAwait(false);
+        return true;
     }
 
     private Process StartProcess(Dictionary<string, string> env, IReadOnlyList<string> args, DateTimeOffset startedAt)
@@ -444,13 +525,6 @@ internal sealed partial class PodProcess : IAsyncDisposable
         }
     }
 
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Information, "Pod {Namespace}/{Pod}: started process {ProcessId} on port {Port}")]
@@ -464,5 +538,8 @@ internal sealed partial class PodProcess : IAsyncDisposable
 
         [LoggerMessage(4, LogLevel.Warning, "Could not remove the emptyDir folder {Path}: {Error}")]
         public static partial void VolumeCleanupFailed(ILogger logger, string path, string error);
+
+        [LoggerMessage(5, LogLevel.Warning, "Pod {Namespace}/{Pod}: ports {OldPort}/{OldGrpcPort} are taken by another program; restarting on {Port}/{GrpcPort}")]
+        public static partial void PortsRedrawn(ILogger logger, string @namespace, string pod, int oldPort, int oldGrpcPort, int port, int grpcPort);
     }
 }
