@@ -104,6 +104,7 @@ public sealed class RolloutRounds(LocalSandbox sandbox, SoakObserver observer, s
 
         var deadline = started + RoundTimeout;
         string? revision = null;
+        string? why = null;
         RoundRecord? record = null;
         while (record is null)
         {
@@ -111,9 +112,11 @@ public sealed class RolloutRounds(LocalSandbox sandbox, SoakObserver observer, s
             if (status is not null)
             {
                 revision ??= FindRevision(status, version);
-                record = revision is null ? null : Ended(status, revision) is { } end
-                    ? new RoundRecord(round, version, bad, started, revision, end.Outcome, end.Reason, _time.GetUtcNow())
-                    : null;
+                if (revision is not null && Ended(status, revision) is { } end)
+                {
+                    record = new RoundRecord(round, version, bad, started, revision, end.Outcome, end.Reason, _time.GetUtcNow());
+                    why = end.Outcome == RoundOutcome.RolledBack && status.LastDecision is { Action: DecisionActions.Rollback } decision ? decision.Message : null;
+                }
             }
 
             if (record is null && _time.GetUtcNow() >= deadline)
@@ -137,7 +140,8 @@ public sealed class RolloutRounds(LocalSandbox sandbox, SoakObserver observer, s
             }
         }
 
-        Say(string.Create(CultureInfo.InvariantCulture, $"round {round}: {revision ?? "no revision"} {record.Outcome} ({record.Reason}) after {(record.Ended - started).TotalSeconds:0} s"));
+        // The decision's message says which metric and which numbers: a good version rolled back by a fault can be told from a bug.
+        Say(string.Create(CultureInfo.InvariantCulture, $"round {round}: {revision ?? "no revision"} {record.Outcome} ({record.Reason}) after {(record.Ended - started).TotalSeconds:0} s{(why is null ? string.Empty : ": " + why)}"));
         if (record.Outcome == RoundOutcome.Promoted)
         {
             await WaitForBakeAsync(cancellationToken).ConfigureAwait(false);
