@@ -7,13 +7,14 @@ namespace ModelOperator.Sandbox.Tests;
 public sealed class NodeAgentUnitTests
 {
     [Theory]
-    [InlineData(1, 1)]
-    [InlineData(2, 2)]
-    [InlineData(3, 4)]
-    [InlineData(9, 256)]
-    [InlineData(10, 300)]
+    [InlineData(1, 0)]
+    [InlineData(2, 1)]
+    [InlineData(3, 2)]
+    [InlineData(4, 4)]
+    [InlineData(10, 256)]
+    [InlineData(11, 300)]
     [InlineData(1000, 300)]
-    public void Crash_backoff_doubles_from_one_second_up_to_the_cap(int restart, int seconds)
+    public void Crash_backoff_restarts_a_first_exit_at_once_then_doubles_from_one_second_up_to_the_cap(int restart, int seconds)
     {
         Assert.Equal(TimeSpan.FromSeconds(seconds), CrashBackoff.Delay(restart, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)));
     }

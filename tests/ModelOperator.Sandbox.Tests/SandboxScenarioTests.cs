@@ -246,35 +246,47 @@ public sealed class SandboxScenarioTests
     }
 
     [Fact]
-    public async Task A_pod_whose_port_another_program_took_while_it_restarted_comes_back_ready_on_new_ports_that_its_annotations_name()
+    public async Task A_killed_pod_restarts_at_once_and_one_whose_port_another_program_took_comes_back_ready_on_new_ports_its_annotations_name()
     {
-        // Given a ready pod
-        await using var bed = await SandboxTestBed.StartAsync();
+        // Given a ready pod, on an agent whose crash-loop back-off leaves time to act between two exits
+        await using var bed = await SandboxTestBed.StartAsync(o => o with { InitialBackoff = TimeSpan.FromSeconds(3) });
         await bed.Client.Resource<Deployment>().CreateAsync(SandboxTestBed.ModelDeployment("moved", 1, new Dictionary<string, string> { ["app"] = "moved" }, ("MODEL_NAME", "churn"), ("MODEL_URI", SandboxTestBed.ChurnModel(1))));
         var pod = (await SandboxTestBed.EventuallyAsync(() => bed.PodsAsync("app=moved"), p => p.Count == 1 && p[0].Status?.ContainerStatuses?[0].Ready == true, Timeout, p => $"{p.Count} pods"))[0];
-        var port = int.Parse(pod.Metadata.Annotations![SandboxNames.PortAnnotation], System.Globalization.CultureInfo.InvariantCulture);
+        var key = SandboxTestBed.Key(pod.Metadata.Name!);
+        var port = pod.Metadata.Annotations![SandboxNames.PortAnnotation];
 
-        // When its process dies and, before the restart, another program listens on the pod's port
-        using (var process = Process.GetProcessById(bed.Agent.ProcessIds[SandboxTestBed.Key(pod.Metadata.Name!)]))
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
+        // When its process is killed, Then it is restarted at once on the same port, as a kubelet restarts a first exit
+        await KillAsync(bed.Agent.ProcessIds[key]);
+        var restarted = (await SandboxTestBed.EventuallyAsync(
+            () => bed.PodsAsync("app=moved"), p => p[0].Status?.ContainerStatuses?[0] is { Ready: true, RestartCount: 1 }, Timeout, Describe))[0];
+        Assert.Equal(port, restarted.Metadata.Annotations![SandboxNames.PortAnnotation]);
+        Assert.Equal(137, restarted.Status!.ContainerStatuses![0].LastState!.Terminated!.ExitCode);
 
+        // When it is killed again, and during the back-off another program listens on the pod's port
+        await KillAsync(bed.Agent.ProcessIds[key]);
         using var foreign = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        foreign.Bind(new IPEndPoint(IPAddress.Loopback, port));
+        foreign.Bind(new IPEndPoint(IPAddress.Loopback, int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)));
         foreign.Listen(1);
 
-        // Then the pod restarts once, on a new port its annotation names, is ready, and answers there
+        // Then the pod restarts on a new port its annotation names, is ready, and answers there
         var moved = (await SandboxTestBed.EventuallyAsync(
             () => bed.PodsAsync("app=moved"),
-            p => p.Count == 1 && p[0].Metadata.Annotations![SandboxNames.PortAnnotation] != port.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                && p[0].Status?.ContainerStatuses?[0] is { Ready: true, RestartCount: 1 },
+            p => p.Count == 1 && p[0].Metadata.Annotations![SandboxNames.PortAnnotation] != port && p[0].Status?.ContainerStatuses?[0] is { Ready: true, RestartCount: 2 },
             Timeout,
-            p => string.Join("; ", p.Select(x => $"port {x.Metadata.Annotations?.GetValueOrDefault(SandboxNames.PortAnnotation)} restarts {x.Status?.ContainerStatuses?[0].RestartCount} ready {x.Status?.ContainerStatuses?[0].Ready}"))))[0];
+            Describe))[0];
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{moved.Metadata.Annotations![SandboxNames.PortAnnotation]}/") };
         using var response = await http.PostAsJsonAsync("v2/models/churn/infer", ChurnRequest());
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        static string Describe(IReadOnlyList<Pod> pods) => string.Join("; ", pods.Select(x =>
+            $"port {x.Metadata.Annotations?.GetValueOrDefault(SandboxNames.PortAnnotation)} restarts {x.Status?.ContainerStatuses?[0].RestartCount} ready {x.Status?.ContainerStatuses?[0].Ready} waiting {x.Status?.ContainerStatuses?[0].State?.Waiting?.Reason}"));
+
+        static async Task KillAsync(int pid)
+        {
+            using var process = Process.GetProcessById(pid);
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed record NodeAgentOptions
     /// <summary>How often the readiness path is polled. Default 500 ms.</summary>
     public TimeSpan ProbePeriod { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>First crash-loop back-off; it doubles per consecutive exit. Default 1 s.</summary>
+    /// <summary>First crash-loop back-off (before the second restart in a row: the first is at once, as on a kubelet); it doubles per consecutive exit. Default 1 s.</summary>
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Largest crash-loop back-off. Default 5 minutes (as the kubelet).</summary>

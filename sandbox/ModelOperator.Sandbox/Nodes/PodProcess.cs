@@ -283,41 +283,49 @@ internal sealed partial class PodProcess : IAsyncDisposable
             consecutiveCrashes = finishedAt - startedAt >= _options.BackoffResetAfter ? 1 : consecutiveCrashes + 1;
             var delay = CrashBackoff.Delay(consecutiveCrashes, _options.InitialBackoff, _options.MaxBackoff);
             Log.Exited(_logger, _pod.Metadata.Namespace ?? string.Empty, _pod.Metadata.Name ?? string.Empty, exitCode, delay);
-            await UpdateAsync(o => o with
+            var terminated = new ContainerState
             {
-                Ready = false,
-                NotReadyReason = null,
-                LastState = new ContainerState
+                Terminated = new ContainerStateTerminated
                 {
-                    Terminated = new ContainerStateTerminated
-                    {
-                        ExitCode = exitCode,
-                        Reason = exitCode == 0 ? "Completed" : "Error",
-                        Message = $"exited with code {exitCode}; see {LogPath}",
-                        StartedAt = startedAt,
-                        FinishedAt = finishedAt,
-                    },
+                    ExitCode = exitCode,
+                    Reason = exitCode == 0 ? "Completed" : "Error",
+                    Message = $"exited with code {exitCode}; see {LogPath}",
+                    StartedAt = startedAt,
+                    FinishedAt = finishedAt,
                 },
-                State = new ContainerState
+            };
+            if (delay == TimeSpan.Zero)
+            {
+                // A first exit is restarted at once, as the kubelet does: the container shows Terminated, never CrashLoopBackOff.
+                await UpdateAsync(o => o with { Ready = false, NotReadyReason = null, State = terminated }).ConfigureAwait(false);
+            }
+            else
+            {
+                await UpdateAsync(o => o with
                 {
-                    Waiting = new ContainerStateWaiting
+                    Ready = false,
+                    NotReadyReason = null,
+                    LastState = terminated,
+                    State = new ContainerState
                     {
-                        Reason = SandboxNames.CrashLoopBackOff,
-                        Message = $"back-off {delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}s restarting failed container={_container.Name} pod={_pod.Metadata.Name}",
+                        Waiting = new ContainerStateWaiting
+                        {
+                            Reason = SandboxNames.CrashLoopBackOff,
+                            Message = $"back-off {delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}s restarting failed container={_container.Name} pod={_pod.Metadata.Name}",
+                        },
                     },
-                },
-            }).ConfigureAwait(false);
-
-            try
-            {
-                await Task.Delay(delay, _time, stop).ConfigureAwait(false);
+                }).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(delay, _time, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
 
-            await UpdateAsync(o => o with { RestartCount = o.RestartCount + 1 }).ConfigureAwait(false);
+            await UpdateAsync(o => o with { RestartCount = o.RestartCount + 1, LastState = terminated }).ConfigureAwait(false);
         }
     }
 
