@@ -290,6 +290,38 @@ public sealed class SandboxScenarioTests
     }
 
     [Fact]
+    public async Task A_status_change_whose_write_the_API_server_refused_is_written_once_it_answers_again()
+    {
+        // Given a ready pod
+        await using var bed = await SandboxTestBed.StartAsync();
+        await bed.Client.Resource<Deployment>().CreateAsync(SandboxTestBed.ModelDeployment("resync", 1, new Dictionary<string, string> { ["app"] = "resync" }, ("MODEL_NAME", "churn"), ("MODEL_URI", SandboxTestBed.ChurnModel(1))));
+        var pod = (await SandboxTestBed.EventuallyAsync(() => bed.PodsAsync("app=resync"), p => p.Count == 1 && p[0].Status?.ContainerStatuses?[0].Ready == true, Timeout, p => $"{p.Count} pods"))[0];
+        var pid = bed.Agent.ProcessIds[SandboxTestBed.Key(pod.Metadata.Name!)];
+
+        // When every write to pods is refused while its process dies and comes back ready
+        bed.Server.Faults.FailEveryKthWrite(1, "pods");
+        using (var process = Process.GetProcessById(pid))
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        await SandboxTestBed.EventuallyAsync(() => Task.FromResult(bed.Agent.ProcessIds.GetValueOrDefault(SandboxTestBed.Key(pod.Metadata.Name!))), p => p != 0 && p != pid, Timeout, _ => "no new process");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the new process gets ready while the writes still fail
+        var stale = await bed.Client.Resource<Pod>().GetAsync(SandboxTestBed.Key(pod.Metadata.Name!));
+        Assert.Equal(0, stale.Status!.ContainerStatuses![0].RestartCount);
+
+        // Then once the API server takes writes again, the status says what happened without any further change
+        bed.Server.Faults.Reset();
+        var synced = await SandboxTestBed.EventuallyAsync(
+            () => bed.Client.Resource<Pod>().GetAsync(SandboxTestBed.Key(pod.Metadata.Name!)),
+            p => p.Status?.ContainerStatuses?[0] is { RestartCount: 1, Ready: true },
+            TimeSpan.FromSeconds(15),
+            p => $"restarts {p.Status?.ContainerStatuses?[0].RestartCount} ready {p.Status?.ContainerStatuses?[0].Ready}");
+        Assert.Equal(137, synced.Status!.ContainerStatuses![0].LastState!.Terminated!.ExitCode);
+    }
+
+    [Fact]
     public async Task A_container_whose_env_the_agent_cannot_resolve_waits_with_CreateContainerConfigError()
     {
         await using var bed = await SandboxTestBed.StartAsync();

@@ -67,7 +67,26 @@ public sealed partial class NodeAgent : IAsyncDisposable
     {
         var informers = Task.WhenAll(_pods.RunAsync(_stop.Token), _configMaps.RunAsync(_stop.Token), _services.RunAsync(_stop.Token));
         await Task.WhenAll(_pods.WaitForSyncAsync(cancellationToken), _configMaps.WaitForSyncAsync(cancellationToken), _services.WaitForSyncAsync(cancellationToken)).ConfigureAwait(false);
-        _run = Task.WhenAll(informers, _controller.RunAsync(_stop.Token), ProjectConfigMapsAsync(_stop.Token));
+        _run = Task.WhenAll(informers, _controller.RunAsync(_stop.Token), ProjectConfigMapsAsync(_stop.Token), ResyncStatusesAsync(_stop.Token));
+    }
+
+    /// <summary>
+    /// Writes every running pod's status again when the last write of it did not land, as the kubelet's status manager
+    /// syncs: a write refused by a transient error (429, 409, a timeout) is otherwise lost until the process changes
+    /// again, and a pod that became ready during an API outage stayed not ready in its status for good.
+    /// A status already written is not written again (<see cref="PublishAsync"/> compares it).
+    /// </summary>
+    private async Task ResyncStatusesAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.StatusResyncPeriod, _time);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var (key, entry) in _running)
+            {
+                // An entry is listed only once its process is set (ReconcileAsync).
+                await PublishAsync(key, entry, entry.Process.Observation).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Keeps the running pods' configMap volumes current until stopped.</summary>

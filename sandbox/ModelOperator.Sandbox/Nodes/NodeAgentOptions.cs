@@ -28,6 +28,9 @@ public sealed record NodeAgentOptions
     /// <summary>Where emptyDir volumes are made, one folder per pod UID (removed when the pod's process stops for good).</summary>
     public string VolumeDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "modeloperator-sandbox", "volumes");
 
+    /// <summary>How often a pod's status whose last write did not land is written again (the kubelet's status sync). Default 2 s.</summary>
+    public TimeSpan StatusResyncPeriod { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How often the readiness path is polled. Default 500 ms.</summary>
     public TimeSpan ProbePeriod { get; init; } = TimeSpan.FromMilliseconds(500);
 
@@ -57,7 +60,7 @@ public sealed record NodeAgentOptions
             problems.Add($"{nameof(LogDirectory)} is empty; give a folder for the process logs.");
         }
 
-        foreach (var (name, value) in new[] { (nameof(ProbePeriod), ProbePeriod), (nameof(InitialBackoff), InitialBackoff), (nameof(MaxBackoff), MaxBackoff), (nameof(BackoffResetAfter), BackoffResetAfter) })
+        foreach (var (name, value) in new[] { (nameof(ProbePeriod), ProbePeriod), (nameof(InitialBackoff), InitialBackoff), (nameof(MaxBackoff), MaxBackoff), (nameof(BackoffResetAfter), BackoffResetAfter), (nameof(StatusResyncPeriod), StatusResyncPeriod) })
         {
             if (value <= TimeSpan.Zero)
             {
