@@ -22,12 +22,16 @@ public sealed class SoakFaults(LocalSandbox sandbox, string deploymentName, Text
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<FaultKind, int> _injected = new();
     private readonly ConcurrentDictionary<string, int> _skipped = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<DateTimeOffset> _operatorKills = new();
 
     /// <summary>Faults injected, by kind.</summary>
     public IReadOnlyDictionary<FaultKind, int> Injected => _injected;
 
     /// <summary>Faults that could not be injected, by "kind: why".</summary>
     public IReadOnlyDictionary<string, int> Skipped => _skipped;
+
+    /// <summary>When operator processes were killed (SIGKILL), in order.</summary>
+    public IReadOnlyList<DateTimeOffset> OperatorKills => [.. _operatorKills];
 
     /// <summary>Called with the pid and start time of every operator process the soak starts (to sample its memory).</summary>
     public Action<int, DateTimeOffset>? OperatorStarted { get; init; }
@@ -121,6 +125,8 @@ public sealed class SoakFaults(LocalSandbox sandbox, string deploymentName, Text
             Say(step, $"SIGKILL {replica.Name} (pid {replica.Process.Id})");
             replica.Process.Kill();
         }
+
+        _operatorKills.Enqueue(_time.GetUtcNow());
 
         Count(step.Kind);
         await StartOperatorAsync(cancellationToken).ConfigureAwait(false);

@@ -62,6 +62,9 @@ public sealed record SoakHistory
 
     public IReadOnlyList<RoundRecord> Rounds { get; init; } = [];
 
+    /// <summary>When the soak killed operator processes (SIGKILL).</summary>
+    public IReadOnlyList<DateTimeOffset> OperatorKills { get; init; } = [];
+
     /// <summary>The model versions the soak rolls out as bad ones (their analysis must fail).</summary>
     public IReadOnlySet<string> BadVersions { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 

@@ -46,7 +46,7 @@ public sealed class SoakRunner(LocalSandbox sandbox, string repositoryRoot, Soak
             var faultsEnd = _time.GetUtcNow() + options.Duration;
             bool Faulting() => _time.GetUtcNow() < faultsEnd;
             using var stopChecks = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var checks = CheckEveryMinuteAsync(observer, rounds, stopChecks.Token);
+            var checks = CheckEveryMinuteAsync(observer, rounds, faults, stopChecks.Token);
             var roundsRun = rounds.RunAsync(Faulting, cancellationToken);
             await InjectFaultsAsync(faults, Faulting, cancellationToken).ConfigureAwait(false);
 
@@ -65,7 +65,7 @@ public sealed class SoakRunner(LocalSandbox sandbox, string repositoryRoot, Soak
         }
 
         await observer.DisposeAsync().ConfigureAwait(false);
-        var history = await observer.HistoryAsync(Template(rounds), cancellationToken).ConfigureAwait(false);
+        var history = await observer.HistoryAsync(Template(rounds, faults), cancellationToken).ConfigureAwait(false);
         var invariants = SoakInvariants.CheckAll(history, options.RssWarmup, options.RssGrowthBound);
         var report = new SoakReport
         {
@@ -117,7 +117,7 @@ public sealed class SoakRunner(LocalSandbox sandbox, string repositoryRoot, Soak
         }
     }
 
-    private async Task CheckEveryMinuteAsync(SoakObserver observer, RolloutRounds rounds, CancellationToken cancellationToken)
+    private async Task CheckEveryMinuteAsync(SoakObserver observer, RolloutRounds rounds, SoakFaults faults, CancellationToken cancellationToken)
     {
         var reported = new HashSet<string>(StringComparer.Ordinal);
         while (!cancellationToken.IsCancellationRequested)
@@ -125,7 +125,7 @@ public sealed class SoakRunner(LocalSandbox sandbox, string repositoryRoot, Soak
             try
             {
                 await Task.Delay(TimeSpan.FromMinutes(1), _time, cancellationToken).ConfigureAwait(false);
-                var history = await observer.HistoryAsync(Template(rounds), cancellationToken).ConfigureAwait(false);
+                var history = await observer.HistoryAsync(Template(rounds, faults), cancellationToken).ConfigureAwait(false);
                 // A decision of the last half minute may not have its Event yet (status is written first): checked later.
                 var settled = history with { Statuses = [.. history.Statuses.Where(s => s.Time < _time.GetUtcNow() - TimeSpan.FromSeconds(30))] };
                 IReadOnlyList<InvariantResult> results =
@@ -133,7 +133,7 @@ public sealed class SoakRunner(LocalSandbox sandbox, string repositoryRoot, Soak
                     SoakInvariants.CheckChildren(history.Children),
                     SoakInvariants.CheckNoFailedPromotion(history.Statuses, history.BadVersions),
                     SoakInvariants.CheckBadVersionsRolledBack(history.Rounds),
-                    SoakInvariants.CheckDecisionEvents(settled.Statuses, history.Events),
+                    SoakInvariants.CheckDecisionEvents(settled.Statuses, history.Events, history.OperatorKills),
                     SoakInvariants.CheckServedVersions(history.Answers.Where(a => a.Answered < _time.GetUtcNow() - SoakInvariants.ServingSlackAfter).ToList(), history.Statuses),
                     SoakInvariants.CheckChecksums(history.Metadata, history.Sha256ByVersion),
                     SoakInvariants.CheckRss(history.Rss, options.RssWarmup, options.RssGrowthBound),
@@ -155,9 +155,10 @@ public sealed class SoakRunner(LocalSandbox sandbox, string repositoryRoot, Soak
         }
     }
 
-    private static SoakHistory Template(RolloutRounds rounds) => new()
+    private static SoakHistory Template(RolloutRounds rounds, SoakFaults faults) => new()
     {
         Rounds = rounds.Rounds,
+        OperatorKills = faults.OperatorKills,
         BadVersions = new HashSet<string>([RolloutRounds.BadVersion], StringComparer.Ordinal),
         Sha256ByVersion = rounds.Sha256ByVersion,
     };

@@ -88,7 +88,7 @@ public sealed class SoakInvariantsTests
     private static RolloutDecision Decision(double seconds, string action, string reason, string message) =>
         new() { Action = action, Reason = reason, Message = message, Time = At(seconds) };
 
-    public static TheoryData<string, StatusSample[], EventRecord[], bool> EventCases()
+    public static TheoryData<string, StatusSample[], EventRecord[], double[], bool> EventCases()
     {
         var promote = Decision(5, DecisionActions.Promote, Reasons.Promoted, "churn-bbbbbbbbbb (model version 2) promoted to stable");
         var passed = Decision(3, DecisionActions.Proceed, Reasons.AnalysisPassed, "analysis passed at step 2");
@@ -96,21 +96,24 @@ public sealed class SoakInvariantsTests
         var longMessage = Decision(6, DecisionActions.Rollback, Reasons.PredictionDrift, new string('x', 1100));
         return new()
         {
-            { "each decision has its Event (the reasons may differ)", [Status(3, V1, V2, decision: passed), Status(5, V2, decision: promote)], [new("Normal", "StepComplete", passed.Message!), new("Normal", "Promoted", promote.Message!)], true },
-            { "an inconclusive wait has its Event", [Status(4, V1, V2, decision: waiting)], [new("Normal", "AnalysisInconclusive", waiting.Message!)], true },
-            { "an inconclusive wait without an Event", [Status(4, V1, V2, decision: waiting)], [], false },
-            { "a long message cut by the recorder still matches", [Status(6, V1, decision: longMessage)], [new("Warning", "PredictionDrift", new string('x', 1021) + "...")], true },
-            { "a promotion without an Event", [Status(5, V2, decision: promote)], [new("Normal", "Progressing", "canary started")], false },
-            { "an Event with another message", [Status(5, V2, decision: promote)], [new("Normal", "Promoted", "churn-cccccccccc (model version 3) promoted to stable")], false },
-            { "the same message in two rollouts, one Event each, aggregated", [Status(3, V1, V2, decision: passed), Status(90, V2, V3, decision: passed with { Time = At(90) })], [new("Normal", "StepComplete", passed.Message!, 2)], true },
-            { "the same message in two rollouts, the first Event lost", [Status(3, V1, V2, decision: passed), Status(90, V2, V3, decision: passed with { Time = At(90) })], [new("Normal", "StepComplete", passed.Message!, 1)], false },
+            { "each decision has its Event (the reasons may differ)", [Status(3, V1, V2, decision: passed), Status(5, V2, decision: promote)], [new("Normal", "StepComplete", passed.Message!), new("Normal", "Promoted", promote.Message!)], [], true },
+            { "an inconclusive wait has its Event", [Status(4, V1, V2, decision: waiting)], [new("Normal", "AnalysisInconclusive", waiting.Message!)], [], true },
+            { "an inconclusive wait without an Event", [Status(4, V1, V2, decision: waiting)], [], [], false },
+            { "a long message cut by the recorder still matches", [Status(6, V1, decision: longMessage)], [new("Warning", "PredictionDrift", new string('x', 1021) + "...")], [], true },
+            { "a promotion without an Event", [Status(5, V2, decision: promote)], [new("Normal", "Progressing", "canary started")], [], false },
+            { "an Event with another message", [Status(5, V2, decision: promote)], [new("Normal", "Promoted", "churn-cccccccccc (model version 3) promoted to stable")], [], false },
+            { "the same message in two rollouts, one Event each, aggregated", [Status(3, V1, V2, decision: passed), Status(90, V2, V3, decision: passed with { Time = At(90) })], [new("Normal", "StepComplete", passed.Message!, 2)], [], true },
+            { "a promotion without an Event, its operator killed 2 s after it", [Status(5, V2, decision: promote)], [], [7], true },
+            { "a promotion without an Event, an operator killed before it", [Status(5, V2, decision: promote)], [], [4], false },
+            { "a promotion without an Event, an operator killed long after it", [Status(5, V2, decision: promote)], [], [60], false },
+            { "the same message in two rollouts, the first Event lost", [Status(3, V1, V2, decision: passed), Status(90, V2, V3, decision: passed with { Time = At(90) })], [new("Normal", "StepComplete", passed.Message!, 1)], [], false },
         };
     }
 
     [Theory]
     [MemberData(nameof(EventCases))]
-    public void Every_decision_has_its_Event(string _, StatusSample[] statuses, EventRecord[] events, bool holds) =>
-        Assert.Equal(holds, SoakInvariants.CheckDecisionEvents(statuses, events).Held);
+    public void Every_decision_has_its_Event_unless_its_operator_was_killed_while_writing_it(string _, StatusSample[] statuses, EventRecord[] events, double[] killedAt, bool holds) =>
+        Assert.Equal(holds, SoakInvariants.CheckDecisionEvents(statuses, events, [.. killedAt.Select(At)]).Held);
 
     // ---- answers from serving revisions --------------------------------------------------------------------------
 
