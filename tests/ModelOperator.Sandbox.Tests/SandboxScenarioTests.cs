@@ -322,6 +322,35 @@ public sealed class SandboxScenarioTests
     }
 
     [Fact]
+    public async Task A_pod_whose_status_writes_time_out_is_still_restarted_and_its_status_catches_up()
+    {
+        // Given a ready pod, on an agent whose API calls give up after 1 s
+        await using var bed = await SandboxTestBed.StartAsync(clientOptions: new KubernetesClientOptions { RequestTimeout = TimeSpan.FromSeconds(1) });
+        await bed.Client.Resource<Deployment>().CreateAsync(SandboxTestBed.ModelDeployment("silent", 1, new Dictionary<string, string> { ["app"] = "silent" }, ("MODEL_NAME", "churn"), ("MODEL_URI", SandboxTestBed.ChurnModel(1))));
+        var pod = (await SandboxTestBed.EventuallyAsync(() => bed.PodsAsync("app=silent"), p => p.Count == 1 && p[0].Status?.ContainerStatuses?[0].Ready == true, Timeout, p => $"{p.Count} pods"))[0];
+        var key = SandboxTestBed.Key(pod.Metadata.Name!);
+        var pid = bed.Agent.ProcessIds[key];
+
+        // When the API server stops answering for 4 s and meanwhile the process dies (every status write times out)
+        bed.Server.Faults.StopAnswering(TimeSpan.FromSeconds(4));
+        using (var process = Process.GetProcessById(pid))
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(5));
+
+        // Then the process was restarted all the same, and once the API server answers the status says so
+        Assert.True(bed.Agent.ProcessIds.TryGetValue(key, out var restarted) && restarted != pid, "the pod's process was not restarted");
+        await SandboxTestBed.EventuallyAsync(
+            () => bed.Client.Resource<Pod>().GetAsync(key),
+            p => p.Status?.ContainerStatuses?[0] is { RestartCount: 1, Ready: true },
+            TimeSpan.FromSeconds(20),
+            p => $"restarts {p.Status?.ContainerStatuses?[0].RestartCount} ready {p.Status?.ContainerStatuses?[0].Ready}");
+    }
+
+    [Fact]
     public async Task A_container_whose_env_the_agent_cannot_resolve_waits_with_CreateContainerConfigError()
     {
         await using var bed = await SandboxTestBed.StartAsync();

@@ -61,7 +61,7 @@ internal sealed class SandboxTestBed : IAsyncDisposable
             : throw new InvalidOperationException("No built modelserver: run `dotnet build runtime/ModelOperator.Runtime.Server` or set MODELSERVER_PATH.");
     }
 
-    public static async Task<SandboxTestBed> StartAsync(Func<NodeAgentOptions, NodeAgentOptions>? configure = null)
+    public static async Task<SandboxTestBed> StartAsync(Func<NodeAgentOptions, NodeAgentOptions>? configure = null, KubernetesClientOptions? clientOptions = null)
     {
         var server = await InMemoryApiServer.StartAsync();
         using (var http = new HttpClient { BaseAddress = server.BaseUrl })
@@ -69,7 +69,7 @@ internal sealed class SandboxTestBed : IAsyncDisposable
             (await http.PostAsJsonAsync("api/v1/namespaces", new { apiVersion = "v1", kind = "Namespace", metadata = new { name = Namespace } })).EnsureSuccessStatusCode();
         }
 
-        var client = new KubernetesClient(new KubernetesConfiguration { Server = server.BaseUrl, Namespace = Namespace });
+        var client = new KubernetesClient(new KubernetesConfiguration { Server = server.BaseUrl, Namespace = Namespace }, clientOptions);
         var logs = Path.Combine(Path.GetTempPath(), "modeloperator-sandbox-tests", Guid.NewGuid().ToString("N"));
         var options = new NodeAgentOptions { ServerPath = ServerPath(), LogDirectory = logs, InitialBackoff = TimeSpan.FromMilliseconds(200), MaxTerminationGrace = TimeSpan.FromSeconds(5) };
         var agent = new NodeAgent(client, configure?.Invoke(options) ?? options);

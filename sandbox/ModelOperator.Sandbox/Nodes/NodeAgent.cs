@@ -182,7 +182,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
         {
             // The pod is gone; reconcile stops the process.
         }
-        catch (Exception e) when (e is KubernetesApiException or HttpRequestException)
+        catch (Exception e) when (e is KubernetesApiException or HttpRequestException or TimeoutException)
         {
             Log.PortsWriteFailed(_logger, e, key.ToString());
         }
@@ -209,7 +209,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
         {
             // The pod is gone; reconcile stops the process.
         }
-        catch (Exception e) when (e is KubernetesApiException or HttpRequestException)
+        catch (Exception e) when (e is KubernetesApiException or HttpRequestException or TimeoutException)
         {
             Log.StatusWriteFailed(_logger, e, key.ToString());
         }
